@@ -1,0 +1,136 @@
+"""Demo pupils whose SEN register follows the national mix (DfE, January 2025). Fake names only."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from typing import Any
+
+from django.utils import timezone
+from faker import Faker
+from stdnum.gb import upn as upn_scheme
+
+from pupils.models import KeyAdult, NeedType, Provision, Pupil, SENNeed, SENStatus
+
+SEN_SUPPORT_SHARE = 0.142
+EHCP_SHARE = 0.053
+# Primary need shares (national); the remainder is spread over the smaller codes.
+K_NEEDS = {"SLCN": 26, "SEMH": 22, "MLD": 16, "SPLD": 14, "ASD": 9, "NSA": 5, "OTH": 3, "PD": 2, "HI": 1, "VI": 1, "SLD": 0.5, "DS": 0.5}
+E_NEEDS = {"ASD": 33, "SLCN": 20, "SEMH": 16, "MLD": 9, "SLD": 8, "PD": 4, "PMLD": 3, "HI": 2, "DS": 2, "OTH": 2, "VI": 1, "MSI": 0.5}
+SECONDARY_NEED_SHARE = 0.3
+
+
+def academic_year_start(today: date) -> int:
+    return today.year if today.month >= 9 else today.year - 1
+
+
+def birth_window(nc_year: int, year_start: int) -> tuple[date, date]:
+    """Return the range of birth dates for ``nc_year`` in the academic year starting ``year_start``."""
+    first = date(year_start - 5 - nc_year, 9, 1)
+    return first, date(first.year + 1, 8, 31)
+
+
+def make_upn(la_code: str, estab: str, allocated: int, serial: int) -> str:
+    body = f"{la_code}{estab}{allocated % 100:02d}{serial:03d}"
+    return upn_scheme.calc_check_digit(body) + body
+
+
+def _pick(rng: random.Random, weights: dict[str, float]) -> str:
+    codes, w = zip(*weights.items(), strict=True)
+    return rng.choices(codes, weights=w)[0]
+
+
+def seed_school(*, school: Any, spec: Any, people: Any, rng: random.Random) -> None:
+    if Pupil.objects.filter(school=school).exists():
+        return
+    fake = Faker("en_GB")
+    fake.seed_instance(rng.randint(0, 10**9))
+    today = timezone.localdate()
+    year_start = academic_year_start(today)
+    years = list(range(0, 7)) if spec.phase == "PRIMARY" else list(range(7, 12))
+    pupils = []
+    serials: dict[int, int] = {}
+    for i in range(spec.pupils):
+        nc_year = years[i % len(years)]
+        lo, hi = birth_window(nc_year, year_start)
+        dob = lo + timedelta(days=rng.randint(0, (hi - lo).days))
+        sex = rng.choice("MF")
+        forename = fake.first_name_male() if sex == "M" else fake.first_name_female()
+        entry_year = year_start - (nc_year if spec.phase == "PRIMARY" else nc_year - 7)
+        serials[entry_year] = serials.get(entry_year, 0) + 1
+        pp = rng.random() < 0.25
+        pupils.append(
+            Pupil(
+                school=school,
+                upn=make_upn(spec.la_code, spec.estab, entry_year, serials[entry_year]),
+                mis_id=f"{spec.slug.upper()}-{10000 + i}",
+                legal_forename=forename,
+                legal_surname=fake.last_name(),
+                preferred_forename=(forename[:3] if rng.random() < 0.04 and len(forename) > 4 else ""),
+                date_of_birth=dob,
+                sex=sex,
+                nc_year=nc_year,
+                registration_group=f"{nc_year if nc_year else 'R'}{rng.choice('ABCD' if spec.phase == 'SECONDARY' else 'AB')}",
+                admission_date=date(entry_year, 9, rng.randint(1, 8)),
+                pupil_premium=pp,
+                free_school_meals=pp and rng.random() < 0.9,
+                eal=rng.random() < 0.2,
+                looked_after=rng.random() < 0.006,
+            )
+        )
+    Pupil.objects.bulk_create(pupils)
+    pupils = list(Pupil.objects.filter(school=school).order_by("pk"))
+
+    statuses, needs_for = [], []
+    sen_pupils = []
+    for pupil in pupils:
+        roll = rng.random()
+        if roll < EHCP_SHARE:
+            provision, weights = Provision.EHCP, E_NEEDS
+        elif roll < EHCP_SHARE + SEN_SUPPORT_SHARE:
+            provision, weights = Provision.SEN_SUPPORT, K_NEEDS
+        else:
+            continue
+        start = pupil.admission_date + timedelta(days=rng.randint(30, 900))
+        start = min(start, today - timedelta(days=rng.randint(7, 60)))
+        if provision == Provision.EHCP and rng.random() < 0.6:
+            # Most EHC plans follow a period of SEN support: keep that history.
+            earlier = start - timedelta(days=rng.randint(200, 700))
+            statuses.append(SENStatus(pupil=pupil, provision=Provision.SEN_SUPPORT, start_date=max(earlier, pupil.admission_date), end_date=start - timedelta(days=1), parents_informed_on=max(earlier, pupil.admission_date)))
+            needs_for.append([_pick(rng, K_NEEDS)])
+        primary = _pick(rng, weights)
+        codes = [primary]
+        if primary != NeedType.NSA and rng.random() < SECONDARY_NEED_SHARE:
+            second = _pick(rng, {k: v for k, v in weights.items() if k not in {primary, "NSA"}})
+            codes.append(second)
+        statuses.append(SENStatus(pupil=pupil, provision=provision, start_date=start, parents_informed_on=start + timedelta(days=rng.randint(0, 10))))
+        needs_for.append(codes)
+        sen_pupils.append((pupil, provision, primary))
+    SENStatus.objects.bulk_create(statuses)
+    SENNeed.objects.bulk_create(
+        SENNeed(status=status, rank=rank, need=code)
+        for status, codes in zip(statuses, needs_for, strict=True)
+        for rank, code in enumerate(codes, start=1)
+        if not (code == NeedType.NSA and status.provision != Provision.SEN_SUPPORT)
+    )
+
+    # Caseloads: each LSA supports a handful of pupils on the register; the ELSA has SEMH pupils.
+    links = []
+    rng.shuffle(sen_pupils)
+    per_lsa = 7
+    pool = list(sen_pupils)
+    for lsa in people.lsas:
+        for pupil, provision, _need in pool[:per_lsa]:
+            kind = KeyAdult.Kind.ONE_TO_ONE if provision == Provision.EHCP else KeyAdult.Kind.KEY_WORKER
+            links.append(KeyAdult(pupil=pupil, staff=lsa, kind=kind, start_date=year_start_date(year_start)))
+        pool = pool[per_lsa:]
+    semh = [p for p, _prov, need in sen_pupils if need == NeedType.SEMH][:6]
+    links += [KeyAdult(pupil=p, staff=people.by_key["elsa"], kind=KeyAdult.Kind.ELSA, start_date=year_start_date(year_start)) for p in semh]
+    if "inclusion" in people.by_key:
+        connect = [p for p, _prov, need in sen_pupils if need == NeedType.SEMH][6:12]
+        links += [KeyAdult(pupil=p, staff=people.by_key["inclusion"], kind=KeyAdult.Kind.KEY_WORKER, start_date=year_start_date(year_start)) for p in connect]
+    KeyAdult.objects.bulk_create(links)
+
+
+def year_start_date(year_start: int) -> date:
+    return date(year_start, 9, 3)

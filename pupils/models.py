@@ -1,0 +1,287 @@
+"""Pupils and the SEN register: census provision codes with history, ranked needs, key adults."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.gb import upn as upn_scheme
+
+from staff.models import School, User
+
+
+def validate_upn(value: str) -> None:
+    """Refuse a UPN whose check letter, LA number or shape is wrong."""
+    try:
+        upn_scheme.validate(value)
+    except StdnumError:
+        raise ValidationError(
+            "%(value)s is not a valid UPN: it needs 13 characters and a correct check letter.",
+            params={"value": value},
+            code="invalid_upn",
+        ) from None
+
+
+class Provision(models.TextChoices):
+    """Census SEN provision codes."""
+
+    NONE = "N", "No SEN"
+    SEN_SUPPORT = "K", "SEN support"
+    EHCP = "E", "EHC plan"
+
+
+class Area(models.TextChoices):
+    """The four broad areas of need (SEND Code of Practice)."""
+
+    COMMUNICATION = "CI", "Communication and interaction"
+    COGNITION = "CL", "Cognition and learning"
+    SEMH = "SEMH", "Social, emotional and mental health"
+    SENSORY = "SP", "Sensory and/or physical"
+
+
+class NeedType(models.TextChoices):
+    """Census type-of-need codes."""
+
+    SPLD = "SPLD", "Specific learning difficulty"
+    MLD = "MLD", "Moderate learning difficulty"
+    SLD = "SLD", "Severe learning difficulty"
+    PMLD = "PMLD", "Profound and multiple learning difficulty"
+    SLCN = "SLCN", "Speech, language and communication needs"
+    ASD = "ASD", "Autistic spectrum disorder"
+    SEMH = "SEMH", "Social, emotional and mental health"
+    HI = "HI", "Hearing impairment"
+    VI = "VI", "Vision impairment"
+    MSI = "MSI", "Multi-sensory impairment"
+    PD = "PD", "Physical disability"
+    DS = "DS", "Down syndrome"
+    OTH = "OTH", "Other difficulty or disability"
+    NSA = "NSA", "SEN support but no specialist assessment"
+
+
+AREA_OF_NEED: dict[str, str | None] = {
+    NeedType.SPLD: Area.COGNITION,
+    NeedType.MLD: Area.COGNITION,
+    NeedType.SLD: Area.COGNITION,
+    NeedType.PMLD: Area.COGNITION,
+    NeedType.SLCN: Area.COMMUNICATION,
+    NeedType.ASD: Area.COMMUNICATION,
+    NeedType.SEMH: Area.SEMH,
+    NeedType.HI: Area.SENSORY,
+    NeedType.VI: Area.SENSORY,
+    NeedType.MSI: Area.SENSORY,
+    NeedType.PD: Area.SENSORY,
+    # Down syndrome is usually recorded under cognition and learning in school reporting.
+    NeedType.DS: Area.COGNITION,
+    NeedType.OTH: None,
+    NeedType.NSA: None,
+}
+
+
+class Sex(models.TextChoices):
+    MALE = "M", "Male"
+    FEMALE = "F", "Female"
+
+
+NC_YEAR_CHOICES = [(-2, "N1"), (-1, "N2"), (0, "Reception")] + [
+    (n, f"Year {n}") for n in range(1, 15)
+]
+
+
+class PupilQuerySet(models.QuerySet["Pupil"]):
+    def on_roll(self) -> PupilQuerySet:
+        """Return pupils who have not left."""
+        return self.filter(leaving_date__isnull=True)
+
+    def visible_to(self, user: Any) -> PupilQuerySet:
+        """Return the pupils ``user`` may see in their current school.
+
+        Leaders, the DSL team, teachers and behaviour support see every pupil in the school;
+        LSAs, ELSAs and inclusion leaders see their own caseload (current key-adult links);
+        anyone else, and anyone outside the school, sees none.
+        """
+        from staff.permissions import WHOLE_SCHOOL_PUPIL_ROLES, roles_for
+
+        school_id = getattr(user, "current_school_id", None)
+        roles = roles_for(user, school_id)
+        if not roles:
+            return self.none()
+        mine = self.filter(school_id=school_id)
+        if roles & WHOLE_SCHOOL_PUPIL_ROLES:
+            return mine
+        if roles & {"LSA", "ELSA", "INCLUSION_LEADER"}:
+            return mine.filter(
+                key_adults__staff=user, key_adults__end_date__isnull=True
+            ).distinct()
+        return self.none()
+
+    def with_current_status(self) -> PupilQuerySet:
+        """Prefetch the open SEN status and its needs (two queries for any number of pupils)."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "sen_statuses",
+                queryset=SENStatus.objects.filter(end_date__isnull=True).prefetch_related("needs"),
+                to_attr="open_statuses",
+            )
+        )
+
+
+class Pupil(models.Model):
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="pupils")
+    upn = models.CharField("UPN", max_length=13, validators=[validate_upn])
+    mis_id = models.CharField("MIS id", max_length=50, blank=True)
+    legal_forename = models.CharField(max_length=100)
+    legal_surname = models.CharField(max_length=100)
+    preferred_forename = models.CharField(max_length=100, blank=True)
+    preferred_surname = models.CharField(max_length=100, blank=True)
+    date_of_birth = models.DateField()
+    sex = models.CharField(max_length=1, choices=Sex.choices)
+    nc_year = models.SmallIntegerField(
+        "NC year", choices=NC_YEAR_CHOICES, null=True, blank=True,
+        help_text="Blank when the pupil does not follow the National Curriculum (census X).",
+    )
+    registration_group = models.CharField(max_length=20, blank=True)
+    admission_date = models.DateField(null=True, blank=True)
+    leaving_date = models.DateField(null=True, blank=True)
+    pupil_premium = models.BooleanField(default=False)
+    free_school_meals = models.BooleanField(default=False)
+    eal = models.BooleanField("EAL", default=False)
+    looked_after = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PupilQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["legal_surname", "legal_forename"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "upn"], name="pupil_upn_once_per_school"),
+            models.CheckConstraint(
+                condition=Q(leaving_date__isnull=True)
+                | Q(admission_date__isnull=True)
+                | Q(leaving_date__gte=models.F("admission_date")),
+                name="pupil_leaves_after_admission",
+            ),
+        ]
+        indexes = [
+            # register filters by year within a school
+            models.Index(fields=["school", "nc_year"], name="pupil_school_year_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def forename(self) -> str:
+        return self.preferred_forename or self.legal_forename
+
+    @property
+    def surname(self) -> str:
+        return self.preferred_surname or self.legal_surname
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.forename} {self.surname}"
+
+    @property
+    def current_status(self) -> SENStatus | None:
+        statuses = getattr(self, "open_statuses", None)
+        if statuses is None:
+            statuses = list(self.sen_statuses.filter(end_date__isnull=True))
+        return statuses[0] if statuses else None
+
+
+class SENStatus(models.Model):
+    """One period of a census SEN provision code. At most one is open (no end date) per pupil."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="sen_statuses")
+    provision = models.CharField(max_length=1, choices=Provision.choices)
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    parents_informed_on = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-start_date"]
+        verbose_name = "SEN status"
+        verbose_name_plural = "SEN statuses"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pupil"], condition=Q(end_date__isnull=True), name="sen_status_one_open"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="sen_status_ends_after_start",
+            ),
+        ]
+        indexes = [
+            # register counts: open statuses by provision
+            models.Index(fields=["provision", "end_date"], name="sen_status_open_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_provision_display()} from {self.start_date:%d/%m/%Y}"
+
+    @property
+    def primary_need(self) -> SENNeed | None:
+        return next((n for n in self.needs.all() if n.rank == 1), None)
+
+
+class SENNeed(models.Model):
+    """A ranked type of need within one SEN status period (rank 1 primary, rank 2 secondary)."""
+
+    status = models.ForeignKey(SENStatus, on_delete=models.CASCADE, related_name="needs")
+    rank = models.PositiveSmallIntegerField(choices=[(1, "Primary"), (2, "Secondary")])
+    need = models.CharField(max_length=4, choices=NeedType.choices)
+
+    class Meta:
+        ordering = ["rank"]
+        verbose_name = "SEN need"
+        constraints = [
+            models.UniqueConstraint(fields=["status", "rank"], name="sen_need_rank_once"),
+            models.UniqueConstraint(fields=["status", "need"], name="sen_need_code_once"),
+            models.CheckConstraint(condition=Q(rank__in=[1, 2]), name="sen_need_rank_1_or_2"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_rank_display()}: {self.get_need_display()}"
+
+    @property
+    def area(self) -> str | None:
+        return AREA_OF_NEED.get(self.need)
+
+
+class KeyAdult(models.Model):
+    """A member of staff assigned to a pupil; current links make up that person's caseload."""
+
+    class Kind(models.TextChoices):
+        KEY_WORKER = "KEY_WORKER", "Key worker"
+        ONE_TO_ONE = "ONE_TO_ONE", "1:1 LSA"
+        ELSA = "ELSA", "ELSA"
+        MENTOR = "MENTOR", "Mentor"
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="key_adults")
+    staff = models.ForeignKey(User, on_delete=models.PROTECT, related_name="caseload_links")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["start_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pupil", "staff", "kind"],
+                condition=Q(end_date__isnull=True),
+                name="key_adult_once_while_current",
+            ),
+        ]
+        indexes = [
+            # caseload scope: current links of one member of staff
+            models.Index(fields=["staff", "end_date"], name="key_adult_caseload_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.staff}"

@@ -1,0 +1,29 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from send_hub import views
+
+# The admin's sign-in goes through allauth, so it gets the same rate limits and MFA.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "SEND Hub administration"
+admin.site.site_title = "SEND Hub admin"
+
+core_patterns = (
+    [
+        path("", RedirectView.as_view(pattern_name="core:today", permanent=False), name="home"),
+        path("today/", views.today, name="today"),
+        path("healthz", views.healthz, name="healthz"),
+    ],
+    "core",
+)
+
+urlpatterns = [
+    path("", include(core_patterns)),
+    path("", include("staff.urls")),
+    path("pupils/", include("pupils.urls")),
+    path("safeguarding/", include("safeguarding.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+]

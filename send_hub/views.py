@@ -1,0 +1,52 @@
+"""Project-wide pages: Today (each feature adds its panel for its roles) and a health check."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from pupils.models import Provision, Pupil, SENStatus
+from staff.models import Invitation, Membership
+from staff.permissions import can, requires
+
+
+@requires("core.today")
+def today(request: HttpRequest) -> HttpResponse:
+    """Show the signed-in person what needs them today, panel by panel for their roles."""
+    user, school = request.user, request.school
+    context: dict[str, object] = {"roles": request.membership.role_codes if request.membership else ()}
+    if can(user, "pupils.view"):
+        context["caseload"] = (
+            Pupil.objects.on_roll()
+            .filter(school=school, key_adults__staff=user, key_adults__end_date__isnull=True)
+            .with_current_status()
+            .distinct()
+            .order_by("legal_surname", "legal_forename")
+        )
+    if can(user, "pupils.view_register"):
+        counts = SENStatus.objects.filter(
+            pupil__school=school, pupil__leaving_date__isnull=True, end_date__isnull=True
+        ).aggregate(
+            k=Count("pk", filter=Q(provision=Provision.SEN_SUPPORT)),
+            e=Count("pk", filter=Q(provision=Provision.EHCP)),
+        )
+        counts["on_roll"] = Pupil.objects.on_roll().filter(school=school).count()
+        context["register"] = counts
+    if can(user, "staff.view_members"):
+        context["team"] = {
+            "people": Membership.objects.active().filter(school=school).count(),
+            "invitations": Invitation.objects.filter(school=school).pending_send().count()
+            + Invitation.objects.filter(school=school, accepted_at__isnull=True, sent_at__isnull=False).count(),
+        }
+    return render(request, "core/today.html", context)
+
+
+@never_cache
+def healthz(request: HttpRequest) -> HttpResponse:
+    """Answer 200 when the app can reach its database (for docker-compose and load balancers)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})

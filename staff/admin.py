@@ -1,0 +1,165 @@
+"""The Django admin, for HR admins and superusers only.
+
+HR admins hold no Django model permissions; what they may do here is decided by the HR_ADMIN role
+(staff.permissions), and they see only the people and schools where they hold it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from staff.models import (
+    AuditEvent,
+    Invitation,
+    Membership,
+    MembershipRole,
+    Role,
+    School,
+    Trust,
+    User,
+)
+
+
+def hr_school_ids(user: Any) -> set[int] | None:
+    """Return the schools where ``user`` is an HR admin (None meaning all, for superusers)."""
+    if user.is_superuser:
+        return None
+    return set(
+        MembershipRole.objects.filter(
+            role=Role.HR_ADMIN, membership__user=user, membership__active=True
+        ).values_list("membership__school_id", flat=True)
+    )
+
+
+def _admin_allowed(request: HttpRequest) -> bool:
+    user = request.user
+    if not (user.is_active and user.is_authenticated and user.is_staff):
+        return False
+    ids = hr_school_ids(user)
+    return ids is None or bool(ids)
+
+
+admin.site.has_permission = _admin_allowed  # type: ignore[method-assign]
+
+
+class HRAdminMixin:
+    """Grant HR admins the admin for their own schools without Django model permissions."""
+
+    school_path: str = "school"
+    read_only = False
+
+    def _allowed(self, request: HttpRequest) -> bool:
+        return _admin_allowed(request)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self._allowed(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._allowed(request)
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return self._allowed(request) and not self.read_only
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._allowed(request) and not self.read_only
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # people and schools are deactivated, never deleted
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        qs = super().get_queryset(request)  # type: ignore[misc]
+        ids = hr_school_ids(request.user)
+        if ids is None:
+            return qs
+        return qs.filter(**{f"{self.school_path}__in": ids}).distinct()
+
+
+class MembershipRoleInline(admin.TabularInline):
+    model = MembershipRole
+    extra = 1
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _admin_allowed(request)
+
+    has_add_permission = has_change_permission = has_delete_permission = has_view_permission
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    fields = ("school", "job_title", "active")
+    show_change_link = True
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _admin_allowed(request)
+
+    has_add_permission = has_change_permission = has_view_permission
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(User)
+class UserAdmin(HRAdminMixin, admin.ModelAdmin):
+    school_path = "memberships__school"
+    list_display = ("full_name", "email", "job_title", "is_active")
+    list_filter = ("is_active", "memberships__school")
+    search_fields = ("full_name", "email")
+    fields = ("full_name", "email", "job_title", "is_active", "last_login", "date_joined")
+    readonly_fields = ("last_login", "date_joined")
+    inlines = [MembershipInline]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        # Accounts come from invitations; the admin edits details, never passwords or e-mail.
+        return (*self.readonly_fields, "email") if obj else self.readonly_fields
+
+
+@admin.register(Membership)
+class MembershipAdmin(HRAdminMixin, admin.ModelAdmin):
+    list_display = ("user", "school", "job_title", "active")
+    list_filter = ("school", "active", "roles__role")
+    search_fields = ("user__full_name", "user__email")
+    inlines = [MembershipRoleInline]
+    autocomplete_fields = ("user",)
+
+
+@admin.register(Trust)
+class TrustAdmin(HRAdminMixin, admin.ModelAdmin):
+    school_path = "schools"
+    read_only = True
+    search_fields = ("name",)
+
+
+@admin.register(School)
+class SchoolAdmin(HRAdminMixin, admin.ModelAdmin):
+    school_path = "pk"
+    read_only = True
+    list_display = ("name", "urn", "phase", "trust")
+    list_filter = ("phase", "trust")
+    search_fields = ("name", "urn")
+
+
+@admin.register(Invitation)
+class InvitationAdmin(HRAdminMixin, admin.ModelAdmin):
+    read_only = True
+    list_display = ("email", "school", "created_at", "expires_at", "sent_at", "accepted_at")
+    list_filter = ("school",)
+    search_fields = ("email", "full_name")
+    exclude = ("nonce",)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(HRAdminMixin, admin.ModelAdmin):
+    read_only = True
+    list_display = ("at", "action", "actor", "school", "object_type", "object_id", "ip_address")
+    list_filter = ("action", "school")
+    search_fields = ("action", "actor__email")
+    date_hierarchy = "at"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        # Safeguarding views are audited here too, and HR admins see no safeguarding data.
+        return super().get_queryset(request).exclude(action__startswith="safeguarding.")

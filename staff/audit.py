@@ -1,0 +1,47 @@
+"""Write the audit trail: one append-only AuditEvent table for the whole app."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Model
+from django.http import HttpRequest
+
+from staff.models import AuditEvent
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    """Return the client address Django saw (the proxy sets REMOTE_ADDR correctly)."""
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def log_action(
+    obj: Model | None,
+    action: str,
+    *,
+    actor: Any = None,
+    school: Any = None,
+    data: dict[str, Any] | None = None,
+    request: HttpRequest | None = None,
+) -> AuditEvent:
+    """Record ``action`` (``<app>.<entity>.<past_verb>``) on ``obj``; call inside the change's transaction.
+
+    ``data`` must hold ids and codes only: never a pupil's name or a concern's text.
+    """
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        actor = None
+    if school is None and obj is not None:
+        school_id = getattr(obj, "school_id", None)
+    else:
+        school_id = getattr(school, "pk", school)
+    return AuditEvent.objects.create(
+        action=action,
+        actor=actor,
+        school_id=school_id,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        data=data or {},
+        ip_address=client_ip(request),
+    )

@@ -1,0 +1,30 @@
+"""What the layout needs on every page: navigation for the person's roles, their school."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from staff.permissions import can
+
+# (label, url name, capability). Each later feature adds its entry here.
+NAVIGATION = [
+    ("Today", "core:today", "core.today"),
+    ("Staff", "staff:members", "staff.view_members"),
+]
+
+
+def layout(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    nav = []
+    if user is not None and user.is_authenticated and getattr(request, "school", None):
+        nav = [(label, name) for label, name, cap in NAVIGATION if can(user, cap)]
+    return {
+        "nav_items": nav,
+        "current_school": getattr(request, "school", None),
+        "current_membership": getattr(request, "membership", None),
+        "my_memberships": getattr(request, "memberships", []),
+        "mfa_relaxed": not settings.SEND_HUB_MFA_REQUIRED,
+    }

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from typing import Any
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.contrib.auth import password_validation
+
+from staff.models import School, User
+from staff.services import grantable_roles
+
+
+class InvitationForm(forms.Form):
+    full_name = forms.CharField(max_length=150, help_text="Their full name, as colleagues know them.")
+    email = forms.EmailField(label="Work e-mail address")
+    job_title = forms.CharField(max_length=150, required=False)
+    roles = forms.MultipleChoiceField(
+        widget=forms.CheckboxSelectMultiple,
+        help_text="What they do here. Roles decide what they can see.",
+    )
+
+    def __init__(self, *args: Any, user: User, school: School, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["roles"].choices = grantable_roles(by=user, school=school)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class AcceptInvitationForm(forms.Form):
+    full_name = forms.CharField(max_length=150, label="Your full name")
+    password1 = forms.CharField(
+        label="Choose a password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label="Type it again", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def __init__(self, *args: Any, email: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.email = email
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        p1, p2 = data.get("password1"), data.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", "The two passwords are different.")
+        elif p1:
+            candidate = User(email=self.email, full_name=data.get("full_name", ""))
+            try:
+                password_validation.validate_password(p1, candidate)
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return data
+
+
+class ChooseSchoolForm(forms.Form):
+    school = forms.IntegerField()

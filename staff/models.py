@@ -1,0 +1,285 @@
+"""People, schools and the audit trail."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core import signing
+from django.db import models
+from django.utils import timezone
+
+
+class Role(models.TextChoices):
+    """What a person does in a school. Capabilities per role live in staff.permissions."""
+
+    LSA = "LSA", "Learning support assistant"
+    ELSA = "ELSA", "ELSA / learning mentor"
+    INCLUSION_LEADER = "INCLUSION_LEADER", "Inclusion leader (Connect)"
+    BEHAVIOUR_SUPPORT = "BEHAVIOUR_SUPPORT", "Behaviour support"
+    TEACHER = "TEACHER", "Teacher"
+    SENDCO = "SENDCO", "SENDCo"
+    DSL = "DSL", "Designated safeguarding lead (or deputy)"
+    HEAD = "HEAD", "Headteacher / senior leader"
+    HR_ADMIN = "HR_ADMIN", "HR / school admin"
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create(self, email: str, password: str | None, **fields: Any) -> User:
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **fields: Any) -> User:
+        fields.setdefault("is_staff", False)
+        fields.setdefault("is_superuser", False)
+        return self._create(email, password, **fields)
+
+    def create_superuser(self, email: str, password: str | None = None, **fields: Any) -> User:
+        fields.update(is_staff=True, is_superuser=True)
+        return self._create(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in with their e-mail address."""
+
+    email = models.EmailField("e-mail address", unique=True)
+    full_name = models.CharField(max_length=150, help_text="As colleagues know them, in full.")
+    job_title = models.CharField(max_length=150, blank=True)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(
+        default=False, help_text="May use the Django admin (HR admins and superusers only)."
+    )
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class Trust(models.Model):
+    """A multi-academy trust (or a local authority grouping) that schools belong to."""
+
+    name = models.CharField(max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class School(models.Model):
+    class Phase(models.TextChoices):
+        PRIMARY = "PRIMARY", "Primary"
+        SECONDARY = "SECONDARY", "Secondary"
+        ALL_THROUGH = "ALL_THROUGH", "All-through"
+        SPECIAL = "SPECIAL", "Special"
+        AP = "AP", "Alternative provision"
+
+    trust = models.ForeignKey(Trust, on_delete=models.PROTECT, related_name="schools")
+    name = models.CharField(max_length=200)
+    urn = models.CharField("URN", max_length=7, unique=True, help_text="Six-digit unique reference number.")
+    la_code = models.CharField("LA code", max_length=3, blank=True)
+    estab = models.CharField("DfE establishment number", max_length=4, blank=True)
+    phase = models.CharField(max_length=12, choices=Phase.choices)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(urn__regex=r"^[0-9]{6,7}$"), name="school_urn_digits"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def active(self) -> MembershipQuerySet:
+        """Return memberships that currently let a person work in a school."""
+        return self.filter(active=True, user__is_active=True)
+
+    def with_role(self, role: str) -> MembershipQuerySet:
+        """Return memberships that hold ``role``."""
+        return self.filter(roles__role=role).distinct()
+
+
+class Membership(models.Model):
+    """A person's place in one school, with the roles they hold there."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="memberships")
+    job_title = models.CharField(max_length=150, blank=True)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["school__name", "user__full_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "school"], name="membership_one_per_school"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} at {self.school}"
+
+    @property
+    def role_codes(self) -> frozenset[str]:
+        return frozenset(r.role for r in self.roles.all())
+
+
+class MembershipRole(models.Model):
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="roles")
+    role = models.CharField(max_length=20, choices=Role.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["membership", "role"], name="membership_role_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_role_display()
+
+
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def pending_send(self) -> InvitationQuerySet:
+        """Return live invitations whose e-mail has not gone out yet."""
+        return self.filter(sent_at__isnull=True, accepted_at__isnull=True, expires_at__gt=timezone.now())
+
+
+INVITATION_SALT = "staff.invitation"
+
+
+def _new_nonce() -> str:
+    return secrets.token_hex(16)
+
+
+class Invitation(models.Model):
+    """A single-use, expiring link that is the only way to get an account."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="invitations")
+    email = models.EmailField()
+    full_name = models.CharField(max_length=150)
+    job_title = models.CharField(max_length=150, blank=True)
+    roles = models.JSONField(default=list, help_text="Role codes granted on acceptance.")
+    # The link carries this nonce signed with SECRET_KEY: a leaked database alone cannot forge a
+    # link, and a new nonce (re-sending) invalidates every earlier link.
+    nonce = models.CharField(max_length=32, default=_new_nonce, editable=False)
+    invited_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            # One open invitation per person and school: a double submission cannot make two.
+            models.UniqueConstraint(
+                fields=["school", "email"],
+                condition=models.Q(accepted_at__isnull=True),
+                name="invitation_one_open_per_school",
+            ),
+        ]
+        indexes = [
+            # invitations_send_pending: unsent, unaccepted, unexpired
+            models.Index(fields=["sent_at", "expires_at"], name="invitation_pending_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.email} to {self.school}"
+
+    def make_token(self) -> str:
+        return signing.dumps([self.pk, self.nonce], salt=INVITATION_SALT, compress=True)
+
+    @classmethod
+    def from_token(cls, token: str) -> Invitation | None:
+        """Return the invitation a link points to, or None for a forged or outdated link."""
+        try:
+            pk, nonce = signing.loads(token, salt=INVITATION_SALT)
+        except (signing.BadSignature, ValueError, TypeError):
+            return None
+        return cls.objects.select_related("school").filter(pk=pk, nonce=nonce).first()
+
+    @staticmethod
+    def default_expiry() -> Any:
+        return timezone.now() + timedelta(days=settings.SEND_HUB_INVITATION_DAYS)
+
+    @property
+    def is_usable(self) -> bool:
+        return self.accepted_at is None and self.expires_at > timezone.now()
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs: Any) -> int:
+        raise TypeError("Audit events are append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise TypeError("Audit events are append-only.")
+
+
+class AuditEvent(models.Model):
+    """One thing somebody did (or looked at). Append-only: written once, never changed."""
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    action = models.CharField(max_length=100, db_index=True, help_text="<app>.<entity>.<past_verb>")
+    actor = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events"
+    )
+    school = models.ForeignKey(
+        School, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events"
+    )
+    object_type = models.CharField(max_length=100, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [
+            # "who looked at this record": all events about one object, newest first
+            models.Index(fields=["object_type", "object_id", "-at"], name="audit_object_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise TypeError("Audit events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise TypeError("Audit events are append-only.")

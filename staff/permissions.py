@@ -1,0 +1,136 @@
+"""The one policy module: which role may do what, and the helpers every view uses.
+
+Scope (which rows a person may see at all) lives with each model as ``visible_to(user)`` on its
+queryset, so this module never imports the apps above it (staff <- pupils <- interventions,
+safeguarding). Outside a person's school or scope the answer is 404; inside it, without the
+capability, 403.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from django.contrib.auth.mixins import AccessMixin
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+
+from staff.models import Role
+
+ALL_ROLES = frozenset(Role.values)
+LEADERS = frozenset({Role.SENDCO, Role.HEAD})
+CLASSROOM = frozenset(
+    {Role.LSA, Role.ELSA, Role.INCLUSION_LEADER, Role.BEHAVIOUR_SUPPORT, Role.TEACHER}
+)
+
+# Capability -> the roles that grant it. Read this table to know who may do what.
+CAPABILITIES: dict[str, frozenset[str]] = {
+    "core.today": ALL_ROLES,
+    "staff.view_members": LEADERS | {Role.HR_ADMIN},
+    "staff.invite": frozenset({Role.HEAD, Role.HR_ADMIN}),
+    "admin.access": frozenset({Role.HR_ADMIN}),
+    # Which pupils a person sees is decided by Pupil.objects.visible_to(); these decide what.
+    "pupils.view": CLASSROOM | LEADERS | {Role.DSL},
+    "pupils.view_sen_record": LEADERS | {Role.LSA, Role.ELSA, Role.INCLUSION_LEADER},
+    "pupils.view_register": LEADERS,
+    "pupils.view_looked_after": LEADERS | {Role.DSL},
+    "pupils.edit": frozenset({Role.SENDCO}),
+    # Every member of staff can raise a concern; only the DSL team sees concerns.
+    "safeguarding.raise": ALL_ROLES,
+    "safeguarding.triage": frozenset({Role.DSL}),
+}
+
+# Roles whose holders see every pupil in their school (others see only their caseload).
+WHOLE_SCHOOL_PUPIL_ROLES = LEADERS | {Role.DSL, Role.TEACHER, Role.BEHAVIOUR_SUPPORT}
+
+
+def roles_for(user: Any, school_id: int | None = None) -> frozenset[str]:
+    """Return the role codes ``user`` holds in ``school_id`` (default: their current school)."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    if school_id is None:
+        school_id = getattr(user, "current_school_id", None)
+    if school_id is None:
+        return frozenset()
+    cache: dict[int, frozenset[str]] | None = getattr(user, "_roles_by_school", None)
+    if cache is None:
+        from staff.models import MembershipRole
+
+        cache = {}
+        rows = MembershipRole.objects.filter(
+            membership__user=user, membership__active=True
+        ).values_list("membership__school_id", "role")
+        for sid, role in rows:
+            cache[sid] = cache.get(sid, frozenset()) | {role}
+        user._roles_by_school = cache
+    return cache.get(school_id, frozenset())
+
+
+def can(user: Any, capability: str, obj: Model | None = None) -> bool:
+    """Return whether ``user`` holds ``capability`` in the school of ``obj`` (or their current one)."""
+    if capability not in CAPABILITIES:
+        raise KeyError(f"Unknown capability {capability!r}; add it to staff.permissions.")
+    if capability == "admin.access" and getattr(user, "is_superuser", False):
+        return True
+    school_id = getattr(obj, "school_id", None) if obj is not None else None
+    return bool(roles_for(user, school_id) & CAPABILITIES[capability])
+
+
+def check(user: Any, capability: str, obj: Model | None = None) -> None:
+    """Raise PermissionDenied (403) unless ``user`` holds ``capability``."""
+    if not can(user, capability, obj):
+        raise PermissionDenied
+
+
+M = TypeVar("M", bound=Model)
+
+
+def get_object_for(request: HttpRequest, queryset: QuerySet[M], pk: Any, capability: str) -> M:
+    """Return the object with ``pk`` that the signed-in person may act on.
+
+    404 when it does not exist or lies outside their school or scope (so ids cannot be probed);
+    403 when it is within scope but their roles lack ``capability``.
+    """
+    visible = queryset.visible_to(request.user)  # type: ignore[attr-defined]
+    try:
+        obj = visible.get(pk=pk)
+    except (visible.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    check(request.user, capability, obj)
+    return obj
+
+
+V = TypeVar("V", bound=Callable[..., HttpResponse])
+
+
+def requires(capability: str) -> Callable[[V], V]:
+    """Decorate a view: sign-in required, a current school, and ``capability`` there."""
+
+    def decorator(view: V) -> V:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                from django.contrib.auth.views import redirect_to_login
+
+                return redirect_to_login(request.get_full_path())
+            check(request.user, capability)
+            return view(request, *args, **kwargs)
+
+        wrapped.capability = capability  # type: ignore[attr-defined]
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+class RequiresMixin(AccessMixin):
+    """Class-based twin of ``@requires``: set ``capability`` on the view."""
+
+    capability: str = ""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        check(request.user, self.capability)
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]

@@ -1,0 +1,108 @@
+"""Every named URL x every persona, with the answer each must get.
+
+A URL in one of our namespaces without a row here fails ``test_every_url_has_a_row``: adding a
+page means deciding, here, who may open it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from staff.models import Invitation
+from tests.conftest import PERSONAS, World
+
+OK, LOGIN, FORBIDDEN, NOT_FOUND, REDIRECT, GONE = "200", "login", "403", "404", "302", "410"
+OUR_NAMESPACES = {"core", "staff", "pupils", "interventions", "safeguarding"}
+
+
+@dataclass
+class Row:
+    args: Callable[[World], list[Any]] = lambda w: []
+    default: str = OK
+    expect: dict[str, str] = field(default_factory=dict)
+
+    def outcome(self, persona: str) -> str:
+        if persona in self.expect:
+            return self.expect[persona]
+        return LOGIN if persona == "anonymous" else self.default
+
+
+def _invitation_token(w: World) -> list[Any]:
+    invitation = Invitation.objects.create(
+        school=w.school, email="new.starter@school.example", full_name="New Starter",
+        roles=["LSA"], invited_by=w.users["hr_admin"], expires_at=Invitation.default_expiry(),
+    )
+    return [invitation.make_token()]
+
+
+MATRIX: dict[str, Row] = {
+    "core:home": Row(default=REDIRECT, expect={"anonymous": REDIRECT}),
+    "core:today": Row(),
+    "core:healthz": Row(expect={"anonymous": OK}),
+    "staff:choose_school": Row(),
+    "staff:members": Row(
+        default=FORBIDDEN, expect={"sendco": OK, "hr_admin": OK, "other_school": OK}
+    ),
+    "staff:invite": Row(default=FORBIDDEN, expect={"hr_admin": OK, "other_school": OK}),
+    "staff:accept_invitation": Row(args=_invitation_token, expect={"anonymous": OK}),
+    # The pupil is on lsa_caseload's caseload in the first school.
+    "pupils:detail": Row(
+        args=lambda w: [w.pupil.pk],
+        expect={
+            "lsa_no_caseload": NOT_FOUND,
+            "elsa": NOT_FOUND,
+            "hr_admin": FORBIDDEN,  # no pupil access at all, whatever the id
+            "other_school": NOT_FOUND,
+        },
+    ),
+    "safeguarding:raise": Row(),
+    # Not in our namespaces, but the admin's door matters: HR admins only, sign-in via allauth.
+    "admin:index": Row(default=FORBIDDEN, expect={"hr_admin": OK}),
+}
+
+
+def _named_urls() -> set[str]:
+    names: set[str] = set()
+
+    def walk(patterns: list[Any], namespace: str | None) -> None:
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                walk(p.url_patterns, p.namespace or namespace)
+            elif isinstance(p, URLPattern) and p.name and namespace in OUR_NAMESPACES:
+                names.add(f"{namespace}:{p.name}")
+
+    walk(get_resolver().url_patterns, None)
+    return names
+
+
+def test_every_url_has_a_row() -> None:
+    missing = _named_urls() - set(MATRIX)
+    assert not missing, f"Add access-matrix rows for: {sorted(missing)}"
+
+
+def _observed(response: Any, client: Any) -> str:
+    if response.status_code == 302 and response["Location"].startswith(reverse("admin:login")):
+        # The admin sends everyone it refuses to its login page, which allauth guards: follow it.
+        response = client.get(response["Location"])
+    if response.status_code in (301, 302):
+        location = response["Location"]
+        return LOGIN if location.startswith(reverse("account_login")) else REDIRECT
+    return str(response.status_code)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("url_name", sorted(MATRIX))
+def test_access(world: World, url_name: str, persona: str) -> None:
+    row = MATRIX[url_name]
+    url = reverse(url_name, args=row.args(world))
+    client = world.client(persona)
+    response = client.get(url)
+    assert _observed(response, client) == row.outcome(persona), (
+        f"{persona} GET {url_name}: got {response.status_code} {response.get('Location', '')}"
+    )
