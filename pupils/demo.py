@@ -15,8 +15,34 @@ from pupils.models import KeyAdult, NeedType, Provision, Pupil, SENNeed, SENStat
 SEN_SUPPORT_SHARE = 0.142
 EHCP_SHARE = 0.053
 # Primary need shares (national); the remainder is spread over the smaller codes.
-K_NEEDS = {"SLCN": 26, "SEMH": 22, "MLD": 16, "SPLD": 14, "ASD": 9, "NSA": 5, "OTH": 3, "PD": 2, "HI": 1, "VI": 1, "SLD": 0.5, "DS": 0.5}
-E_NEEDS = {"ASD": 33, "SLCN": 20, "SEMH": 16, "MLD": 9, "SLD": 8, "PD": 4, "PMLD": 3, "HI": 2, "DS": 2, "OTH": 2, "VI": 1, "MSI": 0.5}
+K_NEEDS = {
+    "SLCN": 26,
+    "SEMH": 22,
+    "MLD": 16,
+    "SPLD": 14,
+    "ASD": 9,
+    "NSA": 5,
+    "OTH": 3,
+    "PD": 2,
+    "HI": 1,
+    "VI": 1,
+    "SLD": 0.5,
+    "DS": 0.5,
+}
+E_NEEDS = {
+    "ASD": 33,
+    "SLCN": 20,
+    "SEMH": 16,
+    "MLD": 9,
+    "SLD": 8,
+    "PD": 4,
+    "PMLD": 3,
+    "HI": 2,
+    "DS": 2,
+    "OTH": 2,
+    "VI": 1,
+    "MSI": 0.5,
+}
 SECONDARY_NEED_SHARE = 0.3
 
 
@@ -25,7 +51,7 @@ def academic_year_start(today: date) -> int:
 
 
 def birth_window(nc_year: int, year_start: int) -> tuple[date, date]:
-    """Return the range of birth dates for ``nc_year`` in the academic year starting ``year_start``."""
+    """Return the birth dates for ``nc_year`` in the academic year starting ``year_start``."""
     first = date(year_start - 5 - nc_year, 9, 1)
     return first, date(first.year + 1, 8, 31)
 
@@ -48,6 +74,7 @@ def seed_school(*, school: Any, spec: Any, people: Any, rng: random.Random) -> N
     today = timezone.localdate()
     year_start = academic_year_start(today)
     years = list(range(0, 7)) if spec.phase == "PRIMARY" else list(range(7, 12))
+    forms = "AB" if spec.phase == "PRIMARY" else "ABCD"
     pupils = []
     serials: dict[int, int] = {}
     for i in range(spec.pupils):
@@ -66,11 +93,13 @@ def seed_school(*, school: Any, spec: Any, people: Any, rng: random.Random) -> N
                 mis_id=f"{spec.slug.upper()}-{10000 + i}",
                 legal_forename=forename,
                 legal_surname=fake.last_name(),
-                preferred_forename=(forename[:3] if rng.random() < 0.04 and len(forename) > 4 else ""),
+                preferred_forename=(
+                    forename[:3] if rng.random() < 0.04 and len(forename) > 4 else ""
+                ),
                 date_of_birth=dob,
                 sex=sex,
                 nc_year=nc_year,
-                registration_group=f"{nc_year if nc_year else 'R'}{rng.choice('ABCD' if spec.phase == 'SECONDARY' else 'AB')}",
+                registration_group=f"{nc_year or 'R'}{rng.choice(forms)}",
                 admission_date=date(entry_year, 9, rng.randint(1, 8)),
                 pupil_premium=pp,
                 free_school_meals=pp and rng.random() < 0.9,
@@ -96,14 +125,29 @@ def seed_school(*, school: Any, spec: Any, people: Any, rng: random.Random) -> N
         if provision == Provision.EHCP and rng.random() < 0.6:
             # Most EHC plans follow a period of SEN support: keep that history.
             earlier = start - timedelta(days=rng.randint(200, 700))
-            statuses.append(SENStatus(pupil=pupil, provision=Provision.SEN_SUPPORT, start_date=max(earlier, pupil.admission_date), end_date=start - timedelta(days=1), parents_informed_on=max(earlier, pupil.admission_date)))
+            statuses.append(
+                SENStatus(
+                    pupil=pupil,
+                    provision=Provision.SEN_SUPPORT,
+                    start_date=max(earlier, pupil.admission_date),
+                    end_date=start - timedelta(days=1),
+                    parents_informed_on=max(earlier, pupil.admission_date),
+                )
+            )
             needs_for.append([_pick(rng, K_NEEDS)])
         primary = _pick(rng, weights)
         codes = [primary]
         if primary != NeedType.NSA and rng.random() < SECONDARY_NEED_SHARE:
             second = _pick(rng, {k: v for k, v in weights.items() if k not in {primary, "NSA"}})
             codes.append(second)
-        statuses.append(SENStatus(pupil=pupil, provision=provision, start_date=start, parents_informed_on=start + timedelta(days=rng.randint(0, 10))))
+        statuses.append(
+            SENStatus(
+                pupil=pupil,
+                provision=provision,
+                start_date=start,
+                parents_informed_on=start + timedelta(days=rng.randint(0, 10)),
+            )
+        )
         needs_for.append(codes)
         sen_pupils.append((pupil, provision, primary))
     SENStatus.objects.bulk_create(statuses)
@@ -121,14 +165,36 @@ def seed_school(*, school: Any, spec: Any, people: Any, rng: random.Random) -> N
     pool = list(sen_pupils)
     for lsa in people.lsas:
         for pupil, provision, _need in pool[:per_lsa]:
-            kind = KeyAdult.Kind.ONE_TO_ONE if provision == Provision.EHCP else KeyAdult.Kind.KEY_WORKER
-            links.append(KeyAdult(pupil=pupil, staff=lsa, kind=kind, start_date=year_start_date(year_start)))
+            kind = (
+                KeyAdult.Kind.ONE_TO_ONE
+                if provision == Provision.EHCP
+                else KeyAdult.Kind.KEY_WORKER
+            )
+            links.append(
+                KeyAdult(pupil=pupil, staff=lsa, kind=kind, start_date=year_start_date(year_start))
+            )
         pool = pool[per_lsa:]
     semh = [p for p, _prov, need in sen_pupils if need == NeedType.SEMH][:6]
-    links += [KeyAdult(pupil=p, staff=people.by_key["elsa"], kind=KeyAdult.Kind.ELSA, start_date=year_start_date(year_start)) for p in semh]
+    links += [
+        KeyAdult(
+            pupil=p,
+            staff=people.by_key["elsa"],
+            kind=KeyAdult.Kind.ELSA,
+            start_date=year_start_date(year_start),
+        )
+        for p in semh
+    ]
     if "inclusion" in people.by_key:
         connect = [p for p, _prov, need in sen_pupils if need == NeedType.SEMH][6:12]
-        links += [KeyAdult(pupil=p, staff=people.by_key["inclusion"], kind=KeyAdult.Kind.KEY_WORKER, start_date=year_start_date(year_start)) for p in connect]
+        links += [
+            KeyAdult(
+                pupil=p,
+                staff=people.by_key["inclusion"],
+                kind=KeyAdult.Kind.KEY_WORKER,
+                start_date=year_start_date(year_start),
+            )
+            for p in connect
+        ]
     KeyAdult.objects.bulk_create(links)
 
 

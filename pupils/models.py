@@ -102,7 +102,7 @@ class PupilQuerySet(models.QuerySet["Pupil"]):
         LSAs, ELSAs and inclusion leaders see their own caseload (current key-adult links);
         anyone else, and anyone outside the school, sees none.
         """
-        from staff.permissions import WHOLE_SCHOOL_PUPIL_ROLES, roles_for
+        from staff.permissions import CASELOAD_ROLES, WHOLE_SCHOOL_PUPIL_ROLES, roles_for
 
         school_id = getattr(user, "current_school_id", None)
         roles = roles_for(user, school_id)
@@ -111,10 +111,8 @@ class PupilQuerySet(models.QuerySet["Pupil"]):
         mine = self.filter(school_id=school_id)
         if roles & WHOLE_SCHOOL_PUPIL_ROLES:
             return mine
-        if roles & {"LSA", "ELSA", "INCLUSION_LEADER"}:
-            return mine.filter(
-                key_adults__staff=user, key_adults__end_date__isnull=True
-            ).distinct()
+        if roles & CASELOAD_ROLES:
+            return mine.filter(key_adults__staff=user, key_adults__end_date__isnull=True).distinct()
         return self.none()
 
     def with_current_status(self) -> PupilQuerySet:
@@ -139,7 +137,10 @@ class Pupil(models.Model):
     date_of_birth = models.DateField()
     sex = models.CharField(max_length=1, choices=Sex.choices)
     nc_year = models.SmallIntegerField(
-        "NC year", choices=NC_YEAR_CHOICES, null=True, blank=True,
+        "NC year",
+        choices=NC_YEAR_CHOICES,
+        null=True,
+        blank=True,
         help_text="Blank when the pupil does not follow the National Curriculum (census X).",
     )
     registration_group = models.CharField(max_length=20, blank=True)
@@ -201,7 +202,9 @@ class SENStatus(models.Model):
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
     parents_informed_on = models.DateField(null=True, blank=True)
-    recorded_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -10,15 +10,16 @@ from django.views.decorators.cache import never_cache
 
 from pupils.models import Provision, Pupil, SENStatus
 from staff.models import Invitation, Membership
-from staff.permissions import can, requires
+from staff.permissions import CASELOAD_ROLES, can, requires
 
 
 @requires("core.today")
 def today(request: HttpRequest) -> HttpResponse:
     """Show the signed-in person what needs them today, panel by panel for their roles."""
     user, school = request.user, request.school
-    context: dict[str, object] = {"roles": request.membership.role_codes if request.membership else ()}
-    if can(user, "pupils.view"):
+    roles = request.membership.role_codes if request.membership else frozenset()
+    context: dict[str, object] = {"roles": roles}
+    if roles & CASELOAD_ROLES:
         context["caseload"] = (
             Pupil.objects.on_roll()
             .filter(school=school, key_adults__staff=user, key_adults__end_date__isnull=True)
@@ -39,7 +40,9 @@ def today(request: HttpRequest) -> HttpResponse:
         context["team"] = {
             "people": Membership.objects.active().filter(school=school).count(),
             "invitations": Invitation.objects.filter(school=school).pending_send().count()
-            + Invitation.objects.filter(school=school, accepted_at__isnull=True, sent_at__isnull=False).count(),
+            + Invitation.objects.filter(
+                school=school, accepted_at__isnull=True, sent_at__isnull=False
+            ).count(),
         }
     return render(request, "core/today.html", context)
 

@@ -26,7 +26,7 @@ def log_action(
     data: dict[str, Any] | None = None,
     request: HttpRequest | None = None,
 ) -> AuditEvent:
-    """Record ``action`` (``<app>.<entity>.<past_verb>``) on ``obj``; call inside the change's transaction.
+    """Record ``action`` (``<app>.<entity>.<past_verb>``) on ``obj``, in the change's transaction.
 
     ``data`` must hold ids and codes only: never a pupil's name or a concern's text.
     """

@@ -31,7 +31,9 @@ def _signed_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 
 
 @receiver(auth_signals.user_login_failed)
-def _sign_in_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
+def _sign_in_failed(
+    sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any
+) -> None:
     # Only the fact and the address: the attempted e-mail may be a typo of someone else's.
     log_action(None, "staff.user.sign_in_failed", request=request)
 

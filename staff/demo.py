@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-
 from functools import cache
 
 from django.contrib.auth.hashers import make_password
@@ -27,8 +26,20 @@ SCHOOLS = [
     ("Brookfield Primary School", "PRIMARY", 275, "brookfield"),
     ("Hillcrest Academy", "SECONDARY", 1060, "hillcrest"),
 ]
-EXTRA_PRIMARY = ["Ashby Lane Primary", "Willowmere Primary", "St Anselm's Primary", "Kestrel Park Primary", "Ferncombe Infant and Junior"]
-EXTRA_SECONDARY = ["Castlegate School", "Ridgeway College", "Marlowe High School", "Oakhurst Academy", "Sandbrook School"]
+EXTRA_PRIMARY = [
+    "Ashby Lane Primary",
+    "Willowmere Primary",
+    "St Anselm's Primary",
+    "Kestrel Park Primary",
+    "Ferncombe Infant and Junior",
+]
+EXTRA_SECONDARY = [
+    "Castlegate School",
+    "Ridgeway College",
+    "Marlowe High School",
+    "Oakhurst Academy",
+    "Sandbrook School",
+]
 
 
 @dataclass(frozen=True)
@@ -79,7 +90,9 @@ def school_specs(count: int) -> list[SchoolSpec]:
     specs = []
     for n, (name, phase, pupils, slug) in enumerate(rows[:count]):
         # Fictional URNs in a block no real school uses; LA 850 is a valid code for UPNs.
-        specs.append(SchoolSpec(name, phase, pupils, slug, f"{990100 + n}", "850", f"{2100 + n:04d}"))
+        specs.append(
+            SchoolSpec(name, phase, pupils, slug, f"{990100 + n}", "850", f"{2100 + n:04d}")
+        )
     return specs
 
 
@@ -91,7 +104,13 @@ def ensure_trust() -> Trust:
 def ensure_school(trust: Trust, spec: SchoolSpec) -> School:
     school, _ = School.objects.get_or_create(
         urn=spec.urn,
-        defaults={"trust": trust, "name": spec.name, "phase": spec.phase, "la_code": spec.la_code, "estab": spec.estab},
+        defaults={
+            "trust": trust,
+            "name": spec.name,
+            "phase": spec.phase,
+            "la_code": spec.la_code,
+            "estab": spec.estab,
+        },
     )
     return school
 
@@ -105,7 +124,9 @@ def _demo_password_hash() -> str:
 def _user(email: str, full_name: str, job_title: str) -> User:
     user = User.objects.filter(email=email).first()
     if user is None:
-        user = User.objects.create(email=email, password=_demo_password_hash(), full_name=full_name, job_title=job_title)
+        user = User.objects.create(
+            email=email, password=_demo_password_hash(), full_name=full_name, job_title=job_title
+        )
     return user
 
 
@@ -127,7 +148,9 @@ def ensure_people(school: School, spec: SchoolSpec, rng: random.Random) -> Peopl
         membership_grant(user=user, school=school, roles=[Role.LSA], job_title=user.job_title)
         people.lsas.append(user)
     # An LSA with no caseload yet (a new starter), as the access rules must show.
-    user = _user(f"newlsa@{spec.slug}.{DEMO_DOMAIN}", fake.name(), "Learning support assistant (new)")
+    user = _user(
+        f"newlsa@{spec.slug}.{DEMO_DOMAIN}", fake.name(), "Learning support assistant (new)"
+    )
     membership_grant(user=user, school=school, roles=[Role.LSA], job_title=user.job_title)
     people.by_key["newlsa"] = user
     people.teachers.append(people.by_key["teacher"])
@@ -142,7 +165,9 @@ def ensure_trust_hr(schools: list[School]) -> User:
     """One HR admin who works across the whole trust (and so chooses a school after sign-in)."""
     user = _user(f"hr@northgate.{DEMO_DOMAIN}", "Priya Demo-Hale", "Trust HR officer")
     for school in schools:
-        membership_grant(user=user, school=school, roles=[Role.HR_ADMIN], job_title="Trust HR officer")
+        membership_grant(
+            user=user, school=school, roles=[Role.HR_ADMIN], job_title="Trust HR officer"
+        )
     return user
 
 
@@ -158,6 +183,8 @@ def printed_sign_ins(schools: list[School]) -> list[tuple[str, str, str]]:
     ):
         key = m.user.email.split("@")[0]
         if key in printed:
-            rows.append((m.user.email, " + ".join(sorted(r.role for r in m.roles.all())), m.school.name))
+            rows.append(
+                (m.user.email, " + ".join(sorted(r.role for r in m.roles.all())), m.school.name)
+            )
     rows.append((f"hr@northgate.{DEMO_DOMAIN}", "HR_ADMIN (every school)", "choose after sign-in"))
     return rows

@@ -11,7 +11,9 @@ from staff.services import grantable_roles
 
 
 class InvitationForm(forms.Form):
-    full_name = forms.CharField(max_length=150, help_text="Their full name, as colleagues know them.")
+    full_name = forms.CharField(
+        max_length=150, help_text="Their full name, as colleagues know them."
+    )
     email = forms.EmailField(label="Work e-mail address")
     job_title = forms.CharField(max_length=150, required=False)
     roles = forms.MultipleChoiceField(
@@ -29,7 +31,8 @@ class InvitationForm(forms.Form):
 class AcceptInvitationForm(forms.Form):
     full_name = forms.CharField(max_length=150, label="Your full name")
     password1 = forms.CharField(
-        label="Choose a password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        label="Choose a password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=password_validation.password_validators_help_text_html(),
     )
     password2 = forms.CharField(

@@ -37,7 +37,9 @@ class SessionLimitsMiddleware:
                 request.session[AUTH_AT_SESSION_KEY] = timezone.now().isoformat()
             elif timezone.now() - datetime.fromisoformat(raw) > settings.SESSION_ABSOLUTE_AGE:
                 logout(request)
-                messages.info(request, "For safety you are signed out after 10 hours. Please sign in again.")
+                messages.info(
+                    request, "For safety you are signed out after 10 hours. Please sign in again."
+                )
                 return redirect(settings.LOGIN_URL)
         return self.get_response(request)
 

@@ -42,6 +42,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "safeguarding.triage": frozenset({Role.DSL}),
 }
 
+# Roles whose holders work from a caseload (current key-adult links to pupils).
+CASELOAD_ROLES = frozenset({Role.LSA, Role.ELSA, Role.INCLUSION_LEADER})
+
 # Roles whose holders see every pupil in their school (others see only their caseload).
 WHOLE_SCHOOL_PUPIL_ROLES = LEADERS | {Role.DSL, Role.TEACHER, Role.BEHAVIOUR_SUPPORT}
 
@@ -69,7 +72,7 @@ def roles_for(user: Any, school_id: int | None = None) -> frozenset[str]:
 
 
 def can(user: Any, capability: str, obj: Model | None = None) -> bool:
-    """Return whether ``user`` holds ``capability`` in the school of ``obj`` (or their current one)."""
+    """Return whether ``user`` holds ``capability`` in ``obj``'s school (or their current one)."""
     if capability not in CAPABILITIES:
         raise KeyError(f"Unknown capability {capability!r}; add it to staff.permissions.")
     if capability == "admin.access" and getattr(user, "is_superuser", False):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -38,9 +37,11 @@ def invitation_create(
         raise ValidationError("Choose at least one role from the list.")
     if Membership.objects.filter(school=school, user__email__iexact=email, active=True).exists():
         raise ValidationError(f"{email} already works in {school}.")
-    existing = Invitation.objects.select_for_update().filter(
-        school=school, email=email, accepted_at__isnull=True
-    ).first()
+    existing = (
+        Invitation.objects.select_for_update()
+        .filter(school=school, email=email, accepted_at__isnull=True)
+        .first()
+    )
     if existing is not None and existing.is_usable:
         return existing
     if existing is not None:
@@ -111,22 +112,29 @@ def invitation_accept(
     *, invitation_id: int, password: str | None, full_name: str, user: User | None = None
 ) -> User:
     """Turn a usable invitation into a membership (and an account, for someone new)."""
-    invitation = Invitation.objects.select_for_update().select_related("school").get(pk=invitation_id)
+    invitation = (
+        Invitation.objects.select_for_update().select_related("school").get(pk=invitation_id)
+    )
     if invitation.accepted_at is not None:
         raise ValidationError("This invitation has already been used. Sign in instead.")
     if invitation.expires_at <= timezone.now():
         raise ValidationError("This invitation has expired. Ask your school to send a new one.")
     if user is None:
         if User.objects.filter(email__iexact=invitation.email).exists():
-            raise ValidationError("You already have an account: sign in first, then open the link again.")
+            raise ValidationError(
+                "You already have an account: sign in first, then open the link again."
+            )
         user = User.objects.create_user(
-            email=invitation.email, password=password, full_name=full_name,
+            email=invitation.email,
+            password=password,
+            full_name=full_name,
             job_title=invitation.job_title,
         )
     elif user.email.lower() != invitation.email.lower():
         raise ValidationError("This invitation was sent to a different e-mail address.")
     membership, _ = Membership.objects.update_or_create(
-        user=user, school=invitation.school,
+        user=user,
+        school=invitation.school,
         defaults={"active": True, "job_title": invitation.job_title},
     )
     _grant_roles(membership, invitation.roles)
@@ -145,7 +153,9 @@ def grantable_roles(*, by: User, school: School) -> list[tuple[str, str]]:
     return [(v, label) for v, label in Role.choices if is_head or v not in HEAD_ONLY_ROLES]
 
 
-def membership_grant(*, user: User, school: School, roles: list[str], job_title: str = "") -> Membership:
+def membership_grant(
+    *, user: User, school: School, roles: list[str], job_title: str = ""
+) -> Membership:
     """Give ``user`` ``roles`` in ``school`` (used by the demo loader and the admin)."""
     membership, _ = Membership.objects.get_or_create(
         user=user, school=school, defaults={"job_title": job_title}
@@ -161,5 +171,3 @@ def _grant_roles(membership: Membership, roles: list[str]) -> None:
     if Role.HR_ADMIN in roles and not membership.user.is_staff:
         membership.user.is_staff = True
         membership.user.save(update_fields=["is_staff"])
-
-

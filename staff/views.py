@@ -45,7 +45,9 @@ def members(request: HttpRequest) -> HttpResponse:
         .prefetch_related(Prefetch("roles", queryset=MembershipRole.objects.order_by("role")))
         .order_by("user__full_name")
     )
-    invitations = Invitation.objects.filter(school=request.school, accepted_at__isnull=True).select_related("invited_by")
+    invitations = Invitation.objects.filter(
+        school=request.school, accepted_at__isnull=True
+    ).select_related("invited_by")
     return render(request, "staff/members.html", {"people": people, "invitations": invitations})
 
 
@@ -56,13 +58,17 @@ def invite(request: HttpRequest) -> HttpResponse:
     form = InvitationForm(request.POST or None, user=request.user, school=request.school)
     if request.method == "POST" and form.is_valid():
         try:
-            invitation = services.invitation_create(school=request.school, by=request.user, **form.cleaned_data)
+            invitation = services.invitation_create(
+                school=request.school, by=request.user, **form.cleaned_data
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, f"Invitation for {invitation.email} is on its way.")
             return redirect("staff:members")
-    return render(request, "staff/invite.html", {"form": form, "days": settings.SEND_HUB_INVITATION_DAYS})
+    return render(
+        request, "staff/invite.html", {"form": form, "days": settings.SEND_HUB_INVITATION_DAYS}
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -72,12 +78,20 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     if invitation is None:
         raise Http404
     existing_account = request.user.is_authenticated
-    context = {"invitation": invitation, "usable": invitation.is_usable, "existing": existing_account}
+    context = {
+        "invitation": invitation,
+        "usable": invitation.is_usable,
+        "existing": existing_account,
+    }
     if not invitation.is_usable:
         return render(request, "staff/accept_invitation.html", context, status=410)
     form = None
     if not existing_account:
-        form = AcceptInvitationForm(request.POST or None, email=invitation.email, initial={"full_name": invitation.full_name})
+        form = AcceptInvitationForm(
+            request.POST or None,
+            email=invitation.email,
+            initial={"full_name": invitation.full_name},
+        )
     if request.method == "POST" and (form is None or form.is_valid()):
         try:
             user = services.invitation_accept(

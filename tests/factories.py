@@ -13,7 +13,7 @@ from pupils.models import KeyAdult, Provision, Pupil, SENNeed, SENStatus
 from staff.models import Membership, MembershipRole, School, Trust, User
 from staff.services import membership_grant
 
-TEST_PASSWORD = "correct-horse-battery-staple"  # noqa: S105
+TEST_PASSWORD = "correct-horse-battery-staple"
 # A fixed base32 TOTP secret for test accounts (base32 of synthetic bytes).
 TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
@@ -51,8 +51,10 @@ class UserFactory(DjangoModelFactory):
     @factory.post_generation
     def totp(self, create: bool, extracted: bool | None, **kwargs: object) -> None:
         """Give the account an authenticator unless ``totp=False``: MFA is required."""
-        if create and extracted is not False:
-            self.save()
+        if not create:
+            return
+        self.save()  # keeps the password set above
+        if extracted is not False:
             TOTP.activate(self, TEST_TOTP_SECRET)
 
 
@@ -80,14 +82,18 @@ class PupilFactory(DjangoModelFactory):
 
 
 def on_register(pupil: Pupil, provision: str = Provision.SEN_SUPPORT, *needs: str) -> SENStatus:
-    status = SENStatus.objects.create(pupil=pupil, provision=provision, start_date=dt.date(2025, 1, 6))
+    status = SENStatus.objects.create(
+        pupil=pupil, provision=provision, start_date=dt.date(2025, 1, 6)
+    )
     for rank, code in enumerate(needs or ("SLCN",), start=1):
         SENNeed.objects.create(status=status, rank=rank, need=code)
     return status
 
 
 def assign(pupil: Pupil, staff: User, kind: str = KeyAdult.Kind.KEY_WORKER) -> KeyAdult:
-    return KeyAdult.objects.create(pupil=pupil, staff=staff, kind=kind, start_date=dt.date(2025, 9, 3))
+    return KeyAdult.objects.create(
+        pupil=pupil, staff=staff, kind=kind, start_date=dt.date(2025, 9, 3)
+    )
 
 
 __all__ = [

@@ -34,8 +34,12 @@ class Row:
 
 def _invitation_token(w: World) -> list[Any]:
     invitation = Invitation.objects.create(
-        school=w.school, email="new.starter@school.example", full_name="New Starter",
-        roles=["LSA"], invited_by=w.users["hr_admin"], expires_at=Invitation.default_expiry(),
+        school=w.school,
+        email="new.starter@school.example",
+        full_name="New Starter",
+        roles=["LSA"],
+        invited_by=w.users["hr_admin"],
+        expires_at=Invitation.default_expiry(),
     )
     return [invitation.make_token()]
 

@@ -24,6 +24,8 @@ def enqueue_on_commit(task: Task, *args: Any) -> None:
         try:
             task.delay(*args)
         except (OperationalError, ConnectionError, TimeoutError, OSError) as exc:
-            logger.warning("Broker unavailable; %s will be retried by its sweep (%s)", task.name, exc)
+            logger.warning(
+                "Broker unavailable; %s will be retried by its sweep (%s)", task.name, exc
+            )
 
     transaction.on_commit(send)

@@ -1,4 +1,4 @@
-"""``{% can "capability" [obj] as name %}``: templates ask the policy module, never re-implement it."""
+"""``{% can "capability" [obj] as name %}``: templates ask the policy module, never guess."""
 
 from typing import Any
 

@@ -19,7 +19,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--schools", type=int, default=2, help="How many schools (default 2).")
-        parser.add_argument("--quiet-logins", action="store_true", help="Do not print the demo sign-ins.")
+        parser.add_argument(
+            "--quiet-logins", action="store_true", help="Do not print the demo sign-ins."
+        )
 
     def handle(self, *args: Any, schools: int, quiet_logins: bool, **options: Any) -> None:
         if not 1 <= schools <= 50:
@@ -38,7 +40,7 @@ class Command(BaseCommand):
         trust = demo.ensure_trust()
         made = []
         for spec in demo.school_specs(schools):
-            rng = random.Random(spec.urn)  # noqa: S311  (stable fake data, not security)
+            rng = random.Random(spec.urn)
             with transaction.atomic():
                 school = demo.ensure_school(trust, spec)
                 people = demo.ensure_people(school, spec, rng)
@@ -47,7 +49,9 @@ class Command(BaseCommand):
             made.append(school)
             self.stdout.write(f"  {school.name}: ready")
         demo.ensure_trust_hr(made)
-        self.stdout.write(self.style.SUCCESS(f"Demo trust ready in {time.monotonic() - started:.1f}s."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo trust ready in {time.monotonic() - started:.1f}s.")
+        )
         if not quiet_logins:
             self.stdout.write(f"\nDemo sign-ins (password for all: {demo.DEMO_PASSWORD})")
             for email, roles, school in demo.printed_sign_ins(made):

@@ -1,0 +1,57 @@
+"""Browser journeys: Playwright driving the system Chromium against the live test server."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from playwright.sync_api import Page
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test
+# body (fixtures, assertions) are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+SCREENSHOTS = os.environ.get("SEND_HUB_SCREENSHOTS")
+
+
+def totp_now(secret: str) -> str:
+    """Return the current code an authenticator app would show for ``secret``."""
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+@pytest.fixture
+def console_errors(page: Page) -> Iterator[list[str]]:
+    """Collect console errors (CSP violations included); the test asserts there are none."""
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield errors
+
+
+def shot(page: Page, name: str) -> None:
+    """Save a screenshot when SEND_HUB_SCREENSHOTS names a folder (for looking at pages)."""
+    if SCREENSHOTS:
+        folder = Path(SCREENSHOTS)
+        folder.mkdir(parents=True, exist_ok=True)
+        width = page.viewport_size["width"] if page.viewport_size else 0
+        page.screenshot(path=str(folder / f"{name}-{width}.png"), full_page=True)
+
+
+def sign_in(page: Page, base: str, email: str, password: str, secret: str | None) -> None:
+    page.goto(f"{base}/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    if secret:
+        page.get_by_label("Code").fill(totp_now(secret))
+        page.get_by_role("button", name="Sign In").click()
+
+
+@pytest.fixture
+def base_url_live(live_server: Any) -> str:
+    return live_server.url

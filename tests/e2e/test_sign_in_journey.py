@@ -1,0 +1,84 @@
+"""Signing in with password and authenticator code, on a phone and a desktop."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from staff.models import AuditEvent, Role
+from tests.e2e.conftest import shot, sign_in
+from tests.factories import (
+    TEST_PASSWORD,
+    TEST_TOTP_SECRET,
+    PupilFactory,
+    assign,
+    member,
+    on_register,
+)
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_sendco_signs_in_with_password_and_totp_and_reaches_today(
+    page: Page, live_server, console_errors: list[str], width: int
+) -> None:
+    from tests.factories import SchoolFactory
+
+    school = SchoolFactory(name="Brookfield Test Primary")
+    sendco = member(school, Role.SENDCO, full_name="Jordan Testwood")
+    for _ in range(3):
+        on_register(PupilFactory(school=school), "K", "SEMH")
+    page.set_viewport_size({"width": width, "height": 800})
+
+    sign_in(page, live_server.url, sendco.email, TEST_PASSWORD, secret=None)
+    expect(page.get_by_label("Code")).to_be_visible()
+    shot(page, "mfa-authenticate")
+    from tests.e2e.conftest import totp_now
+
+    page.get_by_label("Code").fill(totp_now(TEST_TOTP_SECRET))
+    page.get_by_role("button", name="Sign In").click()
+
+    expect(page.get_by_role("heading", name="Today", level=1)).to_be_visible()
+    expect(page.get_by_text("Brookfield Test Primary").first).to_be_visible()
+    expect(page.get_by_role("heading", name="SEN register")).to_be_visible()
+    expect(page.get_by_role("link", name="Raise a safeguarding concern")).to_be_visible()
+    shot(page, "today-sendco")
+    if width < 992:
+        # The menu folds behind a button on a phone; it must open with the keyboard too.
+        page.get_by_role("button", name="Show menu").focus()
+        page.keyboard.press("Enter")
+    expect(page.get_by_role("link", name="Staff", exact=True)).to_be_visible()
+    assert AuditEvent.objects.filter(action="staff.user.signed_in", actor=sendco).exists()
+    assert console_errors == []
+
+
+def test_lsa_sees_only_their_caseload_and_signs_out(
+    page: Page, live_server, console_errors: list[str]
+) -> None:
+    from tests.factories import SchoolFactory
+
+    school = SchoolFactory()
+    lsa = member(school, Role.LSA)
+    mine = PupilFactory(school=school, legal_forename="Alexa", legal_surname="Caseload")
+    on_register(mine, "E", "ASD")
+    assign(mine, lsa)
+    PupilFactory(school=school, legal_forename="Bertie", legal_surname="Notmine")
+    page.set_viewport_size({"width": 375, "height": 800})
+    from tests.e2e.conftest import totp_now
+
+    sign_in(page, live_server.url, lsa.email, TEST_PASSWORD, secret=None)
+    page.get_by_label("Code").fill(totp_now(TEST_TOTP_SECRET))
+    page.get_by_role("button", name="Sign In").click()
+    expect(page.get_by_role("heading", name="My caseload")).to_be_visible()
+    page.get_by_role("link", name="Alexa Caseload").click()
+    expect(page.get_by_role("heading", name="Alexa Caseload", level=1)).to_be_visible()
+    shot(page, "pupil-detail-lsa")
+    expect(page.get_by_text("Bertie")).to_have_count(0)
+    page.get_by_role("button", name="Show menu").click()
+    page.get_by_role("button", name=lsa.full_name).or_(
+        page.get_by_role("link", name=lsa.full_name)
+    ).click()
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    assert console_errors == []
