@@ -21,6 +21,10 @@ MFA_OK_SESSION_KEY = "send_hub_mfa_ok"
 # Paths a signed-in person can reach before choosing a school or setting up MFA.
 OPEN_PREFIXES = ("/accounts/", "/static/", "/healthz", "/invitations/", "/favicon.ico")
 
+# The admin spans every school where a person is an HR admin, so it needs no current school
+# (it still needs MFA: OPEN_PREFIXES alone decides that).
+SCHOOL_OPTIONAL_PREFIXES = (*OPEN_PREFIXES, "/admin/")
+
 Handler = Callable[[HttpRequest], HttpResponse]
 
 
@@ -72,7 +76,7 @@ class CurrentSchoolMiddleware:
             if (
                 current is None
                 and memberships
-                and not request.path.startswith(OPEN_PREFIXES)
+                and not request.path.startswith(SCHOOL_OPTIONAL_PREFIXES)
                 and request.path != reverse("staff:choose_school")
             ):
                 return redirect(f"{reverse('staff:choose_school')}?next={request.get_full_path()}")

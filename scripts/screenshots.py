@@ -1,0 +1,73 @@
+"""Screenshot SEND Hub's pages at phone and desktop widths, for looking at what we build.
+
+Usage: start the demo (`make run`), then
+    uv run python scripts/screenshots.py [--base http://127.0.0.1:8000] [--out var/screenshots]
+Signs in as demo users (the demo relaxes MFA) and saves one PNG per page and width.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from playwright.sync_api import Page, sync_playwright
+
+PASSWORD = "send-hub-demo"
+WIDTHS = (375, 1280)
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+# (who signs in, [(name, path)]). None signs nobody in.
+TOUR: list[tuple[str | None, list[tuple[str, str]]]] = [
+    (None, [("login", "/accounts/login/"), ("password-reset", "/accounts/password/reset/"), ("signup-closed", "/accounts/signup/")]),
+    ("sendco@brookfield.example", [("today-sendco", "/today/"), ("staff-sendco", "/staff/"), ("mfa-index", "/accounts/2fa/"), ("mfa-activate", "/accounts/2fa/totp/activate/")]),
+    ("lsa@brookfield.example", [("today-lsa", "/today/"), ("raise-concern", "/safeguarding/raise/")]),
+    ("head@brookfield.example", [("invite", "/staff/invite/")]),
+    ("hr@northgate.example", [("choose-school", "/school/"), ("admin", "/admin/"), ("admin-users", "/admin/staff/user/")]),
+]
+
+
+def sign_in(page: Page, base: str, email: str) -> None:
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state("networkidle")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--base", default="http://127.0.0.1:8000")
+    parser.add_argument("--out", default="var/screenshots")
+    parser.add_argument("--extra", nargs="*", default=[], help="more email=path pairs")
+    args = parser.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    tour = list(TOUR)
+    for pair in args.extra:
+        email, path = pair.split("=", 1)
+        tour.append((email, [(path.strip("/").replace("/", "-") or "home", path)]))
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        for width in WIDTHS:
+            for email, pages in tour:
+                context = browser.new_context(viewport={"width": width, "height": 900})
+                page = context.new_page()
+                errors: list[str] = []
+                page.on("console", lambda m, errors=errors: errors.append(m.text) if m.type == "error" else None)
+                if email:
+                    sign_in(page, args.base, email)
+                for name, path in pages:
+                    page.goto(f"{args.base}{path}")
+                    page.wait_for_load_state("networkidle")
+                    target = out / f"{name}-{width}.png"
+                    page.screenshot(path=str(target), full_page=True)
+                    print(f"{target}  {page.url}  console errors: {len(errors)}")
+                    for e in errors:
+                        print("   ", e)
+                    errors.clear()
+                context.close()
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
