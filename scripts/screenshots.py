@@ -12,17 +12,49 @@ from pathlib import Path
 
 from playwright.sync_api import Page, sync_playwright
 
-PASSWORD = "send-hub-demo"
+PASSWORD = "send-hub-demo"  # noqa: S105  (the printed demo password)
 WIDTHS = (375, 1280)
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 # (who signs in, [(name, path)]). None signs nobody in.
 TOUR: list[tuple[str | None, list[tuple[str, str]]]] = [
-    (None, [("login", "/accounts/login/"), ("password-reset", "/accounts/password/reset/"), ("signup-closed", "/accounts/signup/")]),
-    ("sendco@brookfield.example", [("today-sendco", "/today/"), ("staff-sendco", "/staff/"), ("mfa-index", "/accounts/2fa/"), ("mfa-activate", "/accounts/2fa/totp/activate/")]),
-    ("lsa@brookfield.example", [("today-lsa", "/today/"), ("raise-concern", "/safeguarding/raise/")]),
+    (
+        None,
+        [
+            ("login", "/accounts/login/"),
+            ("password-reset", "/accounts/password/reset/"),
+            ("signup-closed", "/accounts/signup/"),
+        ],
+    ),
+    (
+        "sendco@brookfield.example",
+        [
+            ("today-sendco", "/today/"),
+            ("staff-sendco", "/staff/"),
+            ("mfa-index", "/accounts/2fa/"),
+            ("mfa-activate", "/accounts/2fa/totp/activate/"),
+        ],
+    ),
+    (
+        "lsa@brookfield.example",
+        [("today-lsa", "/today/"), ("raise-concern", "/safeguarding/raise/")],
+    ),
     ("head@brookfield.example", [("invite", "/staff/invite/")]),
-    ("hr@northgate.example", [("choose-school", "/school/"), ("admin", "/admin/"), ("admin-users", "/admin/staff/user/")]),
+    (
+        "hr@northgate.example",
+        [
+            ("choose-school", "/school/"),
+            ("admin", "/admin/"),
+            ("admin-users", "/admin/staff/user/"),
+        ],
+    ),
 ]
 
 
@@ -53,7 +85,10 @@ def main() -> None:
                 context = browser.new_context(viewport={"width": width, "height": 900})
                 page = context.new_page()
                 errors: list[str] = []
-                page.on("console", lambda m, errors=errors: errors.append(m.text) if m.type == "error" else None)
+                page.on(
+                    "console",
+                    lambda m, errors=errors: errors.append(m.text) if m.type == "error" else None,
+                )
                 if email:
                     sign_in(page, args.base, email)
                 for name, path in pages:
