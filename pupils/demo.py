@@ -158,43 +158,27 @@ def seed_school(*, school: Any, spec: Any, people: Any, rng: random.Random) -> N
         if not (code == NeedType.NSA and status.provision != Provision.SEN_SUPPORT)
     )
 
-    # Caseloads: each LSA supports a handful of pupils on the register; the ELSA has SEMH pupils.
+    # Caseloads: each LSA supports a handful of pupils on the register; the ELSA and the
+    # Connect inclusion leader have pupils whose primary need is SEMH.
+    since = year_start_date(year_start)
     links = []
     rng.shuffle(sen_pupils)
     per_lsa = 7
-    pool = list(sen_pupils)
-    for lsa in people.lsas:
-        for pupil, provision, _need in pool[:per_lsa]:
-            kind = (
-                KeyAdult.Kind.ONE_TO_ONE
-                if provision == Provision.EHCP
-                else KeyAdult.Kind.KEY_WORKER
-            )
-            links.append(
-                KeyAdult(pupil=pupil, staff=lsa, kind=kind, start_date=year_start_date(year_start))
-            )
-        pool = pool[per_lsa:]
-    semh = [p for p, _prov, need in sen_pupils if need == NeedType.SEMH][:6]
-    links += [
-        KeyAdult(
-            pupil=p,
-            staff=people.by_key["elsa"],
-            kind=KeyAdult.Kind.ELSA,
-            start_date=year_start_date(year_start),
-        )
-        for p in semh
-    ]
-    if "inclusion" in people.by_key:
-        connect = [p for p, _prov, need in sen_pupils if need == NeedType.SEMH][6:12]
-        links += [
-            KeyAdult(
-                pupil=p,
-                staff=people.by_key["inclusion"],
-                kind=KeyAdult.Kind.KEY_WORKER,
-                start_date=year_start_date(year_start),
-            )
-            for p in connect
-        ]
+    for n, lsa in enumerate(people.lsas):
+        for pupil, provision, _need in sen_pupils[n * per_lsa : (n + 1) * per_lsa]:
+            one_to_one = provision == Provision.EHCP
+            kind = KeyAdult.Kind.ONE_TO_ONE if one_to_one else KeyAdult.Kind.KEY_WORKER
+            links.append(KeyAdult(pupil=pupil, staff=lsa, kind=kind, start_date=since))
+    semh = [p for p, _prov, need in sen_pupils if need == NeedType.SEMH]
+    for key, kind, chosen in (
+        ("elsa", KeyAdult.Kind.ELSA, semh[:6]),
+        ("inclusion", KeyAdult.Kind.KEY_WORKER, semh[6:12]),
+    ):
+        if key in people.by_key:
+            links += [
+                KeyAdult(pupil=p, staff=people.by_key[key], kind=kind, start_date=since)
+                for p in chosen
+            ]
     KeyAdult.objects.bulk_create(links)
 
 

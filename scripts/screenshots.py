@@ -1,7 +1,7 @@
 """Screenshot SEND Hub's pages at phone and desktop widths, for looking at what we build.
 
 Usage: start the demo (`make run`), then
-    uv run python scripts/screenshots.py [--base http://127.0.0.1:8000] [--out var/screenshots]
+    uv run python -m scripts.screenshots [--base http://127.0.0.1:8000] [--out var/screenshots]
 Signs in as demo users (the demo relaxes MFA) and saves one PNG per page and width.
 """
 
@@ -12,16 +12,10 @@ from pathlib import Path
 
 from playwright.sync_api import Page, sync_playwright
 
+from send_hub.lib.browser import CHROMIUM_ARGS, CHROMIUM_PATH
+
 PASSWORD = "send-hub-demo"  # noqa: S105  (the printed demo password)
 WIDTHS = (375, 1280)
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 # (who signs in, [(name, path)]). None signs nobody in.
 TOUR: list[tuple[str | None, list[tuple[str, str]]]] = [
@@ -79,7 +73,7 @@ def main() -> None:
         email, path = pair.split("=", 1)
         tour.append((email, [(path.strip("/").replace("/", "-") or "home", path)]))
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = pw.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS)
         for width in WIDTHS:
             for email, pages in tour:
                 context = browser.new_context(viewport={"width": width, "height": 900})

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from django.test import Client
 
+from send_hub.lib.browser import CHROMIUM_ARGS, CHROMIUM_PATH
 from staff.models import Role
 from tests.factories import PupilFactory, SchoolFactory, assign, member, on_register
 
@@ -68,15 +68,8 @@ def world(db: None) -> World:
 def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
     return {
         **browser_type_launch_args,
-        "executable_path": os.environ.get("SEND_HUB_CHROMIUM", "/usr/bin/chromium"),
-        "args": [
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-        ],
+        "executable_path": CHROMIUM_PATH,
+        "args": CHROMIUM_ARGS,
     }
 
 
