@@ -1,8 +1,31 @@
 from django.urls import path
 
-from pupils import views
+from pupils.views import imports, profile, records, register
 
 app_name = "pupils"
 urlpatterns = [
-    path("<int:pk>/", views.detail, name="detail"),
+    # The register (SENDCo and leaders)
+    path("", register.register, name="register"),
+    path("export.csv", register.register_export, name="register_export"),
+    path("add/", profile.pupil_add, name="add"),
+    # One pupil
+    path("<int:pk>/", profile.detail, name="detail"),
+    path("<int:pk>/edit/", profile.pupil_edit, name="edit"),
+    path("<int:pk>/sen-status/", profile.sen_status_change, name="sen_status"),
+    path("<int:pk>/passport/", profile.passport_edit, name="passport_edit"),
+    path("<int:pk>/passport/print/", profile.passport_print, name="passport_print"),
+    path("<int:pk>/key-adults/", profile.key_adult_add, name="key_adult_add"),
+    path("<int:pk>/key-adults/<int:link_pk>/end/", profile.key_adult_end, name="key_adult_end"),
+    path("<int:pk>/access/", records.access_add, name="access_add"),
+    path("<int:pk>/contacts/", records.contact_add, name="contact_add"),
+    path("<int:pk>/agencies/", records.agency_add, name="agency_add"),
+    path("<int:pk>/documents/", records.document_upload, name="document_upload"),
+    path("<int:pk>/documents/<int:doc_pk>/", records.document_download, name="document_download"),
+    path("<int:pk>/ctf.xml", imports.ctf_export, name="ctf_export"),
+    # Exams officer's view of access arrangements
+    path("access-arrangements/", records.access_register, name="access_register"),
+    # Import from the MIS (CSV) or a Common Transfer File
+    path("import/", imports.import_start, name="import_start"),
+    path("import/<int:batch_pk>/", imports.import_preview, name="import_preview"),
+    path("import/<int:batch_pk>/apply/", imports.import_apply, name="import_apply"),
 ]

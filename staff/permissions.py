@@ -32,11 +32,18 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "staff.invite": frozenset({Role.HEAD, Role.HR_ADMIN}),
     "admin.access": frozenset({Role.HR_ADMIN}),
     # Which pupils a person sees is decided by Pupil.objects.visible_to(); these decide what.
-    "pupils.view": CLASSROOM | LEADERS | {Role.DSL},
-    "pupils.view_sen_record": LEADERS | {Role.LSA, Role.ELSA, Role.INCLUSION_LEADER},
+    "pupils.view": CLASSROOM | LEADERS | {Role.DSL},  # the profile, passport and strategies
+    "pupils.view_sen_record": LEADERS
+    | {Role.LSA, Role.ELSA, Role.INCLUSION_LEADER, Role.DSL, Role.BEHAVIOUR_SUPPORT},
+    "pupils.view_contacts": LEADERS
+    | {Role.LSA, Role.ELSA, Role.INCLUSION_LEADER, Role.DSL},
+    "pupils.view_documents": LEADERS | {Role.DSL},
     "pupils.view_register": LEADERS,
+    "pupils.view_exams": LEADERS,
     "pupils.view_looked_after": LEADERS | {Role.DSL},
     "pupils.edit": frozenset({Role.SENDCO}),
+    "pupils.edit_passport": frozenset({Role.SENDCO, Role.LSA, Role.ELSA, Role.INCLUSION_LEADER}),
+    "pupils.import": frozenset({Role.SENDCO}),
     # Every member of staff can raise a concern; only the DSL team sees concerns.
     "safeguarding.raise": ALL_ROLES,
     "safeguarding.triage": frozenset({Role.DSL}),

@@ -17,3 +17,13 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "pupils.view",
     )
     return render(request, "pupils/detail.html", {"pupil": pupil})
+
+
+def _todo(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+    from django.http import Http404
+
+    raise Http404
+
+
+pupil_add = pupil_edit = sen_status_change = passport_edit = passport_print = _todo
+key_adult_add = key_adult_end = _todo
