@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.gb import upn as upn_scheme
 
@@ -114,6 +115,35 @@ class PupilQuerySet(models.QuerySet["Pupil"]):
         if roles & CASELOAD_ROLES:
             return mine.filter(key_adults__staff=user, key_adults__end_date__isnull=True).distinct()
         return self.none()
+
+    def with_register_fields(self) -> PupilQuerySet:
+        """Annotate the open provision (N when none) and the primary and secondary needs.
+
+        Subqueries keep filtering, sorting and counting in the database, so the register's cost
+        does not grow with the number of pupils.
+        """
+        open_status = SENStatus.objects.filter(pupil=models.OuterRef("pk"), end_date__isnull=True)
+        open_need = SENNeed.objects.filter(
+            status__pupil=models.OuterRef("pk"), status__end_date__isnull=True
+        )
+        return self.annotate(
+            provision=Coalesce(
+                models.Subquery(open_status.values("provision")[:1]), models.Value("N")
+            ),
+            provision_since=models.Subquery(open_status.values("start_date")[:1]),
+            primary_need=models.Subquery(open_need.filter(rank=1).values("need")[:1]),
+            secondary_need=models.Subquery(open_need.filter(rank=2).values("need")[:1]),
+        )
+
+    def with_current_key_adults(self) -> PupilQuerySet:
+        """Prefetch current key-adult links with their staff (two queries for any number)."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "key_adults",
+                queryset=KeyAdult.objects.filter(end_date__isnull=True).select_related("staff"),
+                to_attr="current_key_adults",
+            )
+        )
 
     def with_current_status(self) -> PupilQuerySet:
         """Prefetch the open SEN status and its needs (two queries for any number of pupils)."""
@@ -527,3 +557,8 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.original_name}"
+
+
+def needs_in_area(area: str) -> list[str]:
+    """Return the census need codes that belong to a broad area of need."""
+    return [code for code, a in AREA_OF_NEED.items() if a == area]

@@ -15,7 +15,7 @@ from staff.models import User
 
 
 def validate_needs(provision: str, needs: Sequence[str]) -> list[str]:
-    """Return ``needs`` (rank order) if census-valid for ``provision``, else raise ValidationError."""
+    """Return ``needs`` (in rank order) if census-valid with ``provision``; else ValidationError."""
     needs = [n for n in needs if n]
     errors = []
     if provision not in Provision.values:

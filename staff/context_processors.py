@@ -12,6 +12,7 @@ from staff.permissions import can
 # (label, url name, capability). Each later feature adds its entry here.
 NAVIGATION = [
     ("Today", "core:today", "core.today"),
+    ("SEN register", "pupils:register", "pupils.view_register"),
     ("Staff", "staff:members", "staff.view_members"),
 ]
 

@@ -1,29 +1,210 @@
+"""One pupil: the profile page and the edits the SENDCo and key adults make on it."""
+
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
 
-from pupils.models import Pupil
-from staff.permissions import get_object_for, requires
+from pupils import services
+from pupils.forms import KeyAdultForm, PassportForm, PupilForm, SENStatusForm
+from pupils.models import KeyAdult, Passport, Pupil, SENStatus
+from staff.audit import log_action
+from staff.permissions import can, get_object_for, requires
+
+
+def _profile_queryset() -> QuerySet[Pupil]:
+    return Pupil.objects.select_related("school").prefetch_related(
+        Prefetch(
+            "sen_statuses",
+            queryset=SENStatus.objects.prefetch_related("needs").select_related("recorded_by"),
+        ),
+        Prefetch("key_adults", queryset=KeyAdult.objects.select_related("staff")),
+        Prefetch("passports", queryset=Passport.objects.select_related("created_by")),
+        "access_arrangements__approved_by",
+        "contacts",
+        "agencies",
+        "documents__uploaded_by",
+    )
 
 
 @requires("pupils.view")
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """Show one pupil to someone whose scope includes them (404 for anyone else)."""
-    pupil = get_object_for(
-        request,
-        Pupil.objects.with_current_status().prefetch_related("key_adults__staff"),
-        pk,
-        "pupils.view",
+    """Show one pupil to someone whose scope includes them, each section by need to know."""
+    pupil = get_object_for(request, _profile_queryset(), pk, "pupils.view")
+    user = request.user
+    statuses = list(pupil.sen_statuses.all())
+    passports = list(pupil.passports.all())
+    context = {
+        "pupil": pupil,
+        "current_status": next((s for s in statuses if s.end_date is None), None),
+        "statuses": statuses,
+        "passport": passports[0] if passports else None,
+        "passport_versions": passports,
+        "current_key_adults": [k for k in pupil.key_adults.all() if k.end_date is None],
+        "past_key_adults": [k for k in pupil.key_adults.all() if k.end_date is not None],
+        "sees_sen": can(user, "pupils.view_sen_record", pupil),
+        "sees_contacts": can(user, "pupils.view_contacts", pupil),
+        "sees_documents": can(user, "pupils.view_documents", pupil),
+        "sees_looked_after": can(user, "pupils.view_looked_after", pupil),
+        "may_edit": can(user, "pupils.edit", pupil),
+        "may_edit_passport": can(user, "pupils.edit_passport", pupil),
+        "key_adult_form": KeyAdultForm(school=pupil.school),
+    }
+    return render(request, "pupils/detail.html", context)
+
+
+@requires("pupils.edit")
+@require_http_methods(["GET", "POST"])
+def pupil_add(request: HttpRequest) -> HttpResponse:
+    """Add a pupil by hand (most arrive by import)."""
+    show_lac = can(request.user, "pupils.view_looked_after")
+    form = PupilForm(request.POST or None, school=request.school, show_looked_after=show_lac)
+    if request.method == "POST" and form.is_valid():
+        pupil = form.save(commit=False)
+        pupil.school = request.school
+        pupil.save()
+        log_action(pupil, "pupils.pupil.created", actor=request.user)
+        messages.success(request, f"{pupil.display_name} is on roll.")
+        return redirect("pupils:detail", pk=pupil.pk)
+    return render(request, "pupils/pupil_form.html", {"form": form, "pupil": None})
+
+
+@requires("pupils.edit")
+@require_http_methods(["GET", "POST"])
+def pupil_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct the pupil's record; a leaving date keeps them (leavers are never deleted)."""
+    pupil = get_object_for(request, Pupil.objects, pk, "pupils.edit")
+    show_lac = can(request.user, "pupils.view_looked_after", pupil)
+    form = PupilForm(
+        request.POST or None, instance=pupil, school=pupil.school, show_looked_after=show_lac
     )
-    return render(request, "pupils/detail.html", {"pupil": pupil})
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        log_action(
+            pupil, "pupils.pupil.updated", actor=request.user, data={"fields": form.changed_data}
+        )
+        messages.success(request, "Saved.")
+        return redirect("pupils:detail", pk=pupil.pk)
+    return render(request, "pupils/pupil_form.html", {"form": form, "pupil": pupil})
 
 
-def _todo(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-    from django.http import Http404
+@requires("pupils.edit")
+@require_http_methods(["GET", "POST"])
+def sen_status_change(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a new SEN provision and needs; the previous status is closed, never overwritten."""
+    pupil = get_object_for(request, Pupil.objects, pk, "pupils.edit")
+    current = pupil.current_status
+    initial = {}
+    if current is not None:
+        initial = {"provision": current.provision}
+        for need in current.needs.all():
+            initial["primary_need" if need.rank == 1 else "secondary_need"] = need.need
+    form = SENStatusForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.sen_status_record(
+                pupil=pupil,
+                provision=form.cleaned_data["provision"],
+                start_date=form.cleaned_data["start_date"],
+                needs=form.needs,
+                parents_informed_on=form.cleaned_data["parents_informed_on"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "SEN status recorded.")
+            return redirect("pupils:detail", pk=pupil.pk)
+    return render(
+        request, "pupils/sen_status_form.html", {"form": form, "pupil": pupil, "current": current}
+    )
 
-    raise Http404
+
+@requires("pupils.edit_passport")
+@require_http_methods(["GET", "POST"])
+def passport_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Write a new version of the pupil passport (earlier versions stay readable)."""
+    pupil = get_object_for(request, Pupil.objects, pk, "pupils.edit_passport")
+    latest = pupil.passports.order_by("-version").first()
+    if request.method == "POST":
+        form = PassportForm(request.POST)
+        if form.is_valid():
+            fields = {name: form.cleaned_data[name] for name in form._meta.fields}
+            try:
+                services.passport_save(
+                    pupil=pupil,
+                    base_version=form.cleaned_data["base_version"],
+                    by=request.user,
+                    **fields,
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, "Passport saved as a new version.")
+                return redirect("pupils:detail", pk=pupil.pk)
+    else:
+        form = PassportForm(
+            instance=latest, initial={"base_version": latest.version if latest else None}
+        )
+    return render(
+        request, "pupils/passport_form.html", {"form": form, "pupil": pupil, "latest": latest}
+    )
 
 
-pupil_add = pupil_edit = sen_status_change = passport_edit = passport_print = _todo
-key_adult_add = key_adult_end = _todo
+@requires("pupils.view")
+def passport_print(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show one passport version on a single A4 page for printing (default: the latest)."""
+    pupil = get_object_for(request, Pupil.objects, pk, "pupils.view")
+    versions = pupil.passports.select_related("created_by")
+    raw = request.GET.get("version", "")
+    if raw:
+        if not raw.isdigit():
+            raise Http404
+        versions = versions.filter(version=int(raw))
+    passport = versions.order_by("-version").first()
+    if passport is None:
+        raise Http404
+    log_action(
+        pupil, "pupils.passport.printed", actor=request.user, data={"version": passport.version}
+    )
+    return render(request, "pupils/passport_print.html", {"pupil": pupil, "passport": passport})
+
+
+@requires("pupils.edit")
+@require_POST
+def key_adult_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Put a member of staff on the pupil's key adults (and so the pupil on their caseload)."""
+    pupil = get_object_for(request, Pupil.objects, pk, "pupils.edit")
+    form = KeyAdultForm(request.POST, school=pupil.school)
+    if form.is_valid():
+        try:
+            services.key_adult_assign(pupil=pupil, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"{form.cleaned_data['staff']} is now a key adult.")
+    else:
+        messages.error(request, "Choose a member of staff, a role and a start date.")
+    return redirect("pupils:detail", pk=pupil.pk)
+
+
+@requires("pupils.edit")
+@require_POST
+def key_adult_end(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
+    """End a key-adult link today."""
+    pupil = get_object_for(request, Pupil.objects, pk, "pupils.edit")
+    link = pupil.key_adults.filter(pk=link_pk).select_related("staff").first()
+    if link is None:
+        raise Http404
+    try:
+        services.key_adult_end(link=link, end_date=timezone.localdate(), by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"{link.staff} is no longer a key adult for {pupil.forename}.")
+    return redirect("pupils:detail", pk=pupil.pk)

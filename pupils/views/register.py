@@ -1,10 +1,190 @@
-"""Being written (stub so the URLconf imports)."""
+"""The SEN register: filter, search, sort, count and export the school's pupils."""
 
-from django.http import Http404, HttpRequest, HttpResponse
+from __future__ import annotations
+
+import csv
+import secrets
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from pupils.forms import RegisterFilterForm, RegisterSearchForm
+from pupils.models import AREA_OF_NEED, NeedType, Provision, Pupil, needs_in_area
+from staff.audit import log_action
+from staff.permissions import requires
+
+PAGE_SIZE = 50
+SEARCH_SESSION_KEY = "pupils_register_searches"
+SORTS = {
+    "name": ("legal_surname", "legal_forename", "pk"),
+    "year": ("nc_year", "legal_surname", "legal_forename", "pk"),
+    "status": ("provision", "legal_surname", "legal_forename", "pk"),
+    "need": ("primary_need", "legal_surname", "legal_forename", "pk"),
+}
 
 
+def _search_text(request: HttpRequest, token: str) -> str:
+    """Return the search a token stands for (names stay in the session, never in the URL)."""
+    return request.session.get(SEARCH_SESSION_KEY, {}).get(token, "") if token else ""
+
+
+def _filtered(request: HttpRequest, form: RegisterFilterForm) -> tuple[QuerySet[Pupil], str]:
+    pupils = Pupil.objects.visible_to(request.user).on_roll().with_register_fields()
+    data = form.cleaned_data if form.is_valid() else {}
+    status = data.get("status") or "SEN"
+    if status == "SEN":
+        pupils = pupils.filter(provision__in=[Provision.SEN_SUPPORT, Provision.EHCP])
+    elif status in Provision.values:
+        pupils = pupils.filter(provision=status)
+    if data.get("need"):
+        pupils = pupils.filter(primary_need=data["need"])
+    if data.get("area"):
+        pupils = pupils.filter(primary_need__in=needs_in_area(data["area"]))
+    if data.get("year") is not None:
+        pupils = pupils.filter(nc_year=data["year"])
+    if data.get("key_adult"):
+        pupils = pupils.filter(
+            key_adults__staff_id=data["key_adult"], key_adults__end_date__isnull=True
+        ).distinct()
+    if data.get("pupil_premium"):
+        pupils = pupils.filter(pupil_premium=data["pupil_premium"] == "yes")
+    search = _search_text(request, data.get("s", ""))
+    for word in search.split():
+        pupils = pupils.filter(
+            Q(legal_forename__icontains=word)
+            | Q(legal_surname__icontains=word)
+            | Q(preferred_forename__icontains=word)
+            | Q(preferred_surname__icontains=word)
+            | Q(upn__iexact=word)
+        )
+    return pupils.order_by(*SORTS.get(data.get("sort") or "name", SORTS["name"])), search
+
+
+def _census_counts(request: HttpRequest) -> dict[str, object]:
+    """Count N, K and E (and K/E by primary need) over every pupil on roll, as the census does."""
+    on_roll = Pupil.objects.visible_to(request.user).on_roll().with_register_fields()
+    totals = on_roll.aggregate(
+        total=Count("pk"),
+        k=Count("pk", filter=Q(provision=Provision.SEN_SUPPORT)),
+        e=Count("pk", filter=Q(provision=Provision.EHCP)),
+    )
+    totals["n"] = totals["total"] - totals["k"] - totals["e"]
+    by_need = (
+        on_roll.filter(provision__in=[Provision.SEN_SUPPORT, Provision.EHCP])
+        .values("primary_need")
+        .annotate(
+            k=Count("pk", filter=Q(provision=Provision.SEN_SUPPORT)),
+            e=Count("pk", filter=Q(provision=Provision.EHCP)),
+        )
+        .order_by()
+    )
+    labels = dict(NeedType.choices)
+    rows = sorted(
+        (
+            {
+                "code": r["primary_need"],
+                "label": labels.get(r["primary_need"], "Not recorded"),
+                "k": r["k"],
+                "e": r["e"],
+            }
+            for r in by_need
+        ),
+        key=lambda r: -(r["k"] + r["e"]),
+    )
+    return {**totals, "by_need": rows}
+
+
+@requires("pupils.view_register")
+@require_http_methods(["GET", "POST"])
 def register(request: HttpRequest) -> HttpResponse:
-    raise Http404
+    """List the school's SEN register with census counts; POST turns a search into a token."""
+    if request.method == "POST":
+        search = RegisterSearchForm(request.POST)
+        params = QueryDict(mutable=True)
+        if search.is_valid():
+            token = secrets.token_urlsafe(8)
+            searches = request.session.get(SEARCH_SESSION_KEY, {})
+            # Keep the last few searches only: the session is not a store.
+            searches = dict(list(searches.items())[-9:])
+            searches[token] = search.cleaned_data["q"]
+            request.session[SEARCH_SESSION_KEY] = searches
+            params["s"] = token
+            params["status"] = "ALL"
+        return redirect(f"{reverse('pupils:register')}?{params.urlencode()}")
+
+    form = RegisterFilterForm(request.GET or None, school=request.school)
+    pupils, search = _filtered(request, form)
+    page = Paginator(pupils.with_current_key_adults(), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "search": search,
+        "search_form": RegisterSearchForm(initial={"q": search}),
+        "counts": _census_counts(request),
+        "query": query.urlencode(),
+        "areas": AREA_OF_NEED,
+    }
+    template = "pupils/register.html#results" if request.htmx else "pupils/register.html"
+    return render(request, template, context)
 
 
-register_export = register
+@requires("pupils.view_register")
+@require_GET
+def register_export(request: HttpRequest) -> HttpResponse:
+    """Download the filtered register as CSV (audited: it carries names and needs)."""
+    form = RegisterFilterForm(request.GET or None, school=request.school)
+    pupils, _search = _filtered(request, form)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="sen-register-{stamp}.csv"'
+    response.write("\ufeff")  # so spreadsheet programs read the file as UTF-8
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "UPN",
+            "Surname",
+            "Forename",
+            "Date of birth",
+            "NC year",
+            "Reg group",
+            "SEN provision",
+            "Since",
+            "Primary need",
+            "Secondary need",
+            "Pupil premium",
+        ]
+    )
+    count = 0
+    for p in pupils.iterator(chunk_size=500):
+        count += 1
+        writer.writerow(
+            [
+                p.upn,
+                p.legal_surname,
+                p.legal_forename,
+                p.date_of_birth.isoformat(),
+                p.get_nc_year_display() or "",
+                p.registration_group,
+                p.provision,
+                p.provision_since.isoformat() if p.provision_since else "",
+                p.primary_need or "",
+                p.secondary_need or "",
+                "Y" if p.pupil_premium else "N",
+            ]
+        )
+    log_action(
+        None,
+        "pupils.register.exported",
+        actor=request.user,
+        school=request.school,
+        data={"rows": count, "filters": {k: v for k, v in request.GET.items() if k != "s"}},
+        request=request,
+    )
+    return response

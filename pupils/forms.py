@@ -1,0 +1,214 @@
+"""Forms for the register, the pupil record, SEN status, passports and key adults."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.utils import timezone
+
+from pupils.models import (
+    NC_YEAR_CHOICES,
+    Area,
+    KeyAdult,
+    NeedType,
+    Passport,
+    Provision,
+    Pupil,
+)
+from staff.models import Membership, School, User
+
+ANY = [("", "Any")]
+
+
+def _helper() -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    return helper
+
+
+class RegisterFilterForm(forms.Form):
+    """The register's filters, read from the query string (names never go in it)."""
+
+    SORTS = [
+        ("name", "Surname"),
+        ("year", "Year"),
+        ("status", "Status"),
+        ("need", "Primary need"),
+    ]
+    STATUS_CHOICES = [
+        ("SEN", "SEN support or EHCP"),
+        ("K", "SEN support (K)"),
+        ("E", "EHCP (E)"),
+        ("N", "No SEN (N)"),
+        ("ALL", "Everyone on roll"),
+    ]
+
+    status = forms.ChoiceField(choices=STATUS_CHOICES, required=False)
+    need = forms.ChoiceField(
+        label="Primary need", choices=ANY + list(NeedType.choices), required=False
+    )
+    area = forms.ChoiceField(label="Area of need", choices=ANY + list(Area.choices), required=False)
+    year = forms.TypedChoiceField(
+        choices=ANY + NC_YEAR_CHOICES, coerce=int, empty_value=None, required=False
+    )
+    key_adult = forms.TypedChoiceField(coerce=int, empty_value=None, required=False)
+    pupil_premium = forms.ChoiceField(
+        label="Pupil premium", choices=[("", "Any"), ("yes", "Yes"), ("no", "No")], required=False
+    )
+    sort = forms.ChoiceField(choices=SORTS, required=False)
+    s = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, school: School, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        staff = (
+            User.objects.filter(
+                caseload_links__pupil__school=school, caseload_links__end_date__isnull=True
+            )
+            .distinct()
+            .order_by("full_name")
+            .values_list("pk", "full_name")
+        )
+        self.fields["key_adult"].choices = ANY + list(staff)
+        for field in self.fields.values():
+            if not field.widget.is_hidden:
+                field.widget.attrs["class"] = "form-select"
+
+
+class RegisterSearchForm(forms.Form):
+    q = forms.CharField(label="Name or UPN", max_length=100)
+
+
+class PupilForm(forms.ModelForm):
+    """The pupil's record as the MIS holds it (the SENDCo keeps it up to date)."""
+
+    updated_at_seen = forms.DateTimeField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Pupil
+        fields = [
+            "upn",
+            "mis_id",
+            "legal_forename",
+            "legal_surname",
+            "preferred_forename",
+            "preferred_surname",
+            "date_of_birth",
+            "sex",
+            "nc_year",
+            "registration_group",
+            "admission_date",
+            "leaving_date",
+            "pupil_premium",
+            "free_school_meals",
+            "eal",
+            "looked_after",
+        ]
+        widgets = {
+            "date_of_birth": forms.DateInput(attrs={"type": "date"}),
+            "admission_date": forms.DateInput(attrs={"type": "date"}),
+            "leaving_date": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args: Any, school: School, show_looked_after: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.school = school
+        if not show_looked_after:
+            del self.fields["looked_after"]
+        if self.instance.pk:
+            self.fields["updated_at_seen"].initial = self.instance.updated_at
+        self.helper = _helper()
+
+    def clean_upn(self) -> str:
+        upn = self.cleaned_data["upn"].strip().upper()
+        clash = Pupil.objects.filter(school=self.school, upn=upn).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError("Another pupil in this school already has this UPN.")
+        return upn
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        seen = data.get("updated_at_seen")
+        if self.instance.pk and seen and seen != self.instance.updated_at:
+            raise forms.ValidationError(
+                "Someone else changed this record while you were editing it. "
+                "Reload the page to see their changes, then make yours again."
+            )
+        return data
+
+
+class SENStatusForm(forms.Form):
+    provision = forms.ChoiceField(choices=Provision.choices, widget=forms.RadioSelect)
+    start_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    primary_need = forms.ChoiceField(choices=ANY + list(NeedType.choices), required=False)
+    secondary_need = forms.ChoiceField(choices=ANY + list(NeedType.choices), required=False)
+    parents_informed_on = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="When the pupil's parents or carers were told about their SEN provision.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["start_date"].initial = timezone.localdate()
+        self.helper = _helper()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        provision = data.get("provision")
+        if provision in (Provision.SEN_SUPPORT, Provision.EHCP) and not data.get(
+            "parents_informed_on"
+        ):
+            self.add_error(
+                "parents_informed_on",
+                "Record the date the parents or carers were informed: schools must tell them "
+                "when they make SEN provision for their child.",
+            )
+        start, told = data.get("start_date"), data.get("parents_informed_on")
+        if start and start > timezone.localdate() + dt.timedelta(days=365):
+            self.add_error("start_date", "That start date is more than a year away.")
+        if told and told > timezone.localdate():
+            self.add_error("parents_informed_on", "That date is in the future.")
+        return data
+
+    @property
+    def needs(self) -> list[str]:
+        return [
+            n
+            for n in (
+                self.cleaned_data.get("primary_need"),
+                self.cleaned_data.get("secondary_need"),
+            )
+            if n
+        ]
+
+
+class PassportForm(forms.ModelForm):
+    base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Passport
+        fields = [*Passport.SECTIONS, "reviewed_with_family_on"]
+        widgets = {
+            **{name: forms.Textarea(attrs={"rows": 3}) for name in Passport.SECTIONS},
+            "reviewed_with_family_on": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+class KeyAdultForm(forms.Form):
+    staff = forms.ModelChoiceField(queryset=User.objects.none(), label="Member of staff")
+    kind = forms.ChoiceField(choices=KeyAdult.Kind.choices, label="As")
+    start_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, school: School, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        members = Membership.objects.active().filter(school=school).values("user_id")
+        self.fields["staff"].queryset = User.objects.filter(pk__in=members).order_by("full_name")
+        self.fields["start_date"].initial = timezone.localdate()
+        self.helper = _helper()
