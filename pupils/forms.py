@@ -26,6 +26,7 @@ ANY = [("", "Any")]
 def _helper() -> FormHelper:
     helper = FormHelper()
     helper.form_tag = False
+    helper.disable_csrf = True  # the template's <form> carries the one token
     return helper
 
 

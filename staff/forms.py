@@ -26,6 +26,7 @@ class InvitationForm(forms.Form):
         self.fields["roles"].choices = grantable_roles(by=user, school=school)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True
 
 
 class AcceptInvitationForm(forms.Form):
@@ -44,6 +45,7 @@ class AcceptInvitationForm(forms.Form):
         self.email = email
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

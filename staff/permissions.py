@@ -35,8 +35,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "pupils.view": CLASSROOM | LEADERS | {Role.DSL},  # the profile, passport and strategies
     "pupils.view_sen_record": LEADERS
     | {Role.LSA, Role.ELSA, Role.INCLUSION_LEADER, Role.DSL, Role.BEHAVIOUR_SUPPORT},
-    "pupils.view_contacts": LEADERS
-    | {Role.LSA, Role.ELSA, Role.INCLUSION_LEADER, Role.DSL},
+    "pupils.view_contacts": LEADERS | {Role.LSA, Role.ELSA, Role.INCLUSION_LEADER, Role.DSL},
     "pupils.view_documents": LEADERS | {Role.DSL},
     "pupils.view_register": LEADERS,
     "pupils.view_exams": LEADERS,

@@ -71,7 +71,7 @@ class PupilFactory(DjangoModelFactory):
 
     school = factory.SubFactory(SchoolFactory)
     upn = factory.LazyAttributeSequence(
-        lambda o, n: make_upn(o.school.la_code or "850", o.school.estab or "1234", 24, n % 1000 + 1)
+        lambda o, n: make_upn(o.school.la_code or "850", o.school.estab or "1234", 24, n % 999 + 1)
     )
     legal_forename = factory.Faker("first_name", locale="en_GB")
     legal_surname = factory.Faker("last_name", locale="en_GB")

@@ -1,15 +1,184 @@
-"""Being written (stub so the URLconf imports)."""
+"""A pupil's records: exam access arrangements, contacts, agencies and documents."""
 
-from django.http import Http404, HttpRequest, HttpResponse
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_safe
+
+from pupils import records
+from pupils.forms_records import (
+    AccessArrangementForm,
+    AccessRegisterFilterForm,
+    AgencyForm,
+    ContactForm,
+    DocumentForm,
+    add_service_errors,
+)
+from pupils.models import AccessArrangement, Pupil
+from staff.audit import log_action
+from staff.permissions import get_object_for, requires
+
+# Every view below is gated on "pupils.view" first, so people with no pupil access at all (an HR
+# admin) get 403, and then fetches the pupil with the specific capability: 404 outside the
+# person's school or caseload, 403 inside it without that capability.
 
 
-def _todo(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-    raise Http404
+def _back_to(pupil: Pupil, section: str) -> str:
+    return f"{reverse('pupils:detail', args=[pupil.pk])}#{section}"
 
 
-access_add = _todo
-contact_add = _todo
-agency_add = _todo
-document_upload = _todo
-document_download = _todo
-access_register = _todo
+@requires("pupils.view")
+@require_http_methods(["GET", "POST"])
+def access_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a JCQ exam access arrangement, approving it if the SENDCo ticks the box."""
+    pupil = get_object_for(request, Pupil.objects, pk, "pupils.edit")
+    form = AccessArrangementForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            arrangement = records.access_arrangement_add(
+                pupil=pupil, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"{arrangement} saved for {pupil}.")
+            return redirect(_back_to(pupil, "access"))
+    return render(request, "pupils/access_add.html", {"pupil": pupil, "form": form})
+
+
+@requires("pupils.view")
+@require_http_methods(["GET", "POST"])
+def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a parent, carer or other contact."""
+    pupil = get_object_for(request, Pupil.objects, pk, "pupils.edit")
+    form = ContactForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            contact = records.contact_add(pupil=pupil, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"{contact.name} added to {pupil}'s contacts.")
+            return redirect(_back_to(pupil, "contacts"))
+    return render(request, "pupils/contact_add.html", {"pupil": pupil, "form": form})
+
+
+@requires("pupils.view")
+@require_http_methods(["GET", "POST"])
+def agency_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record an external agency working with the pupil."""
+    pupil = get_object_for(request, Pupil.objects, pk, "pupils.edit")
+    form = AgencyForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            involvement = records.agency_add(pupil=pupil, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"{involvement} added to {pupil}'s agencies.")
+            return redirect(_back_to(pupil, "agencies"))
+    return render(request, "pupils/agency_add.html", {"pupil": pupil, "form": form})
+
+
+@requires("pupils.view")
+@require_http_methods(["GET", "POST"])
+def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload a report (PDF, PNG or JPEG) to the pupil's documents."""
+    pupil = get_object_for(request, Pupil.objects, pk, "pupils.edit")
+    posted = request.method == "POST"
+    form = DocumentForm(request.POST, request.FILES) if posted else DocumentForm()
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        try:
+            document = records.document_upload(
+                pupil=pupil,
+                upload=data["file"],
+                title=data["title"],
+                kind=data["kind"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"“{document.title}” uploaded to {pupil}'s documents.")
+            return redirect(_back_to(pupil, "documents"))
+    return render(
+        request,
+        "pupils/document_upload.html",
+        {"pupil": pupil, "form": form, "max_mb": records.max_upload_bytes() // (1024 * 1024)},
+    )
+
+
+@requires("pupils.view")
+@require_safe
+def document_download(request: HttpRequest, pk: int, doc_pk: int) -> HttpResponse:
+    """Send one of the pupil's documents as a download, after auditing who took it."""
+    pupil = get_object_for(request, Pupil.objects, pk, "pupils.view_documents")
+    document = get_object_or_404(pupil.documents, pk=doc_pk)
+    try:
+        handle = document.file.storage.open(document.file.name, "rb")
+    except OSError:
+        messages.error(
+            request,
+            f"The file for “{document.title}” is missing from SEND Hub's storage. Ask whoever "
+            "looks after SEND Hub to restore it from a backup, or upload it again.",
+        )
+        return redirect(_back_to(pupil, "documents"))
+    try:
+        # Audited before a byte is sent: if this write fails, nothing is sent.
+        with transaction.atomic():
+            log_action(
+                document,
+                "pupils.document.downloaded",
+                actor=request.user,
+                school=pupil.school_id,
+                data={"pupil": pupil.pk},
+            )
+    except BaseException:
+        handle.close()
+        raise
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@requires("pupils.view_exams")
+@require_safe
+def access_register(request: HttpRequest) -> HttpResponse:
+    """List pupils on roll with exam access arrangements valid today or later, by pupil."""
+    form = AccessRegisterFilterForm(request.GET or None)
+    year = form.cleaned_data["year"] if form.is_bound and form.is_valid() else None
+    today = timezone.localdate()
+    current = AccessArrangement.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+    pupils = (
+        Pupil.objects.visible_to(request.user)
+        .on_roll()
+        .filter(Exists(current.filter(pupil=OuterRef("pk"))))
+        .prefetch_related(
+            Prefetch(
+                "access_arrangements",
+                queryset=current.order_by("kind", "valid_from"),
+                to_attr="current_arrangements",
+            )
+        )
+        .order_by("nc_year", "legal_surname", "legal_forename", "pk")
+    )
+    if year is not None:
+        pupils = pupils.filter(nc_year=year)
+    return render(
+        request,
+        "pupils/access_register.html",
+        {"pupils": pupils, "form": form, "today": today, "year": year},
+    )

@@ -1,0 +1,137 @@
+"""Forms for importing pupils: choose columns, upload a file, confirm legacy statements."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Fieldset, Layout
+from django import forms
+
+from pupils.importers import CONFIRM_LABEL, MAX_UPLOAD_BYTES
+from pupils.importers.mis_csv import COLUMNS, DEFAULT_COLUMNS, columns_problems
+from pupils.models import ImportBatch, ImportMapping
+from staff.models import School
+
+DEFAULT_SOURCE = ImportMapping.Source.SIMS
+
+
+class MappingChoiceForm(forms.Form):
+    """A query-string form: which saved mapping or MIS default fills in the columns."""
+
+    start_from = forms.ChoiceField(label="Start from the columns of", required=False)
+
+    def __init__(self, *args: Any, school: School, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.mappings = {m.pk: m for m in ImportMapping.objects.filter(school=school)}
+        choices: list[tuple[str, str]] = [
+            (source, f"{ImportMapping.Source(source).label} (standard export)")
+            for source in DEFAULT_COLUMNS
+        ]
+        choices += [(f"saved:{pk}", f"Saved: {m.name}") for pk, m in self.mappings.items()]
+        self.fields["start_from"].choices = choices
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the template owns the form (and GET forms need none)
+
+    def selected(self) -> tuple[str, dict[str, str], ImportMapping | None]:
+        """Return (source, columns, saved mapping or None) for the choice made (SIMS if none)."""
+        value = self.cleaned_data.get("start_from") if self.is_valid() else ""
+        if value and value.startswith("saved:"):
+            mapping = self.mappings[int(value.split(":", 1)[1])]
+            return mapping.source, dict(mapping.columns), mapping
+        source = value or DEFAULT_SOURCE
+        return source, dict(DEFAULT_COLUMNS[source]), None
+
+
+class ImportUploadForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="What are you importing?",
+        choices=ImportBatch.Kind.choices,
+        initial=ImportBatch.Kind.CSV,
+        widget=forms.RadioSelect,
+    )
+    file = forms.FileField(
+        label="File",
+        help_text="A CSV exported from your MIS, or a Common Transfer File (.xml). Up to 10 MB.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xml,text/csv,text/xml"}),
+    )
+    source = forms.ChoiceField(label="MIS", choices=ImportMapping.Source.choices, required=False)
+    save_as = forms.CharField(
+        label="Save these columns as",
+        max_length=100,
+        required=False,
+        help_text="Name them to reuse next time (for example “SIMS pupil list”). "
+        "Leave blank to use them just this once.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for column in COLUMNS:
+            self.fields[f"col_{column.name}"] = forms.CharField(
+                label=f"{column.label} column",
+                max_length=100,
+                required=False,
+                help_text="Required" if column.required else "Leave blank if your export has none",
+            )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the template owns the form (and GET forms need none)
+        self.helper.layout = Layout(
+            "kind",
+            "file",
+            Fieldset(
+                "Columns in your MIS export (CSV only)",
+                "source",
+                *(f"col_{c.name}" for c in COLUMNS),
+                "save_as",
+            ),
+        )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                f"The file is {upload.size / 1024 / 1024:.1f} MB: the limit is 10 MB. "
+                "Export fewer pupils at a time."
+            )
+        if upload.size == 0:
+            raise forms.ValidationError("The file is empty.")
+        return upload
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("kind") == ImportBatch.Kind.CSV:
+            columns = self.columns()
+            if columns_problems(columns):
+                for column in COLUMNS:
+                    if column.required and not columns.get(column.name):
+                        self.add_error(f"col_{column.name}", "Give the column that holds this.")
+            if not data.get("source"):
+                data["source"] = ImportMapping.Source.OTHER
+        return data
+
+    def columns(self) -> dict[str, str]:
+        """Return our field -> CSV header, as typed."""
+        return {c.name: (self.cleaned_data.get(f"col_{c.name}") or "").strip() for c in COLUMNS}
+
+
+class PreviewOptionsForm(forms.Form):
+    """On the preview (query string) and the apply button (POST)."""
+
+    confirm_statements = forms.BooleanField(
+        label=CONFIRM_LABEL,
+        required=False,
+        help_text="Statements of SEN were replaced by EHC plans in 2014. Tick this once you have "
+        "checked that each pupil shown with S has (or had) an EHC plan.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the template owns the form (and GET forms need none)
+
+    @property
+    def confirmed(self) -> bool:
+        return self.is_valid() and bool(self.cleaned_data["confirm_statements"])

@@ -1,0 +1,259 @@
+"""The pupil profile by need to know, and the SENDCo's and key adults' edits on it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from pupils import services
+from pupils.models import Contact, KeyAdult, Passport, Pupil, SENStatus
+from tests.factories import PupilFactory, assign
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def profile(world):
+    Passport.objects.create(
+        pupil=world.pupil,
+        version=1,
+        strategies="Use a visual timetable",
+        likes_and_admires="Kind and funny",
+    )
+    Contact.objects.create(
+        pupil=world.pupil, name="Jo Parentname", relationship="Mother", parental_responsibility=True
+    )
+    return world
+
+
+def test_teacher_sees_passport_and_strategies_but_not_the_sen_record_or_contacts(profile) -> None:
+    body = (
+        profile.client("teacher")
+        .get(reverse("pupils:detail", args=[profile.pupil.pk]))
+        .content.decode()
+    )
+    assert "Use a visual timetable" in body and "Kind and funny" in body
+    assert "Needs and SEN status" not in body
+    assert "Jo Parentname" not in body
+
+
+def test_lsa_with_the_pupil_on_caseload_sees_needs_and_contacts(profile) -> None:
+    body = (
+        profile.client("lsa_caseload")
+        .get(reverse("pupils:detail", args=[profile.pupil.pk]))
+        .content.decode()
+    )
+    assert "Needs and SEN status" in body and "Jo Parentname" in body
+    assert "Change SEN status" not in body  # only the SENDCo edits the register
+
+
+def test_looked_after_is_shown_only_where_the_policy_allows(profile) -> None:
+    Pupil.objects.filter(pk=profile.pupil.pk).update(looked_after=True)
+    url = reverse("pupils:detail", args=[profile.pupil.pk])
+    assert "Looked after" in profile.client("sendco").get(url).content.decode()
+    assert "Looked after" not in profile.client("lsa_caseload").get(url).content.decode()
+
+
+def test_profile_query_count_is_fixed(profile, django_assert_max_num_queries) -> None:
+    client = profile.client("sendco")
+    with django_assert_max_num_queries(25):
+        client.get(reverse("pupils:detail", args=[profile.pupil.pk]))
+
+
+# --- SEN status ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("provision", "needs", "message"),
+    [
+        ("K", [], "primary type of need"),
+        ("E", ["NSA"], "only valid with SEN support"),
+        ("K", ["NSA", "SLCN"], "cannot be combined"),
+        ("N", ["SLCN"], "no census type of need"),
+        ("K", ["SLCN", "SLCN"], "must be different"),
+        ("K", ["BESD"], "Unknown type of need"),
+        ("X", [], "not a census provision"),
+    ],
+)
+def test_census_rules_refuse_bad_needs(provision, needs, message) -> None:
+    with pytest.raises(ValidationError, match=message):
+        services.validate_needs(provision, needs)
+
+
+def test_new_status_closes_the_old_one_and_keeps_history(world) -> None:
+    new = services.sen_status_record(
+        pupil=world.pupil,
+        provision="E",
+        start_date=dt.date(2026, 3, 2),
+        needs=["ASD"],
+        parents_informed_on=dt.date(2026, 3, 2),
+        by=world.users["sendco"],
+    )
+    old = SENStatus.objects.get(pupil=world.pupil, provision="K")
+    assert old.end_date == dt.date(2026, 3, 1)
+    assert new.primary_need.need == "ASD"
+
+
+def test_status_cannot_start_before_the_current_one(world) -> None:
+    with pytest.raises(ValidationError, match="must start after"):
+        services.sen_status_record(
+            pupil=world.pupil, provision="E", start_date=dt.date(2024, 1, 1), needs=["ASD"], by=None
+        )
+    assert SENStatus.objects.filter(pupil=world.pupil).count() == 1
+
+
+def test_status_form_asks_when_parents_were_informed(world) -> None:
+    client = world.client("sendco")
+    url = reverse("pupils:sen_status", args=[world.pupil.pk])
+    response = client.post(
+        url, {"provision": "E", "start_date": "2026-03-02", "primary_need": "ASD"}
+    )
+    assert response.status_code == 200
+    assert "parents or carers were informed" in response.content.decode()
+    response = client.post(
+        url,
+        {
+            "provision": "E",
+            "start_date": "2026-03-02",
+            "primary_need": "ASD",
+            "parents_informed_on": "2026-03-01",
+        },
+    )
+    assert response.status_code == 302
+    assert world.pupil.current_status.provision == "E"
+
+
+def test_teacher_cannot_change_status(world) -> None:
+    response = world.client("teacher").post(reverse("pupils:sen_status", args=[world.pupil.pk]), {})
+    assert response.status_code == 403
+
+
+# --- Passport -----------------------------------------------------------------------------
+
+
+def test_passport_versions_are_kept(world) -> None:
+    lsa = world.users["lsa_caseload"]
+    client = world.client("lsa_caseload")
+    url = reverse("pupils:passport_edit", args=[world.pupil.pk])
+    client.post(url, {"strategies": "First version", "base_version": ""})
+    client.post(url, {"strategies": "Second version", "base_version": "1"})
+    versions = list(
+        world.pupil.passports.order_by("version").values_list("version", "strategies", "created_by")
+    )
+    assert versions == [(1, "First version", lsa.pk), (2, "Second version", lsa.pk)]
+    old = client.get(reverse("pupils:passport_print", args=[world.pupil.pk]), {"version": 1})
+    assert "First version" in old.content.decode()
+
+
+def test_a_stale_passport_edit_is_refused_and_says_why(world) -> None:
+    client = world.client("lsa_caseload")
+    url = reverse("pupils:passport_edit", args=[world.pupil.pk])
+    client.post(url, {"strategies": "Mine", "base_version": ""})
+    response = world.client("sendco").post(
+        url, {"strategies": "Theirs, from an old page", "base_version": ""}
+    )
+    assert response.status_code == 200
+    assert "saved a newer version" in response.content.decode()
+    assert world.pupil.passports.count() == 1
+
+
+def test_print_of_a_missing_version_is_404(world) -> None:
+    client = world.client("sendco")
+    url = reverse("pupils:passport_print", args=[world.pupil.pk])
+    assert client.get(url).status_code == 404
+    assert client.get(url, {"version": "abc"}).status_code == 404
+
+
+# --- Key adults and the caseload ----------------------------------------------------------
+
+
+def test_assigning_and_ending_a_key_adult_changes_the_caseload(world) -> None:
+    client = world.client("sendco")
+    elsa = world.users["elsa"]
+    detail = reverse("pupils:detail", args=[world.pupil.pk])
+    assert world.client("elsa").get(detail).status_code == 404
+    client.post(
+        reverse("pupils:key_adult_add", args=[world.pupil.pk]),
+        {"staff": elsa.pk, "kind": "ELSA", "start_date": "2026-01-05"},
+    )
+    client.post(
+        reverse("pupils:key_adult_add", args=[world.pupil.pk]),
+        {"staff": elsa.pk, "kind": "ELSA", "start_date": "2026-01-05"},
+    )
+    assert (
+        KeyAdult.objects.filter(staff=elsa, end_date__isnull=True).count() == 1
+    )  # double submit: one link
+    assert world.client("elsa").get(detail).status_code == 200
+    link = KeyAdult.objects.get(staff=elsa)
+    client.post(reverse("pupils:key_adult_end", args=[world.pupil.pk, link.pk]))
+    assert world.client("elsa").get(detail).status_code == 404
+
+
+def test_key_adult_must_work_in_the_school(world) -> None:
+    stranger = world.users["other_school"]
+    with pytest.raises(ValidationError, match="does not work at"):
+        services.key_adult_assign(
+            pupil=world.pupil,
+            staff=stranger,
+            kind="MENTOR",
+            start_date=dt.date(2026, 1, 5),
+            by=world.users["sendco"],
+        )
+
+
+def test_ending_a_link_of_another_pupil_is_404(world) -> None:
+    other = PupilFactory(school=world.school)
+    link = assign(other, world.users["lsa_no_caseload"])
+    response = world.client("sendco").post(
+        reverse("pupils:key_adult_end", args=[world.pupil.pk, link.pk])
+    )
+    assert response.status_code == 404
+
+
+# --- The record ---------------------------------------------------------------------------
+
+
+def _record(**overrides):
+    data = {
+        "upn": "B801200005001",
+        "legal_forename": "Riley",
+        "legal_surname": "Newpupil",
+        "date_of_birth": "2014-02-03",
+        "sex": "F",
+        "nc_year": "7",
+    }
+    return {**data, **overrides}
+
+
+def test_sendco_adds_a_pupil_with_a_valid_upn(world) -> None:
+    response = world.client("sendco").post(reverse("pupils:add"), _record())
+    assert response.status_code == 302
+    assert Pupil.objects.filter(school=world.school, upn="B801200005001").exists()
+
+
+def test_bad_or_duplicate_upn_gets_a_clear_message(world) -> None:
+    client = world.client("sendco")
+    body = client.post(reverse("pupils:add"), _record(upn="Q207000016049")).content.decode()
+    assert "not a valid UPN" in body
+    body = client.post(reverse("pupils:add"), _record(upn=world.pupil.upn)).content.decode()
+    assert "already has this UPN" in body
+
+
+def test_concurrent_edit_is_refused(world) -> None:
+    client = world.client("sendco")
+    url = reverse("pupils:edit", args=[world.pupil.pk])
+    seen = world.pupil.updated_at
+    Pupil.objects.filter(pk=world.pupil.pk).update(registration_group="9Z")  # someone else
+    Pupil.objects.filter(pk=world.pupil.pk).update(updated_at=seen + dt.timedelta(seconds=5))
+    p = world.pupil
+    data = _record(
+        upn=p.upn,
+        legal_forename=p.legal_forename,
+        legal_surname=p.legal_surname,
+        updated_at_seen=seen.isoformat(),
+    )
+    body = client.post(url, data).content.decode()
+    assert "Someone else changed this record" in body
