@@ -1,4 +1,5 @@
 from allauth.account.decorators import secure_admin_login
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
@@ -20,6 +21,8 @@ core_patterns = (
 )
 
 urlpatterns = [
+    # Browsers ask for /favicon.ico on pages without a link to ours (the admin's).
+    path("favicon.ico", RedirectView.as_view(url=f"{settings.STATIC_URL}img/favicon.svg")),
     path("", include(core_patterns)),
     path("", include("staff.urls")),
     path("pupils/", include("pupils.urls")),

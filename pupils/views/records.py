@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -34,57 +38,73 @@ def _back_to(pupil: Pupil, section: str) -> str:
     return f"{reverse('pupils:detail', args=[pupil.pk])}#{section}"
 
 
+def _add_record(
+    request: HttpRequest,
+    pk: int,
+    *,
+    form_class: type[forms.Form],
+    service: Callable[..., Any],
+    template: str,
+    section: str,
+    saved: Callable[[Any, Pupil], str],
+) -> HttpResponse:
+    """Show and handle one of the pupil's simple "add a record" forms."""
+    pupil = get_object_for(request, Pupil.objects, pk, "pupils.edit")
+    form = form_class(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            record = service(pupil=pupil, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, saved(record, pupil))
+            return redirect(_back_to(pupil, section))
+    return render(request, template, {"pupil": pupil, "form": form})
+
+
 @requires("pupils.view")
 @require_http_methods(["GET", "POST"])
 def access_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Add a JCQ exam access arrangement, approving it if the SENDCo ticks the box."""
-    pupil = get_object_for(request, Pupil.objects, pk, "pupils.edit")
-    form = AccessArrangementForm(request.POST if request.method == "POST" else None)
-    if form.is_bound and form.is_valid():
-        try:
-            arrangement = records.access_arrangement_add(
-                pupil=pupil, by=request.user, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"{arrangement} saved for {pupil}.")
-            return redirect(_back_to(pupil, "access"))
-    return render(request, "pupils/access_add.html", {"pupil": pupil, "form": form})
+    return _add_record(
+        request,
+        pk,
+        form_class=AccessArrangementForm,
+        service=records.access_arrangement_add,
+        template="pupils/access_add.html",
+        section="access",
+        saved=lambda record, pupil: f"{record} saved for {pupil}.",
+    )
 
 
 @requires("pupils.view")
 @require_http_methods(["GET", "POST"])
 def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Add a parent, carer or other contact."""
-    pupil = get_object_for(request, Pupil.objects, pk, "pupils.edit")
-    form = ContactForm(request.POST if request.method == "POST" else None)
-    if form.is_bound and form.is_valid():
-        try:
-            contact = records.contact_add(pupil=pupil, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"{contact.name} added to {pupil}'s contacts.")
-            return redirect(_back_to(pupil, "contacts"))
-    return render(request, "pupils/contact_add.html", {"pupil": pupil, "form": form})
+    return _add_record(
+        request,
+        pk,
+        form_class=ContactForm,
+        service=records.contact_add,
+        template="pupils/contact_add.html",
+        section="contacts",
+        saved=lambda record, pupil: f"{record.name} added to {pupil}'s contacts.",
+    )
 
 
 @requires("pupils.view")
 @require_http_methods(["GET", "POST"])
 def agency_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Record an external agency working with the pupil."""
-    pupil = get_object_for(request, Pupil.objects, pk, "pupils.edit")
-    form = AgencyForm(request.POST if request.method == "POST" else None)
-    if form.is_bound and form.is_valid():
-        try:
-            involvement = records.agency_add(pupil=pupil, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"{involvement} added to {pupil}'s agencies.")
-            return redirect(_back_to(pupil, "agencies"))
-    return render(request, "pupils/agency_add.html", {"pupil": pupil, "form": form})
+    return _add_record(
+        request,
+        pk,
+        form_class=AgencyForm,
+        service=records.agency_add,
+        template="pupils/agency_add.html",
+        section="agencies",
+        saved=lambda record, pupil: f"{record} added to {pupil}'s agencies.",
+    )
 
 
 @requires("pupils.view")
