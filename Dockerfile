@@ -11,9 +11,9 @@ ENV PYTHONUNBUFFERED=1 \
     UV_PYTHON=/usr/local/bin/python3.11 \
     PATH="/app/.venv/bin:${PATH}"
 
-# procps gives pgrep, used by the beat service's health check.
+# procps gives pgrep (the beat health check); Pango and a font let WeasyPrint build PDFs.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends procps \
+    && apt-get install -y --no-install-recommends procps libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/*
 
 # The same uv as the lock file was written with.

@@ -1,39 +1,24 @@
 """Every named URL x every persona, with the answer each must get.
 
-A URL in one of our namespaces without a row here fails ``test_every_url_has_a_row``: adding a
-page means deciding, here, who may open it.
+A URL in one of our namespaces without a row fails ``test_every_url_has_a_row``: adding a
+page means deciding, in a row here or in tests/<app>/access_rows.py, who may open it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import importlib
 from typing import Any
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from pupils import records
-from pupils.models import ImportBatch, Passport, Pupil
 from staff.models import Invitation
+from tests.access import FORBIDDEN, LOGIN, OK, REDIRECT, Row
 from tests.conftest import PERSONAS, World
 
-OK, LOGIN, FORBIDDEN, NOT_FOUND, REDIRECT, GONE = "200", "login", "403", "404", "302", "410"
-NOT_ALLOWED = "405"  # a POST-only action opened with GET, by someone allowed to post it
 OUR_NAMESPACES = {"core", "staff", "pupils", "interventions", "safeguarding"}
-
-
-@dataclass
-class Row:
-    args: Callable[[World], list[Any]] = lambda w: []
-    default: str = OK
-    expect: dict[str, str] = field(default_factory=dict)
-
-    def outcome(self, persona: str) -> str:
-        if persona in self.expect:
-            return self.expect[persona]
-        return LOGIN if persona == "anonymous" else self.default
+# Apps whose rows live in tests/<app>/access_rows.py (a ROWS dict).
+APPS_WITH_ROWS = ["pupils"]
 
 
 def _invitation_token(w: World) -> list[Any]:
@@ -48,56 +33,6 @@ def _invitation_token(w: World) -> list[Any]:
     return [invitation.make_token()]
 
 
-def _pupil(w: World) -> list[Any]:
-    return [w.pupil.pk]
-
-
-def _with_passport(w: World) -> list[Any]:
-    Passport.objects.create(pupil=w.pupil, version=1, strategies="Use a visual timetable")
-    return [w.pupil.pk]
-
-
-def _key_adult_link(w: World) -> list[Any]:
-    return [w.pupil.pk, w.pupil.key_adults.get().pk]
-
-
-def _document(w: World) -> list[Any]:
-    upload = SimpleUploadedFile("report.pdf", b"%PDF-1.4\n%%EOF\n")
-    doc = records.document_upload(
-        pupil=w.pupil, upload=upload, title="Report", kind="OTHER", by=w.users["sendco"]
-    )
-    return [w.pupil.pk, doc.pk]
-
-
-def _batch(w: World) -> list[Any]:
-    batch = ImportBatch.objects.create(
-        school=w.school, kind="CTF", original_name="x.xml", content=b"<CTfile/>"
-    )
-    return [batch.pk]
-
-
-def _leaver(w: World) -> list[Any]:
-    Pupil.objects.filter(pk=w.pupil.pk).update(leaving_date="2026-07-22")
-    return [w.pupil.pk]
-
-
-# Who may open what, inside the first school (other_school is a SENDCo, DSL and head elsewhere).
-SENDCO_ONLY = {"sendco": OK, "other_school": OK}
-SENDCO_EDITS_PUPIL = {"sendco": OK, "other_school": NOT_FOUND}
-RECORD_ADD = {
-    "lsa_caseload": FORBIDDEN,
-    "lsa_no_caseload": NOT_FOUND,
-    "elsa": NOT_FOUND,
-    "sendco": OK,
-    "other_school": NOT_FOUND,
-}
-SEES_PUPIL = {
-    "lsa_no_caseload": NOT_FOUND,
-    "elsa": NOT_FOUND,
-    "hr_admin": FORBIDDEN,
-    "other_school": NOT_FOUND,
-}
-
 MATRIX: dict[str, Row] = {
     "core:home": Row(default=REDIRECT, expect={"anonymous": REDIRECT}),
     "core:today": Row(),
@@ -108,59 +43,15 @@ MATRIX: dict[str, Row] = {
     ),
     "staff:invite": Row(default=FORBIDDEN, expect={"hr_admin": OK, "other_school": OK}),
     "staff:accept_invitation": Row(args=_invitation_token, expect={"anonymous": OK}),
-    # The pupil is on lsa_caseload's caseload in the first school.
-    "pupils:detail": Row(
-        args=lambda w: [w.pupil.pk],
-        expect={
-            "lsa_no_caseload": NOT_FOUND,
-            "elsa": NOT_FOUND,
-            "hr_admin": FORBIDDEN,  # no pupil access at all, whatever the id
-            "other_school": NOT_FOUND,
-        },
-    ),
-    "pupils:register": Row(default=FORBIDDEN, expect=SENDCO_ONLY),
-    "pupils:register_export": Row(default=FORBIDDEN, expect=SENDCO_ONLY),
-    "pupils:add": Row(default=FORBIDDEN, expect=SENDCO_ONLY),
-    "pupils:edit": Row(args=_pupil, default=FORBIDDEN, expect=SENDCO_EDITS_PUPIL),
-    "pupils:sen_status": Row(args=_pupil, default=FORBIDDEN, expect=SENDCO_EDITS_PUPIL),
-    "pupils:passport_edit": Row(
-        args=_pupil,
-        default=FORBIDDEN,
-        expect={
-            "lsa_caseload": OK,
-            "lsa_no_caseload": NOT_FOUND,
-            "elsa": NOT_FOUND,
-            "sendco": OK,
-            "other_school": NOT_FOUND,
-        },
-    ),
-    "pupils:passport_print": Row(args=_with_passport, expect=SEES_PUPIL),
-    "pupils:key_adult_add": Row(
-        args=_pupil, default=FORBIDDEN, expect={"sendco": NOT_ALLOWED, "other_school": NOT_ALLOWED}
-    ),
-    "pupils:key_adult_end": Row(
-        args=_key_adult_link,
-        default=FORBIDDEN,
-        expect={"sendco": NOT_ALLOWED, "other_school": NOT_ALLOWED},
-    ),
-    "pupils:access_add": Row(args=_pupil, default=FORBIDDEN, expect=RECORD_ADD),
-    "pupils:contact_add": Row(args=_pupil, default=FORBIDDEN, expect=RECORD_ADD),
-    "pupils:agency_add": Row(args=_pupil, default=FORBIDDEN, expect=RECORD_ADD),
-    "pupils:document_upload": Row(args=_pupil, default=FORBIDDEN, expect=RECORD_ADD),
-    "pupils:document_download": Row(
-        args=_document, default=FORBIDDEN, expect={**RECORD_ADD, "dsl": OK}
-    ),
-    "pupils:access_register": Row(default=FORBIDDEN, expect=SENDCO_ONLY),
-    "pupils:import_start": Row(default=FORBIDDEN, expect=SENDCO_ONLY),
-    "pupils:import_preview": Row(args=_batch, default=FORBIDDEN, expect=SENDCO_EDITS_PUPIL),
-    "pupils:import_apply": Row(
-        args=_batch, default=FORBIDDEN, expect={"sendco": NOT_ALLOWED, "other_school": NOT_ALLOWED}
-    ),
-    "pupils:ctf_export": Row(args=_leaver, default=FORBIDDEN, expect=SENDCO_EDITS_PUPIL),
     "safeguarding:raise": Row(),
     # Not in our namespaces, but the admin's door matters: HR admins only, sign-in via allauth.
     "admin:index": Row(default=FORBIDDEN, expect={"hr_admin": OK}),
 }
+# Each app keeps its own rows beside its tests; a name listed twice is a mistake.
+for _app in APPS_WITH_ROWS:
+    _rows = importlib.import_module(f"tests.{_app}.access_rows").ROWS
+    assert not set(_rows) & set(MATRIX), f"{_app} repeats rows: {set(_rows) & set(MATRIX)}"
+    MATRIX.update(_rows)
 
 
 def _named_urls() -> set[str]:
