@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include(core_patterns)),
     path("", include("staff.urls")),
     path("pupils/", include("pupils.urls")),
+    path("interventions/", include("interventions.urls")),
     path("safeguarding/", include("safeguarding.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -43,6 +43,14 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "pupils.edit": frozenset({Role.SENDCO}),
     "pupils.edit_passport": frozenset({Role.SENDCO, Role.LSA, Role.ELSA, Role.INCLUSION_LEADER}),
     "pupils.import": frozenset({Role.SENDCO}),
+    # Which interventions a person sees is Intervention.objects.visible_to(); logging a session
+    # and seeing its notes also need the person to deliver it (or to be the SENDCo or head).
+    "interventions.view": CLASSROOM | LEADERS | {Role.DSL},
+    "interventions.view_notes": LEADERS | CLASSROOM - {Role.TEACHER},
+    "interventions.log_session": CLASSROOM | {Role.SENDCO},
+    "interventions.record_measures": CLASSROOM | {Role.SENDCO},
+    "interventions.view_impact": LEADERS | CLASSROOM - {Role.TEACHER},
+    "interventions.manage": frozenset({Role.SENDCO}),
     # Every member of staff can raise a concern; only the DSL team sees concerns.
     "safeguarding.raise": ALL_ROLES,
     "safeguarding.triage": frozenset({Role.DSL}),

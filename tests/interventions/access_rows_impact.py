@@ -1,0 +1,3 @@
+from tests.access import Row
+
+ROWS: dict[str, Row] = {}
