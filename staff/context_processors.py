@@ -13,6 +13,7 @@ from staff.permissions import can
 NAVIGATION = [
     ("Today", "core:today", "core.today"),
     ("SEN register", "pupils:register", "pupils.view_register"),
+    ("Interventions", "interventions:list", "interventions.view"),
     ("Staff", "staff:members", "staff.view_members"),
 ]
 

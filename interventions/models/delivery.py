@@ -165,7 +165,16 @@ class Intervention(models.Model):
 class ScheduleSlot(models.Model):
     """When and where the intervention meets each week."""
 
-    WEEKDAYS = [(0, "Monday"), (1, "Tuesday"), (2, "Wednesday"), (3, "Thursday"), (4, "Friday")]
+    # Weekends too: residential and special schools run provision then.
+    WEEKDAYS = [
+        (0, "Monday"),
+        (1, "Tuesday"),
+        (2, "Wednesday"),
+        (3, "Thursday"),
+        (4, "Friday"),
+        (5, "Saturday"),
+        (6, "Sunday"),
+    ]
 
     intervention = models.ForeignKey(Intervention, on_delete=models.CASCADE, related_name="slots")
     weekday = models.PositiveSmallIntegerField(choices=WEEKDAYS)

@@ -79,7 +79,8 @@ class MeasureRecord(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.get_point_display().lower()} for {self.enrolment.pupil}"
+        point = self.get_point_display().lower()
+        return f"{self.get_kind_display()} {point} for {self.enrolment.pupil}"
 
 
 def impact_report_path(instance: ImpactReport, filename: str) -> str:

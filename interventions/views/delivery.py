@@ -1,22 +1,450 @@
-"""Being written (stub so the URLconf imports)."""
+"""Programmes, interventions, enrolments and phone-first session logging."""
 
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Prefetch, Q, Sum
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from interventions import services
+from interventions.forms import (
+    EnrolForm,
+    InterventionForm,
+    LeaveForm,
+    ProgrammeForm,
+    SessionForm,
+    SlotFormSet,
+    StatusForm,
+    TargetsForm,
+)
+from interventions.models import (
+    Enrolment,
+    Intervention,
+    Programme,
+    ScheduleSlot,
+    Session,
+    SessionAttendance,
+)
+from pupils.models import Pupil
+from staff.permissions import can, get_object_for, requires
+
+SESSIONS_SHOWN = 20
 
 
-def _todo(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-    raise Http404
+def _check_delivers(request: HttpRequest, intervention: Intervention) -> None:
+    """403 unless the signed-in person leads or assists this intervention."""
+    if not services.delivers(intervention, request.user):
+        raise PermissionDenied
 
 
-intervention_list = _todo
-intervention_add = _todo
-programme_list = _todo
-programme_add = _todo
-programme_edit = _todo
-detail = _todo
-intervention_edit = _todo
-status_change = _todo
-enrol = _todo
-enrolment_end = _todo
-targets = _todo
-session_log = _todo
-session_detail = _todo
+def _sees_notes(request: HttpRequest, intervention: Intervention) -> bool:
+    if not can(request.user, "interventions.view_notes", intervention):
+        return False
+    return can(request.user, "interventions.manage", intervention) or services.delivers(
+        intervention, request.user
+    )
+
+
+# --- The catalogue --------------------------------------------------------------------------
+
+
+@requires("interventions.view")
+def programme_list(request: HttpRequest) -> HttpResponse:
+    """List the school's programmes with how many interventions run each."""
+    programmes = Programme.objects.filter(school=request.school).annotate(
+        running=Count("interventions", filter=Q(interventions__status=Intervention.Status.RUNNING))
+    )
+    return render(request, "interventions/programmes.html", {"programmes": programmes})
+
+
+@requires("interventions.manage")
+@require_http_methods(["GET", "POST"])
+def programme_add(request: HttpRequest) -> HttpResponse:
+    """Add a programme to the school's catalogue."""
+    return _programme_form(request, Programme(school=request.school))
+
+
+@requires("interventions.manage")
+@require_http_methods(["GET", "POST"])
+def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit a programme in the catalogue."""
+    programme = Programme.objects.filter(school=request.school, pk=pk).first()
+    if programme is None:
+        raise Http404
+    return _programme_form(request, programme)
+
+
+def _programme_form(request: HttpRequest, programme: Programme) -> HttpResponse:
+    form = ProgrammeForm(request.POST or None, instance=programme, school=request.school)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"{programme.name} saved.")
+        return redirect("interventions:programmes")
+    return render(
+        request, "interventions/programme_form.html", {"form": form, "programme": programme}
+    )
+
+
+# --- Interventions --------------------------------------------------------------------------
+
+
+@requires("interventions.view")
+def intervention_list(request: HttpRequest) -> HttpResponse:
+    """List interventions: all of the school's for the SENDCo, one's own for staff."""
+    status = request.GET.get("status") or "current"
+    interventions = (
+        Intervention.objects.visible_to(request.user)
+        .select_related("programme", "lead")
+        .annotate(
+            pupils=Count("enrolments", filter=Q(enrolments__left_on__isnull=True), distinct=True),
+            delivered=Count(
+                "sessions", filter=Q(sessions__status=Session.Status.DELIVERED), distinct=True
+            ),
+        )
+        .order_by("name")
+    )
+    if status == "current":
+        interventions = interventions.filter(
+            status__in=[Intervention.Status.PLANNED, Intervention.Status.RUNNING]
+        )
+    elif status in Intervention.Status.values:
+        interventions = interventions.filter(status=status)
+    context = {
+        "interventions": interventions,
+        "status": status,
+        "statuses": Intervention.Status.choices,
+    }
+    return render(request, "interventions/list.html", context)
+
+
+@requires("interventions.manage")
+@require_http_methods(["GET", "POST"])
+def intervention_add(request: HttpRequest) -> HttpResponse:
+    """Set up a new group or 1:1."""
+    return _intervention_form(request, Intervention(school=request.school))
+
+
+@requires("interventions.manage")
+@require_http_methods(["GET", "POST"])
+def intervention_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change an intervention's staff, schedule or plan."""
+    intervention = get_object_for(request, Intervention.objects, pk, "interventions.manage")
+    return _intervention_form(request, intervention)
+
+
+def _intervention_form(request: HttpRequest, intervention: Intervention) -> HttpResponse:
+    initial_slots = [
+        {"weekday": s.weekday, "start_time": s.start_time, "minutes": s.minutes, "room": s.room}
+        for s in (intervention.slots.all() if intervention.pk else [])
+    ]
+    form = InterventionForm(request.POST or None, instance=intervention, school=request.school)
+    slots = SlotFormSet(request.POST or None, initial=initial_slots, prefix="slots")
+    if request.method == "POST" and form.is_valid() and slots.is_valid():
+        chosen = [s for s in slots.cleaned_data if s.get("weekday") is not None]
+        try:
+            saved = services.intervention_save(
+                intervention=form.save(commit=False),
+                assistants=list(form.cleaned_data["assistants"]),
+                slots=chosen,
+                by=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"{saved.name} saved.")
+            return redirect("interventions:detail", pk=saved.pk)
+    context = {"form": form, "slots": slots, "intervention": intervention}
+    return render(request, "interventions/intervention_form.html", context)
+
+
+@requires("interventions.view")
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show an intervention: pupils, schedule, dosage and the latest sessions."""
+    intervention = get_object_for(
+        request,
+        Intervention.objects.select_related("programme", "lead").prefetch_related(
+            "assistants",
+            "slots",
+            Prefetch(
+                "enrolments",
+                queryset=Enrolment.objects.select_related("pupil").prefetch_related("targets"),
+            ),
+        ),
+        pk,
+        "interventions.view",
+    )
+    sees_notes = _sees_notes(request, intervention)
+    totals = intervention.sessions.aggregate(
+        delivered=Count("pk", filter=Q(status=Session.Status.DELIVERED)),
+        cancelled=Count("pk", filter=Q(status=Session.Status.CANCELLED)),
+        minutes=Sum("minutes"),
+    )
+    sessions = (
+        intervention.sessions.select_related("logged_by")
+        .prefetch_related(
+            Prefetch("attendance", queryset=SessionAttendance.objects.select_related("pupil"))
+        )
+        .order_by("-date", "-logged_at")[:SESSIONS_SHOWN]
+    )
+    visible_pupils = set(
+        Pupil.objects.visible_to(request.user)
+        .filter(pk__in=[e.pupil_id for e in intervention.enrolments.all()])
+        .values_list("pk", flat=True)
+    )
+    may_manage = can(request.user, "interventions.manage", intervention)
+    context = {
+        "intervention": intervention,
+        "totals": totals,
+        "sessions": sessions,
+        "sees_notes": sees_notes,
+        "visible_pupils": visible_pupils,
+        "delivers": services.delivers(intervention, request.user),
+        "may_manage": may_manage,
+        "sees_impact": sees_notes and can(request.user, "interventions.view_impact", intervention),
+        "enrol_form": EnrolForm(pupils=_enrollable(request, intervention)) if may_manage else None,
+        "current": [e for e in intervention.enrolments.all() if e.left_on is None],
+        "former": [e for e in intervention.enrolments.all() if e.left_on is not None],
+    }
+    return render(request, "interventions/detail.html", context)
+
+
+def _enrollable(request: HttpRequest, intervention: Intervention) -> Any:
+    current = intervention.enrolments.filter(left_on__isnull=True).values("pupil_id")
+    return (
+        Pupil.objects.visible_to(request.user)
+        .on_roll()
+        .exclude(pk__in=current)
+        .order_by("legal_surname", "legal_forename")
+    )
+
+
+@requires("interventions.manage")
+@require_POST
+def status_change(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start, complete or stop an intervention (completing builds its impact report)."""
+    intervention = get_object_for(request, Intervention.objects, pk, "interventions.manage")
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        try:
+            services.status_change(
+                intervention=intervention,
+                status=form.cleaned_data["status"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            label = Intervention.Status(form.cleaned_data["status"]).label.lower()
+            messages.success(request, f"{intervention.name} is now {label}.")
+    return redirect("interventions:detail", pk=intervention.pk)
+
+
+@requires("interventions.manage")
+@require_POST
+def enrol(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a pupil to the intervention."""
+    intervention = get_object_for(request, Intervention.objects, pk, "interventions.manage")
+    form = EnrolForm(request.POST, pupils=_enrollable(request, intervention))
+    if form.is_valid():
+        try:
+            services.enrol(intervention=intervention, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"{form.cleaned_data['pupil']} joined {intervention.name}.")
+    else:
+        messages.error(request, "Choose a pupil from the list and a joining date.")
+    return redirect("interventions:detail", pk=intervention.pk)
+
+
+def _enrolment(intervention: Intervention, enrolment_pk: int) -> Enrolment:
+    enrolment = intervention.enrolments.select_related("pupil").filter(pk=enrolment_pk).first()
+    if enrolment is None:
+        raise Http404
+    return enrolment
+
+
+@requires("interventions.manage")
+@require_POST
+def enrolment_end(request: HttpRequest, pk: int, enrolment_pk: int) -> HttpResponse:
+    """Record that a pupil left the intervention today."""
+    intervention = get_object_for(request, Intervention.objects, pk, "interventions.manage")
+    enrolment = _enrolment(intervention, enrolment_pk)
+    form = LeaveForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        services.enrolment_end(
+            enrolment=enrolment, left_on=timezone.localdate(), reason=reason, by=request.user
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"{enrolment.pupil} has left {intervention.name}.")
+    return redirect("interventions:detail", pk=intervention.pk)
+
+
+@requires("interventions.log_session")
+@require_http_methods(["GET", "POST"])
+def targets(request: HttpRequest, pk: int, enrolment_pk: int) -> HttpResponse:
+    """Agree up to three targets with the pupil (the ELSA's targets, or GBO goals)."""
+    intervention = get_object_for(request, Intervention.objects, pk, "interventions.log_session")
+    if not can(request.user, "interventions.manage", intervention):
+        _check_delivers(request, intervention)
+    enrolment = _enrolment(intervention, enrolment_pk)
+    initial = {f"target_{t.number}": t.text for t in enrolment.targets.all()}
+    form = TargetsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        texts = [form.cleaned_data[f"target_{n}"] for n in (1, 2, 3)]
+        try:
+            services.targets_save(enrolment=enrolment, texts=texts, by=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"Targets saved for {enrolment.pupil.forename}.")
+            return redirect("interventions:detail", pk=intervention.pk)
+    return render(
+        request,
+        "interventions/targets.html",
+        {"form": form, "intervention": intervention, "enrolment": enrolment},
+    )
+
+
+# --- Sessions -------------------------------------------------------------------------------
+
+
+@requires("interventions.log_session")
+@require_http_methods(["GET", "POST"])
+def session_log(request: HttpRequest, pk: int) -> HttpResponse:
+    """Log a session on a phone: everyone present by default, one tap per change, one line."""
+    intervention = get_object_for(
+        request, Intervention.objects.select_related("programme"), pk, "interventions.log_session"
+    )
+    _check_delivers(request, intervention)
+    data = request.POST if request.method == "POST" else request.GET
+    slot = _slot(intervention, data.get("slot"))
+    day = _day(data.get("date"))
+    pupils = list(
+        Pupil.objects.filter(enrolments__intervention=intervention, enrolments__joined_on__lte=day)
+        .exclude(enrolments__intervention=intervention, enrolments__left_on__lt=day)
+        .distinct()
+        .order_by("legal_surname", "legal_forename")
+    )
+    default_minutes = slot.minutes if slot else intervention.programme.session_minutes
+    form = SessionForm(
+        request.POST or None, pupils=pupils, initial={"date": day, "minutes": default_minutes}
+    )
+    already = (
+        Session.objects.filter(intervention=intervention, slot=slot, date=day)
+        .select_related("logged_by")
+        .first()
+        if slot
+        else None
+    )
+    if request.method == "POST" and form.is_valid():
+        cd = form.cleaned_data
+        try:
+            _session, created = services.session_log(
+                intervention=intervention,
+                client_key=cd["client_key"],
+                date=cd["date"],
+                slot=slot,
+                status=cd["status"],
+                minutes=cd["minutes"] or 0,
+                cancel_reason=cd["cancel_reason"],
+                plan=cd["plan"],
+                evaluation=cd["evaluation"],
+                is_ending=cd["is_ending"],
+                attendance=cd["attendance"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            if created:
+                messages.success(request, f"Session logged for {intervention.name}.")
+            target = reverse("interventions:detail", args=[intervention.pk])
+            return HttpResponseClientRedirect(target) if request.htmx else redirect(target)
+    targets = {
+        e.pupil_id: list(e.targets.all())
+        for e in intervention.enrolments.filter(pupil__in=pupils).prefetch_related("targets")
+    }
+    rows = [
+        {
+            "pupil": p,
+            "targets": targets.get(p.pk, []),
+            "attendance": form.data.get(f"att-{p.pk}", "PRESENT") if form.is_bound else "PRESENT",
+            "engagement": form.data.get(f"eng-{p.pk}", "") if form.is_bound else "",
+            "note": form.data.get(f"note-{p.pk}", "") if form.is_bound else "",
+        }
+        for p in pupils
+    ]
+    context = {
+        "intervention": intervention,
+        "form": form,
+        "slot": slot,
+        "day": day,
+        "rows": rows,
+        "already": already,
+        "attendance_choices": SessionAttendance.Attendance.choices,
+        "draft_key": f"session-{intervention.pk}-{slot.pk if slot else 'adhoc'}-{day.isoformat()}",
+    }
+    template = (
+        "interventions/session_log.html#log_form"
+        if request.htmx
+        else "interventions/session_log.html"
+    )
+    return render(request, template, context)
+
+
+def _slot(intervention: Intervention, raw: str | None) -> ScheduleSlot | None:
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise Http404
+    slot = intervention.slots.filter(pk=int(raw)).first()
+    if slot is None:
+        raise Http404
+    return slot
+
+
+def _day(raw: str | None) -> dt.date:
+    today = timezone.localdate()
+    if not raw:
+        return today
+    try:
+        day = dt.date.fromisoformat(raw)
+    except ValueError:
+        return today
+    return min(day, today)
+
+
+@requires("interventions.view")
+def session_detail(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
+    """Show one logged session (its notes only to those who may read them)."""
+    intervention = get_object_for(request, Intervention.objects, pk, "interventions.view")
+    session = (
+        intervention.sessions.select_related("logged_by", "slot")
+        .prefetch_related(
+            Prefetch("attendance", queryset=SessionAttendance.objects.select_related("pupil"))
+        )
+        .filter(pk=session_pk)
+        .first()
+    )
+    if session is None:
+        raise Http404
+    context = {
+        "intervention": intervention,
+        "session": session,
+        "sees_notes": _sees_notes(request, intervention),
+    }
+    return render(request, "interventions/session_detail.html", context)

@@ -2,9 +2,99 @@
 
 from __future__ import annotations
 
-from tests.access import Row
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from interventions.models import Enrolment, Intervention, Programme, Session
+from tests.access import FORBIDDEN, NOT_ALLOWED, NOT_FOUND, OK, Row
+from tests.conftest import World
 from tests.interventions.access_rows_impact import ROWS as IMPACT_ROWS
 
+
+def group(w: World) -> Intervention:
+    """A running group in the first school, led by lsa_caseload, with world.pupil in it."""
+    programme = Programme.objects.create(
+        school=w.school,
+        name="Reading booster",
+        kind="LITERACY",
+        area="CL",
+        cost_per_staff_hour=Decimal("15"),
+    )
+    intervention = Intervention.objects.create(
+        school=w.school,
+        programme=programme,
+        name="Year 8 reading",
+        lead=w.users["lsa_caseload"],
+        start_date=timezone.localdate() - dt.timedelta(days=14),
+        planned_sessions=10,
+        status="RUNNING",
+    )
+    Enrolment.objects.create(
+        intervention=intervention, pupil=w.pupil, joined_on=intervention.start_date
+    )
+    return intervention
+
+
+def _group(w: World) -> list[Any]:
+    return [group(w).pk]
+
+
+def _enrolment(w: World) -> list[Any]:
+    intervention = group(w)
+    return [intervention.pk, intervention.enrolments.get().pk]
+
+
+def _session(w: World) -> list[Any]:
+    intervention = group(w)
+    session = Session.objects.create(
+        intervention=intervention,
+        date=timezone.localdate(),
+        status="DELIVERED",
+        minutes=30,
+        logged_by=w.users["lsa_caseload"],
+    )
+    return [intervention.pk, session.pk]
+
+
+def _programme(w: World) -> list[Any]:
+    return [group(w).programme_id]
+
+
+ALL_BUT_HR = {"hr_admin": FORBIDDEN}
+MANAGER = {"sendco": OK, "other_school": OK}
+MANAGES_THIS = {"sendco": OK, "other_school": NOT_FOUND}
+POSTS_ONLY = {"sendco": NOT_ALLOWED, "other_school": NOT_ALLOWED}
+SEES_GROUP = {
+    "lsa_no_caseload": NOT_FOUND,
+    "elsa": NOT_FOUND,
+    "hr_admin": FORBIDDEN,
+    "other_school": NOT_FOUND,
+}
+DELIVERS = {
+    "lsa_caseload": OK,
+    "lsa_no_caseload": NOT_FOUND,
+    "elsa": NOT_FOUND,
+    "other_school": NOT_FOUND,
+}
+
 ROWS: dict[str, Row] = {
+    "interventions:list": Row(expect=ALL_BUT_HR),
+    "interventions:programmes": Row(expect=ALL_BUT_HR),
+    "interventions:add": Row(default=FORBIDDEN, expect=MANAGER),
+    "interventions:programme_add": Row(default=FORBIDDEN, expect=MANAGER),
+    "interventions:programme_edit": Row(args=_programme, default=FORBIDDEN, expect=MANAGES_THIS),
+    "interventions:detail": Row(args=_group, expect=SEES_GROUP),
+    "interventions:edit": Row(args=_group, default=FORBIDDEN, expect=MANAGES_THIS),
+    "interventions:status": Row(args=_group, default=FORBIDDEN, expect=POSTS_ONLY),
+    "interventions:enrol": Row(args=_group, default=FORBIDDEN, expect=POSTS_ONLY),
+    "interventions:enrolment_end": Row(args=_enrolment, default=FORBIDDEN, expect=POSTS_ONLY),
+    "interventions:targets": Row(
+        args=_enrolment, default=FORBIDDEN, expect={**DELIVERS, "sendco": OK}
+    ),
+    "interventions:log": Row(args=_group, default=FORBIDDEN, expect=DELIVERS),
+    "interventions:session": Row(args=_session, expect=SEES_GROUP),
     **IMPACT_ROWS,
 }

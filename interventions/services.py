@@ -1,0 +1,260 @@
+"""Writes for interventions: set-up, enrolments, status, and logging sessions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from interventions.models import (
+    Enrolment,
+    EnrolmentTarget,
+    Intervention,
+    ScheduleSlot,
+    Session,
+    SessionAttendance,
+)
+from pupils.models import Pupil
+from staff.audit import log_action
+from staff.models import User
+
+
+def delivers(intervention: Intervention, user: Any) -> bool:
+    """Return whether ``user`` leads or assists ``intervention``."""
+    if intervention.lead_id == user.pk:
+        return True
+    return intervention.assistants.filter(pk=user.pk).exists()
+
+
+@transaction.atomic
+def intervention_save(
+    *,
+    intervention: Intervention,
+    assistants: Sequence[User],
+    slots: Sequence[dict[str, Any]],
+    by: User,
+) -> Intervention:
+    """Create or update an intervention with its assistants and weekly slots."""
+    creating = intervention.pk is None
+    if intervention.programme.school_id != intervention.school_id:
+        raise ValidationError("Choose a programme from this school's catalogue.")
+    intervention.full_clean()
+    intervention.save()
+    intervention.assistants.set([a for a in assistants if a.pk != intervention.lead_id])
+    wanted = {(s["weekday"], s["start_time"]): s for s in slots}
+    existing = {(s.weekday, s.start_time): s for s in intervention.slots.all()}
+    for key, slot in existing.items():
+        if key not in wanted:
+            slot.delete()  # logged sessions keep their date; the link to the slot is cleared
+    for key, data in wanted.items():
+        slot = existing.get(key) or ScheduleSlot(intervention=intervention)
+        slot.weekday, slot.start_time = key
+        slot.minutes, slot.room = data["minutes"], data.get("room", "")
+        slot.full_clean()
+        slot.save()
+    log_action(
+        intervention,
+        "interventions.intervention.created" if creating else "interventions.intervention.updated",
+        actor=by,
+    )
+    return intervention
+
+
+@transaction.atomic
+def status_change(
+    *, intervention: Intervention, status: str, reason: str = "", by: User
+) -> Intervention:
+    """Move an intervention through planned -> running -> completed (or stopped early)."""
+    intervention = Intervention.objects.select_for_update().get(pk=intervention.pk)
+    allowed = {
+        Intervention.Status.PLANNED: {Intervention.Status.RUNNING, Intervention.Status.STOPPED},
+        Intervention.Status.RUNNING: {Intervention.Status.COMPLETED, Intervention.Status.STOPPED},
+    }
+    if status not in allowed.get(intervention.status, set()):
+        raise ValidationError(
+            f"This intervention is {intervention.get_status_display().lower()}; "
+            f"it cannot become {Intervention.Status(status).label.lower()}."
+        )
+    if status == Intervention.Status.STOPPED and not reason.strip():
+        raise ValidationError("Say why the intervention stopped early.")
+    intervention.status = status
+    intervention.stopped_reason = reason.strip() if status == Intervention.Status.STOPPED else ""
+    if status in (Intervention.Status.COMPLETED, Intervention.Status.STOPPED):
+        intervention.completed_on = timezone.localdate()
+    intervention.save()
+    log_action(
+        intervention, "interventions.intervention.status_changed", actor=by, data={"status": status}
+    )
+    if status == Intervention.Status.COMPLETED:
+        from interventions.impact import request_impact_report
+
+        request_impact_report(intervention)
+    return intervention
+
+
+@transaction.atomic
+def enrol(*, intervention: Intervention, pupil: Pupil, joined_on: dt.date, by: User) -> Enrolment:
+    """Add a pupil to the intervention (a no-op if they are already in it)."""
+    if pupil.school_id != intervention.school_id:
+        raise ValidationError("That pupil is not in this school.")
+    if intervention.status in (Intervention.Status.COMPLETED, Intervention.Status.STOPPED):
+        raise ValidationError("This intervention has finished; start a new one to add pupils.")
+    enrolment, created = Enrolment.objects.get_or_create(
+        intervention=intervention, pupil=pupil, left_on=None, defaults={"joined_on": joined_on}
+    )
+    if created:
+        log_action(
+            intervention, "interventions.enrolment.created", actor=by, data={"pupil": pupil.pk}
+        )
+    return enrolment
+
+
+@transaction.atomic
+def enrolment_end(*, enrolment: Enrolment, left_on: dt.date, reason: str, by: User) -> Enrolment:
+    """Record that a pupil left the intervention, and why."""
+    if enrolment.left_on is not None:
+        raise ValidationError("This pupil has already left the intervention.")
+    if left_on < enrolment.joined_on:
+        raise ValidationError("The leaving date cannot be before the pupil joined.")
+    enrolment.left_on, enrolment.leave_reason = left_on, reason.strip()
+    enrolment.save(update_fields=["left_on", "leave_reason"])
+    log_action(
+        enrolment.intervention,
+        "interventions.enrolment.ended",
+        actor=by,
+        data={"pupil": enrolment.pupil_id},
+    )
+    return enrolment
+
+
+@transaction.atomic
+def targets_save(*, enrolment: Enrolment, texts: Sequence[str], by: User) -> list[EnrolmentTarget]:
+    """Set up to three targets (GBO goals) agreed with the pupil, in order."""
+    texts = [t.strip() for t in texts if t and t.strip()]
+    if len(texts) > 3:
+        raise ValidationError("Agree at most three targets with the pupil.")
+    kept = []
+    for number, text in enumerate(texts, start=1):
+        target, _ = EnrolmentTarget.objects.update_or_create(
+            enrolment=enrolment, number=number, defaults={"text": text}
+        )
+        kept.append(target)
+    enrolment.targets.filter(number__gt=len(texts)).delete()
+    log_action(
+        enrolment.intervention, "interventions.targets.saved", actor=by, data={"count": len(kept)}
+    )
+    return kept
+
+
+class AlreadyLogged(ValidationError):
+    """The slot already has a session for that day (logged by someone, maybe on another phone)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        when = timezone.localtime(session.logged_at)
+        super().__init__(
+            f"This session was already logged by {session.logged_by} at {when:%H:%M} on "
+            f"{when:%d/%m/%Y}. Nothing new was saved."
+        )
+
+
+def session_log(
+    *,
+    intervention: Intervention,
+    client_key: uuid.UUID,
+    date: dt.date,
+    slot: ScheduleSlot | None,
+    status: str,
+    minutes: int,
+    cancel_reason: str = "",
+    plan: str = "",
+    evaluation: str = "",
+    is_ending: bool = False,
+    attendance: Sequence[dict[str, Any]] = (),
+    by: User,
+) -> tuple[Session, bool]:
+    """Record one session and each pupil's attendance; return (session, created).
+
+    The form's ``client_key`` makes a double tap or a resent request return the first session.
+    A second, different log of the same slot and day is refused with who logged it.
+    """
+    existing = Session.objects.filter(client_key=client_key).first()
+    if existing is not None:
+        if existing.intervention_id != intervention.pk:
+            raise ValidationError("This form was already used for another intervention.")
+        return existing, False
+    if date > timezone.localdate():
+        raise ValidationError("You cannot log a session for a day that has not happened yet.")
+    if date < intervention.start_date:
+        raise ValidationError(f"This intervention started on {intervention.start_date:%d/%m/%Y}.")
+    if intervention.status not in (Intervention.Status.RUNNING, Intervention.Status.PLANNED):
+        raise ValidationError("This intervention has finished; sessions can no longer be logged.")
+    if slot is not None and slot.intervention_id != intervention.pk:
+        raise ValidationError("That time slot belongs to another intervention.")
+    if status == Session.Status.CANCELLED:
+        if not cancel_reason:
+            raise ValidationError("Say why the session did not happen.")
+        minutes, attendance = 0, ()
+    elif not 1 <= minutes <= 480:
+        raise ValidationError("Minutes delivered must be between 1 and 480.")
+    enrolled = {
+        e.pupil_id
+        for e in intervention.enrolments.filter(joined_on__lte=date).exclude(left_on__lt=date)
+    }
+    rows = []
+    for row in attendance:
+        if row["pupil_id"] not in enrolled:
+            raise ValidationError("One of the pupils is not in this intervention on that day.")
+        rows.append(row)
+    try:
+        with transaction.atomic():
+            session = Session(
+                intervention=intervention,
+                slot=slot,
+                date=date,
+                status=status,
+                cancel_reason=cancel_reason if status == Session.Status.CANCELLED else "",
+                minutes=minutes,
+                plan=plan.strip(),
+                evaluation=evaluation.strip(),
+                is_ending=is_ending,
+                logged_by=by,
+                client_key=client_key,
+            )
+            # The database enforces one session per slot and day (caught below, with who logged it).
+            session.full_clean(validate_unique=False, validate_constraints=False)
+            session.save()
+            SessionAttendance.objects.bulk_create(
+                SessionAttendance(
+                    session=session,
+                    pupil_id=row["pupil_id"],
+                    attendance=row["attendance"],
+                    engagement=row.get("engagement"),
+                    note=(row.get("note") or "").strip(),
+                )
+                for row in rows
+            )
+            if intervention.status == Intervention.Status.PLANNED:
+                Intervention.objects.filter(pk=intervention.pk).update(
+                    status=Intervention.Status.RUNNING
+                )
+            log_action(
+                intervention,
+                "interventions.session.logged",
+                actor=by,
+                data={"session": session.pk, "status": status, "pupils": len(rows)},
+            )
+    except IntegrityError:
+        again = Session.objects.filter(client_key=client_key).first()
+        if again is not None:  # the same form won a race with itself
+            return again, False
+        clash = Session.objects.select_related("logged_by").get(
+            intervention=intervention, slot=slot, date=date
+        )
+        raise AlreadyLogged(clash) from None
+    return session, True

@@ -1,0 +1,300 @@
+"""Setting up interventions and logging sessions: rules, idempotency, permissions, budgets."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from interventions import services
+from interventions.models import Enrolment, Intervention, Programme, ScheduleSlot, Session
+from tests.factories import PupilFactory
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate()
+
+
+def make_group(world, *, pupils=4, lead="lsa_caseload", status="RUNNING", start=None):
+    programme = Programme.objects.create(
+        school=world.school,
+        name=f"Reading booster {uuid.uuid4().hex[:6]}",
+        kind="LITERACY",
+        area="CL",
+        session_minutes=30,
+        group_size=4,
+        cost_per_staff_hour=Decimal("15"),
+    )
+    intervention = Intervention.objects.create(
+        school=world.school,
+        programme=programme,
+        name="Year 8 reading",
+        lead=world.users[lead],
+        start_date=start or TODAY - dt.timedelta(days=30),
+        planned_sessions=10,
+        status=status,
+    )
+    slot = ScheduleSlot.objects.create(
+        intervention=intervention, weekday=TODAY.weekday(), start_time=dt.time(10, 0), minutes=30
+    )
+    members = [world.pupil, *PupilFactory.create_batch(pupils - 1, school=world.school)]
+    for p in members:
+        Enrolment.objects.create(
+            intervention=intervention, pupil=p, joined_on=intervention.start_date
+        )
+    return intervention, slot, members
+
+
+def _log(intervention, slot, by, **overrides):
+    fields = {
+        "intervention": intervention,
+        "client_key": uuid.uuid4(),
+        "date": TODAY,
+        "slot": slot,
+        "status": "DELIVERED",
+        "minutes": 30,
+        "evaluation": "Went well",
+        "attendance": [
+            {"pupil_id": e.pupil_id, "attendance": "PRESENT"} for e in intervention.enrolments.all()
+        ],
+        "by": by,
+    }
+    return services.session_log(**{**fields, **overrides})
+
+
+def test_logging_twice_with_the_same_key_makes_one_session(world) -> None:
+    intervention, slot, _ = make_group(world)
+    key = uuid.uuid4()
+    first, created = _log(intervention, slot, world.users["lsa_caseload"], client_key=key)
+    again, created_again = _log(intervention, slot, world.users["lsa_caseload"], client_key=key)
+    assert created and not created_again and first.pk == again.pk
+    assert first.attendance.count() == 4
+
+
+def test_a_second_log_of_the_same_slot_says_who_logged_it(world) -> None:
+    intervention, slot, _ = make_group(world)
+    _log(intervention, slot, world.users["lsa_caseload"])
+    with pytest.raises(services.AlreadyLogged, match="already logged by"):
+        _log(intervention, slot, world.users["lsa_caseload"])
+    assert Session.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"date": TODAY + dt.timedelta(days=1)}, "has not happened yet"),
+        ({"status": "CANCELLED", "cancel_reason": ""}, "did not happen"),
+        ({"minutes": 0}, "between 1 and 480"),
+        ({"date": TODAY - dt.timedelta(days=400)}, "started on"),
+    ],
+)
+def test_bad_sessions_are_refused_with_a_message(world, overrides, message) -> None:
+    intervention, slot, _ = make_group(world)
+    with pytest.raises(ValidationError, match=message):
+        _log(intervention, slot, world.users["lsa_caseload"], **overrides)
+    assert not Session.objects.exists()
+
+
+def test_a_pupil_not_in_the_group_cannot_be_marked(world) -> None:
+    intervention, slot, _ = make_group(world)
+    stranger = PupilFactory(school=world.school)
+    with pytest.raises(ValidationError, match="not in this intervention"):
+        _log(
+            intervention,
+            slot,
+            world.users["lsa_caseload"],
+            attendance=[{"pupil_id": stranger.pk, "attendance": "PRESENT"}],
+        )
+
+
+def test_cancelled_session_records_no_minutes_or_attendance(world) -> None:
+    intervention, slot, _ = make_group(world)
+    session, _ = _log(
+        intervention,
+        slot,
+        world.users["lsa_caseload"],
+        status="CANCELLED",
+        cancel_reason="STAFF_ABSENT",
+        minutes=30,
+    )
+    assert session.minutes == 0 and session.attendance.count() == 0
+
+
+def test_routine_session_from_the_phone_form_defaults_everyone_present(world) -> None:
+    intervention, slot, _ = make_group(world)
+    client = world.client("lsa_caseload")
+    url = reverse("interventions:log", args=[intervention.pk])
+    page = client.get(url, {"slot": slot.pk, "date": TODAY.isoformat()})
+    key = page.context["form"]["client_key"].value()
+    response = client.post(
+        url,
+        {
+            "client_key": key,
+            "slot": slot.pk,
+            "date": TODAY.isoformat(),
+            "status": "DELIVERED",
+            "minutes": "30",
+            "evaluation": "Calm and focused",
+            "eng-%d" % world.pupil.pk: "4",
+            "note-%d" % world.pupil.pk: "Read the whole page",
+        },
+    )
+    assert response.status_code == 302
+    session = Session.objects.get()
+    assert session.evaluation == "Calm and focused"
+    assert {a.attendance for a in session.attendance.all()} == {"PRESENT"}
+    mine = session.attendance.get(pupil=world.pupil)
+    assert (mine.engagement, mine.note) == (4, "Read the whole page")
+    # The same form again (a resend after a dropped connection): still one session.
+    client.post(
+        url,
+        {
+            "client_key": key,
+            "slot": slot.pk,
+            "date": TODAY.isoformat(),
+            "status": "DELIVERED",
+            "minutes": "30",
+        },
+    )
+    assert Session.objects.count() == 1
+
+
+def test_htmx_save_answers_with_a_client_redirect(world) -> None:
+    intervention, slot, _ = make_group(world)
+    client = world.client("lsa_caseload")
+    url = reverse("interventions:log", args=[intervention.pk])
+    response = client.post(
+        url,
+        {
+            "client_key": str(uuid.uuid4()),
+            "slot": slot.pk,
+            "date": TODAY.isoformat(),
+            "status": "DELIVERED",
+            "minutes": "30",
+        },
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == reverse("interventions:detail", args=[intervention.pk])
+
+
+def test_form_errors_come_back_as_a_fragment_with_the_same_key(world) -> None:
+    intervention, slot, _ = make_group(world)
+    client = world.client("lsa_caseload")
+    key = str(uuid.uuid4())
+    response = client.post(
+        reverse("interventions:log", args=[intervention.pk]),
+        {"client_key": key, "slot": slot.pk, "date": TODAY.isoformat(), "status": "CANCELLED"},
+        HTTP_HX_REQUEST="true",
+    )
+    body = response.content.decode()
+    assert response.status_code == 200 and "<html" not in body
+    assert "Say why the session did not happen" in body and key in body
+
+
+def test_only_the_staff_who_deliver_may_log(world) -> None:
+    intervention, slot, _ = make_group(world)
+    url = reverse("interventions:log", args=[intervention.pk])
+    assert world.client("sendco").get(url).status_code == 403  # sees it, does not deliver it
+    assert world.client("lsa_no_caseload").get(url).status_code == 404
+    assert world.client("other_school").get(url).status_code == 404
+
+
+def test_teacher_sees_attendance_but_not_the_notes(world) -> None:
+    intervention, slot, _ = make_group(world)
+    _log(intervention, slot, world.users["lsa_caseload"], evaluation="SECRET-EVALUATION")
+    body = (
+        world.client("teacher")
+        .get(reverse("interventions:detail", args=[intervention.pk]))
+        .content.decode()
+    )
+    assert "Year 8 reading" in body and "present" in body
+    assert "SECRET-EVALUATION" not in body
+    assert (
+        "SECRET-EVALUATION"
+        in world.client("lsa_caseload")
+        .get(reverse("interventions:detail", args=[intervention.pk]))
+        .content.decode()
+    )
+
+
+def test_today_lists_the_lsas_sessions_and_marks_logged_ones(world) -> None:
+    intervention, slot, _ = make_group(world)
+    client = world.client("lsa_caseload")
+    body = client.get(reverse("core:today")).content.decode()
+    assert "My sessions today" in body and "Year 8 reading" in body and "Logged" not in body
+    _log(intervention, slot, world.users["lsa_caseload"])
+    assert "Logged" in client.get(reverse("core:today")).content.decode()
+
+
+def test_status_rules(world) -> None:
+    intervention, _slot, _ = make_group(world, status="PLANNED")
+    sendco = world.users["sendco"]
+    with pytest.raises(ValidationError, match="cannot become completed"):
+        services.status_change(intervention=intervention, status="COMPLETED", by=sendco)
+    with pytest.raises(ValidationError, match="Say why"):
+        services.status_change(intervention=intervention, status="STOPPED", by=sendco)
+    services.status_change(
+        intervention=intervention, status="STOPPED", reason="Pupils moved class", by=sendco
+    )
+    intervention.refresh_from_db()
+    assert intervention.status == "STOPPED" and intervention.completed_on == TODAY
+
+
+def test_targets_are_at_most_three(world) -> None:
+    intervention, _slot, _ = make_group(world)
+    enrolment = intervention.enrolments.first()
+    with pytest.raises(ValidationError, match="at most three"):
+        services.targets_save(
+            enrolment=enrolment, texts=["a", "b", "c", "d"], by=world.users["sendco"]
+        )
+    services.targets_save(enrolment=enrolment, texts=["a", "", "c"], by=world.users["sendco"])
+    assert list(enrolment.targets.values_list("number", "text")) == [(1, "a"), (2, "c")]
+
+
+def test_enrolling_twice_is_one_enrolment(world) -> None:
+    intervention, _slot, _ = make_group(world, pupils=1)
+    other = PupilFactory(school=world.school)
+    for _ in range(2):
+        services.enrol(
+            intervention=intervention, pupil=other, joined_on=TODAY, by=world.users["sendco"]
+        )
+    assert intervention.enrolments.filter(pupil=other).count() == 1
+
+
+@pytest.mark.parametrize("n", [3, 300])
+def test_intervention_page_and_today_keep_a_fixed_query_budget(
+    world, django_assert_max_num_queries, n
+) -> None:
+    intervention, slot, members = make_group(world)
+    sessions = Session.objects.bulk_create(
+        Session(
+            intervention=intervention,
+            slot=None,
+            date=TODAY - dt.timedelta(days=i % 28),
+            status="DELIVERED",
+            minutes=30,
+            logged_by=world.users["lsa_caseload"],
+            evaluation="ok",
+        )
+        for i in range(n)
+    )
+    from interventions.models import SessionAttendance
+
+    SessionAttendance.objects.bulk_create(
+        SessionAttendance(session=s, pupil=p, attendance="PRESENT")
+        for s in sessions
+        for p in members
+    )
+    client = world.client("lsa_caseload")
+    with django_assert_max_num_queries(24):
+        assert (
+            client.get(reverse("interventions:detail", args=[intervention.pk])).status_code == 200
+        )
+    with django_assert_max_num_queries(16):
+        assert client.get(reverse("core:today")).status_code == 200
