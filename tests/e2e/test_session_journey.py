@@ -1,4 +1,4 @@
-"""An LSA logs a group session on a phone, in four taps and one line, even through a dropped signal."""
+"""An LSA logs a group session on a phone in four taps and one line, even without signal."""
 
 from __future__ import annotations
 
@@ -65,7 +65,7 @@ def _sign_in(page: Page, base: str, email: str) -> None:
 def test_lsa_logs_a_group_of_four_in_four_taps_and_one_line(
     page: Page, live_server, console_errors
 ) -> None:
-    lsa, intervention = _group_of_four()
+    lsa, _intervention = _group_of_four()
     page.set_viewport_size({"width": 375, "height": 800})
     _sign_in(page, live_server.url, lsa.email)
     shot(page, "today-lsa-sessions")
@@ -92,7 +92,7 @@ def test_lsa_logs_a_group_of_four_in_four_taps_and_one_line(
 
 
 def test_a_dropped_connection_loses_nothing_and_logs_once(page: Page, live_server, context) -> None:
-    lsa, intervention = _group_of_four()
+    lsa, _intervention = _group_of_four()
     page.set_viewport_size({"width": 375, "height": 800})
     _sign_in(page, live_server.url, lsa.email)
     page.get_by_role("link", name="Year 4 reading group").click()

@@ -6,7 +6,9 @@ ROWS: dict[str, Row] = {
     "interventions:measures": Row(
         args=lambda w: [1, 1], default=NOT_FOUND, expect={"anonymous": NOT_FOUND}
     ),
-    "interventions:impact": Row(args=lambda w: [1], default=NOT_FOUND, expect={"anonymous": NOT_FOUND}),
+    "interventions:impact": Row(
+        args=lambda w: [1], default=NOT_FOUND, expect={"anonymous": NOT_FOUND}
+    ),
     "interventions:impact_pdf": Row(
         args=lambda w: [1], default=NOT_FOUND, expect={"anonymous": NOT_FOUND}
     ),

@@ -140,8 +140,8 @@ def test_routine_session_from_the_phone_form_defaults_everyone_present(world) ->
             "status": "DELIVERED",
             "minutes": "30",
             "evaluation": "Calm and focused",
-            "eng-%d" % world.pupil.pk: "4",
-            "note-%d" % world.pupil.pk: "Read the whole page",
+            f"eng-{world.pupil.pk}": "4",
+            f"note-{world.pupil.pk}": "Read the whole page",
         },
     )
     assert response.status_code == 302
@@ -198,7 +198,7 @@ def test_form_errors_come_back_as_a_fragment_with_the_same_key(world) -> None:
 
 
 def test_only_the_staff_who_deliver_may_log(world) -> None:
-    intervention, slot, _ = make_group(world)
+    intervention, _slot, _ = make_group(world)
     url = reverse("interventions:log", args=[intervention.pk])
     assert world.client("sendco").get(url).status_code == 403  # sees it, does not deliver it
     assert world.client("lsa_no_caseload").get(url).status_code == 404
@@ -271,7 +271,7 @@ def test_enrolling_twice_is_one_enrolment(world) -> None:
 def test_intervention_page_and_today_keep_a_fixed_query_budget(
     world, django_assert_max_num_queries, n
 ) -> None:
-    intervention, slot, members = make_group(world)
+    intervention, _slot, members = make_group(world)
     sessions = Session.objects.bulk_create(
         Session(
             intervention=intervention,
