@@ -476,3 +476,8 @@ def seed_school(*, school: Any, spec: Any, people: Any, rng: random.Random) -> N
             )
     SessionAttendance.objects.bulk_create(attendance, batch_size=2000)
     MeasureRecord.objects.bulk_create(measures)
+    # Completed blocks get their impact report (built once the school's demo data commits).
+    from interventions.impact import request_impact_report
+
+    for intervention in Intervention.objects.filter(school=school, status=Intervention.Status.COMPLETED):
+        request_impact_report(intervention)

@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "template_partials",
     "csp",
     "bootstrap",
+    "simple_history",
+    "adminsortable2",
+    "pgtrigger",
     "staff",
     "pupils",
     "interventions",
@@ -63,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "staff.middleware.SessionLimitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -233,6 +237,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "staff.tasks.invitations_send_pending_task",
         "schedule": crontab(minute="*/5"),
     },
+    "build-pending-impact-reports": {
+        "task": "interventions.tasks.impact_reports_build_pending_task",
+        "schedule": crontab(minute="*/15"),
+    },
 }
 
 # Security. In production (DEBUG off) cookies are secure and HTTPS is enforced.
@@ -256,7 +264,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},  # otherwise several INFO lines per PDF
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # Invitations expire; an unused link is worthless after this many days.

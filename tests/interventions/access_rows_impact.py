@@ -1,18 +1,87 @@
-"""Access rows for the measures and impact pages (these URLs answer 404 until they are built)."""
+"""Access-matrix rows for measures and the impact report (see tests/test_access_matrix.py).
 
-from tests.access import NOT_FOUND, Row
+The SENDCo sees every intervention in the school and the staff who deliver one see theirs.
+Teachers and the DSL see that a pupil attends (the intervention page) but not measures or
+impact: 403, as the intervention is visible to them. Other LSAs and ELSAs cannot see it at all
+(404), the HR admin has no interventions capability (403), and another school gets 404.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from interventions.impact import impact_report_build
+from interventions.models import Enrolment, Intervention, Programme, Session, SessionAttendance
+from tests.access import FORBIDDEN, NOT_ALLOWED, NOT_FOUND, OK, Row
+from tests.conftest import World
+
+
+def _intervention(w: World) -> Intervention:
+    """A reading group in the first school, led by lsa_caseload, with world.pupil in it."""
+    programme = Programme.objects.create(
+        school=w.school,
+        name="Impact reading booster",
+        kind=Programme.Kind.LITERACY,
+        area="CL",
+        cost_per_staff_hour=Decimal("15.00"),
+        measures=["GBO", "NUMERIC", "SDQ"],
+        numeric_measure_label="Reading age (months)",
+    )
+    intervention = Intervention.objects.create(
+        school=w.school,
+        programme=programme,
+        name="Year 8 reading (impact)",
+        lead=w.users["lsa_caseload"],
+        start_date=dt.date(2025, 9, 8),
+        planned_sessions=6,
+        status=Intervention.Status.RUNNING,
+    )
+    Enrolment.objects.create(
+        intervention=intervention, pupil=w.pupil, joined_on=dt.date(2025, 9, 8)
+    )
+    session = Session.objects.create(
+        intervention=intervention,
+        date=dt.date(2025, 9, 8),
+        status=Session.Status.DELIVERED,
+        minutes=30,
+        logged_by=w.users["lsa_caseload"],
+    )
+    SessionAttendance.objects.create(session=session, pupil=w.pupil, attendance="PRESENT")
+    return intervention
+
+
+def _group(w: World) -> list[Any]:
+    return [_intervention(w).pk]
+
+
+def _enrolment(w: World) -> list[Any]:
+    intervention = _intervention(w)
+    return [intervention.pk, intervention.enrolments.get().pk]
+
+
+def _built(w: World) -> list[Any]:
+    intervention = _intervention(w)
+    impact_report_build(intervention_id=intervention.pk)
+    return [intervention.pk]
+
+
+RUNS_OR_DELIVERS = {
+    "lsa_caseload": OK,
+    "lsa_no_caseload": NOT_FOUND,
+    "elsa": NOT_FOUND,
+    "teacher": FORBIDDEN,
+    "sendco": OK,
+    "dsl": FORBIDDEN,
+    "hr_admin": FORBIDDEN,
+    "other_school": NOT_FOUND,
+}
+POSTS_ONLY = {**RUNS_OR_DELIVERS, "lsa_caseload": NOT_ALLOWED, "sendco": NOT_ALLOWED}
 
 ROWS: dict[str, Row] = {
-    "interventions:measures": Row(
-        args=lambda w: [1, 1], default=NOT_FOUND, expect={"anonymous": NOT_FOUND}
-    ),
-    "interventions:impact": Row(
-        args=lambda w: [1], default=NOT_FOUND, expect={"anonymous": NOT_FOUND}
-    ),
-    "interventions:impact_pdf": Row(
-        args=lambda w: [1], default=NOT_FOUND, expect={"anonymous": NOT_FOUND}
-    ),
-    "interventions:impact_build": Row(
-        args=lambda w: [1], default=NOT_FOUND, expect={"anonymous": NOT_FOUND}
-    ),
+    "interventions:measures": Row(args=_enrolment, expect=RUNS_OR_DELIVERS),
+    "interventions:impact": Row(args=_group, expect=RUNS_OR_DELIVERS),
+    "interventions:impact_pdf": Row(args=_built, expect=RUNS_OR_DELIVERS),
+    "interventions:impact_build": Row(args=_group, expect=POSTS_ONLY),
 }

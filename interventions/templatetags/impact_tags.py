@@ -1,0 +1,61 @@
+"""``{% pupil_measure_trends pupil as trends %}``: a pupil's outcome measures on their page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django import template
+
+from interventions.impact import pupil_measure_trends as trends_for
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def pupil_measure_trends(context: template.Context, pupil: Any) -> list[dict[str, Any]] | None:
+    """Return the pupil's measures per enrolment the viewer may see (None: show nothing)."""
+    request = context.get("request")
+    return trends_for(pupil, request.user) if request is not None else None
+
+
+@register.filter
+def isodate(value: str | None) -> dt.date | None:
+    """Turn a stored ISO date ("2026-03-02") back into a date for the ``date`` filter."""
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@register.filter
+def pounds(value: str | Decimal | None) -> str:
+    """Format money as £1,234.50 ("" when there is none)."""
+    if value in (None, ""):
+        return ""
+    try:
+        return f"£{Decimal(value):,.2f}"
+    except (ArithmeticError, ValueError):
+        return ""
+
+
+@register.filter
+def number(value: float | int | None) -> str:
+    """Show a figure without a needless ".0" (84.0 -> 84, 3.25 -> 3.25); a dash for none."""
+    if value is None or value == "":
+        return "\u2013"  # an en dash
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{float(value):,.2f}".rstrip("0").rstrip(".")
+
+
+@register.filter
+def signed(value: float | int | None) -> str:
+    """Show a change with its sign: +5, -1.5, 0."""
+    if value is None or value == "":
+        return "\u2013"
+    shown = number(abs(value))
+    return f"+{shown}" if value > 0 else f"-{shown}" if value < 0 else "0"
