@@ -479,5 +479,7 @@ def seed_school(*, school: Any, spec: Any, people: Any, rng: random.Random) -> N
     # Completed blocks get their impact report (built once the school's demo data commits).
     from interventions.impact import request_impact_report
 
-    for intervention in Intervention.objects.filter(school=school, status=Intervention.Status.COMPLETED):
+    for intervention in Intervention.objects.filter(
+        school=school, status=Intervention.Status.COMPLETED
+    ):
         request_impact_report(intervention)
