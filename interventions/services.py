@@ -43,6 +43,8 @@ def intervention_save(
     creating = intervention.pk is None
     if intervention.programme.school_id != intervention.school_id:
         raise ValidationError("Choose a programme from this school's catalogue.")
+    if intervention.is_elsa and not 6 <= intervention.planned_sessions <= 12:
+        raise ValidationError("An ELSA block runs for 6 to 12 sessions; plan between 6 and 12.")
     intervention.full_clean()
     intervention.save()
     intervention.assistants.set([a for a in assistants if a.pk != intervention.lead_id])

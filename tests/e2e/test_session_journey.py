@@ -82,6 +82,8 @@ def test_lsa_logs_a_group_of_four_in_four_taps_and_one_line(
 
     expect(page.get_by_role("heading", name="Year 4 reading group")).to_be_visible()
     expect(page.get_by_text("Session logged for Year 4 reading group.")).to_be_visible()
+    expect(page.get_by_text("Good focus; Ava read a whole page alone.")).to_be_visible()
+    shot(page, "intervention-after-logging")
     session = Session.objects.get()
     marks = {
         a.pupil.legal_forename: a.attendance for a in session.attendance.select_related("pupil")

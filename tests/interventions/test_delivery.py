@@ -298,3 +298,40 @@ def test_intervention_page_and_today_keep_a_fixed_query_budget(
         )
     with django_assert_max_num_queries(16):
         assert client.get(reverse("core:today")).status_code == 200
+
+
+def test_an_elsa_block_runs_six_to_twelve_sessions(world) -> None:
+    elsa = Programme.objects.create(school=world.school, name="ELSA", kind="ELSA", area="SEMH")
+    block = Intervention(
+        school=world.school,
+        programme=elsa,
+        name="ELSA block",
+        lead=world.users["elsa"],
+        start_date=TODAY,
+        planned_sessions=20,
+    )
+    with pytest.raises(ValidationError, match="6 to 12 sessions"):
+        services.intervention_save(
+            intervention=block, assistants=[], slots=[], by=world.users["sendco"]
+        )
+    block.planned_sessions = 8
+    saved = services.intervention_save(
+        intervention=block,
+        assistants=[],
+        by=world.users["sendco"],
+        slots=[
+            {"weekday": 2, "start_time": dt.time(13, 30), "minutes": 30, "room": "Nurture room"}
+        ],
+    )
+    assert saved.slots.get().room == "Nurture room"
+    # The ELSA sees their own block; another LSA does not.
+    assert (
+        world.client("elsa").get(reverse("interventions:detail", args=[saved.pk])).status_code
+        == 200
+    )
+    assert (
+        world.client("lsa_no_caseload")
+        .get(reverse("interventions:detail", args=[saved.pk]))
+        .status_code
+        == 404
+    )
