@@ -241,11 +241,30 @@ TARGETS = [
 ]
 
 
+# Roughly the English school holidays (month, first day, last day), so no session falls in them.
+HOLIDAYS = [
+    (10, 26, 31),
+    (12, 19, 31),
+    (1, 1, 4),
+    (2, 15, 21),
+    (4, 1, 14),
+    (5, 25, 31),
+    (7, 22, 31),
+    (8, 1, 31),
+    (9, 1, 2),
+]
+
+
+def in_term(day: dt.date) -> bool:
+    return not any(day.month == m and a <= day.day <= b for m, a, b in HOLIDAYS)
+
+
 def _weekdays_between(start: dt.date, end: dt.date, weekday: int) -> list[dt.date]:
     first = start + dt.timedelta(days=(weekday - start.weekday()) % 7)
     days = []
     while first <= end:
-        days.append(first)
+        if in_term(first):
+            days.append(first)
         first += dt.timedelta(days=7)
     return days
 
