@@ -18,7 +18,9 @@ from staff.models import (
     Membership,
     MembershipRole,
     Role,
+    RoleProfile,
     School,
+    Specialism,
     Trust,
     User,
 )
@@ -75,7 +77,11 @@ class HRAdminMixin:
         ids = hr_school_ids(request.user)
         if ids is None:
             return qs
-        return qs.filter(**{f"{self.school_path}__in": ids}).distinct()
+        return self.scope(qs, ids)
+
+    def scope(self, qs: QuerySet[Any], school_ids: set[int]) -> QuerySet[Any]:
+        """Return the rows of ``qs`` that belong to ``school_ids``."""
+        return qs.filter(**{f"{self.school_path}__in": school_ids}).distinct()
 
 
 class MembershipRoleInline(admin.TabularInline):
@@ -90,6 +96,7 @@ class MembershipRoleInline(admin.TabularInline):
 
 class MembershipInline(admin.TabularInline):
     model = Membership
+    fk_name = "user"
     extra = 0
     fields = ("school", "job_title", "active")
     show_change_link = True
@@ -117,14 +124,53 @@ class UserAdmin(HRAdminMixin, admin.ModelAdmin):
         # Accounts come from invitations; the admin edits details, never passwords or e-mail.
         return (*self.readonly_fields, "email") if obj else self.readonly_fields
 
+    def get_inlines(self, request: HttpRequest, obj: Any) -> list[Any]:
+        from staff.admin_records import person_record_inlines
+
+        return [*self.inlines, *person_record_inlines()] if obj else list(self.inlines)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        from staff.admin_records import save_record_formset
+
+        if not save_record_formset(request, formset):
+            super().save_formset(request, form, formset, change)
+
+
+class SpecialismInline(admin.TabularInline):
+    model = Specialism
+    extra = 0
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _admin_allowed(request)
+
+    has_add_permission = has_change_permission = has_delete_permission = has_view_permission
+
 
 @admin.register(Membership)
 class MembershipAdmin(HRAdminMixin, admin.ModelAdmin):
-    list_display = ("user", "school", "job_title", "active")
-    list_filter = ("school", "active", "roles__role")
+    list_display = ("user", "school", "job_title", "role_profile", "line_manager", "active")
+    list_filter = ("school", "active", "roles__role", "specialisms__area")
     search_fields = ("user__full_name", "user__email")
-    inlines = [MembershipRoleInline]
-    autocomplete_fields = ("user",)
+    inlines = [MembershipRoleInline, SpecialismInline]
+    autocomplete_fields = ("user", "line_manager")
+    fieldsets = [
+        (None, {"fields": ("user", "school", "job_title", "active")}),
+        (
+            "Role profile and line management",
+            {"fields": ("role_profile", "line_manager", ("contracted_hours", "contracted_weeks"))},
+        ),
+    ]
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        ids = hr_school_ids(request.user)
+        if db_field.name in {"user", "line_manager"} and ids is not None:
+            kwargs["queryset"] = User.objects.filter(memberships__school__in=ids).distinct()
+        if db_field.name == "role_profile":
+            profiles = RoleProfile.objects.current().select_related("school", "trust")
+            kwargs["queryset"] = profiles if ids is None else profiles.for_schools(ids)
+        if db_field.name == "school" and ids is not None:
+            kwargs["queryset"] = School.objects.filter(pk__in=ids)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Trust)
@@ -163,3 +209,7 @@ class AuditEventAdmin(HRAdminMixin, admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         # Safeguarding views are audited here too, and HR admins see no safeguarding data.
         return super().get_queryset(request).exclude(action__startswith="safeguarding.")
+
+
+# Role profiles and staff records have admins of their own, in modules of their own.
+from staff import admin_profiles, admin_records  # noqa: E402, F401

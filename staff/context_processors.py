@@ -15,6 +15,9 @@ NAVIGATION = [
     ("SEN register", "pupils:register", "pupils.view_register"),
     ("Interventions", "interventions:list", "interventions.view"),
     ("Staff", "staff:members", "staff.view_members"),
+    ("Deployment", "staff:deployment", "staff.view_deployment"),
+    ("Organisation", "staff:org_chart", "staff.view_org_chart"),
+    ("My record", "staff:my_record", "staff.view_own"),
 ]
 
 

@@ -6,15 +6,37 @@ command calls them in INSTALLED_APPS order, so each later feature grows the demo
 
 from __future__ import annotations
 
+import json
 import random
 from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
 from functools import cache
+from typing import Any
 
 from django.contrib.auth.hashers import make_password
+from django.utils import timezone
 from faker import Faker
+from simple_history.utils import bulk_create_with_history
 
-from staff.models import Membership, Role, School, Trust, User
+from staff import demo_profiles, profile_io, services
+from staff.models import (
+    CPDEntry,
+    Membership,
+    Role,
+    RoleProfile,
+    SafeguardingDuty,
+    School,
+    Specialism,
+    SupervisionSession,
+    TrainingRecord,
+    Trust,
+    User,
+    Value,
+)
+from staff.models_records import expiry_from
 from staff.services import membership_grant
+from staff.training import default_training_types, term_before, term_containing
 
 DEMO_PASSWORD = "send-hub-demo"  # noqa: S105  (printed by seed_demo; demo data only)
 DEMO_DOMAIN = "example"  # reserved top-level domain: these addresses can never reach anyone
@@ -158,6 +180,7 @@ def ensure_people(school: School, spec: SchoolSpec, rng: random.Random) -> Peopl
         user = _user(f"teacher{i}@{spec.slug}.{DEMO_DOMAIN}", fake.name(), "Teacher")
         membership_grant(user=user, school=school, roles=[Role.TEACHER], job_title="Teacher")
         people.teachers.append(user)
+    ensure_staff_records(school, spec, people)
     return people
 
 
@@ -188,3 +211,262 @@ def printed_sign_ins(schools: list[School]) -> list[tuple[str, str, str]]:
             )
     rows.append((f"hr@northgate.{DEMO_DOMAIN}", "HR_ADMIN (every school)", "choose after sign-in"))
     return rows
+
+
+# --- Role profiles and staff records -------------------------------------------------------
+
+# Leaders the organisation chart needs beyond the personas above: (key, roles, job title,
+# secondary only). A Faker of their own keeps everyone else's demo names unchanged.
+LEADERS = [
+    ("assistanthead", [Role.HEAD], "Assistant headteacher (inclusion)", False),
+    ("connect", [Role.INCLUSION_LEADER], "Connect manager", True),
+    ("behaviourlead", [Role.BEHAVIOUR_SUPPORT], "Lead behaviour manager", True),
+]
+
+# Who works to which profile (by reference): person key, or "lsas" for every LSA.
+PRIMARY_HOLDERS = {
+    "head": "NLT-LDR-01",
+    "assistanthead": "NLT-LDR-02",
+    "sendco": "NLT-LDR-03",
+    "elsa": "NLT-ELSA-01",
+    "lsas": "NLT-RP-0207",
+}
+SECONDARY_HOLDERS = {
+    "head": "NLT-LDR-01",
+    "assistanthead": "NLT-LDR-02",
+    "sendco": "NLT-LDR-03",
+    "elsa": "NLT-ELSA-01",
+    "connect": "NLT-CON-01",
+    "inclusion": "NLT-CON-02",
+    "behaviourlead": "NLT-BEH-01",
+    "behaviour": "NLT-BEH-05",
+    "lsas": "HC-FLS-01",  # the last three LSAs work in Connect instead (CON-3104)
+}
+CONNECT_LSAS = 3
+HOURS = {"lsa": Decimal("32.5"), "elsa": Decimal("30"), "leader": Decimal("37")}
+
+
+def _import(
+    profiles: list[dict[str, Any]], *, school: School | None = None, trust: Trust | None = None
+) -> None:
+    payload = {
+        "format": profile_io.FORMAT,
+        "format_version": profile_io.FORMAT_VERSION,
+        "profiles": profiles,
+    }
+    parsed = profile_io.parse_profiles(json.dumps(payload))
+    services.role_profiles_import(parsed=parsed, school=school, trust=trust, by=None)
+
+
+def _ensure_profiles(school: School, spec: SchoolSpec) -> dict[str, RoleProfile]:
+    """Create the school's profiles once (and the trust's standard); return them by reference."""
+    trust = school.trust
+    standard = (
+        RoleProfile.objects.current()
+        .filter(trust=trust, reference=demo_profiles.LSA_LEVEL_2["reference"])
+        .first()
+    )
+    if standard is None:
+        _import(demo_profiles.TRUST_STANDARDS, trust=trust)
+        standard = RoleProfile.objects.current().get(
+            trust=trust, reference=demo_profiles.LSA_LEVEL_2["reference"]
+        )
+    if not RoleProfile.objects.filter(school=school).exists():
+        primary = spec.phase == "PRIMARY"
+        _import(demo_profiles.PRIMARY if primary else demo_profiles.SECONDARY, school=school)
+        if primary:
+            _adopt_lsa_standard(standard, school)
+    return {p.reference: p for p in RoleProfile.objects.current().filter(school=school)}
+
+
+def _adopt_lsa_standard(standard: RoleProfile, school: School) -> None:
+    """Give a primary school its copy of the trust's LSA standard, with its local duties beside."""
+    local = services.role_profile_adopt(profile=standard, school=school, by=None)
+    words = demo_profiles.LSA_LEVEL_2_LOCAL
+    for accountability, duties in zip(
+        local.accountabilities.all(), words["accountabilities"], strict=True
+    ):
+        accountability.local_duties = duties
+        accountability.save(update_fields=["local_duties"])
+    for name in (
+        "key_decisions_local",
+        "working_conditions_local",
+        "requirements_local",
+        "context_local",
+        "safeguarding_statement",
+    ):
+        setattr(local, name, words[name])
+    local.local_duties_reviewed = date.fromisoformat(words["local_duties_reviewed"])
+    local.reports_to = RoleProfile.objects.current().get(school=school, reference="NLT-LDR-02")
+    local.full_clean()
+    local.save()
+    bulk_create_with_history(
+        [Value(profile=local, order=n, **row) for n, row in enumerate(words["values"], start=1)],
+        Value,
+    )
+    bulk_create_with_history(
+        [
+            SafeguardingDuty(profile=local, order=n, **row)
+            for n, row in enumerate(words["safeguarding_duties"], start=1)
+        ],
+        SafeguardingDuty,
+    )
+
+
+def _leaders(school: School, spec: SchoolSpec, people: People) -> None:
+    fake = Faker("en_GB")
+    fake.seed_instance(int(spec.urn) * 7)
+    for key, roles, title, secondary_only in LEADERS:
+        if secondary_only and spec.phase != "SECONDARY":
+            continue
+        user = _user(f"{key}@{spec.slug}.{DEMO_DOMAIN}", fake.name(), title)
+        membership_grant(user=user, school=school, roles=roles, job_title=title)
+        people.by_key[key] = user
+
+
+def ensure_staff_records(school: School, spec: SchoolSpec, people: People) -> None:
+    """Attach role profiles, line managers and hours to the demo staff, and their training."""
+    _leaders(school, spec, people)
+    profiles = _ensure_profiles(school, spec)
+    primary = spec.phase == "PRIMARY"
+    holders = PRIMARY_HOLDERS if primary else SECONDARY_HOLDERS
+    by_user: dict[int, RoleProfile] = {}
+    for key, reference in holders.items():
+        if key == "lsas":
+            lsas = [*people.lsas, people.by_key["newlsa"]]
+            for n, user in enumerate(lsas):
+                in_connect = not primary and n >= len(lsas) - CONNECT_LSAS
+                by_user[user.pk] = profiles["CON-3104" if in_connect else reference]
+        elif key in people.by_key:
+            by_user[people.by_key[key].pk] = profiles[reference]
+    memberships = {
+        m.user_id: m for m in Membership.objects.filter(school=school, user_id__in=by_user)
+    }
+    first_holder: dict[int, int] = {}
+    for uid, profile in by_user.items():
+        first_holder.setdefault(profile.pk, uid)
+    for uid, profile in by_user.items():
+        m = memberships[uid]
+        if m.role_profile_id is not None:
+            continue
+        m.role_profile = profile
+        manager = first_holder.get(profile.reports_to_id)
+        m.line_manager_id = manager if manager != uid else None
+        kind = (
+            "lsa"
+            if profile.reference in {"HC-FLS-01", "CON-3104"} or profile.based_on_id
+            else "leader"
+        )
+        if profile.reference == "NLT-ELSA-01":
+            kind = "elsa"
+        m.contracted_hours = HOURS[kind]
+        m.contracted_weeks = Decimal("52.14") if kind == "leader" else Decimal("39")
+        m.save(
+            update_fields=["role_profile", "line_manager", "contracted_hours", "contracted_weeks"]
+        )
+        if profile.reference == "HC-FLS-01":
+            Specialism.objects.get_or_create(membership=m, area=("CI", "CL", "SEMH", "SP")[uid % 4])
+    if not TrainingRecord.objects.of_school(school).exists():
+        _training(school, spec, people)
+
+
+def _training(school: School, spec: SchoolSpec, people: People) -> None:
+    """Give everyone believable training dates: most current, a few running out or expired."""
+    rng = random.Random(f"staff-{spec.urn}")
+    today = timezone.localdate()
+    types = default_training_types()
+    staff = list(
+        Membership.objects.active()
+        .filter(school=school)
+        .select_related("user")
+        .prefetch_related("roles")
+    )
+    records: list[TrainingRecord] = []
+
+    def add(user: User, code: str, days_ago: int, provider: str = "") -> None:
+        done = today - timedelta(days=days_ago)
+        kind = types[code]
+        records.append(
+            TrainingRecord(
+                user=user,
+                training_type=kind,
+                completed_on=done,
+                expires_on=expiry_from(done, kind.validity_months),
+                provider=provider,
+            )
+        )
+
+    for m in staff:
+        roles = m.role_codes
+        add(m.user, "dbs-enhanced", rng.randint(60, 1800))
+        add(m.user, "safeguarding-1", rng.randint(30, 1150), "Local safeguarding partnership")
+        add(m.user, "prevent", rng.randint(30, 760), "Home Office e-learning")
+        if roles & {Role.DSL, Role.HEAD}:
+            add(m.user, "dsl", rng.choice([200, 690, 715]), "Local safeguarding partnership")
+            add(m.user, "safeguarding-2", rng.randint(100, 900))
+        if roles & {Role.LSA, Role.INCLUSION_LEADER, Role.BEHAVIOUR_SUPPORT} and rng.random() < 0.5:
+            add(m.user, "first-aid", rng.randint(100, 1200), "St John Ambulance")
+        if roles & {Role.INCLUSION_LEADER, Role.BEHAVIOUR_SUPPORT}:
+            add(m.user, "positive-handling", rng.randint(250, 380), "Accredited trainer")
+    lsa = people.by_key.get("lsa")
+    if lsa is not None:
+        add(lsa, "makaton", 400, "Makaton Charity tutor")
+    elsa = people.by_key.get("elsa")
+    if elsa is not None:
+        add(elsa, "elsa", 700, "Educational psychology service")
+    bulk_create_with_history(records, TrainingRecord)
+    if elsa is not None:
+        _supervision(school, spec, elsa, today)
+        CPDEntry.objects.bulk_create(
+            [
+                CPDEntry(
+                    user=elsa,
+                    date=today - timedelta(days=40),
+                    title="Supporting bereaved children",
+                    provider="Local bereavement charity",
+                    hours=Decimal("3"),
+                ),
+                CPDEntry(
+                    user=elsa,
+                    date=today - timedelta(days=150),
+                    title="Anxiety in the classroom",
+                    provider="Educational psychology service",
+                    hours=Decimal("2.5"),
+                ),
+            ]
+        )
+    if lsa is not None:
+        CPDEntry.objects.create(
+            user=lsa,
+            date=today - timedelta(days=20),
+            title="Precision teaching refresher",
+            provider="SENDCo (in house)",
+            hours=Decimal("1.5"),
+        )
+
+
+def _supervision(school: School, spec: SchoolSpec, elsa: User, today: date) -> None:
+    """Supervision for the ELSA: the primary's ELSA missed one last term, so it shows lapsing."""
+    this_term = term_containing(today)
+    last_term = term_before(this_term)
+    last_count = 1 if spec.phase == "PRIMARY" else 2
+    days = (last_term.end - last_term.start).days
+    dates = [
+        last_term.start + timedelta(days=days * (n + 1) // (last_count + 1))
+        for n in range(last_count)
+    ]
+    if (today - this_term.start).days > 20:
+        dates.append(this_term.start + timedelta(days=14))
+    SupervisionSession.objects.bulk_create(
+        [
+            SupervisionSession(
+                user=elsa,
+                school=school,
+                date=d,
+                supervisor="Dr Ada Placeholder (EP)",
+                duration_minutes=90,
+                cases_discussed=2 + n % 3,
+            )
+            for n, d in enumerate(dates)
+        ]
+    )

@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
@@ -129,6 +130,15 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
         """Return memberships that hold ``role``."""
         return self.filter(roles__role=role).distinct()
 
+    def visible_to(self, user: Any) -> MembershipQuerySet:
+        """Return the memberships of ``user``'s current school (none if they work elsewhere)."""
+        from staff.permissions import roles_for
+
+        school_id = getattr(user, "current_school_id", None)
+        if not roles_for(user, school_id):
+            return self.none()
+        return self.filter(school_id=school_id)
+
 
 class Membership(models.Model):
     """A person's place in one school, with the roles they hold there."""
@@ -138,6 +148,28 @@ class Membership(models.Model):
     job_title = models.CharField(max_length=150, blank=True)
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    role_profile = models.ForeignKey(
+        "staff.RoleProfile",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        help_text="The job description this person works to here.",
+    )
+    line_manager = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="line_reports"
+    )
+    contracted_hours = models.DecimalField(
+        "contracted hours a week", max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    contracted_weeks = models.DecimalField(
+        "contracted weeks a year",
+        max_digits=4,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="For example 39 for term time only, 52.14 for all year.",
+    )
 
     objects = MembershipQuerySet.as_manager()
 
@@ -145,6 +177,16 @@ class Membership(models.Model):
         ordering = ["school__name", "user__full_name"]
         constraints = [
             models.UniqueConstraint(fields=["user", "school"], name="membership_one_per_school"),
+            models.CheckConstraint(
+                condition=models.Q(contracted_hours__isnull=True)
+                | models.Q(contracted_hours__gt=0, contracted_hours__lte=60),
+                name="membership_hours_sensible",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(contracted_weeks__isnull=True)
+                | models.Q(contracted_weeks__gt=0, contracted_weeks__lte=52.2),
+                name="membership_weeks_sensible",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -153,6 +195,19 @@ class Membership(models.Model):
     @property
     def role_codes(self) -> frozenset[str]:
         return frozenset(r.role for r in self.roles.all())
+
+    def clean(self) -> None:
+        profile = self.role_profile
+        if profile is not None and self.school_id:
+            belongs = profile.school_id == self.school_id or (
+                profile.school_id is None and profile.trust_id == self.school.trust_id
+            )
+            if not belongs:
+                raise ValidationError(
+                    {"role_profile": "Choose a role profile of this school or its trust."}
+                )
+        if self.line_manager_id and self.line_manager_id == self.user_id:
+            raise ValidationError({"line_manager": "Someone cannot be their own line manager."})
 
 
 class MembershipRole(models.Model):
@@ -288,3 +343,23 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise TypeError("Audit events are append-only.")
+
+
+# Role profiles and staff records live in their own modules; importing them here registers them.
+from staff.models_profiles import (  # noqa: E402, F401
+    Accountability,
+    Activity,
+    Contact,
+    Criterion,
+    RoleProfile,
+    SafeguardingDuty,
+    Value,
+)
+from staff.models_records import (  # noqa: E402, F401
+    AreaOfNeed,
+    CPDEntry,
+    Specialism,
+    SupervisionSession,
+    TrainingRecord,
+    TrainingType,
+)

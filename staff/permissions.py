@@ -30,6 +30,14 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "core.today": ALL_ROLES,
     "staff.view_members": LEADERS | {Role.HR_ADMIN},
     "staff.invite": frozenset({Role.HEAD, Role.HR_ADMIN}),
+    # Role profiles and staff records. Everyone reads their own profile and training record
+    # (scope, not a capability); HR admins keep the records but see no pupil data.
+    "staff.view_own": ALL_ROLES,
+    "staff.view_org_chart": ALL_ROLES,
+    "staff.view_profiles": LEADERS | {Role.HR_ADMIN},
+    "staff.view_records": LEADERS | {Role.HR_ADMIN},
+    "staff.edit_records": frozenset({Role.HR_ADMIN}),
+    "staff.view_deployment": LEADERS,
     "admin.access": frozenset({Role.HR_ADMIN}),
     # Which pupils a person sees is decided by Pupil.objects.visible_to(); these decide what.
     "pupils.view": CLASSROOM | LEADERS | {Role.DSL},  # the profile, passport and strategies
@@ -51,9 +59,27 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "interventions.record_measures": CLASSROOM | {Role.SENDCO},
     "interventions.view_impact": LEADERS | CLASSROOM - {Role.TEACHER},
     "interventions.manage": frozenset({Role.SENDCO}),
+    # Connect rooms: which rooms and placements a person sees is Room.objects.visible_to() (the
+    # SENDCo and head: all; inclusion leaders and staff: the rooms they are named on).
+    "interventions.connect_view": LEADERS | CLASSROOM - {Role.TEACHER},
+    "interventions.connect_record": LEADERS | {Role.INCLUSION_LEADER, Role.LSA, Role.ELSA},
+    "interventions.connect_review": LEADERS | {Role.INCLUSION_LEADER},
+    "interventions.connect_manage": LEADERS,
+    # Removals and behaviour events: the school's for behaviour support and leaders.
+    "interventions.behaviour_view": LEADERS | CLASSROOM - {Role.TEACHER},
+    "interventions.behaviour_record": LEADERS | {Role.BEHAVIOUR_SUPPORT},
+    "interventions.behaviour_monitor": LEADERS | {Role.BEHAVIOUR_SUPPORT},
+    # Daily check-ins: the SENDCo or ELSA keeps the list; key adults record their pupils'.
+    "interventions.checkin_record": LEADERS | CLASSROOM - {Role.TEACHER},
+    "interventions.checkin_manage": frozenset({Role.SENDCO, Role.HEAD, Role.ELSA}),
     # Every member of staff can raise a concern; only the DSL team sees concerns.
     "safeguarding.raise": ALL_ROLES,
     "safeguarding.triage": frozenset({Role.DSL}),
+    # Read (never change) every concern in the school: the DSL team, and the head only where the
+    # school's SafeguardingSettings says so (Concern.objects.visible_to applies that switch).
+    "safeguarding.view_all": frozenset({Role.DSL, Role.HEAD}),
+    # The governors' report: counts only, no names, small numbers suppressed.
+    "safeguarding.report_governors": frozenset({Role.DSL, Role.HEAD}),
 }
 
 # Roles whose holders work from a caseload (current key-adult links to pupils).

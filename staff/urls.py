@@ -1,6 +1,6 @@
 from django.urls import path
 
-from staff import views
+from staff import views, views_profiles, views_records
 
 app_name = "staff"
 urlpatterns = [
@@ -8,4 +8,12 @@ urlpatterns = [
     path("staff/", views.members, name="members"),
     path("staff/invite/", views.invite, name="invite"),
     path("invitations/<str:token>/", views.accept_invitation, name="accept_invitation"),
+    path("staff/chart/", views_profiles.org_chart, name="org_chart"),
+    path("staff/profiles/", views_profiles.profiles, name="profiles"),
+    path("staff/profiles/<int:pk>/", views_profiles.profile, name="profile"),
+    path("staff/profiles/<int:pk>/pdf/", views_profiles.profile_pdf, name="profile_pdf"),
+    path("staff/deployment/", views_profiles.deployment, name="deployment"),
+    path("staff/training/", views_records.training, name="training"),
+    path("staff/people/<int:pk>/", views_records.person, name="person"),
+    path("me/", views_records.my_record, name="my_record"),
 ]

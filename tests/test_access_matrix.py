@@ -18,7 +18,7 @@ from tests.conftest import PERSONAS, World
 
 OUR_NAMESPACES = {"core", "staff", "pupils", "interventions", "safeguarding"}
 # Apps whose rows live in tests/<app>/access_rows.py (a ROWS dict).
-APPS_WITH_ROWS = ["pupils", "interventions"]
+APPS_WITH_ROWS = ["pupils", "interventions", "staff"]
 
 
 def _invitation_token(w: World) -> list[Any]:

@@ -1,0 +1,53 @@
+"""Access-matrix rows for role profiles and staff records (see tests/test_access_matrix.py).
+
+The staff URLs that came before these (members, invite, choose_school, accept_invitation) keep
+their rows in tests/test_access_matrix.py.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from staff.models import Membership, RoleProfile
+from tests.access import FORBIDDEN, NOT_FOUND, OK, Row
+from tests.conftest import World
+
+
+def _lsa_profile(w: World) -> list[Any]:
+    """A profile of the first school that lsa_caseload works to (their own)."""
+    profile = RoleProfile.objects.create(school=w.school, title="Learning support assistant")
+    Membership.objects.filter(user=w.users["lsa_caseload"], school=w.school).update(
+        role_profile=profile
+    )
+    return [profile.pk]
+
+
+def _lsa_membership(w: World) -> list[Any]:
+    return [Membership.objects.get(user=w.users["lsa_caseload"], school=w.school).pk]
+
+
+# other_school is a SENDCo, DSL and head in another school: leaders' pages open on their own
+# school, and the first school's records are out of their scope (404).
+PROFILE = {
+    "lsa_caseload": OK,  # their own profile
+    "sendco": OK,
+    "hr_admin": OK,
+    "other_school": NOT_FOUND,
+}
+LEADERS_AND_HR = {"sendco": OK, "hr_admin": OK, "other_school": OK}
+
+ROWS: dict[str, Row] = {
+    "staff:org_chart": Row(),
+    "staff:my_record": Row(),
+    "staff:profiles": Row(default=FORBIDDEN, expect=LEADERS_AND_HR),
+    "staff:profile": Row(args=_lsa_profile, default=FORBIDDEN, expect=PROFILE),
+    "staff:profile_pdf": Row(args=_lsa_profile, default=FORBIDDEN, expect=PROFILE),
+    # HR admins keep the records but see nothing drawn from pupils (caseloads, sessions).
+    "staff:deployment": Row(default=FORBIDDEN, expect={"sendco": OK, "other_school": OK}),
+    "staff:training": Row(default=FORBIDDEN, expect=LEADERS_AND_HR),
+    "staff:person": Row(
+        args=_lsa_membership,
+        default=FORBIDDEN,
+        expect={"sendco": OK, "hr_admin": OK, "other_school": NOT_FOUND},
+    ),
+}
