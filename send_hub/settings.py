@@ -273,3 +273,13 @@ LOGGING = {
 
 # Invitations expire; an unused link is worthless after this many days.
 SEND_HUB_INVITATION_DAYS = env_int("SEND_HUB_INVITATION_DAYS", 7, minimum=1)
+
+# Rules schools may set differently (DOMAIN.md marks these "verify": configuration, not code).
+# Largest document upload; keep your reverse proxy's request-body limit at least this big.
+SEND_HUB_MAX_UPLOAD_MB = env_int("SEND_HUB_MAX_UPLOAD_MB", 10, minimum=1)
+# A Goal Based Outcomes change of at least this many points counts as reliable change.
+SEND_HUB_GBO_RELIABLE_CHANGE = env_int("SEND_HUB_GBO_RELIABLE_CHANGE", 3, minimum=1)
+# ELSA accreditation shows as lapsing below this many supervision sessions a term.
+SEND_HUB_ELSA_SUPERVISIONS_PER_TERM = env_int("SEND_HUB_ELSA_SUPERVISIONS_PER_TERM", 2, minimum=0)
+# Minutes in a school day, for turning suspension days into minutes out of class.
+SEND_HUB_SCHOOL_DAY_MINUTES = env_int("SEND_HUB_SCHOOL_DAY_MINUTES", 390, minimum=60)
