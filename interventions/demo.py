@@ -270,8 +270,15 @@ def _weekdays_between(start: dt.date, end: dt.date, weekday: int) -> list[dt.dat
 
 
 def seed_school(*, school: Any, spec: Any, people: Any, rng: random.Random) -> None:
-    if Programme.objects.filter(school=school).exists():
-        return
+    if not Programme.objects.filter(school=school).exists():
+        seed_delivery(school=school, spec=spec, people=people, rng=rng)
+    from interventions import demo_connect
+
+    demo_connect.seed_school(school=school, spec=spec, people=people, rng=rng)
+
+
+def seed_delivery(*, school: Any, spec: Any, people: Any, rng: random.Random) -> None:
+    """Create the catalogue, interventions, a year of sessions and measures."""
     programmes = {
         row[0]: Programme.objects.create(
             school=school,

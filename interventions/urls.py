@@ -1,6 +1,6 @@
 from django.urls import path
 
-from interventions.views import delivery, impact
+from interventions.views import behaviour, connect, delivery, impact
 
 app_name = "interventions"
 urlpatterns = [
@@ -26,4 +26,31 @@ urlpatterns = [
     path("<int:pk>/impact/", impact.impact, name="impact"),
     path("<int:pk>/impact.pdf", impact.impact_pdf, name="impact_pdf"),
     path("<int:pk>/impact/build/", impact.impact_build, name="impact_build"),
+    # Connect rooms, placements and the daily register
+    path("connect/", connect.rooms, name="connect_rooms"),
+    path("connect/rooms/add/", connect.room_add, name="connect_room_add"),
+    path("connect/rooms/<int:pk>/", connect.room_detail, name="connect_room"),
+    path("connect/rooms/<int:pk>/register/", connect.register, name="connect_register"),
+    path("connect/rooms/<int:pk>/place/", connect.placement_add, name="connect_place"),
+    path("connect/placements/<int:pk>/", connect.placement_detail, name="connect_placement"),
+    path("connect/placements/<int:pk>/stage/", connect.stage_advance, name="connect_stage"),
+    path("connect/placements/<int:pk>/end/", connect.placement_end, name="connect_end"),
+    path("connect/checkins/", connect.checkins, name="checkins"),
+    path("connect/checkins/add/", connect.checkin_list_add, name="checkin_list_add"),
+    path("connect/checkins/<int:pk>/", connect.checkin_record, name="checkin_record"),
+    path("connect/checkins/<int:pk>/remove/", connect.checkin_list_remove, name="checkin_remove"),
+    # Removals, behaviour events and pattern monitoring
+    path("behaviour/", behaviour.home, name="behaviour"),
+    path("behaviour/removals/add/", behaviour.removal_add, name="removal_add"),
+    path("behaviour/removals/<int:pk>/", behaviour.removal_detail, name="removal"),
+    path("behaviour/events/add/", behaviour.event_add, name="behaviour_event_add"),
+    path("behaviour/import/", behaviour.behaviour_import, name="behaviour_import"),
+    path(
+        "behaviour/import/<int:pk>/",
+        behaviour.behaviour_import_preview,
+        name="behaviour_import_preview",
+    ),
+    path("behaviour/monitoring/", behaviour.monitoring, name="monitoring"),
+    path("behaviour/monitoring.csv", behaviour.monitoring_csv, name="monitoring_csv"),
+    path("behaviour/pupils/<int:pk>/", behaviour.pupil_pattern, name="behaviour_pupil"),
 ]

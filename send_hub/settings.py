@@ -271,6 +271,12 @@ LOGGING = {
     },
 }
 
+if CELERY_TASK_ALWAYS_EAGER:
+    # The zero-install demo runs tasks in-process over an in-memory broker: keep it quiet.
+    LOGGING["loggers"].update(
+        {"celery.app.trace": {"level": "WARNING"}, "kombu.connection": {"level": "ERROR"}}
+    )
+
 # Invitations expire; an unused link is worthless after this many days.
 SEND_HUB_INVITATION_DAYS = env_int("SEND_HUB_INVITATION_DAYS", 7, minimum=1)
 

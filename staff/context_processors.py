@@ -14,6 +14,8 @@ NAVIGATION = [
     ("Today", "core:today", "core.today"),
     ("SEN register", "pupils:register", "pupils.view_register"),
     ("Interventions", "interventions:list", "interventions.view"),
+    ("Connect", "interventions:connect_rooms", "interventions.connect_view"),
+    ("Behaviour", "interventions:behaviour", "interventions.behaviour_view"),
     ("Staff", "staff:members", "staff.view_members"),
     ("Deployment", "staff:deployment", "staff.view_deployment"),
     ("Organisation", "staff:org_chart", "staff.view_org_chart"),

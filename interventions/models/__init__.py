@@ -1,5 +1,15 @@
 """Interventions: programmes, groups and 1:1s, sessions, measures and impact reports."""
 
+from interventions.models.behaviour import BehaviourEvent, BehaviourImport, Removal
+from interventions.models.connect import (
+    CheckIn,
+    CheckInPupil,
+    DailyRecord,
+    Placement,
+    ReintegrationStage,
+    Room,
+    Zone,
+)
 from interventions.models.delivery import (
     Enrolment,
     EnrolmentTarget,
@@ -12,13 +22,23 @@ from interventions.models.delivery import (
 from interventions.models.impact import ImpactReport, MeasureRecord
 
 __all__ = [
+    "BehaviourEvent",
+    "BehaviourImport",
+    "CheckIn",
+    "CheckInPupil",
+    "DailyRecord",
     "Enrolment",
     "EnrolmentTarget",
     "ImpactReport",
     "Intervention",
     "MeasureRecord",
+    "Placement",
     "Programme",
+    "ReintegrationStage",
+    "Removal",
+    "Room",
     "ScheduleSlot",
     "Session",
     "SessionAttendance",
+    "Zone",
 ]

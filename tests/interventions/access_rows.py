@@ -11,6 +11,7 @@ from django.utils import timezone
 from interventions.models import Enrolment, Intervention, Programme, Session
 from tests.access import FORBIDDEN, NOT_ALLOWED, NOT_FOUND, OK, Row
 from tests.conftest import World
+from tests.interventions.access_rows_connect import ROWS as CONNECT_ROWS
 from tests.interventions.access_rows_impact import ROWS as IMPACT_ROWS
 
 
@@ -97,4 +98,5 @@ ROWS: dict[str, Row] = {
     "interventions:log": Row(args=_group, default=FORBIDDEN, expect=DELIVERS),
     "interventions:session": Row(args=_session, expect=SEES_GROUP),
     **IMPACT_ROWS,
+    **CONNECT_ROWS,
 }

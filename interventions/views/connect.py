@@ -1,0 +1,314 @@
+"""Connect rooms: the room page with today's register, placements and reintegration stages, and
+daily check-ins with vulnerable pupils."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Prefetch, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from interventions import connect as services
+from interventions.behaviour import bars
+from interventions.forms_connect import (
+    CheckInForm,
+    CheckInListForm,
+    DailyRowForm,
+    DayForm,
+    PlacementEndForm,
+    PlacementForm,
+    RoomForm,
+    StageAdvanceForm,
+)
+from interventions.models import (
+    CheckIn,
+    CheckInPupil,
+    DailyRecord,
+    Placement,
+    Room,
+    Zone,
+)
+from staff.permissions import can, get_object_for, requires
+
+RECORDS_SHOWN = 15
+
+
+def _errors(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+@requires("interventions.connect_view")
+def rooms(request: HttpRequest) -> HttpResponse:
+    """List the Connect rooms the person works in (all of them for the SENDCo and head)."""
+    found = Room.objects.visible_to(request.user).annotate(
+        placed=Count("placements", filter=Q(placements__status__in=Placement.CURRENT))
+    )
+    return render(request, "interventions/connect/rooms.html", {"rooms": found})
+
+
+@requires("interventions.connect_manage")
+@require_http_methods(["GET", "POST"])
+def room_add(request: HttpRequest) -> HttpResponse:
+    """Set up a Connect or nurture room."""
+    form = RoomForm(request.POST or None, school=request.school)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        room = Room(school=request.school, name=data["name"], capacity=data["capacity"])
+        try:
+            services.room_save(
+                room=room, leaders=list(data["leaders"]), staff=list(data["staff"]), by=request.user
+            )
+        except ValidationError as exc:
+            form.add_error(None, _errors(exc))
+        else:
+            messages.success(request, f"{room.name} set up.")
+            return redirect("interventions:connect_room", room.pk)
+    return render(request, "interventions/connect/room_form.html", {"form": form})
+
+
+def _placements(room: Room, day: dt.date) -> list[Placement]:
+    """Current placements with pupil, stages and the day's record: three queries for any size."""
+    return list(
+        room.placements.current()
+        .select_related("pupil", "key_worker")
+        .prefetch_related(
+            "stages",
+            Prefetch("days", queryset=DailyRecord.objects.filter(date=day), to_attr="on_day"),
+        )
+    )
+
+
+@requires("interventions.connect_view")
+def room_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show the room: today's register, who has not checked in, and each pupil's stage."""
+    room = get_object_for(request, Room.objects, pk, "interventions.connect_view")
+    today = timezone.localdate()
+    placements = _placements(room, today)
+    for p in placements:
+        p.today = p.on_day[0] if p.on_day else None
+        p.stage_list = list(p.stages.all())
+    context = {
+        "room": room,
+        "today": today,
+        "placements": placements,
+        "not_checked_in": [p for p in placements if not (p.today and p.today.checkin_zone)],
+        "may_record": can(request.user, "interventions.connect_record", room),
+        "may_manage": can(request.user, "interventions.connect_manage", room),
+    }
+    return render(request, "interventions/connect/room.html", context)
+
+
+@requires("interventions.connect_record")
+@require_http_methods(["GET", "POST"])
+def register(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take the room's register and check-ins for a day, phone first."""
+    room = get_object_for(request, Room.objects, pk, "interventions.connect_record")
+    day = DayForm(request.GET or request.POST).day()
+    placements = _placements(room, day)
+    forms = []
+    for p in placements:
+        record = p.on_day[0] if p.on_day else None
+        initial: dict[str, Any] = {"am": "PRESENT"} if record is None else {}
+        if record is not None:
+            initial = {name: getattr(record, name) for name in DailyRowForm.base_fields}
+        forms.append((p, DailyRowForm(request.POST or None, prefix=f"p{p.pk}", initial=initial)))
+    if request.method == "POST" and all(f.is_valid() for _, f in forms):
+        rows = {p.pk: f.cleaned_data for p, f in forms}
+        try:
+            services.register_save(room=room, day=day, rows=rows, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, _errors(exc))
+        else:
+            messages.success(request, f"Register saved for {room.name}.")
+            target = reverse("interventions:connect_room", args=[room.pk])
+            return HttpResponseClientRedirect(target) if request.htmx else redirect(target)
+    context = {
+        "room": room,
+        "day": day,
+        "rows": forms,
+        "zones": Zone.choices,
+        "attendance": [
+            c for c in DailyRecord.Attendance.choices if c[0] != DailyRecord.Attendance.MAINSTREAM
+        ],
+        "all_attendance": DailyRecord.Attendance.choices,
+        "work": DailyRecord.Work.choices,
+        "draft_key": f"register-{room.pk}-{day:%Y%m%d}",
+    }
+    template = "interventions/connect/register.html"
+    return render(request, f"{template}#register_form" if request.htmx else template, context)
+
+
+@requires("interventions.connect_manage")
+@require_http_methods(["GET", "POST"])
+def placement_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Place a pupil in the room with their reintegration plan (planned from day one)."""
+    room = get_object_for(request, Room.objects, pk, "interventions.connect_manage")
+    form = PlacementForm(request.POST or None, user=request.user, school=request.school)
+    if request.method == "POST" and form.is_valid():
+        try:
+            placement = services.placement_create(
+                room=room, by=request.user, **form.service_kwargs()
+            )
+        except ValidationError as exc:
+            form.add_error(None, _errors(exc))
+        else:
+            messages.success(request, f"{placement.pupil.display_name} placed in {room.name}.")
+            return redirect("interventions:connect_placement", placement.pk)
+    taken = room.placements.current().count()
+    context = {"room": room, "form": form, "taken": taken}
+    return render(request, "interventions/connect/placement_form.html", context)
+
+
+def _stage_chart(stages: list[Any]) -> list[Any]:
+    """Bars of the share of timetable back in mainstream, stage by stage."""
+    return bars([(f"Stage {s.number}", s.timetable_percent) for s in stages], height=100)
+
+
+@requires("interventions.connect_view")
+def placement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show a placement: the stage track, the timetable share over time, and recent days."""
+    placement = get_object_for(
+        request,
+        Placement.objects.select_related("pupil", "room", "key_worker", "referred_by"),
+        pk,
+        "interventions.connect_view",
+    )
+    stages = list(placement.stages.all())
+    chart = _stage_chart(stages)
+    for bar, stage in zip(chart, stages, strict=True):
+        bar.flag = stage.number <= placement.current_stage
+    context = {
+        "placement": placement,
+        "stages": stages,
+        "chart": chart,
+        "records": placement.days.select_related("recorded_by")[:RECORDS_SHOWN],
+        "advance_form": StageAdvanceForm(),
+        "end_form": PlacementEndForm(),
+        "may_review": can(request.user, "interventions.connect_review", placement),
+        "may_manage": can(request.user, "interventions.connect_manage", placement),
+    }
+    return render(request, "interventions/connect/placement.html", context)
+
+
+@requires("interventions.connect_review")
+@require_POST
+def stage_advance(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record how the current stage went and move the pupil to the next one."""
+    placement = get_object_for(request, Placement.objects, pk, "interventions.connect_review")
+    form = StageAdvanceForm(request.POST)
+    if form.is_valid():
+        try:
+            placement = services.placement_stage_advance(
+                placement=placement, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            messages.error(request, _errors(exc))
+        else:
+            messages.success(request, f"Moved to stage {placement.current_stage}.")
+    else:
+        messages.error(request, "Choose how the stage went.")
+    return redirect("interventions:connect_placement", placement.pk)
+
+
+@requires("interventions.connect_manage")
+@require_POST
+def placement_end(request: HttpRequest, pk: int) -> HttpResponse:
+    """Close a placement, completed or ended early, with its exit outcome."""
+    placement = get_object_for(request, Placement.objects, pk, "interventions.connect_manage")
+    form = PlacementEndForm(request.POST)
+    if form.is_valid():
+        try:
+            services.placement_end(placement=placement, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, _errors(exc))
+        else:
+            messages.success(request, "Placement closed.")
+    else:
+        messages.error(request, "Choose how the placement ended.")
+    return redirect("interventions:connect_placement", placement.pk)
+
+
+# --- Daily check-ins ------------------------------------------------------------------------
+
+
+@requires("interventions.checkin_record")
+def checkins(request: HttpRequest) -> HttpResponse:
+    """List my check-in pupils (the whole list for whoever keeps it) with today's check-in."""
+    today = timezone.localdate()
+    entries = list(
+        CheckInPupil.objects.visible_to(request.user)
+        .active()
+        .select_related("pupil", "key_adult")
+        .prefetch_related(
+            Prefetch(
+                "pupil__checkins",
+                queryset=CheckIn.objects.filter(date__gte=today - dt.timedelta(days=13)),
+                to_attr="recent",
+            )
+        )
+    )
+    for entry in entries:
+        entry.today = next((c for c in entry.pupil.recent if c.date == today), None)
+    may_manage = can(request.user, "interventions.checkin_manage")
+    context = {
+        "entries": entries,
+        "zones": Zone.choices,
+        "may_manage": may_manage,
+        "list_form": CheckInListForm(user=request.user, school=request.school)
+        if may_manage
+        else None,
+        "flags": services.low_checkin_flags(request.user),
+    }
+    return render(request, "interventions/connect/checkins.html", context)
+
+
+@requires("interventions.checkin_record")
+@require_POST
+def checkin_record(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record today's check-in for a pupil on the list: a zone or a number, a note."""
+    entry = get_object_for(
+        request,
+        CheckInPupil.objects.active().select_related("pupil"),
+        pk,
+        "interventions.checkin_record",
+    )
+    form = CheckInForm(request.POST)
+    if form.is_valid():
+        services.checkin_record(pupil=entry.pupil, by=request.user, **form.cleaned_data)
+        messages.success(request, f"Check-in saved for {entry.pupil.display_name}.")
+    else:
+        messages.error(request, "Choose a zone or a number.")
+    return redirect("interventions:checkins")
+
+
+@requires("interventions.checkin_manage")
+@require_POST
+def checkin_list_add(request: HttpRequest) -> HttpResponse:
+    """Put a pupil on the daily check-in list."""
+    form = CheckInListForm(request.POST, user=request.user, school=request.school)
+    if form.is_valid():
+        entry = services.checkin_list_add(by=request.user, **form.cleaned_data)
+        messages.success(request, f"{entry.pupil.display_name} added to the check-in list.")
+    else:
+        messages.error(request, "Choose a pupil and their key adult.")
+    return redirect("interventions:checkins")
+
+
+@requires("interventions.checkin_manage")
+@require_POST
+def checkin_list_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take a pupil off the daily check-in list."""
+    entry = get_object_for(
+        request, CheckInPupil.objects.active(), pk, "interventions.checkin_manage"
+    )
+    services.checkin_list_remove(entry=entry, by=request.user)
+    messages.success(request, "Taken off the check-in list.")
+    return redirect("interventions:checkins")
