@@ -241,6 +241,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "interventions.tasks.impact_reports_build_pending_task",
         "schedule": crontab(minute="*/15"),
     },
+    "safeguarding-alert-emails": {
+        "task": "safeguarding.tasks.alerts_email_pending_task",
+        "schedule": crontab(minute="*/5"),
+    },
+    "safeguarding-escalate-untriaged": {
+        "task": "safeguarding.tasks.concerns_escalate_due_task",
+        "schedule": crontab(minute="*/15"),
+    },
+    "safeguarding-daily-reminders": {
+        "task": "safeguarding.tasks.reminders_daily_task",
+        "schedule": crontab(hour=7, minute=0, day_of_week="mon-fri"),
+    },
 }
 
 # Security. In production (DEBUG off) cookies are secure and HTTPS is enforced.

@@ -12,6 +12,8 @@ from staff.permissions import can
 # (label, url name, capability). Each later feature adds its entry here.
 NAVIGATION = [
     ("Today", "core:today", "core.today"),
+    ("Safeguarding", "safeguarding:queue", "safeguarding.triage"),
+    ("My concerns", "safeguarding:mine", "safeguarding.raise"),
     ("SEN register", "pupils:register", "pupils.view_register"),
     ("Interventions", "interventions:list", "interventions.view"),
     ("Connect", "interventions:connect_rooms", "interventions.connect_view"),

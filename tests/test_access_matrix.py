@@ -18,7 +18,7 @@ from tests.conftest import PERSONAS, World
 
 OUR_NAMESPACES = {"core", "staff", "pupils", "interventions", "safeguarding"}
 # Apps whose rows live in tests/<app>/access_rows.py (a ROWS dict).
-APPS_WITH_ROWS = ["pupils", "interventions", "staff"]
+APPS_WITH_ROWS = ["pupils", "interventions", "staff", "safeguarding"]
 
 
 def _invitation_token(w: World) -> list[Any]:
@@ -43,7 +43,6 @@ MATRIX: dict[str, Row] = {
     ),
     "staff:invite": Row(default=FORBIDDEN, expect={"hr_admin": OK, "other_school": OK}),
     "staff:accept_invitation": Row(args=_invitation_token, expect={"anonymous": OK}),
-    "safeguarding:raise": Row(),
     # Not in our namespaces, but the admin's door matters: HR admins only, sign-in via allauth.
     "admin:index": Row(default=FORBIDDEN, expect={"hr_admin": OK}),
 }

@@ -1,0 +1,142 @@
+"""One child's chronology: everything on their safeguarding file in the order it happened.
+
+Built from a fixed number of queries however long the file is. A back-dated concern slots in
+at the time it happened, not the time it was written down.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from pupils.models import Pupil
+from safeguarding.models import (
+    Action,
+    ActionUpdate,
+    Addendum,
+    ConcernPupil,
+    Decision,
+    PupilFlag,
+    Referral,
+    ReferralUpdate,
+    Transfer,
+    TransferStep,
+)
+
+# Within the same moment, list things in the order they naturally follow one another.
+KIND_ORDER = {
+    "concern": 0,
+    "addendum": 1,
+    "decision": 2,
+    "action": 3,
+    "action_update": 4,
+    "referral": 5,
+    "referral_update": 6,
+    "flag": 7,
+    "transfer": 8,
+}
+
+
+@dataclass
+class Entry:
+    """One line of the chronology."""
+
+    when: dt.datetime
+    kind: str
+    obj: Any
+    concern: Any = None
+    # The date is all that is known (e.g. a referral's date): show no time.
+    date_only: bool = False
+
+    @property
+    def sort_key(self) -> tuple[dt.datetime, int, int]:
+        return (self.when, KIND_ORDER[self.kind], self.obj.pk)
+
+
+@dataclass
+class Chronology:
+    pupil: Pupil
+    entries: list[Entry] = field(default_factory=list)
+    links: list[ConcernPupil] = field(default_factory=list)
+
+    @property
+    def concerns(self) -> list[Any]:
+        return [link.concern for link in self.links]
+
+
+def _moment(day: dt.date, recorded: dt.datetime) -> tuple[dt.datetime, bool]:
+    """Place a dated event: at the time it was recorded if that was the same day, else at the
+    end of its day (so it follows anything timed on that day)."""
+    local = timezone.localtime(recorded)
+    if local.date() == day:
+        return recorded, False
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59, 59))), True
+
+
+def build(pupil: Pupil, *, category: str = "") -> Chronology:
+    """Return ``pupil``'s chronology, optionally only the concerns in one category."""
+    links_qs = (
+        ConcernPupil.objects.filter(pupil=pupil)
+        .select_related("concern__reporter")
+        .prefetch_related(
+            "categories",
+            Prefetch(
+                "concern__links",
+                queryset=ConcernPupil.objects.exclude(pupil=pupil).select_related("pupil"),
+                to_attr="other_links",
+            ),
+        )
+        .order_by("concern__occurred_at", "concern__pk")
+    )
+    if category:
+        links_qs = links_qs.filter(categories__code=category).distinct()
+    links = list(links_qs)
+    concerns = {link.concern_id: link.concern for link in links}
+    for link in links:
+        link.concern.this_link = link
+    ids = list(concerns)
+    entries: list[Entry] = []
+
+    for link in links:
+        entries.append(Entry(link.concern.occurred_at, "concern", link.concern, link.concern))
+    for addendum in Addendum.objects.filter(concern_id__in=ids).select_related("author"):
+        entries.append(
+            Entry(addendum.written_at, "addendum", addendum, concerns[addendum.concern_id])
+        )
+    for decision in Decision.objects.filter(concern_id__in=ids).select_related("decided_by"):
+        entries.append(
+            Entry(decision.decided_at, "decision", decision, concerns[decision.concern_id])
+        )
+    actions = Action.objects.filter(concern_id__in=ids).select_related("owner", "created_by")
+    for action in actions.prefetch_related(
+        Prefetch("updates", queryset=ActionUpdate.objects.select_related("by"))
+    ):
+        concern = concerns[action.concern_id]
+        entries.append(Entry(action.created_at, "action", action, concern))
+        for update in action.updates.all():
+            update.action_obj = action
+            entries.append(Entry(update.at, "action_update", update, concern))
+    referrals = Referral.objects.filter(concern_id__in=ids, pupil=pupil).select_related("by")
+    for referral in referrals.prefetch_related(
+        Prefetch("updates", queryset=ReferralUpdate.objects.select_related("by"))
+    ):
+        concern = concerns[referral.concern_id]
+        when, date_only = _moment(referral.referred_on, referral.recorded_at)
+        entries.append(Entry(when, "referral", referral, concern, date_only))
+        for update in referral.updates.all():
+            update.referral_obj = referral
+            when, date_only = _moment(update.outcome_on, update.at)
+            entries.append(Entry(when, "referral_update", update, concern, date_only))
+    if not category:
+        for flag in PupilFlag.objects.filter(pupil=pupil).select_related("by"):
+            entries.append(Entry(flag.at, "flag", flag))
+        steps = TransferStep.objects.filter(transfer__in=Transfer.objects.filter(pupil=pupil))
+        for step in steps.select_related("by", "transfer"):
+            when, date_only = _moment(step.on, step.at)
+            entries.append(Entry(when, "transfer", step, date_only=date_only))
+    entries.sort(key=lambda e: e.sort_key)
+    return Chronology(pupil=pupil, entries=entries, links=links)

@@ -1,0 +1,95 @@
+"""The child's file on paper: a PDF of the chronology, and the zipped file for a transfer."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from pupils.models import Pupil
+from safeguarding import chronology
+from safeguarding.models import Transfer
+from staff.models import User
+
+PRINT_CSS = "css/safeguarding_print.css"
+
+
+def render_pdf(template: str, context: dict[str, Any]) -> bytes:
+    """Render ``template`` to PDF with WeasyPrint, loading nothing from outside the page."""
+    from weasyprint import CSS, HTML
+    from weasyprint.urls import URLFetcher
+
+    html = render_to_string(template, context)
+    # Only data: URIs may load: a typed-in URL can never make the server fetch anything.
+    fetcher = URLFetcher(allowed_protocols=["data"])
+    css_path = finders.find(PRINT_CSS)
+    stylesheets = [CSS(string=Path(css_path).read_text(encoding="utf-8"))] if css_path else []
+    return HTML(string=html, url_fetcher=fetcher).write_pdf(stylesheets=stylesheets)
+
+
+def chronology_context(pupil: Pupil, *, by: User, category: str = "") -> dict[str, Any]:
+    """Return what the printed chronology shows: every entry and each concern in full."""
+    return {
+        "pupil": pupil,
+        "chronology": chronology.build(pupil, category=category),
+        "printed_by": by,
+        "printed_at": timezone.now(),
+        "category": category,
+    }
+
+
+def chronology_pdf(pupil: Pupil, *, by: User, category: str = "") -> bytes:
+    """Return the chronology as a PDF for printing."""
+    return render_pdf(
+        "safeguarding/chronology_pdf.html", chronology_context(pupil, by=by, category=category)
+    )
+
+
+def cp_file_zip(*, transfer: Transfer, by: User) -> tuple[str, bytes]:
+    """Return a file name (no child's name in it) and the zip: chronology.pdf and manifest.json."""
+    pupil = transfer.pupil
+    context = chronology_context(pupil, by=by)
+    pdf = render_pdf("safeguarding/chronology_pdf.html", {**context, "transfer": transfer})
+    chron = context["chronology"]
+    kinds: dict[str, int] = {}
+    for entry in chron.entries:
+        kinds[entry.kind] = kinds.get(entry.kind, 0) + 1
+    manifest = {
+        "format": "send-hub/child-protection-file/1",
+        "generated_at": timezone.now().isoformat(),
+        "generated_by": {"name": by.full_name, "email": by.email},
+        "from_school": {"name": transfer.school.name, "urn": transfer.school.urn},
+        "to_school": transfer.destination_school,
+        "to_dsl": transfer.destination_contact,
+        "pupil": {
+            "upn": pupil.upn,
+            "legal_forename": pupil.legal_forename,
+            "legal_surname": pupil.legal_surname,
+            "date_of_birth": pupil.date_of_birth.isoformat(),
+            "leaving_date": transfer.leaving_date.isoformat(),
+        },
+        "records": {
+            "concerns": [c.reference for c in chron.concerns],
+            "entries": kinds,
+        },
+        "files": [
+            {
+                "name": "chronology.pdf",
+                "bytes": len(pdf),
+                "sha256": hashlib.sha256(pdf).hexdigest(),
+            }
+        ],
+        "note": "Child protection file: send separately from the main pupil file, to the DSL.",
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("chronology.pdf", pdf)
+        archive.writestr("manifest.json", json.dumps(manifest, indent=2))
+    return f"cp-file-transfer-{transfer.pk}.zip", buffer.getvalue()

@@ -1,0 +1,350 @@
+"""Forms for raising a concern and for the DSL team's casework. Services do the writing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.db.models import QuerySet
+from django.http import QueryDict
+from django.utils import timezone
+
+from pupils.models import Pupil
+from safeguarding.models import (
+    Addendum,
+    Agency,
+    Category,
+    Concern,
+    Involvement,
+    Risk,
+    Status,
+    TransferStep,
+    parse_body_map,
+)
+from safeguarding.services import PupilLink
+from staff.models import Membership, School, User
+
+MAX_LINKED_PUPILS = 12
+
+
+def _helper() -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True  # the template's <form> carries the one token
+    return helper
+
+
+def _date(**attrs: Any) -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date", **attrs}, format="%Y-%m-%d")
+
+
+def _text(rows: int = 3) -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": rows})
+
+
+def linkable_pupils(school: School | int) -> QuerySet[Pupil]:
+    """Return the pupils anyone raising a concern may link: every pupil on roll in the school.
+
+    Wider than Pupil.objects.visible_to() on purpose: a concern can be about any child, and the
+    search that offers them shows only names and year groups.
+    """
+    return Pupil.objects.on_roll().filter(school=school)
+
+
+class PupilSearchForm(forms.Form):
+    q = forms.CharField(label="Find a pupil by name", max_length=100, min_length=2)
+
+
+class ConcernForm(forms.Form):
+    """A concern as the member of staff writes it. Linked pupils arrive as repeated fields:
+    ``pupils`` (ids), and per pupil ``involvement_<id>`` and ``categories_<id>``."""
+
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
+    occurred_at = forms.DateTimeField(
+        label="When did it happen?",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    location = forms.CharField(label="Where did it happen?", max_length=200)
+    what_happened = forms.CharField(
+        label="What happened?",
+        help_text="The facts: what you saw and heard. Not your opinion.",
+        widget=_text(5),
+    )
+    childs_words = forms.CharField(
+        label="The child's words, exactly as they said them",
+        required=False,
+        help_text="Word for word, even if the words are rude or unclear.",
+        widget=_text(3),
+    )
+    action_taken = forms.CharField(label="What did you do?", required=False, widget=_text(2))
+    who_told = forms.CharField(label="Who have you told?", required=False, widget=_text(2))
+    body_map = forms.CharField(required=False, widget=forms.HiddenInput)
+    body_map_note = forms.CharField(
+        label="Describe any marks or injuries",
+        required=False,
+        help_text="Where on the body, size, colour and shape. Never photograph a child's injury.",
+        widget=_text(2),
+    )
+    urgent = forms.BooleanField(
+        label="Urgent: a child may be at risk of harm today",
+        required=False,
+    )
+
+    def __init__(
+        self, *args: Any, school: School, link_data: QueryDict | None = None, **kwargs: Any
+    ) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                "idempotency_key": uuid.uuid4(),
+                "occurred_at": timezone.localtime().replace(second=0, microsecond=0),
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.school = school
+        self.categories = list(Category.objects.filter(active=True))
+        self.links: list[PupilLink] = []
+        # Where the linked pupils are read from: the posted data, also when the form is shown
+        # again unbound (after adding a pupil) so that no error appears before sending.
+        if link_data is None:
+            link_data = self.data if self.is_bound else QueryDict()
+        self.link_data = link_data
+
+    @classmethod
+    def redisplay(cls, data: QueryDict, *, school: School) -> ConcernForm:
+        """Return the form unbound, filled in with what was typed (no errors shown yet)."""
+        initial: dict[str, Any] = {name: data.get(name, "") for name in cls.base_fields}
+        initial["urgent"] = data.get("urgent") == "on"
+        initial["idempotency_key"] = data.get("idempotency_key") or uuid.uuid4()
+        return cls(initial=initial, school=school, link_data=data)
+
+    def linked_rows(self, *, add: int | None = None, remove: int | None = None) -> list[dict]:
+        """Return the linked pupils as the form shows them (read from the data, unvalidated)."""
+        data = self.link_data
+        ids: list[int] = []
+        raw_ids = data.getlist("pupils")
+        for raw in [*raw_ids, add]:
+            if raw is None:
+                continue
+            try:
+                pk = int(raw)
+            except (TypeError, ValueError):
+                continue
+            if pk not in ids and pk != remove:
+                ids.append(pk)
+        ids = ids[:MAX_LINKED_PUPILS]
+        pupils = linkable_pupils(self.school).in_bulk(ids)
+        rows = []
+        for pk in ids:
+            if pk not in pupils:
+                continue
+            involvement = data.get(f"involvement_{pk}", "")
+            if not involvement and not rows:
+                # The first child added is usually the one the concern is about.
+                involvement = Involvement.CONCERN_FOR
+            chosen = data.getlist(f"categories_{pk}")
+            rows.append({"pupil": pupils[pk], "involvement": involvement, "categories": chosen})
+        return rows
+
+    def clean_body_map(self) -> list[dict[str, Any]]:
+        return parse_body_map(self.cleaned_data.get("body_map") or "")
+
+    def clean_occurred_at(self) -> dt.datetime:
+        value = self.cleaned_data["occurred_at"]
+        if value > timezone.now() + dt.timedelta(minutes=10):
+            raise forms.ValidationError("When it happened cannot be in the future.")
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        by_code = {c.code: c for c in self.categories}
+        self.links = []
+        for row in self.linked_rows():
+            involvement = row["involvement"]
+            if involvement not in Involvement.values:
+                self.add_error(None, f"Say how {row['pupil'].display_name} is involved.")
+                continue
+            cats = [by_code[code] for code in row["categories"] if code in by_code]
+            self.links.append(
+                PupilLink(pupil=row["pupil"], involvement=involvement, categories=cats)
+            )
+        return cleaned
+
+
+class AddendumForm(forms.Form):
+    kind = forms.ChoiceField(label="This is", choices=Addendum.Kind.choices)
+    part = forms.ChoiceField(label="About", choices=Addendum.Part.choices)
+    text = forms.CharField(label="What you are adding", widget=_text(3))
+
+    def __init__(self, *args: Any, triage: bool, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "addendum")
+        super().__init__(*args, **kwargs)
+        if not triage:
+            self.fields["kind"].choices = [
+                (k, label) for k, label in Addendum.Kind.choices if k != Addendum.Kind.CASE_NOTE
+            ]
+        self.helper = _helper()
+
+
+class DecisionForm(forms.Form):
+    status = forms.ChoiceField(
+        label="Status from now on",
+        choices=[(k, label) for k, label in Status.choices if k != Status.NEW],
+    )
+    risk = forms.ChoiceField(
+        label="Risk level", choices=[("", "Not assessed"), *Risk.choices], required=False
+    )
+    not_referred = forms.BooleanField(label="I have decided not to refer", required=False)
+    rationale = forms.CharField(
+        label="Rationale",
+        help_text="Why you decided this, including why not to refer if you did not.",
+        widget=_text(3),
+    )
+    seen_decision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "decision")
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+def school_staff(school_id: int) -> QuerySet[User]:
+    """Return the people working at the school now, for choosing an action's owner."""
+    user_ids = Membership.objects.active().filter(school_id=school_id).values("user_id")
+    return User.objects.filter(pk__in=user_ids).order_by("full_name")
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return obj.full_name
+
+
+class ActionForm(forms.Form):
+    description = forms.CharField(label="Action", widget=_text(2))
+    owner = StaffChoiceField(label="Owner", queryset=User.objects.none())
+    due_on = forms.DateField(label="Deadline", widget=_date())
+
+    def __init__(self, *args: Any, concern: Concern, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "action")
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = school_staff(concern.school_id)
+        self.helper = _helper()
+
+
+class ActionUpdateForm(forms.Form):
+    outcome = forms.CharField(label="Progress or outcome", widget=_text(2))
+    completed = forms.BooleanField(label="This action is complete", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+class PupilChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Pupil) -> str:
+        return obj.display_name
+
+
+class ReferralForm(forms.Form):
+    pupil = PupilChoiceField(label="Pupil referred", queryset=Pupil.objects.none())
+    agency = forms.ChoiceField(label="Agency", choices=Agency.choices)
+    agency_other = forms.CharField(label="Other agency", max_length=150, required=False)
+    referred_on = forms.DateField(label="Date referred", widget=_date())
+    reference = forms.CharField(label="Agency's reference", max_length=100, required=False)
+    rationale = forms.CharField(label="Rationale", help_text="Why you referred.", widget=_text(3))
+
+    def __init__(self, *args: Any, concern: Concern, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "referral")
+        kwargs.setdefault("initial", {"referred_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+        linked = concern.links.values("pupil_id")
+        self.fields["pupil"].queryset = Pupil.objects.filter(pk__in=linked)
+        self.helper = _helper()
+
+
+class ReferralUpdateForm(forms.Form):
+    outcome = forms.CharField(label="Outcome", widget=_text(2))
+    outcome_on = forms.DateField(label="Date of the outcome", widget=_date())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"outcome_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+class FlagForm(forms.Form):
+    on = forms.TypedChoiceField(
+        choices=[("1", "Set"), ("0", "Lift")], coerce=lambda v: v == "1", widget=forms.HiddenInput
+    )
+    reason = forms.CharField(
+        label="Reason (seen by the DSL team only)", widget=_text(2), max_length=2000
+    )
+
+
+class TransferStartForm(forms.Form):
+    destination_school = forms.CharField(label="New school", max_length=200)
+    destination_contact = forms.CharField(
+        label="The new school's DSL",
+        max_length=200,
+        help_text="Name, and a phone number or secure e-mail address.",
+    )
+
+
+class TransferStepForm(forms.Form):
+    kind = forms.ChoiceField(
+        choices=[(TransferStep.Kind.SENT, "Sent"), (TransferStep.Kind.RECEIVED, "Received")],
+        widget=forms.HiddenInput,
+    )
+    method = forms.ChoiceField(
+        label="How it was sent", choices=[("", "—"), *TransferStep.Method.choices], required=False
+    )
+    person = forms.CharField(label="To whom", max_length=200)
+    on = forms.DateField(label="Date", widget=_date())
+    note = forms.CharField(label="Note", widget=_text(2), required=False)
+
+    def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", kind.lower())
+        kwargs.setdefault("initial", {"kind": kind, "on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+        if kind == TransferStep.Kind.RECEIVED:
+            del self.fields["method"]
+            self.fields["person"].label = "Confirmed by (name and role at the new school)"
+        else:
+            self.fields["method"].required = True
+        self.helper = _helper()
+
+
+class QueueFilterForm(forms.Form):
+    SHOW = [
+        ("open", "Open"),
+        ("new", "Not yet triaged"),
+        ("urgent", "Urgent and open"),
+        ("closed", "Closed"),
+        ("all", "All"),
+    ]
+    show = forms.ChoiceField(choices=SHOW, required=False)
+
+
+class ChronologyFilterForm(forms.Form):
+    category = forms.ChoiceField(label="Category", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", "All categories")] + [
+            (c.code, c.name) for c in Category.objects.all()
+        ]
+
+
+class ReportPeriodForm(forms.Form):
+    start = forms.DateField(label="From", widget=_date())
+    end = forms.DateField(label="To", widget=_date())
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and start > end:
+            raise forms.ValidationError("The start of the period must come before its end.")
+        return cleaned

@@ -1,0 +1,203 @@
+"""The DSL team's casework: decisions, actions, referrals and the neutral flag.
+
+Every row here is a record of something that happened. A change of status, an action's outcome
+or a referral's result is a new row, never an update, and PostgreSQL refuses anything else.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from pupils.models import Pupil
+from safeguarding.models.concerns import Concern, Risk, Status, append_only
+from staff.models import User
+
+
+class Decision(models.Model):
+    """A DSL's decision on a concern: the status and risk from now on, and why."""
+
+    concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="decisions")
+    status = models.CharField(max_length=12, choices=Status.choices)
+    risk = models.CharField("risk level", max_length=6, choices=Risk.choices, blank=True)
+    not_referred = models.BooleanField(
+        "decided not to refer to another agency",
+        default=False,
+        help_text="Record a decision not to refer as carefully as a referral.",
+    )
+    rationale = models.TextField()
+    decided_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["decided_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(rationale=""), name="decision_has_rationale"),
+            models.CheckConstraint(condition=~Q(status=Status.NEW), name="decision_not_new"),
+        ]
+        indexes = [
+            # a concern's current state: its latest decision
+            models.Index(fields=["concern", "-decided_at"], name="decision_latest_idx"),
+        ]
+        triggers = [append_only()]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} ({self.decided_at:%d/%m/%Y})"
+
+
+class ActionQuerySet(models.QuerySet["Action"]):
+    def open(self) -> ActionQuerySet:
+        """Return actions nobody has recorded as completed."""
+        done = ActionUpdate.objects.filter(action=OuterRef("pk"), completed=True)
+        return self.exclude(Exists(done))
+
+    def overdue(self, *, on: object = None) -> ActionQuerySet:
+        """Return open actions whose deadline has passed."""
+        return self.open().filter(due_on__lt=on or timezone.localdate())
+
+
+class Action(models.Model):
+    """Something someone must do by a date. Outcomes arrive as ActionUpdate rows."""
+
+    concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="actions")
+    description = models.TextField()
+    owner = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    due_on = models.DateField("deadline")
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(description=""), name="action_has_description"),
+        ]
+        indexes = [
+            # the daily sweep for overdue actions
+            models.Index(fields=["due_on"], name="action_due_idx"),
+        ]
+        triggers = [append_only()]
+
+    def __str__(self) -> str:
+        return f"Action for {self.owner}, due {self.due_on:%d/%m/%Y}"
+
+    def completed_update(self) -> ActionUpdate | None:
+        """Return the update that completed this action (from prefetched updates)."""
+        return next((u for u in self.updates.all() if u.completed), None)
+
+    def is_overdue(self, today: object = None) -> bool:
+        return self.completed_update() is None and self.due_on < (today or timezone.localdate())
+
+
+class ActionUpdate(models.Model):
+    """Progress on or the outcome of an action, as a new row."""
+
+    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="updates")
+    outcome = models.TextField()
+    completed = models.BooleanField(default=False)
+    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(outcome=""), name="action_update_has_outcome"),
+        ]
+        triggers = [append_only()]
+
+    def __str__(self) -> str:
+        return f"Update by {self.by} ({self.at:%d/%m/%Y})"
+
+
+class Agency(models.TextChoices):
+    SOCIAL_CARE = "SOCIAL_CARE", "Children's social care / MASH"
+    EARLY_HELP = "EARLY_HELP", "Early help"
+    POLICE = "POLICE", "Police"
+    CAMHS = "CAMHS", "CAMHS"
+    PREVENT = "PREVENT", "Prevent"
+    OTHER = "OTHER", "Other"
+
+
+class Referral(models.Model):
+    """A referral of one linked pupil to an agency, with the reason. Outcomes are new rows."""
+
+    concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="referrals")
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="+")
+    agency = models.CharField(max_length=12, choices=Agency.choices)
+    agency_other = models.CharField("other agency", max_length=150, blank=True)
+    referred_on = models.DateField()
+    reference = models.CharField("agency's reference", max_length=100, blank=True)
+    rationale = models.TextField()
+    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["referred_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(rationale=""), name="referral_has_rationale"),
+            models.CheckConstraint(
+                condition=~Q(agency=Agency.OTHER) | ~Q(agency_other=""),
+                name="referral_other_agency_named",
+            ),
+        ]
+        indexes = [
+            # the chronology: one child's referrals
+            models.Index(fields=["pupil", "referred_on"], name="referral_pupil_idx"),
+        ]
+        triggers = [append_only()]
+
+    def __str__(self) -> str:
+        return f"Referral to {self.agency_name} on {self.referred_on:%d/%m/%Y}"
+
+    @property
+    def agency_name(self) -> str:
+        return self.agency_other if self.agency == Agency.OTHER else self.get_agency_display()
+
+
+class ReferralUpdate(models.Model):
+    """What came back from the agency, as a new row."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="updates")
+    outcome = models.TextField()
+    outcome_on = models.DateField()
+    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["outcome_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(outcome=""), name="referral_update_has_outcome"),
+        ]
+        triggers = [append_only()]
+
+    def __str__(self) -> str:
+        return f"Outcome on {self.outcome_on:%d/%m/%Y}"
+
+
+NEUTRAL_FLAG_TEXT = "Speak to the DSL before contacting home."
+
+
+class PupilFlag(models.Model):
+    """The DSL setting (on=True) or lifting (on=False) the neutral flag on a pupil's page."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="+")
+    on = models.BooleanField()
+    reason = models.TextField(help_text="Seen by the DSL team only.")
+    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="pupil_flag_has_reason"),
+        ]
+        indexes = [
+            # the pupil page: the latest flag row for one pupil
+            models.Index(fields=["pupil", "-at"], name="pupil_flag_latest_idx"),
+        ]
+        triggers = [append_only()]
+
+    def __str__(self) -> str:
+        return f"Flag {'set' if self.on else 'lifted'} ({self.at:%d/%m/%Y})"

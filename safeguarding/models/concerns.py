@@ -1,0 +1,364 @@
+"""Concerns as staff record them: who, when and where, what happened, the child's own words,
+what the member of staff did, and a body map. Once submitted, nothing here changes."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+import pgtrigger
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from pupils.models import Pupil
+from staff.models import School, User
+
+
+def append_only() -> pgtrigger.Protect:
+    """Return the trigger that makes PostgreSQL refuse any UPDATE or DELETE of a row."""
+    return pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)
+
+
+class Category(models.Model):
+    """A kind of concern (neglect, online safety...), seeded by a migration; more can be added."""
+
+    code = models.SlugField(max_length=30, unique=True)
+    name = models.CharField(max_length=100)
+    position = models.PositiveSmallIntegerField(default=0)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Status(models.TextChoices):
+    NEW = "NEW", "New"
+    IN_PROGRESS = "IN_PROGRESS", "In progress"
+    MONITORING = "MONITORING", "Monitoring"
+    REFERRED = "REFERRED", "Referred"
+    CLOSED = "CLOSED", "Closed"
+
+
+class Risk(models.TextChoices):
+    LOW = "LOW", "Low"
+    MEDIUM = "MEDIUM", "Medium"
+    HIGH = "HIGH", "High"
+
+
+class Involvement(models.TextChoices):
+    """How a linked pupil is involved; categories belong to each pupil's link, never shared."""
+
+    CONCERN_FOR = "CONCERN_FOR", "The child I am worried about"
+    HARMED_OTHER = "HARMED_OTHER", "May have harmed another child"
+    WITNESS = "WITNESS", "Saw or heard what happened"
+    OTHER = "OTHER", "Otherwise involved"
+
+
+BODY_MAP_SIDES = ("front", "back")
+BODY_MAP_MAX_MARKS = 30
+BODY_MAP_NOTE_MAX = 300
+
+
+def validate_body_map(value: Any) -> None:
+    """Refuse anything but a list of {side, x, y, note} marks with x and y from 0 to 100."""
+    if not isinstance(value, list):
+        raise ValidationError("The body map must be a list of marks.", code="body_map")
+    if len(value) > BODY_MAP_MAX_MARKS:
+        raise ValidationError(
+            f"A body map holds at most {BODY_MAP_MAX_MARKS} marks; describe the rest in words.",
+            code="body_map",
+        )
+    for n, mark in enumerate(value, start=1):
+        if not isinstance(mark, dict) or set(mark) != {"side", "x", "y", "note"}:
+            raise ValidationError(f"Mark {n} is not a body-map mark.", code="body_map")
+        if mark["side"] not in BODY_MAP_SIDES:
+            raise ValidationError(f"Mark {n} must be on the front or the back.", code="body_map")
+        for axis in ("x", "y"):
+            v = mark[axis]
+            if (
+                isinstance(v, bool)
+                or not isinstance(v, int | float)
+                or not math.isfinite(v)
+                or not 0 <= v <= 100
+            ):
+                raise ValidationError(f"Mark {n} is outside the outline.", code="body_map")
+        if not isinstance(mark["note"], str) or len(mark["note"]) > BODY_MAP_NOTE_MAX:
+            raise ValidationError(
+                f"The note on mark {n} must be text of at most {BODY_MAP_NOTE_MAX} characters.",
+                code="body_map",
+            )
+
+
+def parse_body_map(raw: str) -> list[dict[str, Any]]:
+    """Return the marks posted by the body-map script, validated and tidied."""
+    if not raw or not raw.strip():
+        return []
+    try:
+        value = json.loads(raw)
+    except (ValueError, RecursionError):
+        raise ValidationError("The body map could not be read.", code="body_map") from None
+    if isinstance(value, list):
+        # Tolerate a missing note from an older script; everything else must be exact.
+        value = [{"note": "", **m} if isinstance(m, dict) else m for m in value]
+    validate_body_map(value)
+    return [
+        {
+            "side": m["side"],
+            "x": round(float(m["x"]), 1),
+            "y": round(float(m["y"]), 1),
+            "note": m["note"].strip(),
+        }
+        for m in value
+    ]
+
+
+def sees_every_concern(user: Any) -> bool:
+    """Return whether ``user`` reads every concern in their current school.
+
+    The DSL team always does; the head does only where the school's SafeguardingSettings says so.
+    """
+    from staff.permissions import can
+
+    school_id = getattr(user, "current_school_id", None)
+    if school_id is None:
+        return False
+    cache: dict[int, bool] | None = getattr(user, "_sees_every_concern", None)
+    if cache is None:
+        cache = {}
+        user._sees_every_concern = cache
+    if school_id not in cache:
+        if can(user, "safeguarding.triage"):
+            cache[school_id] = True
+        elif can(user, "safeguarding.view_all"):
+            from safeguarding.models.access import SafeguardingSettings
+
+            cache[school_id] = SafeguardingSettings.objects.filter(
+                school_id=school_id, head_sees_concerns=True
+            ).exists()
+        else:
+            cache[school_id] = False
+    return cache[school_id]
+
+
+class ConcernQuerySet(models.QuerySet["Concern"]):
+    def visible_to(self, user: Any) -> ConcernQuerySet:
+        """Return the concerns ``user`` may read: all of the school's for the DSL team (and a head
+        the school allows), otherwise only the ones they reported themselves."""
+        from staff.permissions import can
+
+        school_id = getattr(user, "current_school_id", None)
+        if school_id is None or not can(user, "safeguarding.raise"):
+            return self.none()
+        mine = self.filter(school_id=school_id)
+        if sees_every_concern(user):
+            return mine
+        return mine.filter(reporter=user)
+
+    def with_state(self) -> ConcernQuerySet:
+        """Annotate the status and risk of the latest decision (NEW and blank before any)."""
+        from safeguarding.models.casework import Decision
+
+        latest = Decision.objects.filter(concern=OuterRef("pk")).order_by("-decided_at", "-pk")
+        return self.annotate(
+            current_status=Coalesce(Subquery(latest.values("status")[:1]), Value(Status.NEW)),
+            current_risk=Coalesce(Subquery(latest.values("risk")[:1]), Value("")),
+        )
+
+    def open(self) -> ConcernQuerySet:
+        """Return concerns whose latest decision is not to close them."""
+        return self.with_state().exclude(current_status=Status.CLOSED)
+
+    def untriaged(self) -> ConcernQuerySet:
+        """Return concerns no member of the DSL team has made a decision on yet."""
+        from safeguarding.models.casework import Decision
+
+        return self.exclude(Exists(Decision.objects.filter(concern=OuterRef("pk"))))
+
+    def with_links(self) -> ConcernQuerySet:
+        """Prefetch the linked pupils with each link's own categories (three queries in all)."""
+        return self.prefetch_related(
+            Prefetch(
+                "links",
+                queryset=ConcernPupil.objects.select_related("pupil").prefetch_related(
+                    "categories"
+                ),
+            )
+        )
+
+    def for_queue(self, *, today: Any = None) -> ConcernQuerySet:
+        """The DSL queue: state, overdue actions, links and reporter; urgent and open first."""
+        from safeguarding.models.casework import Action, ActionUpdate
+
+        today = today or timezone.localdate()
+        overdue = (
+            Action.objects.filter(concern=OuterRef("pk"), due_on__lt=today)
+            .exclude(Exists(ActionUpdate.objects.filter(action=OuterRef("pk"), completed=True)))
+            .order_by()
+            .values("concern")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return (
+            self.with_state()
+            .with_links()
+            .select_related("reporter")
+            .annotate(overdue_actions=Coalesce(Subquery(overdue), Value(0)))
+            .annotate(
+                is_closed=models.Case(
+                    models.When(current_status=Status.CLOSED, then=Value(1)),
+                    default=Value(0),
+                )
+            )
+            .order_by("is_closed", "-urgent", "-recorded_at", "-pk")
+        )
+
+
+class Concern(models.Model):
+    """What a member of staff saw or heard, in their own name. Never changed once submitted."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    # A hidden UUID in the form: a double click or a resent request finds the same concern.
+    idempotency_key = models.UUIDField(unique=True, editable=False)
+    reporter = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    reporter_job_title = models.CharField(max_length=150, blank=True)
+    occurred_at = models.DateTimeField("when it happened")
+    location = models.CharField("where it happened", max_length=200)
+    what_happened = models.TextField("what happened")
+    childs_words = models.TextField("the child's words, exactly as they said them", blank=True)
+    action_taken = models.TextField("what I did", blank=True)
+    who_told = models.TextField("who I told", blank=True)
+    body_map = models.JSONField(default=list, blank=True, validators=[validate_body_map])
+    body_map_note = models.TextField("marks described in words", blank=True)
+    urgent = models.BooleanField(default=False)
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = ConcernQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-recorded_at", "-pk"]
+        indexes = [
+            # the DSL queue: one school's concerns, newest first
+            models.Index(fields=["school", "-recorded_at"], name="concern_school_recent_idx"),
+            # "my concerns": what one person reported
+            models.Index(fields=["reporter", "-recorded_at"], name="concern_reporter_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(what_happened=""), name="concern_says_what_happened"
+            ),
+        ]
+        triggers = [append_only()]
+
+    def __str__(self) -> str:
+        return f"Concern {self.reference}"
+
+    @property
+    def reference(self) -> str:
+        return f"SG-{self.pk:05d}"
+
+    @property
+    def is_back_dated(self) -> bool:
+        """Whether it was recorded more than a day after it happened."""
+        return (self.recorded_at - self.occurred_at).total_seconds() > 86400
+
+    def marks(self, side: str) -> list[tuple[int, dict[str, Any]]]:
+        """Return the body-map marks on one side, numbered as on the whole map."""
+        return [(n, m) for n, m in enumerate(self.body_map, start=1) if m["side"] == side]
+
+    @property
+    def front_marks(self) -> list[tuple[int, dict[str, Any]]]:
+        return self.marks("front")
+
+    @property
+    def back_marks(self) -> list[tuple[int, dict[str, Any]]]:
+        return self.marks("back")
+
+
+class ConcernPupil(models.Model):
+    """One pupil linked to a concern, with their own involvement and their own categories."""
+
+    concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="links")
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="+")
+    involvement = models.CharField(max_length=12, choices=Involvement.choices)
+    categories = models.ManyToManyField(
+        Category, through="ConcernPupilCategory", related_name="+", blank=True
+    )
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["concern", "pupil"], name="concern_pupil_once"),
+        ]
+        indexes = [
+            # the chronology: every concern one child is linked to
+            models.Index(fields=["pupil", "concern"], name="concern_pupil_chron_idx"),
+        ]
+        triggers = [append_only()]
+
+    def __str__(self) -> str:
+        return f"{self.pupil} ({self.get_involvement_display()})"
+
+
+class ConcernPupilCategory(models.Model):
+    """One category recorded for one linked pupil."""
+
+    link = models.ForeignKey(ConcernPupil, on_delete=models.PROTECT, related_name="+")
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["link", "category"], name="concern_category_once"),
+        ]
+        triggers = [append_only()]
+
+    def __str__(self) -> str:
+        return str(self.category)
+
+
+class Addendum(models.Model):
+    """A dated addition, correction or case note by a named person, shown beside the original."""
+
+    class Kind(models.TextChoices):
+        ADDITION = "ADDITION", "Addition"
+        CORRECTION = "CORRECTION", "Correction"
+        CASE_NOTE = "CASE_NOTE", "Case note"
+
+    class Part(models.TextChoices):
+        GENERAL = "GENERAL", "The concern as a whole"
+        OCCURRED = "OCCURRED", "When and where"
+        WHAT_HAPPENED = "WHAT_HAPPENED", "What happened"
+        CHILDS_WORDS = "CHILDS_WORDS", "The child's words"
+        ACTION_TAKEN = "ACTION_TAKEN", "What was done"
+        WHO_TOLD = "WHO_TOLD", "Who was told"
+        BODY_MAP = "BODY_MAP", "Body map"
+
+    concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="addenda")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.ADDITION)
+    part = models.CharField(max_length=13, choices=Part.choices, default=Part.GENERAL)
+    text = models.TextField()
+    author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    author_job_title = models.CharField(max_length=150, blank=True)
+    written_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["written_at", "pk"]
+        verbose_name_plural = "addenda"
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="addendum_has_text"),
+        ]
+        indexes = [
+            # a concern's addenda in order
+            models.Index(fields=["concern", "written_at"], name="addendum_concern_idx"),
+        ]
+        triggers = [append_only()]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} by {self.author}"

@@ -1,0 +1,98 @@
+"""In-app alerts to the people who must know, and their content-free e-mails."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from safeguarding.models import (
+    Alert,
+)
+from send_hub.lib.tasks import enqueue_on_commit
+from staff.models import School, User
+
+
+def alerts_create(
+    *,
+    recipients: Iterable[User],
+    school: School | int,
+    kind: str,
+    key: str,
+    urgent: bool = False,
+    **about: Any,
+) -> list[Alert]:
+    """Alert each recipient once per ``key`` and e-mail them (after commit, without content)."""
+    made = []
+    school_id = getattr(school, "pk", school)
+    for user in recipients:
+        alert, created = Alert.objects.get_or_create(
+            recipient=user,
+            key=key,
+            defaults={"school_id": school_id, "kind": kind, "urgent": urgent, **about},
+        )
+        if created:
+            made.append(alert)
+    if made:
+        from safeguarding.tasks import alert_email_task
+
+        for alert in made:
+            enqueue_on_commit(alert_email_task, alert.pk)
+    return made
+
+
+def alerts_mark_read(*, user: User, **about: Any) -> int:
+    """Mark ``user``'s unread alerts about one concern, transfer or pupil as read."""
+    return Alert.objects.filter(recipient=user, read_at__isnull=True, **about).update(
+        read_at=timezone.now()
+    )
+
+
+ALERT_SUBJECTS = {
+    Alert.Kind.NEW_CONCERN: "A new safeguarding concern needs your attention",
+    Alert.Kind.ADDED: "A safeguarding concern has been added to",
+    Alert.Kind.ESCALATED: "A safeguarding concern is waiting for triage",
+    Alert.Kind.ACTION_OVERDUE: "A safeguarding action is overdue",
+    Alert.Kind.TRANSFER_NOT_STARTED: "A child protection file needs transferring",
+    Alert.Kind.TRANSFER_OVERDUE: "A child protection file transfer is overdue",
+}
+
+
+def alert_email(*, alert_id: int) -> bool:
+    """E-mail one alert once; return whether this call sent it.
+
+    The e-mail carries no name and no content, only a link to sign in. The row is claimed with a
+    conditional UPDATE so two workers send one e-mail; a mail-server failure releases the claim.
+    """
+    now = timezone.now()
+    claimed = Alert.objects.filter(pk=alert_id, emailed_at__isnull=True).update(emailed_at=now)
+    if not claimed:
+        return False
+    alert = Alert.objects.select_related("recipient").get(pk=alert_id)
+    subject = ALERT_SUBJECTS.get(alert.kind, "Safeguarding: something needs your attention")
+    if alert.urgent:
+        subject = f"Urgent: {subject[0].lower()}{subject[1:]}"
+    link = settings.BASE_URL + reverse("core:today")
+    try:
+        send_mail(
+            subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}",
+            message=render_to_string(
+                "safeguarding/email/alert.txt", {"alert": alert, "link": link}
+            ),
+            from_email=None,
+            recipient_list=[alert.recipient.email],
+        )
+    except Exception:
+        Alert.objects.filter(pk=alert_id, emailed_at=now).update(emailed_at=None)
+        raise
+    return True
+
+
+def alerts_pending_email_ids() -> list[int]:
+    """Return the ids of recent alerts still waiting to be e-mailed."""
+    return list(Alert.objects.pending_email().values_list("pk", flat=True))

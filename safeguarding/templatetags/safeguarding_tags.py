@@ -1,0 +1,60 @@
+"""Template tags that let other apps' pages show safeguarding's little without knowing it.
+
+The pupil page gets only the neutral flag; Today gets the DSL team's queue summary and alerts.
+Each tag does its own query so the views that include them need not import this app.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from safeguarding.models import Action, Alert, Concern, PupilFlag, Risk, Status
+from staff.permissions import can
+
+register = template.Library()
+
+
+@register.simple_tag
+def pupil_flag(pupil: Any) -> bool:
+    """Return whether the DSL has set the neutral "speak to the DSL" flag on ``pupil``."""
+    if pupil is None or getattr(pupil, "pk", None) is None:
+        return False
+    latest = PupilFlag.objects.filter(pupil=pupil).order_by("-at", "-pk").values("on").first()
+    return bool(latest and latest["on"])
+
+
+@register.simple_tag(takes_context=True)
+def safeguarding_today(context: template.Context) -> dict[str, Any] | None:
+    """Return the DSL's queue summary and unread alerts; None for anyone not on the DSL team."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if (
+        user is None
+        or not user.is_authenticated
+        or getattr(user, "current_school_id", None) is None
+    ):
+        return None
+    # Everyone else's Today costs no query here: the check below uses cached roles.
+    if not can(user, "safeguarding.triage"):
+        return None
+    concerns = Concern.objects.visible_to(user)
+    return {
+        "alerts": list(Alert.objects.for_user(user).unread()[:5]),
+        "untriaged": concerns.untriaged().count(),
+        "urgent": concerns.filter(urgent=True).open().count(),
+        "overdue_actions": Action.objects.overdue().filter(concern__in=concerns).count(),
+    }
+
+
+@register.filter
+def status_label(code: str) -> str:
+    """Return the words for a concern status code."""
+    return Status(code).label if code in Status.values else code
+
+
+@register.filter
+def risk_label(code: str) -> str:
+    """Return the words for a risk level code."""
+    return Risk(code).label if code in Risk.values else code

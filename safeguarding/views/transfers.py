@@ -1,0 +1,136 @@
+"""Moving a leaver's child protection file to their new school's DSL within five school days."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.decorators import reauthentication_required
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from pupils.models import Pupil
+from safeguarding import services
+from safeguarding.forms import TransferStartForm, TransferStepForm
+from safeguarding.models import Transfer, TransferStep
+from safeguarding.views.concerns import _add_errors
+from staff.permissions import get_object_for, requires
+
+
+def _transfers(request: HttpRequest) -> QuerySet[Transfer]:
+    return Transfer.objects.select_related("pupil", "school", "started_by").prefetch_related(
+        Prefetch("steps", queryset=TransferStep.objects.select_related("by"))
+    )
+
+
+def _list_page(
+    request: HttpRequest, *, form_for: int | None = None, form: Any = None
+) -> HttpResponse:
+    leavers = list(services.leavers_without_transfer(request.school))
+    for pupil in leavers:
+        pupil.start_form = (
+            form if pupil.pk == form_for else TransferStartForm(auto_id=f"id_t{pupil.pk}_%s")
+        )
+    transfers = list(_transfers(request).visible_to(request.user).order_by("-deadline"))
+    context = {
+        "leavers": leavers,
+        "open": [t for t in transfers if t.received is None],
+        "done": [t for t in transfers if t.received is not None][:50],
+        "today": timezone.localdate(),
+    }
+    return render(request, "safeguarding/transfers.html", context)
+
+
+@requires("safeguarding.triage")
+@require_GET
+def transfers(request: HttpRequest) -> HttpResponse:
+    """List leavers whose file must move, and the transfers under way."""
+    return _list_page(request)
+
+
+@requires("safeguarding.triage")
+@require_POST
+def transfer_start(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start the transfer of one leaver's file, with the new school and its DSL."""
+    pupil = get_object_for(request, Pupil.objects, pk, "safeguarding.triage")
+    form = TransferStartForm(request.POST, auto_id=f"id_t{pupil.pk}_%s")
+    if form.is_valid():
+        try:
+            transfer = services.transfer_start(pupil=pupil, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+            for error in form.non_field_errors():
+                messages.error(request, error)
+        else:
+            messages.success(request, f"Transfer started: due by {transfer.deadline:%d/%m/%Y}.")
+            return redirect("safeguarding:transfer", pk=transfer.pk)
+    return _list_page(request, form_for=pupil.pk, form=form)
+
+
+def _detail(request: HttpRequest, transfer: Transfer, **forms: Any) -> HttpResponse:
+    services.alerts_mark_read(user=request.user, transfer=transfer)
+    context = {
+        "transfer": transfer,
+        "sent_form": forms.get("sent_form") or TransferStepForm(kind=TransferStep.Kind.SENT),
+        "received_form": forms.get("received_form")
+        or TransferStepForm(kind=TransferStep.Kind.RECEIVED),
+        "today": timezone.localdate(),
+    }
+    return render(request, "safeguarding/transfer.html", context)
+
+
+@requires("safeguarding.triage")
+@require_GET
+def transfer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show a transfer's steps and what is left to do."""
+    transfer = get_object_for(request, _transfers(request), pk, "safeguarding.triage")
+    return _detail(request, transfer)
+
+
+@requires("safeguarding.triage")
+@require_http_methods(["POST"])
+def transfer_step(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record how the file was sent and to whom, or the new school's confirmation of receipt."""
+    transfer = get_object_for(request, _transfers(request), pk, "safeguarding.triage")
+    kind = request.POST.get("kind", "")
+    if kind not in (TransferStep.Kind.SENT, TransferStep.Kind.RECEIVED):
+        kind = TransferStep.Kind.SENT
+    form = TransferStepForm(request.POST, kind=kind)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.transfer_step_add(
+                transfer=transfer,
+                by=request.user,
+                kind=kind,
+                on=data["on"],
+                method=data.get("method", ""),
+                person=data["person"],
+                note=data["note"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, "Recorded.")
+            return redirect("safeguarding:transfer", pk=transfer.pk)
+    return _detail(request, transfer, **{f"{kind.lower()}_form": form})
+
+
+@reauthentication_required
+def _export(request: HttpRequest, transfer: Transfer) -> HttpResponse:
+    name, content = services.transfer_export(transfer=transfer, by=request.user, request=request)
+    response = HttpResponse(content, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@requires("safeguarding.triage")
+@require_GET
+def transfer_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """Download the child protection file (PDF and manifest, zipped) after re-authenticating."""
+    transfer = get_object_for(request, _transfers(request), pk, "safeguarding.triage")
+    return _export(request, transfer)

@@ -1,0 +1,59 @@
+"""The DSL queue and a long chronology cost the same number of queries however much is on file."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from safeguarding import chronology, services
+from safeguarding.models import Involvement, Status
+from tests.factories import PupilFactory
+from tests.safeguarding.helpers import make_concern
+
+pytestmark = pytest.mark.django_db
+
+
+def _busy_concern(world, sibling) -> None:
+    dsl = world.users["dsl"]
+    concern = make_concern(world, others=((sibling, Involvement.WITNESS, ("neglect",)),))
+    services.decision_record(concern=concern, by=dsl, status=Status.IN_PROGRESS, rationale="r")
+    action = services.action_add(
+        concern=concern, by=dsl, description="a", owner=dsl, due_on=timezone.localdate()
+    )
+    services.action_update_add(action=action, by=dsl, outcome="o", completed=False)
+    services.referral_add(
+        concern=concern,
+        by=dsl,
+        pupil=world.pupil,
+        agency="CAMHS",
+        referred_on=timezone.localdate(),
+        rationale="r",
+    )
+
+
+@pytest.mark.parametrize("n", [3, 60])
+def test_the_dsl_queue_has_a_fixed_query_budget(world, django_assert_max_num_queries, n) -> None:
+    sibling = PupilFactory(school=world.school)
+    for _ in range(n):
+        _busy_concern(world, sibling)
+    client = world.client("dsl")
+    with django_assert_max_num_queries(18):
+        response = client.get(reverse("safeguarding:queue"))
+    assert response.status_code == 200
+    assert len(response.context["page"]) == min(n, 50)
+
+
+@pytest.mark.parametrize("n", [2, 40])
+def test_a_chronology_of_200_entries_has_a_fixed_query_budget(
+    world, django_assert_max_num_queries, n
+) -> None:
+    sibling = PupilFactory(school=world.school)
+    for _ in range(n):
+        _busy_concern(world, sibling)
+    if n == 40:
+        assert len(chronology.build(world.pupil).entries) == 200
+    client = world.client("dsl")
+    with django_assert_max_num_queries(30):
+        response = client.get(reverse("safeguarding:chronology", args=[world.pupil.pk]))
+    assert response.status_code == 200

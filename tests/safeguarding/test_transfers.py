@@ -1,0 +1,110 @@
+"""Moving a leaver's child protection file: start, export (zip), sent, receipt confirmed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import zipfile
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from pupils.models import Pupil
+from safeguarding.models import FileAccess, Involvement, Transfer, TransferStep
+from safeguarding.schooldays import add_school_days
+from tests.factories import TEST_PASSWORD, PupilFactory
+from tests.safeguarding.helpers import make_concern
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def leaver(world):
+    sibling = PupilFactory(school=world.school, legal_forename="Sibling", legal_surname="Named")
+    make_concern(world, text="TRANSFER-TEXT", others=((sibling, Involvement.WITNESS, ()),))
+    Pupil.objects.filter(pk=world.pupil.pk).update(leaving_date=dt.date(2025, 7, 18))
+    world.pupil.refresh_from_db()
+    return world.pupil
+
+
+def test_a_leaver_with_a_file_is_listed_and_a_transfer_starts_with_a_deadline(
+    world, leaver
+) -> None:
+    client = world.client("dsl")
+    page = client.get(reverse("safeguarding:transfers"))
+    assert leaver.display_name in page.content.decode()
+    response = client.post(
+        reverse("safeguarding:transfer_start", args=[leaver.pk]),
+        {"destination_school": "Riverside Academy", "destination_contact": "Sam Dsl, 0123"},
+    )
+    transfer = Transfer.objects.get()
+    assert response["Location"] == reverse("safeguarding:transfer", args=[transfer.pk])
+    assert transfer.deadline == add_school_days(dt.date(2025, 7, 18), 5) == dt.date(2025, 7, 25)
+    assert (
+        leaver.display_name not in client.get(reverse("safeguarding:transfers")).context["leavers"]
+    )
+
+
+def test_a_pupil_without_a_leaving_date_cannot_start(world) -> None:
+    make_concern(world)
+    response = world.client("dsl").post(
+        reverse("safeguarding:transfer_start", args=[world.pupil.pk]),
+        {"destination_school": "X", "destination_contact": "Y"},
+    )
+    assert response.status_code == 200
+    assert "leaving date first" in response.content.decode()
+    assert not Transfer.objects.exists()
+
+
+def test_export_needs_reauthentication_and_gives_pdf_and_manifest(world, leaver) -> None:
+    client = world.client("dsl")
+    client.post(
+        reverse("safeguarding:transfer_start", args=[leaver.pk]),
+        {"destination_school": "Riverside Academy", "destination_contact": "Sam Dsl"},
+    )
+    transfer = Transfer.objects.get()
+    url = reverse("safeguarding:transfer_export", args=[transfer.pk])
+    assert client.get(url)["Location"].startswith(reverse("account_reauthenticate"))
+    # Recording "sent" before any export is refused.
+    step = reverse("safeguarding:transfer_step", args=[transfer.pk])
+    sent = {
+        "sent-kind": "SENT",
+        "kind": "SENT",
+        "sent-method": "SECURE_EMAIL",
+        "sent-person": "Sam Dsl",
+        "sent-on": timezone.localdate().isoformat(),
+    }
+    assert client.post(step, sent).status_code == 200
+    client.post(reverse("account_reauthenticate"), {"password": TEST_PASSWORD})
+    response = client.get(url)
+    assert response["Content-Type"] == "application/zip"
+    assert leaver.legal_surname not in response["Content-Disposition"]
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    assert sorted(archive.namelist()) == ["chronology.pdf", "manifest.json"]
+    pdf = archive.read("chronology.pdf")
+    assert pdf.startswith(b"%PDF")
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "TRANSFER-TEXT" in text
+    assert "Sibling Named" not in text  # other children are not named in a file that leaves
+    manifest = json.loads(archive.read("manifest.json"))
+    assert manifest["pupil"]["upn"] == leaver.upn
+    assert manifest["to_school"] == "Riverside Academy"
+    assert len(manifest["records"]["concerns"]) == 1
+    assert FileAccess.objects.filter(kind=FileAccess.Kind.FILE_EXPORTED).count() == 1
+    assert client.post(step, sent).status_code == 302
+    received = {
+        "kind": "RECEIVED",
+        "received-kind": "RECEIVED",
+        "received-person": "Sam Dsl, DSL",
+        "received-on": timezone.localdate().isoformat(),
+    }
+    assert client.post(step, received).status_code == 302
+    assert list(transfer.steps.values_list("kind", flat=True)) == [
+        TransferStep.Kind.EXPORTED,
+        TransferStep.Kind.SENT,
+        TransferStep.Kind.RECEIVED,
+    ]
+    assert not Transfer.objects.overdue(on=dt.date(2030, 1, 1)).exists()
