@@ -9,29 +9,34 @@ from django.http import HttpRequest
 
 from staff.permissions import can
 
-# (label, url name, capability). Each later feature adds its entry here.
+# (label, url name, capability). Each later feature adds its entry here: the work in the top
+# bar, the person's own things in the menu under their name (the bar must fit a laptop).
 NAVIGATION = [
     ("Today", "core:today", "core.today"),
     ("Safeguarding", "safeguarding:queue", "safeguarding.triage"),
-    ("My concerns", "safeguarding:mine", "safeguarding.raise"),
     ("SEN register", "pupils:register", "pupils.view_register"),
     ("Interventions", "interventions:list", "interventions.view"),
     ("Connect", "interventions:connect_rooms", "interventions.connect_view"),
     ("Behaviour", "interventions:behaviour", "interventions.behaviour_view"),
     ("Staff", "staff:members", "staff.view_members"),
+]
+ACCOUNT_MENU = [
+    ("My record and training", "staff:my_record", "staff.view_own"),
+    ("My safeguarding concerns", "safeguarding:mine", "safeguarding.raise"),
+    ("Organisation chart", "staff:org_chart", "staff.view_org_chart"),
     ("Deployment", "staff:deployment", "staff.view_deployment"),
-    ("Organisation", "staff:org_chart", "staff.view_org_chart"),
-    ("My record", "staff:my_record", "staff.view_own"),
 ]
 
 
 def layout(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
-    nav = []
+    nav, account = [], []
     if user is not None and user.is_authenticated and getattr(request, "school", None):
         nav = [(label, name) for label, name, cap in NAVIGATION if can(user, cap)]
+        account = [(label, name) for label, name, cap in ACCOUNT_MENU if can(user, cap)]
     return {
         "nav_items": nav,
+        "account_items": account,
         "current_school": getattr(request, "school", None),
         "current_membership": getattr(request, "membership", None),
         "my_memberships": getattr(request, "memberships", []),
