@@ -39,6 +39,24 @@ class BehaviourRecordQuerySet(models.QuerySet[Any]):
         return mine.filter(pupil_id__in=placed)
 
 
+class DurationMinutes(models.Func):
+    """Whole minutes in a duration, on PostgreSQL and on SQLite (the zero-install demo).
+
+    Django has no portable way to turn a duration into a number: PostgreSQL subtracts to an
+    interval, SQLite to microseconds.
+    """
+
+    output_field = models.IntegerField()
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        template = "CAST(FLOOR(EXTRACT(EPOCH FROM %(expressions)s) / 60) AS integer)"
+        return self.as_sql(compiler, connection, template=template, **extra)
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        template = "CAST((%(expressions)s) / 60000000 AS integer)"
+        return self.as_sql(compiler, connection, template=template, **extra)
+
+
 class RemovalQuerySet(BehaviourRecordQuerySet):
     def with_minutes(self) -> RemovalQuerySet:
         """Annotate ``minutes``: suspension days x the school day, else end minus start."""
@@ -56,9 +74,7 @@ class RemovalQuerySet(BehaviourRecordQuerySet):
                 ),
                 models.When(
                     ended_at__isnull=False,
-                    then=models.functions.Cast(
-                        models.functions.Extract(duration, "epoch") / 60, models.IntegerField()
-                    ),
+                    then=DurationMinutes(duration),
                 ),
                 default=models.Value(0),
                 output_field=models.IntegerField(),
