@@ -272,9 +272,10 @@ def _weekdays_between(start: dt.date, end: dt.date, weekday: int) -> list[dt.dat
 def seed_school(*, school: Any, spec: Any, people: Any, rng: random.Random) -> None:
     if not Programme.objects.filter(school=school).exists():
         seed_delivery(school=school, spec=spec, people=people, rng=rng)
-    from interventions import demo_connect
+    from interventions import demo_connect, demo_plans
 
     demo_connect.seed_school(school=school, spec=spec, people=people, rng=rng)
+    demo_plans.seed_school(school=school, spec=spec, people=people, rng=rng)
 
 
 def seed_delivery(*, school: Any, spec: Any, people: Any, rng: random.Random) -> None:

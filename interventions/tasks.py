@@ -2,8 +2,9 @@
 
 from celery import shared_task
 
-from interventions import impact
+from interventions import impact, reminders
 from send_hub.lib.tasks import enqueue_on_commit
+from staff.models import School
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=30, max_retries=5)
@@ -20,3 +21,24 @@ def impact_reports_build_pending_task() -> int:
     for pk in ids:
         enqueue_on_commit(impact_report_build_task, pk)
     return len(ids)
+
+
+@shared_task
+def reminders_sweep_school_task(school_id: int) -> int:
+    """Sweep one school's reminders; return how many were new."""
+    return reminders.reminders_sweep_school(school_id=school_id)
+
+
+@shared_task
+def reminders_sweep_task() -> int:
+    """Fan out one reminder sweep per school."""
+    ids = list(School.objects.values_list("pk", flat=True))
+    for pk in ids:
+        enqueue_on_commit(reminders_sweep_school_task, pk)
+    return len(ids)
+
+
+@shared_task
+def reminders_digest_task() -> int:
+    """Send today's one-per-person reminder digests."""
+    return reminders.reminders_digest()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from interventions.views import behaviour, connect, delivery, impact
+from interventions.views import behaviour, connect, delivery, impact, plans
 
 app_name = "interventions"
 urlpatterns = [
@@ -53,4 +53,14 @@ urlpatterns = [
     path("behaviour/monitoring/", behaviour.monitoring, name="monitoring"),
     path("behaviour/monitoring.csv", behaviour.monitoring_csv, name="monitoring_csv"),
     path("behaviour/pupils/<int:pk>/", behaviour.pupil_pattern, name="behaviour_pupil"),
+    # Support plans, reviews, the EHCP calendar and reminders
+    path("plans/<int:pk>/", plans.plan_detail, name="plan"),
+    path("plans/<int:pk>/review/", plans.plan_review, name="plan_review"),
+    path("plans/calendar/", plans.calendar, name="calendar"),
+    path("plans/notifications/", plans.notifications, name="notifications"),
+    path(
+        "plans/notifications/<int:pk>/read/",
+        plans.notification_read,
+        name="notification_read",
+    ),
 ]

@@ -7,7 +7,7 @@ Every variable is parsed strictly: an odd value stops start-up with ImproperlyCo
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from celery.schedules import crontab
@@ -249,6 +249,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "safeguarding.tasks.concerns_escalate_due_task",
         "schedule": crontab(minute="*/15"),
     },
+    "interventions-reminders-sweep": {
+        "task": "interventions.tasks.reminders_sweep_task",
+        "schedule": crontab(hour=6, minute=30),
+    },
+    "interventions-reminders-digest": {
+        "task": "interventions.tasks.reminders_digest_task",
+        "schedule": crontab(hour=7, minute=15),
+    },
     "safeguarding-daily-reminders": {
         "task": "safeguarding.tasks.reminders_daily_task",
         "schedule": crontab(hour=7, minute=0, day_of_week="mon-fri"),
@@ -301,3 +309,15 @@ SEND_HUB_GBO_RELIABLE_CHANGE = env_int("SEND_HUB_GBO_RELIABLE_CHANGE", 3, minimu
 SEND_HUB_ELSA_SUPERVISIONS_PER_TERM = env_int("SEND_HUB_ELSA_SUPERVISIONS_PER_TERM", 2, minimum=0)
 # Minutes in a school day, for turning suspension days into minutes out of class.
 SEND_HUB_SCHOOL_DAY_MINUTES = env_int("SEND_HUB_SCHOOL_DAY_MINUTES", 390, minimum=60)
+# EHCP phase transfers: the amended plan's deadline ("MM-DD") in the year of the move.
+SEND_HUB_PHASE_TRANSFER_SCHOOL = env.str("SEND_HUB_PHASE_TRANSFER_SCHOOL", default="02-15")
+SEND_HUB_PHASE_TRANSFER_POST16 = env.str("SEND_HUB_PHASE_TRANSFER_POST16", default="03-31")
+for _name in ("SEND_HUB_PHASE_TRANSFER_SCHOOL", "SEND_HUB_PHASE_TRANSFER_POST16"):
+    try:
+        date(2024, *(int(part) for part in globals()[_name].split("-")))
+    except (TypeError, ValueError):
+        raise ImproperlyConfigured(f"{_name} must be a month and day, MM-DD.") from None
+# Days before a training or DBS expiry that its holder is reminded.
+SEND_HUB_TRAINING_REMINDER_DAYS = env_int("SEND_HUB_TRAINING_REMINDER_DAYS", 60, minimum=1)
+# Days without a logged session before a key adult is reminded about a pupil on their caseload.
+SEND_HUB_CASELOAD_QUIET_DAYS = env_int("SEND_HUB_CASELOAD_QUIET_DAYS", 14, minimum=1)

@@ -72,6 +72,13 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # Daily check-ins: the SENDCo or ELSA keeps the list; key adults record their pupils'.
     "interventions.checkin_record": LEADERS | CLASSROOM - {Role.TEACHER},
     "interventions.checkin_manage": frozenset({Role.SENDCO, Role.HEAD, Role.ELSA}),
+    # Support plans and EHCPs: which plans is SupportPlan.objects.visible_to() (the pupils a
+    # person sees); the SENDCo writes and reviews them and keeps the EHCP calendar.
+    "interventions.plans_view": CLASSROOM | LEADERS | {Role.DSL},
+    "interventions.plans_manage": frozenset({Role.SENDCO}),
+    "interventions.ehcp_calendar": LEADERS,
+    # Everyone gets reminders (HR admins too: training and DBS expiries).
+    "interventions.notifications": ALL_ROLES,
     # Every member of staff can raise a concern; only the DSL team sees concerns.
     "safeguarding.raise": ALL_ROLES,
     "safeguarding.triage": frozenset({Role.DSL}),

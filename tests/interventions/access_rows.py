@@ -13,6 +13,7 @@ from tests.access import FORBIDDEN, NOT_ALLOWED, NOT_FOUND, OK, Row
 from tests.conftest import World
 from tests.interventions.access_rows_connect import ROWS as CONNECT_ROWS
 from tests.interventions.access_rows_impact import ROWS as IMPACT_ROWS
+from tests.interventions.access_rows_plans import ROWS as PLANS_ROWS
 
 
 def group(w: World) -> Intervention:
@@ -99,4 +100,5 @@ ROWS: dict[str, Row] = {
     "interventions:session": Row(args=_session, expect=SEES_GROUP),
     **IMPACT_ROWS,
     **CONNECT_ROWS,
+    **PLANS_ROWS,
 }

@@ -1,0 +1,98 @@
+"""EHCP annual review deadlines: pure date arithmetic, anchored on the meeting date.
+
+Statutory timings (SEND Code of Practice, ch. 9): invitations and advice at least 2 weeks before
+the meeting; the school's report within 2 weeks after; the LA's decision within 4 weeks; an
+amended final plan within 12 weeks; the next review within 12 months of the last one concluding.
+Phase-transfer dates are settings (SEND_HUB_PHASE_TRANSFER_*), as DOMAIN.md marks them "verify".
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+
+INVITATIONS_BEFORE = dt.timedelta(weeks=2)
+REPORT_AFTER = dt.timedelta(weeks=2)
+LA_DECISION_AFTER = dt.timedelta(weeks=4)
+FINAL_PLAN_AFTER = dt.timedelta(weeks=12)
+PREPARING_FOR_ADULTHOOD_FROM_YEAR = 9
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """Return ``day`` moved by whole months, clamped to the month's last day (29 Feb -> 28 Feb)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def next_review_due(concluded_on: dt.date) -> dt.date:
+    """Return the latest date for the next annual review: 12 months after the last concluded."""
+    return add_months(concluded_on, 12)
+
+
+def invitations_due(meeting_on: dt.date) -> dt.date:
+    """Return the last day to circulate invitations and advice (2 weeks before the meeting)."""
+    return meeting_on - INVITATIONS_BEFORE
+
+
+def report_due(meeting_on: dt.date) -> dt.date:
+    """Return the last day for the school's report to the LA (2 weeks after the meeting)."""
+    return meeting_on + REPORT_AFTER
+
+
+def la_decision_due(meeting_on: dt.date) -> dt.date:
+    """Return when the LA's maintain/amend/cease decision is expected (4 weeks after)."""
+    return meeting_on + LA_DECISION_AFTER
+
+
+def final_plan_due(meeting_on: dt.date) -> dt.date:
+    """Return when an amended final plan is expected (12 weeks after the meeting)."""
+    return meeting_on + FINAL_PLAN_AFTER
+
+
+def phase_transfer_deadline(transfer_year: int, month_day: str) -> dt.date:
+    """Return the amended-plan deadline for a move in September of ``transfer_year``.
+
+    ``month_day`` is "MM-DD" from settings (e.g. "02-15"); a bad value raises ValueError.
+    """
+    month, day = (int(part) for part in month_day.split("-"))
+    return dt.date(transfer_year, month, day)
+
+
+def covers_preparing_for_adulthood(nc_year: int | None) -> bool:
+    """Return whether a review must cover preparing for adulthood (Year 9 and above)."""
+    return nc_year is not None and nc_year >= PREPARING_FOR_ADULTHOOD_FROM_YEAR
+
+
+@dataclass(frozen=True)
+class Milestone:
+    code: str
+    label: str
+    due_on: dt.date
+
+
+def milestones(meeting_on: dt.date) -> list[Milestone]:
+    """Return the annual review's derived deadlines in date order."""
+    return [
+        Milestone("INVITATIONS", "Invitations and advice circulated", invitations_due(meeting_on)),
+        Milestone("MEETING", "Annual review meeting", meeting_on),
+        Milestone("REPORT", "Report to the LA", report_due(meeting_on)),
+        Milestone("LA_DECISION", "LA decision expected", la_decision_due(meeting_on)),
+        Milestone("FINAL_PLAN", "Amended final plan expected", final_plan_due(meeting_on)),
+    ]
+
+
+def reminder_stage(due_on: dt.date, today: dt.date) -> str | None:
+    """Return which reminder a deadline earns today: "14", "7", "due", "overdue" or None."""
+    days = (due_on - today).days
+    if days < 0:
+        return "overdue"
+    if days == 0:
+        return "due"
+    if days <= 7:
+        return "7"
+    if days <= 14:
+        return "14"
+    return None

@@ -1,0 +1,319 @@
+"""The daily reminder sweep: find what is due, notify the responsible person once, send digests.
+
+Each school is swept on its own (the beat task fans out). Every query is bounded by an indexed
+date window, so the sweep's cost follows the number of due items, not the number of pupils, and
+``ReminderSent``'s unique constraint makes a second run send nothing new. Notification text and
+e-mails never name a pupil: the link leads to the detail, behind sign-in and permissions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import OuterRef, Q, Subquery
+from django.urls import reverse
+from django.utils import timezone
+
+from interventions import ehcp_clock
+from interventions.models import (
+    EHCP,
+    AnnualReview,
+    Enrolment,
+    MeasureRecord,
+    Notification,
+    ReminderSent,
+    SessionAttendance,
+    SupportPlan,
+)
+from pupils.models import KeyAdult
+from staff.models import School, User
+from staff.services import training_expiring
+
+STAGE_WORDS = {"14": "in 14 days", "7": "within 7 days", "due": "today", "overdue": "overdue"}
+
+
+@dataclass(frozen=True)
+class Due:
+    kind: str
+    object_type: str
+    object_id: int
+    recipient_id: int
+    due_on: dt.date
+    text: str
+    url: str = ""
+
+
+def _staged(
+    kind: str, obj_type: str, pk: int, to: int, due: dt.date, what: str, today: dt.date, url: str
+) -> Due | None:
+    stage = ehcp_clock.reminder_stage(due, today)
+    if stage is None:
+        return None
+    when = f"{STAGE_WORDS[stage]} ({due:%d/%m/%Y})"
+    return Due(f"{kind}_{stage}", obj_type, pk, to, due, f"{what}: {when}.", url)
+
+
+def _plan_reviews(school_id: int, today: dt.date) -> list[Due]:
+    plans = (
+        SupportPlan.objects.filter(
+            school_id=school_id, next_review_on__lte=today + dt.timedelta(14)
+        )
+        .exclude(status=SupportPlan.Status.CLOSED)
+        .values_list("pk", "owner_id", "next_review_on")
+    )
+    return [
+        d
+        for pk, owner, due in plans
+        if (
+            d := _staged(
+                "plan_review",
+                "plan",
+                pk,
+                owner,
+                due,
+                "Support plan review",
+                today,
+                reverse("interventions:plan", args=[pk]),
+            )
+        )
+    ]
+
+
+def _ehcp(school_id: int, today: dt.date) -> list[Due]:
+    found: list[Due] = []
+    horizon = today + dt.timedelta(14)
+    calendar_url = reverse("interventions:calendar")
+    # Annual review due (12 months from the last one concluding), unless one is under way.
+    due_ehcps = (
+        EHCP.objects.filter(
+            school_id=school_id, ceased_on__isnull=True, next_review_due__lte=horizon
+        )
+        .exclude(pk__in=AnnualReview.objects.open().values("ehcp_id"))
+        .values_list("pk", "coordinator_id", "next_review_due")
+    )
+    for pk, to, due in due_ehcps:
+        if d := _staged(
+            "ehcp_review", "ehcp", pk, to, due, "EHCP annual review due", today, calendar_url
+        ):
+            found.append(d)
+    # Milestones of reviews in progress: the earliest (invitations) is 2 weeks before the meeting.
+    reviews = (
+        AnnualReview.objects.open()
+        .filter(
+            ehcp__school_id=school_id,
+            ehcp__ceased_on__isnull=True,
+            meeting_on__lte=horizon + ehcp_clock.INVITATIONS_BEFORE,
+        )
+        .select_related("ehcp")
+        .prefetch_related("steps")
+    )
+    for review in reviews:
+        done = {s.step for s in review.steps.all()}
+        to = review.ehcp.coordinator_id
+        for m in ehcp_clock.milestones(review.meeting_on):
+            if m.code in done or (
+                m.code == "FINAL_PLAN" and review.la_decision in {"MAINTAIN", "CEASE"}
+            ):
+                continue
+            if d := _staged(
+                f"ehcp_{m.code.lower()}",
+                "annual_review",
+                review.pk,
+                to,
+                m.due_on,
+                f"EHCP: {m.label}",
+                today,
+                calendar_url,
+            ):
+                found.append(d)
+        if review.covers_preparing_for_adulthood and "MEETING" not in done:
+            due = ehcp_clock.invitations_due(review.meeting_on)
+            d = _staged(
+                "ehcp_pfa",
+                "annual_review",
+                review.pk,
+                to,
+                due,
+                "EHCP review must cover preparing for adulthood",
+                today,
+                calendar_url,
+            )
+            if d and not d.kind.endswith("overdue"):
+                found.append(d)
+    # Phase transfers: the amended plan's deadline in the year of the move.
+    transfers = EHCP.objects.filter(
+        school_id=school_id,
+        ceased_on__isnull=True,
+        transfer_year__in=[today.year, today.year + 1],
+    ).exclude(phase_transfer="")
+    for ehcp in transfers.only("pk", "coordinator_id", "phase_transfer", "transfer_year"):
+        month_day = (
+            settings.SEND_HUB_PHASE_TRANSFER_SCHOOL
+            if ehcp.phase_transfer == EHCP.Transfer.SCHOOL
+            else settings.SEND_HUB_PHASE_TRANSFER_POST16
+        )
+        due = ehcp_clock.phase_transfer_deadline(ehcp.transfer_year, month_day)
+        if d := _staged(
+            "ehcp_transfer",
+            "ehcp",
+            ehcp.pk,
+            ehcp.coordinator_id,
+            due,
+            "EHCP phase transfer: amended plan deadline",
+            today,
+            calendar_url,
+        ):
+            found.append(d)
+    return found
+
+
+def _exit_measures(school_id: int, today: dt.date) -> list[Due]:
+    ended = (
+        Enrolment.objects.filter(
+            intervention__school_id=school_id,
+            left_on__gte=today - dt.timedelta(60),
+            left_on__lte=today,
+        )
+        .exclude(intervention__programme__measures=[])
+        .exclude(measures__point=MeasureRecord.Point.EXIT)
+        .values_list("pk", "intervention_id", "intervention__lead_id", "left_on")
+    )
+    return [
+        Due(
+            "exit_measure_missing",
+            "enrolment",
+            pk,
+            lead,
+            left_on,
+            f"An enrolment ended on {left_on:%d/%m/%Y} without an exit measure.",
+            reverse("interventions:detail", args=[intervention_id]),
+        )
+        for pk, intervention_id, lead, left_on in ended
+    ]
+
+
+def _training(school: School, today: dt.date) -> list[Due]:
+    records = training_expiring(school, settings.SEND_HUB_TRAINING_REMINDER_DAYS, on=today)
+    return [
+        Due(
+            "training_expiry",
+            "training_record",
+            r.pk,
+            r.user_id,
+            r.expires_on,
+            f"{r.training_type.name} expires on {r.expires_on:%d/%m/%Y}.",
+            reverse("staff:my_record"),
+        )
+        for r in records
+    ]
+
+
+def _quiet_caseloads(school_id: int, today: dt.date) -> list[Due]:
+    quiet_days = settings.SEND_HUB_CASELOAD_QUIET_DAYS
+    cutoff = today - dt.timedelta(quiet_days)
+    last = (
+        SessionAttendance.objects.filter(pupil=OuterRef("pupil"))
+        .order_by("-session__date")
+        .values("session__date")[:1]
+    )
+    links = (
+        KeyAdult.objects.filter(
+            pupil__school_id=school_id,
+            pupil__leaving_date__isnull=True,
+            end_date__isnull=True,
+            start_date__lte=cutoff,
+        )
+        .annotate(last_session=Subquery(last))
+        .filter(Q(last_session__isnull=True) | Q(last_session__lt=cutoff))
+        .values_list("pk", "staff_id", "start_date", "last_session")
+    )
+    return [
+        Due(
+            "caseload_quiet",
+            "key_adult",
+            pk,
+            staff,
+            (last or start) + dt.timedelta(quiet_days),
+            f"A pupil on your caseload has had no session logged for {quiet_days} days.",
+            reverse("core:today"),
+        )
+        for pk, staff, start, last in links
+    ]
+
+
+def reminders_due(*, school: School, today: dt.date) -> list[Due]:
+    """Return every reminder due in ``school`` today (sent or not)."""
+    return [
+        *_plan_reviews(school.pk, today),
+        *_ehcp(school.pk, today),
+        *_exit_measures(school.pk, today),
+        *_training(school, today),
+        *_quiet_caseloads(school.pk, today),
+    ]
+
+
+def reminders_sweep_school(*, school_id: int, today: dt.date | None = None) -> int:
+    """Notify each responsible person of what is due in one school; return how many were new."""
+    today = today or timezone.localdate()
+    school = School.objects.filter(pk=school_id).first()
+    if school is None:
+        return 0
+    new = 0
+    for due in reminders_due(school=school, today=today):
+        with transaction.atomic():
+            _, created = ReminderSent.objects.get_or_create(
+                kind=due.kind,
+                object_type=due.object_type,
+                object_id=due.object_id,
+                recipient_id=due.recipient_id,
+                due_on=due.due_on,
+            )
+            if created:
+                Notification.objects.create(
+                    school_id=school_id,
+                    recipient_id=due.recipient_id,
+                    kind=due.kind,
+                    text=due.text[:200],
+                    url=due.url,
+                    due_on=due.due_on,
+                )
+                new += 1
+    return new
+
+
+def reminders_digest(*, today: dt.date | None = None) -> int:
+    """Send one e-mail per person with unread reminders created today; return how many went.
+
+    The e-mail names no pupil and no detail: only how many items wait, and a link.
+    """
+    today = today or timezone.localdate()
+    start = timezone.make_aware(dt.datetime.combine(today, dt.time.min))
+    recipients = (
+        Notification.objects.unread()
+        .filter(created_at__gte=start)
+        .values_list("recipient_id", flat=True)
+        .distinct()
+    )
+    link = settings.BASE_URL + reverse("interventions:notifications")
+    sent = 0
+    for user in User.objects.filter(pk__in=list(recipients), is_active=True):
+        with transaction.atomic():
+            _, created = ReminderSent.objects.get_or_create(
+                kind="digest", object_type="user", object_id=user.pk, recipient=user, due_on=today
+            )
+            if not created:
+                continue
+            count = Notification.objects.unread().filter(recipient=user).count()
+            noun = "item" if count == 1 else "items"
+            send_mail(
+                f"SEND Hub: you have {count} {noun}",
+                f"You have {count} {noun} waiting in SEND Hub.\n\nSign in to see them: {link}\n",
+                None,
+                [user.email],
+            )
+            sent += 1
+    return sent

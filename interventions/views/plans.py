@@ -1,0 +1,201 @@
+"""Support plans and their reviews, the SENDCo's review calendar, and in-app reminders."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from interventions import ehcp_clock, plan_services
+from interventions.models import EHCP, AnnualReview, Notification, PlanTarget, SupportPlan
+from staff.permissions import get_object_for, requires
+
+CALENDAR_WEEKS = 7  # about a half term ahead
+
+
+def _plans() -> Any:
+    return SupportPlan.objects.select_related("pupil", "kind", "owner")
+
+
+@requires("interventions.plans_view")
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show a plan's current cycle, its reviews and the versions agreed."""
+    plan = get_object_for(request, _plans(), pk, "interventions.plans_view")
+    targets = plan.targets.filter(cycle=plan.cycle).prefetch_related("interventions")
+    reviews = plan.reviews.all()
+    versions = plan.versions.select_related("agreed_by")
+    return render(
+        request,
+        "interventions/plans/detail.html",
+        {
+            "plan": plan,
+            "targets": targets,
+            "reviews": reviews,
+            "versions": versions,
+            "today": timezone.localdate(),
+            "parent_meetings": plan_services.parent_meetings(plan.pupil),
+        },
+    )
+
+
+class ReviewForm(forms.Form):
+    held_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    attendees = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One per line: staff, parent, pupil, agencies.",
+    )
+    parent_attended = forms.BooleanField(required=False, label="A parent or carer attended")
+    pupil_view = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    parent_view = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    decisions = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    close = forms.BooleanField(required=False, label="Close the plan (no next cycle)")
+    next_review_on = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        label="Next review",
+    )
+
+    def __init__(self, *args: Any, targets: list[PlanTarget], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.targets = targets
+        choices = [("", "Choose…"), *PlanTarget.Outcome.choices]
+        for t in targets:
+            self.fields[f"outcome_{t.pk}"] = forms.ChoiceField(
+                choices=choices, required=False, label=f"Outcome: {t.wording}"
+            )
+            self.fields[f"evidence_{t.pk}"] = forms.CharField(
+                required=False, label="Evidence", widget=forms.Textarea(attrs={"rows": 2})
+            )
+            self.fields[f"carry_{t.pk}"] = forms.BooleanField(
+                required=False, label="Carry forward to the next cycle"
+            )
+            self.fields[f"rewrite_{t.pk}"] = forms.CharField(
+                required=False, label="Rewritten target (blank keeps the wording)"
+            )
+        for field in self.fields.values():
+            widget = field.widget
+            css = {"checkbox": "form-check-input", "select": "form-select"}.get(
+                getattr(widget, "input_type", ""), "form-control"
+            )
+            widget.attrs.setdefault("class", css)
+
+    def target_rows(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "target": t,
+                "outcome": self[f"outcome_{t.pk}"],
+                "evidence": self[f"evidence_{t.pk}"],
+                "carry": self[f"carry_{t.pk}"],
+                "rewrite": self[f"rewrite_{t.pk}"],
+            }
+            for t in self.targets
+        ]
+
+
+@requires("interventions.plans_manage")
+@require_http_methods(["GET", "POST"])
+def plan_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """Review a plan: score each target, record views and decisions, open the next cycle."""
+    plan = get_object_for(request, _plans(), pk, "interventions.plans_manage")
+    targets = list(plan.targets.filter(cycle=plan.cycle))
+    form = ReviewForm(
+        request.POST or None, targets=targets, initial={"held_on": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            plan_services.plan_review_complete(
+                plan=plan,
+                by=request.user,
+                held_on=data["held_on"],
+                attendees=data["attendees"].splitlines(),
+                parent_attended=data["parent_attended"],
+                scores={t.pk: (data[f"outcome_{t.pk}"], data[f"evidence_{t.pk}"]) for t in targets},
+                pupil_view=data["pupil_view"],
+                parent_view=data["parent_view"],
+                decisions=data["decisions"],
+                carry_forward={
+                    t.pk: data[f"rewrite_{t.pk}"] for t in targets if data[f"carry_{t.pk}"]
+                },
+                next_review_on=data["next_review_on"],
+                close=data["close"],
+            )
+        except (plan_services.PlanError, ValidationError) as exc:
+            form.add_error(None, exc.messages[0] if hasattr(exc, "messages") else str(exc))
+        else:
+            messages.success(request, "Review saved.")
+            return redirect("interventions:plan", pk=plan.pk)
+    return render(request, "interventions/plans/review.html", {"plan": plan, "form": form})
+
+
+@requires("interventions.ehcp_calendar")
+def calendar(request: HttpRequest) -> HttpResponse:
+    """List plan reviews and EHCP milestones from now to about half a term ahead, overdue first."""
+    today = timezone.localdate()
+    until = today + dt.timedelta(weeks=CALENDAR_WEEKS)
+    items: list[dict[str, Any]] = []
+    plans = _plans().visible_to(request.user).open().filter(next_review_on__lte=until)
+    for plan in plans:
+        items.append(
+            {
+                "due_on": plan.next_review_on,
+                "what": f"{plan.kind} review",
+                "pupil": plan.pupil,
+                "plan": plan,
+            }
+        )
+    ehcps = (
+        EHCP.objects.visible_to(request.user)
+        .filter(ceased_on__isnull=True, next_review_due__lte=until)
+        .exclude(pk__in=AnnualReview.objects.open().values("ehcp_id"))
+        .select_related("pupil")
+    )
+    for ehcp in ehcps:
+        items.append(
+            {"due_on": ehcp.next_review_due, "what": "EHCP annual review due", "pupil": ehcp.pupil}
+        )
+    reviews = (
+        AnnualReview.objects.visible_to(request.user)
+        .open()
+        .filter(meeting_on__lte=until + ehcp_clock.INVITATIONS_BEFORE)
+        .select_related("ehcp__pupil")
+        .prefetch_related("steps")
+    )
+    for review in reviews:
+        done = {s.step for s in review.steps.all()}
+        for m in ehcp_clock.milestones(review.meeting_on):
+            if m.code not in done and m.due_on <= until:
+                items.append(
+                    {"due_on": m.due_on, "what": f"EHCP: {m.label}", "pupil": review.ehcp.pupil}
+                )
+    items.sort(key=lambda i: i["due_on"])
+    overdue = [i for i in items if i["due_on"] < today]
+    upcoming = [i for i in items if i["due_on"] >= today]
+    return render(
+        request,
+        "interventions/plans/calendar.html",
+        {"overdue": overdue, "upcoming": upcoming, "today": today, "until": until},
+    )
+
+
+@requires("interventions.notifications")
+def notifications(request: HttpRequest) -> HttpResponse:
+    """List the signed-in person's reminders, unread first."""
+    items = Notification.objects.visible_to(request.user)[:200]
+    return render(request, "interventions/plans/notifications.html", {"items": items})
+
+
+@requires("interventions.notifications")
+@require_POST
+def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark one reminder as read."""
+    note = get_object_for(request, Notification.objects, pk, "interventions.notifications")
+    Notification.objects.filter(pk=note.pk, read_at__isnull=True).update(read_at=timezone.now())
+    return redirect("interventions:notifications")
