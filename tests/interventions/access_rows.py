@@ -12,8 +12,11 @@ from interventions.models import Enrolment, Intervention, Programme, Session
 from tests.access import FORBIDDEN, NOT_ALLOWED, NOT_FOUND, OK, Row
 from tests.conftest import World
 from tests.interventions.access_rows_connect import ROWS as CONNECT_ROWS
+from tests.interventions.access_rows_ehcp import ROWS as EHCP_ROWS
 from tests.interventions.access_rows_impact import ROWS as IMPACT_ROWS
+from tests.interventions.access_rows_plan_edit import ROWS as PLAN_EDIT_ROWS
 from tests.interventions.access_rows_plans import ROWS as PLANS_ROWS
+from tests.interventions.access_rows_sendco import ROWS as SENDCO_ROWS
 
 
 def group(w: World) -> Intervention:
@@ -101,4 +104,7 @@ ROWS: dict[str, Row] = {
     **IMPACT_ROWS,
     **CONNECT_ROWS,
     **PLANS_ROWS,
+    **PLAN_EDIT_ROWS,
+    **EHCP_ROWS,
+    **SENDCO_ROWS,
 }
