@@ -1,6 +1,6 @@
 from django.urls import path
 
-from interventions import urls_ehcp, urls_plan_edit, urls_sendco
+from interventions import urls_ehcp, urls_plan_edit, urls_reports, urls_sendco
 from interventions.views import behaviour, connect, delivery, impact, plans
 
 app_name = "interventions"
@@ -65,4 +65,9 @@ urlpatterns = [
         name="notification_read",
     ),
 ]
-urlpatterns += urls_plan_edit.urlpatterns + urls_ehcp.urlpatterns + urls_sendco.urlpatterns
+urlpatterns += (
+    urls_plan_edit.urlpatterns
+    + urls_ehcp.urlpatterns
+    + urls_sendco.urlpatterns
+    + urls_reports.urlpatterns
+)

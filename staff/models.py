@@ -346,6 +346,7 @@ class AuditEvent(models.Model):
 
 
 # Role profiles and staff records live in their own modules; importing them here registers them.
+from staff.models_calendar import SchoolTerm, TrustRole  # noqa: E402, F401
 from staff.models_profiles import (  # noqa: E402, F401
     Accountability,
     Activity,

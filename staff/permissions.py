@@ -184,3 +184,24 @@ class RequiresMixin(AccessMixin):
             return self.handle_no_permission()
         check(request.user, self.capability)
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+
+
+def trust_ids_for(user: Any) -> frozenset[int]:
+    """Return the trusts in which ``user`` holds an active trust-wide role (staff.TrustRole).
+
+    A trust role shows each school's figures side by side; pupil-level pages still need a role
+    in that school (roles_for), so it never opens another school's pupils.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cached: frozenset[int] | None = getattr(user, "_trust_ids", None)
+    if cached is None:
+        from staff.models import TrustRole
+
+        cached = frozenset(
+            TrustRole.objects.filter(user=user, active=True, user__is_active=True).values_list(
+                "trust_id", flat=True
+            )
+        )
+        user._trust_ids = cached
+    return cached

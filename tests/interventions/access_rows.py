@@ -16,6 +16,7 @@ from tests.interventions.access_rows_ehcp import ROWS as EHCP_ROWS
 from tests.interventions.access_rows_impact import ROWS as IMPACT_ROWS
 from tests.interventions.access_rows_plan_edit import ROWS as PLAN_EDIT_ROWS
 from tests.interventions.access_rows_plans import ROWS as PLANS_ROWS
+from tests.interventions.access_rows_reports import ROWS as REPORTS_ROWS
 from tests.interventions.access_rows_sendco import ROWS as SENDCO_ROWS
 
 
@@ -107,4 +108,5 @@ ROWS: dict[str, Row] = {
     **PLAN_EDIT_ROWS,
     **EHCP_ROWS,
     **SENDCO_ROWS,
+    **REPORTS_ROWS,
 }
