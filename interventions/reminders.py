@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -30,7 +30,7 @@ from interventions.models import (
     SupportPlan,
 )
 from pupils.models import KeyAdult
-from staff.models import School, User
+from staff.models import Membership, Role, School, User
 from staff.services import training_expiring
 
 STAGE_WORDS = {"14": "in 14 days", "7": "within 7 days", "due": "today", "overdue": "overdue"}
@@ -285,19 +285,69 @@ def reminders_sweep_school(*, school_id: int, today: dt.date | None = None) -> i
     return new
 
 
-def reminders_digest(*, today: dt.date | None = None) -> int:
-    """Send one e-mail per person with unread reminders created today; return how many went.
+# What the SENDCo's digest counts, by the start of a reminder's kind. Words only, no detail.
+DIGEST_GROUPS = [
+    ("plan_review", "support plan reviews due or overdue"),
+    ("ehcp", "EHCP annual-review steps due or late"),
+    ("annual_review", "EHCP annual-review steps due or late"),
+    ("exit_measure", "interventions ended without an exit measure"),
+    ("caseload_quiet", "caseload pupils with no recent session"),
+    ("training", "training or checks expiring"),
+]
 
-    The e-mail names no pupil and no detail: only how many items wait, and a link.
+
+def _school_summaries(start: dt.datetime) -> dict[int, dict[str, int]]:
+    """Return, per school, today's new reminders counted by digest group (one query)."""
+    rows = (
+        Notification.objects.filter(created_at__gte=start)
+        .values_list("school_id", "kind")
+        .annotate(n=Count("pk"))
+    )
+    summaries: dict[int, dict[str, int]] = {}
+    for school_id, kind, n in rows:
+        label = next((words for prefix, words in DIGEST_GROUPS if kind.startswith(prefix)), None)
+        if label:
+            counts = summaries.setdefault(school_id, {})
+            counts[label] = counts.get(label, 0) + n
+    return summaries
+
+
+def digest_body(count: int, link: str, schools: list[tuple[str, dict[str, int]]]) -> str:
+    """Return the digest text: how many items wait, and for a SENDCo each school's counts."""
+    noun = "item" if count == 1 else "items"
+    lines = [f"You have {count} {noun} waiting in SEND Hub."]
+    for name, counts in schools:
+        lines += ["", f"New today across {name}:"]
+        lines += [f"- {n} {words}" for words, n in counts.items()]
+    lines += ["", f"Sign in to see them: {link}"]
+    return "\n".join(lines) + "\n"
+
+
+def reminders_digest(*, today: dt.date | None = None) -> int:
+    """Send one e-mail a day to each person with new reminders, and to each SENDCo whose school
+    had any; return how many went.
+
+    The e-mail names no pupil and no detail: how many items wait, a link, and for a SENDCo how
+    many of each kind of reminder their school raised today (counts only).
     """
     today = today or timezone.localdate()
     start = timezone.make_aware(dt.datetime.combine(today, dt.time.min))
-    recipients = (
+    recipients = set(
         Notification.objects.unread()
         .filter(created_at__gte=start)
         .values_list("recipient_id", flat=True)
         .distinct()
     )
+    summaries = _school_summaries(start)
+    sendco_schools: dict[int, list[tuple[str, dict[str, int]]]] = {}
+    for user_id, school_id, name in (
+        Membership.objects.active()
+        .with_role(Role.SENDCO)
+        .filter(school_id__in=list(summaries))
+        .values_list("user_id", "school_id", "school__name")
+    ):
+        sendco_schools.setdefault(user_id, []).append((name, summaries[school_id]))
+    recipients |= set(sendco_schools)
     link = settings.BASE_URL + reverse("interventions:notifications")
     sent = 0
     for user in User.objects.filter(pk__in=list(recipients), is_active=True):
@@ -311,7 +361,7 @@ def reminders_digest(*, today: dt.date | None = None) -> int:
             noun = "item" if count == 1 else "items"
             send_mail(
                 f"SEND Hub: you have {count} {noun}",
-                f"You have {count} {noun} waiting in SEND Hub.\n\nSign in to see them: {link}\n",
+                digest_body(count, link, sendco_schools.get(user.pk, [])),
                 None,
                 [user.email],
             )

@@ -10,14 +10,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from interventions import ehcp_clock, plan_services
 from interventions.models import EHCP, AnnualReview, Notification, PlanTarget, SupportPlan
+from staff import terms
 from staff.permissions import get_object_for, requires
-
-CALENDAR_WEEKS = 7  # about a half term ahead
 
 
 def _plans() -> Any:
@@ -137,9 +137,17 @@ def plan_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires("interventions.ehcp_calendar")
 def calendar(request: HttpRequest) -> HttpResponse:
-    """List plan reviews and EHCP milestones from now to about half a term ahead, overdue first."""
+    """List plan reviews and EHCP milestones of this half term (or the next), overdue first.
+
+    Half terms are the school's recorded term dates (staff.terms), or typical dates until the
+    school records its own; in a holiday "this half term" is the one about to start.
+    """
     today = timezone.localdate()
-    until = today + dt.timedelta(weeks=CALENDAR_WEEKS)
+    half = terms.current_half_term(request.school.pk, today)
+    showing_next = request.GET.get("half") == "next"
+    if showing_next:
+        half = terms.current_half_term(request.school.pk, half.end + dt.timedelta(days=1))
+    until = half.end
     items: list[dict[str, Any]] = []
     plans = _plans().visible_to(request.user).open().filter(next_review_on__lte=until)
     for plan in plans:
@@ -148,7 +156,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
                 "due_on": plan.next_review_on,
                 "what": f"{plan.kind} review",
                 "pupil": plan.pupil,
-                "plan": plan,
+                "url": reverse("interventions:plan", args=[plan.pk]),
             }
         )
     ehcps = (
@@ -181,7 +189,14 @@ def calendar(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "interventions/plans/calendar.html",
-        {"overdue": overdue, "upcoming": upcoming, "today": today, "until": until},
+        {
+            "overdue": overdue,
+            "upcoming": [i for i in upcoming if not showing_next or i["due_on"] >= half.start],
+            "today": today,
+            "until": until,
+            "half": half,
+            "showing_next": showing_next,
+        },
     )
 
 

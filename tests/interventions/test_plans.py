@@ -312,6 +312,21 @@ def test_emails_and_notifications_name_no_pupil(world) -> None:
     assert len({n.kind for n in Notification.objects.all()}) >= 9
 
 
+def test_sendco_digest_counts_the_schools_reminders_without_detail(world) -> None:
+    _due_everything(world)
+    # Someone else owns the plan: the SENDCo has nothing of their own, yet hears of the school's.
+    SupportPlan.objects.update(owner=world.users["teacher"])
+    with time_machine.travel(dt.datetime(2026, 5, 20, 7, 0, tzinfo=dt.UTC), tick=False):
+        reminders.reminders_sweep_school(school_id=world.school.pk, today=TODAY)
+        reminders.reminders_digest(today=TODAY)
+    sendco_mail = next(m for m in mail.outbox if m.to == [world.users["sendco"].email])
+    assert f"New today across {world.school.name}:" in sendco_mail.body
+    assert "- 1 support plan reviews due or overdue" in sendco_mail.body
+    assert "- 1 interventions ended without an exit measure" in sendco_mail.body
+    lsa_mail = next(m for m in mail.outbox if m.to == [world.users["lsa_caseload"].email])
+    assert "New today across" not in lsa_mail.body  # the school summary is the SENDCo's
+
+
 def _quiet_school_with(world, pupils: int) -> None:
     lsa = world.users["lsa_caseload"]
     intervention = InterventionFactory(school=world.school, lead=lsa)
@@ -364,6 +379,32 @@ def test_calendar_shows_overdue_first(world) -> None:
     with time_machine.travel(dt.datetime(2026, 5, 20, 9, 0, tzinfo=dt.UTC), tick=False):
         page = world.client("sendco").get(reverse("interventions:calendar")).content.decode()
     assert page.index("Overdue") < page.index("IEP")
+
+
+def test_calendar_runs_to_the_end_of_the_schools_half_term(world) -> None:
+    from staff.models import SchoolTerm
+
+    # The school's own Summer 1 ends on 22 May 2026; Summer 2 runs 1 June to 17 July.
+    for half, start, end in [
+        ("SUMMER_1", dt.date(2026, 4, 13), dt.date(2026, 5, 22)),
+        ("SUMMER_2", dt.date(2026, 6, 1), dt.date(2026, 7, 17)),
+    ]:
+        SchoolTerm.objects.create(
+            school=world.school, academic_year=2025, half=half, starts_on=start, ends_on=end
+        )
+    soon = _plan(world, review_on=dt.date(2026, 5, 22))  # last day of the half term: shown
+    late = _plan(world, review_on=dt.date(2026, 6, 2))  # after half term: only under "next"
+    late.kind = PlanKind.objects.create(code="PSP-T", name="Pastoral plan")
+    late.save()
+    client = world.client("sendco")
+    with time_machine.travel(dt.datetime(2026, 5, 20, 9, 0, tzinfo=dt.UTC), tick=False):
+        this = client.get(reverse("interventions:calendar")).content.decode()
+        following = client.get(reverse("interventions:calendar") + "?half=next").content.decode()
+    assert "Summer 1 2025/26" in this and "22 May 2026" in this
+    assert f"{soon.kind} review" in this and "Pastoral plan review" not in this
+    assert "typical term dates" not in this  # the school's own dates are in use
+    assert "Summer 2 2025/26" in following and "Pastoral plan review" in following
+    assert f"{soon.kind} review" not in following  # the next half term starts after it
 
 
 def test_demo_plans_seed_is_idempotent_and_has_due_items(world) -> None:

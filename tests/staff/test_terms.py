@@ -1,0 +1,95 @@
+"""School terms: the school's own half terms where recorded, typical dates where not."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import IntegrityError
+
+from staff import terms
+from staff.models import SchoolTerm
+
+pytestmark = pytest.mark.django_db
+
+
+def test_typical_dates_until_the_school_records_its_own(world) -> None:
+    halves = terms.half_terms(world.school.pk, 2026)
+    assert [h.code for h in halves] == [
+        "AUTUMN_1",
+        "AUTUMN_2",
+        "SPRING_1",
+        "SPRING_2",
+        "SUMMER_1",
+        "SUMMER_2",
+    ]
+    assert halves[0].start == dt.date(2026, 9, 1) and halves[2].start == dt.date(2027, 1, 4)
+    assert not any(h.recorded for h in halves)
+    assert halves[0].name == "Autumn 1 2026/27"
+
+
+def test_recorded_half_term_replaces_the_typical_one(world) -> None:
+    SchoolTerm.objects.create(
+        school=world.school,
+        academic_year=2026,
+        half="AUTUMN_1",
+        starts_on=dt.date(2026, 9, 3),
+        ends_on=dt.date(2026, 10, 16),
+    )
+    first = terms.half_terms(world.school.pk, 2026)[0]
+    assert (first.start, first.end, first.recorded) == (
+        dt.date(2026, 9, 3),
+        dt.date(2026, 10, 16),
+        True,
+    )
+    # Another school keeps the typical dates.
+    assert not terms.half_terms(world.other_school.pk, 2026)[0].recorded
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (dt.date(2026, 11, 22), "AUTUMN_2"),
+        (dt.date(2026, 10, 28), "AUTUMN_2"),  # October half-term holiday: the next one
+        (dt.date(2026, 12, 28), "SPRING_1"),  # Christmas holiday, across the calendar year
+        (dt.date(2027, 8, 10), "AUTUMN_1"),  # summer holiday: next academic year's first
+        (dt.date(2027, 7, 21), "SUMMER_2"),
+    ],
+)
+def test_current_half_term(world, day: dt.date, expected: str) -> None:
+    assert terms.current_half_term(world.school.pk, day).code == expected
+
+
+def test_terms_and_keys(world) -> None:
+    autumn, spring, _summer = terms.terms(world.school.pk, 2026)
+    assert (autumn.start, autumn.end) == (dt.date(2026, 9, 1), dt.date(2026, 12, 18))
+    assert (spring.key, spring.name) == ("2026-SPRING", "Spring 2026/27")
+    assert terms.current_term(world.school.pk, dt.date(2027, 3, 30)).code == "SUMMER"
+    assert terms.term_from_key(world.school.pk, "2026-SPRING") == spring
+    for bad in ("", "2026", "2026-WINTER", "x-AUTUMN", "1066-AUTUMN"):
+        assert terms.term_from_key(world.school.pk, bad) is None
+    recent = terms.recent_terms(world.school.pk, dt.date(2026, 11, 22), count=4)
+    assert [t.key for t in recent] == [
+        "2026-AUTUMN",
+        "2025-SUMMER",
+        "2025-SPRING",
+        "2025-AUTUMN",
+    ]
+
+
+def test_a_half_term_cannot_end_before_it_starts_or_repeat(world) -> None:
+    SchoolTerm.objects.create(
+        school=world.school,
+        academic_year=2026,
+        half="SPRING_1",
+        starts_on=dt.date(2027, 1, 5),
+        ends_on=dt.date(2027, 2, 12),
+    )
+    with pytest.raises(IntegrityError):
+        SchoolTerm.objects.create(
+            school=world.school,
+            academic_year=2026,
+            half="SPRING_1",
+            starts_on=dt.date(2027, 1, 6),
+            ends_on=dt.date(2027, 2, 12),
+        )
