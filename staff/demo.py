@@ -19,7 +19,7 @@ from django.utils import timezone
 from faker import Faker
 from simple_history.utils import bulk_create_with_history
 
-from staff import demo_profiles, profile_io, services
+from staff import demo_profiles, profile_io, services, terms
 from staff.models import (
     CPDEntry,
     Membership,
@@ -27,10 +27,12 @@ from staff.models import (
     RoleProfile,
     SafeguardingDuty,
     School,
+    SchoolTerm,
     Specialism,
     SupervisionSession,
     TrainingRecord,
     Trust,
+    TrustRole,
     User,
     Value,
 )
@@ -194,6 +196,42 @@ def ensure_trust_hr(schools: list[School]) -> User:
     return user
 
 
+def ensure_terms(school: School, *, today: date | None = None) -> None:
+    """Record this academic year's and last year's half terms, as a school office would.
+
+    Local authorities set different dates: every other school's year starts two days later.
+    """
+    today = today or timezone.localdate()
+    shift = timedelta(days=2 * (int(school.urn) % 2))
+    this_year = terms.academic_year_of(today)
+    for year in (this_year - 1, this_year):
+        for half in terms.half_terms(school.pk, year):
+            if not half.recorded:
+                SchoolTerm.objects.get_or_create(
+                    school=school,
+                    academic_year=year,
+                    half=half.code,
+                    defaults={"starts_on": half.start + shift, "ends_on": half.end + shift},
+                )
+
+
+def ensure_trust_lead(trust: Trust, schools: list[School]) -> User | None:
+    """Make the first school's SENDCo the trust's SEND lead too: the trust view shows every
+    school's figures, and pupils only in the school where they hold a role."""
+    if not schools:
+        return None
+    sendco = (
+        Membership.objects.filter(school=schools[0], roles__role=Role.SENDCO)
+        .order_by("pk")
+        .values_list("user", flat=True)
+        .first()
+    )
+    if sendco is None:
+        return None
+    TrustRole.objects.get_or_create(user_id=sendco, trust=trust, role=TrustRole.Role.SEND_LEAD)
+    return User.objects.get(pk=sendco)
+
+
 def printed_sign_ins(schools: list[School]) -> list[tuple[str, str, str]]:
     """Return (e-mail, roles, school) rows for the demo sign-ins worth trying first."""
     rows = []
@@ -209,6 +247,11 @@ def printed_sign_ins(schools: list[School]) -> list[tuple[str, str, str]]:
             rows.append(
                 (m.user.email, " + ".join(sorted(r.role for r in m.roles.all())), m.school.name)
             )
+    leads = set(TrustRole.objects.filter(active=True).values_list("user__email", flat=True))
+    rows = [
+        (email, f"{roles} + TRUST SEND LEAD" if email in leads else roles, school)
+        for email, roles, school in rows
+    ]
     rows.append((f"hr@northgate.{DEMO_DOMAIN}", "HR_ADMIN (every school)", "choose after sign-in"))
     return rows
 

@@ -66,3 +66,12 @@ def test_demo_has_staff_in_every_role_and_caseloads(one_school_demo: School) -> 
     assert not KeyAdult.objects.filter(staff=newlsa).exists()
     # Synthetic addresses only: the reserved .example domain can never reach a real person.
     assert not User.objects.exclude(Q(email__endswith=".example")).exists()
+
+
+def test_demo_records_term_dates_and_a_trust_send_lead(one_school_demo: School) -> None:
+    from staff.models import SchoolTerm, TrustRole
+
+    assert SchoolTerm.objects.filter(school=one_school_demo).count() == 12  # two years of halves
+    lead = TrustRole.objects.get(trust=one_school_demo.trust)
+    assert lead.role == TrustRole.Role.SEND_LEAD
+    assert lead.user.memberships.get(school=one_school_demo).role_codes == {"SENDCO"}

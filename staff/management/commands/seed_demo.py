@@ -43,12 +43,14 @@ class Command(BaseCommand):
             rng = random.Random(spec.urn)
             with transaction.atomic():
                 school = demo.ensure_school(trust, spec)
+                demo.ensure_terms(school)
                 people = demo.ensure_people(school, spec, rng)
                 for seed in seeders:
                     seed(school=school, spec=spec, people=people, rng=rng)
             made.append(school)
             self.stdout.write(f"  {school.name}: ready")
         demo.ensure_trust_hr(made)
+        demo.ensure_trust_lead(trust, made)
         self.stdout.write(
             self.style.SUCCESS(f"Demo trust ready in {time.monotonic() - started:.1f}s.")
         )
