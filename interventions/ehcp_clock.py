@@ -61,6 +61,24 @@ def phase_transfer_deadline(transfer_year: int, month_day: str) -> dt.date:
     return dt.date(transfer_year, month, day)
 
 
+def transfer_deadline(phase_transfer: str, transfer_year: int | None) -> dt.date | None:
+    """Return the amended-plan deadline for an EHCP's phase transfer, or None if it has none.
+
+    ``phase_transfer`` is "SCHOOL" (a school move: SEND_HUB_PHASE_TRANSFER_SCHOOL) or "POST16"
+    (SEND_HUB_PHASE_TRANSFER_POST16).
+    """
+    if not phase_transfer or transfer_year is None:
+        return None
+    from django.conf import settings
+
+    month_day = (
+        settings.SEND_HUB_PHASE_TRANSFER_SCHOOL
+        if phase_transfer == "SCHOOL"
+        else settings.SEND_HUB_PHASE_TRANSFER_POST16
+    )
+    return phase_transfer_deadline(transfer_year, month_day)
+
+
 def covers_preparing_for_adulthood(nc_year: int | None) -> bool:
     """Return whether a review must cover preparing for adulthood (Year 9 and above)."""
     return nc_year is not None and nc_year >= PREPARING_FOR_ADULTHOOD_FROM_YEAR

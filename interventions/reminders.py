@@ -151,21 +151,18 @@ def _ehcp(school_id: int, today: dt.date) -> list[Due]:
         transfer_year__in=[today.year, today.year + 1],
     ).exclude(phase_transfer="")
     for ehcp in transfers.only("pk", "coordinator_id", "phase_transfer", "transfer_year"):
-        month_day = (
-            settings.SEND_HUB_PHASE_TRANSFER_SCHOOL
-            if ehcp.phase_transfer == EHCP.Transfer.SCHOOL
-            else settings.SEND_HUB_PHASE_TRANSFER_POST16
-        )
-        due = ehcp_clock.phase_transfer_deadline(ehcp.transfer_year, month_day)
-        if d := _staged(
-            "ehcp_transfer",
-            "ehcp",
-            ehcp.pk,
-            ehcp.coordinator_id,
-            due,
-            "EHCP phase transfer: amended plan deadline",
-            today,
-            calendar_url,
+        due = ehcp_clock.transfer_deadline(ehcp.phase_transfer, ehcp.transfer_year)
+        if due and (
+            d := _staged(
+                "ehcp_transfer",
+                "ehcp",
+                ehcp.pk,
+                ehcp.coordinator_id,
+                due,
+                "EHCP phase transfer: amended plan deadline",
+                today,
+                calendar_url,
+            )
         ):
             found.append(d)
     return found

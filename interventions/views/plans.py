@@ -143,11 +143,14 @@ def calendar(request: HttpRequest) -> HttpResponse:
     school records its own; in a holiday "this half term" is the one about to start.
     """
     today = timezone.localdate()
-    half = terms.current_half_term(request.school.pk, today)
+    school_id = request.school.pk
+    half = terms.current_half_term(school_id, today)
     showing_next = request.GET.get("half") == "next"
     if showing_next:
-        half = terms.current_half_term(request.school.pk, half.end + dt.timedelta(days=1))
-    until = half.end
+        half = terms.current_half_term(school_id, half.end + dt.timedelta(days=1))
+    # A half term's window runs on through the holiday after it, to the next one's first day.
+    until = terms.current_half_term(school_id, half.end + dt.timedelta(days=1)).start
+    until -= dt.timedelta(days=1)
     items: list[dict[str, Any]] = []
     plans = _plans().visible_to(request.user).open().filter(next_review_on__lte=until)
     for plan in plans:
@@ -169,6 +172,17 @@ def calendar(request: HttpRequest) -> HttpResponse:
         items.append(
             {"due_on": ehcp.next_review_due, "what": "EHCP annual review due", "pupil": ehcp.pupil}
         )
+    transfers = (
+        EHCP.objects.visible_to(request.user)
+        .filter(ceased_on__isnull=True, transfer_year__in=[until.year, until.year + 1])
+        .exclude(phase_transfer="")
+        .select_related("pupil")
+    )
+    for ehcp in transfers:
+        due = ehcp_clock.transfer_deadline(ehcp.phase_transfer, ehcp.transfer_year)
+        if due and today <= due <= until:  # no "done" record: shown until the day
+            what = f"EHCP phase transfer: amended plan by {due:%-d %B}"
+            items.append({"due_on": due, "what": what, "pupil": ehcp.pupil})
     reviews = (
         AnnualReview.objects.visible_to(request.user)
         .open()

@@ -407,6 +407,19 @@ def test_calendar_runs_to_the_end_of_the_schools_half_term(world) -> None:
     assert f"{soon.kind} review" not in following  # the next half term starts after it
 
 
+def test_calendar_shows_a_phase_transfer_deadline_in_its_half_term(world, settings) -> None:
+    settings.SEND_HUB_PHASE_TRANSFER_SCHOOL = "02-15"
+    _ehcp(world, phase_transfer=EHCP.Transfer.SCHOOL, transfer_year=2027)
+    # Typical dates: Spring 1 2026/27 runs 4 January to 12 February; Spring 2 from 22 February.
+    with time_machine.travel(dt.datetime(2027, 1, 20, 9, 0, tzinfo=dt.UTC), tick=False):
+        client = world.client("sendco")  # signed in on the day, so the session is fresh
+        this = client.get(reverse("interventions:calendar")).content.decode()
+        following = client.get(reverse("interventions:calendar") + "?half=next").content.decode()
+    # 15 February falls in the holiday after Spring 1, so it is on this half term's list.
+    assert "EHCP phase transfer: amended plan by 15 February" in this
+    assert "phase transfer" not in following
+
+
 def test_demo_plans_seed_is_idempotent_and_has_due_items(world) -> None:
     from types import SimpleNamespace
 
