@@ -435,7 +435,7 @@ def seed_school(*, school: Any, spec: Any, people: Any, rng: random.Random) -> N
         leaving_date=left,
         destination_school="Westbrook Academy (demo)",
         destination_contact="Ms R. Okafor, DSL, 01632 960123",
-        deadline=add_school_days(left, TRANSFER_SCHOOL_DAYS),
+        deadline=add_school_days(left, TRANSFER_SCHOOL_DAYS, school_id=school.pk),
         started_by=dsl,
         started_at=now - dt.timedelta(days=11),
     )

@@ -1,14 +1,19 @@
 """School days: the clock that safeguarding deadlines run on.
 
-Weekdays only for now. Holidays differ by school and local authority; when they arrive they go
-into ``is_school_day`` and every deadline (triage, transfers) follows.
+Triage runs on weekdays: a concern raised on the last day of term still needs a DSL's eyes (the
+school arranges DSL cover in holidays). A file transfer counts days the school is open, from the
+school's own half terms (staff.terms), so a pupil who leaves at the end of the summer term has
+their file sent within the first days of the new term, as the statutory guidance expects.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.utils import timezone
+
+from staff import terms
 
 
 def is_school_day(day: dt.date) -> bool:
@@ -23,15 +28,28 @@ def next_school_day(day: dt.date) -> dt.date:
     return day
 
 
-def add_school_days(day: dt.date, days: int) -> dt.date:
-    """Return the date ``days`` school days after ``day`` (the first school day after is day 1)."""
+def add_school_days(day: dt.date, days: int, *, school_id: int | None = None) -> dt.date:
+    """Return the date ``days`` school days after ``day`` (the first school day after is day 1).
+
+    With ``school_id``, only weekdays inside that school's half terms count (holidays do not).
+    """
+    open_on = _term_days(school_id, day) if school_id is not None else None
     current = day
     counted = 0
     while counted < days:
         current += dt.timedelta(days=1)
-        if is_school_day(current):
+        if open_on is not None and current.year > day.year + 1:
+            open_on = None  # no terms recorded this far ahead: weekdays serve
+        if is_school_day(current) and (open_on is None or open_on(current)):
             counted += 1
     return current
+
+
+def _term_days(school_id: int, start: dt.date) -> Callable[[dt.date], bool]:
+    """Return a test for "inside one of the school's half terms", for the year after ``start``."""
+    year = terms.academic_year_of(start)
+    halves = [*terms.half_terms(school_id, year), *terms.half_terms(school_id, year + 1)]
+    return lambda day: any(h.start <= day <= h.end for h in halves)
 
 
 def school_day_deadline(moment: dt.datetime, days: int = 1) -> dt.datetime:

@@ -42,7 +42,9 @@ def transfer_start(
         leaving_date=pupil.leaving_date,
         destination_school=destination_school.strip(),
         destination_contact=destination_contact.strip(),
-        deadline=add_school_days(pupil.leaving_date, TRANSFER_SCHOOL_DAYS),
+        deadline=add_school_days(
+            pupil.leaving_date, TRANSFER_SCHOOL_DAYS, school_id=pupil.school_id
+        ),
         started_by=by,
     )
     transfer.full_clean()

@@ -42,7 +42,9 @@ def test_a_leaver_with_a_file_is_listed_and_a_transfer_starts_with_a_deadline(
     )
     transfer = Transfer.objects.get()
     assert response["Location"] == reverse("safeguarding:transfer", args=[transfer.pk])
-    assert transfer.deadline == add_school_days(dt.date(2025, 7, 18), 5) == dt.date(2025, 7, 25)
+    # Left on Friday 18 July 2025; the summer term (typical dates) ends on Monday 21 July, so
+    # the other four school days are the first of the autumn term: 1 to 4 September.
+    assert transfer.deadline == dt.date(2025, 9, 4)
     assert (
         leaver.display_name not in client.get(reverse("safeguarding:transfers")).context["leavers"]
     )
@@ -108,3 +110,31 @@ def test_export_needs_reauthentication_and_gives_pdf_and_manifest(world, leaver)
         TransferStep.Kind.RECEIVED,
     ]
     assert not Transfer.objects.overdue(on=dt.date(2030, 1, 1)).exists()
+
+
+def test_transfer_deadlines_count_the_schools_own_term_days(world) -> None:
+    from staff.models import SchoolTerm
+
+    SchoolTerm.objects.create(
+        school=world.school,
+        academic_year=2025,
+        half="AUTUMN_1",
+        starts_on=dt.date(2025, 9, 3),
+        ends_on=dt.date(2025, 10, 24),
+    )
+    SchoolTerm.objects.create(
+        school=world.school,
+        academic_year=2025,
+        half="AUTUMN_2",
+        starts_on=dt.date(2025, 11, 3),
+        ends_on=dt.date(2025, 12, 19),
+    )
+    school = world.school.pk
+    # In term: five weekdays, as before (Wednesday 8 October -> Wednesday 15 October).
+    assert add_school_days(dt.date(2025, 10, 8), 5, school_id=school) == dt.date(2025, 10, 15)
+    # Across October half term: 27-31 October do not count.
+    assert add_school_days(dt.date(2025, 10, 22), 5, school_id=school) == dt.date(2025, 11, 5)
+    # This school starts on 3 September, not the typical 1st.
+    assert add_school_days(dt.date(2025, 8, 20), 1, school_id=school) == dt.date(2025, 9, 3)
+    # Without a school, weekdays only (the triage clock).
+    assert add_school_days(dt.date(2025, 10, 22), 5) == dt.date(2025, 10, 29)
