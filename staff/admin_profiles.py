@@ -28,6 +28,7 @@ from staff import services
 from staff.admin import HRAdminMixin, _admin_allowed, hr_school_ids
 from staff.models import School, Trust
 from staff.models_profiles import (
+    STANDARD_FIELDS,
     Accountability,
     Contact,
     Criterion,
@@ -41,15 +42,7 @@ from staff.profile_document import document_context
 from staff.profile_history import profile_changes
 from staff.profile_io import PROFILE_FIELDS, parse_profiles, profiles_to_json
 
-# The employer's wording on a profile adopted from a trust standard: shown, never edited here.
-STANDARD_FIELDS = (
-    "purpose",
-    "key_decisions",
-    "dimensions",
-    "working_conditions",
-    "requirements",
-    "context",
-)
+# The employer's wording on a profile adopted from a trust standard is shown, never edited here.
 
 
 def editable_trust_ids(user: Any) -> set[int] | None:

@@ -46,6 +46,18 @@ def time_share_problem(shares: Iterable[int | None]) -> str | None:
     return None
 
 
+# The employer's text fields of a profile, one point per line. Each but "purpose" has a
+# "<name>_local" twin: what the school adds beside a trust standard's wording.
+STANDARD_FIELDS = (
+    "purpose",
+    "key_decisions",
+    "dimensions",
+    "working_conditions",
+    "requirements",
+    "context",
+)
+
+
 class RoleProfileQuerySet(models.QuerySet["RoleProfile"]):
     def current(self) -> RoleProfileQuerySet:
         """Return the latest version of each profile."""

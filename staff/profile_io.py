@@ -16,6 +16,7 @@ from django.db import models
 from django.utils import timezone
 
 from staff.models_profiles import (
+    STANDARD_FIELDS,
     Accountability,
     Contact,
     Criterion,
@@ -49,16 +50,7 @@ PROFILE_FIELDS = [
     "reports_to_as_written",
     "summary",
     "purpose",
-    "key_decisions",
-    "key_decisions_local",
-    "dimensions",
-    "dimensions_local",
-    "working_conditions",
-    "working_conditions_local",
-    "requirements",
-    "requirements_local",
-    "context",
-    "context_local",
+    *(name for field in STANDARD_FIELDS[1:] for name in (field, f"{field}_local")),
     "safeguarding_statement",
 ]
 
