@@ -189,10 +189,40 @@ def placement_end(
 
 @transaction.atomic
 def register_save(
-    *, room: Room, day: dt.date, rows: dict[int, dict[str, Any]], by: User
+    *,
+    room: Room,
+    day: dt.date,
+    rows: dict[int, dict[str, Any]],
+    by: User,
+    seen: dict[int, str] | None = None,
 ) -> list[DailyRecord]:
-    """Save the room's register for ``day``: one daily record per current placement given."""
-    placements = {p.pk: p for p in room.placements.current()}
+    """Save the room's register for ``day``: one daily record per current placement given.
+
+    ``seen`` maps a placement to the version of its record the page showed ("" for none). If a
+    colleague saved a different version since, nothing is saved: the page shows theirs first.
+    """
+    placements = {p.pk: p for p in room.placements.current().select_related("pupil")}
+    if seen is not None:
+        current = {
+            r.placement_id: r
+            for r in DailyRecord.objects.select_for_update().filter(
+                placement_id__in=list(rows), date=day
+            )
+        }
+        changed = [
+            placements[pk].pupil.display_name
+            for pk in rows
+            if pk in placements
+            and pk in current
+            and seen.get(pk, "") != current[pk].updated_at.isoformat()
+            and any(getattr(current[pk], k) != v for k, v in rows[pk].items())
+        ]
+        if changed:
+            raise ValidationError(
+                "Someone else saved this register while you were filling it in ("
+                + ", ".join(sorted(changed))
+                + "). Their entries are shown now: check them, then save again."
+            )
     saved = []
     for placement_pk, data in rows.items():
         placement = placements.get(placement_pk)

@@ -106,6 +106,14 @@ def room_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "interventions/connect/room.html", context)
 
 
+def _row_initial(placement: Any) -> dict[str, Any]:
+    """Return a register row's starting values: the saved record, or present in the morning."""
+    record = placement.on_day[0] if placement.on_day else None
+    if record is None:
+        return {"am": "PRESENT"}
+    return {name: getattr(record, name) for name in DailyRowForm.base_fields}
+
+
 @requires("interventions.connect_record")
 @require_http_methods(["GET", "POST"])
 def register(request: HttpRequest, pk: int) -> HttpResponse:
@@ -115,17 +123,25 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
     placements = _placements(room, day)
     forms = []
     for p in placements:
-        record = p.on_day[0] if p.on_day else None
-        initial: dict[str, Any] = {"am": "PRESENT"} if record is None else {}
-        if record is not None:
-            initial = {name: getattr(record, name) for name in DailyRowForm.base_fields}
-        forms.append((p, DailyRowForm(request.POST or None, prefix=f"p{p.pk}", initial=initial)))
+        form = DailyRowForm(request.POST or None, prefix=f"p{p.pk}", initial=_row_initial(p))
+        forms.append((p, form))
     if request.method == "POST" and all(f.is_valid() for _, f in forms):
         rows = {p.pk: f.cleaned_data for p, f in forms}
         try:
-            services.register_save(room=room, day=day, rows=rows, by=request.user)
+            services.register_save(
+                room=room,
+                day=day,
+                rows=rows,
+                by=request.user,
+                seen={p.pk: request.POST.get(f"p{p.pk}-seen", "") for p, _ in forms},
+            )
         except ValidationError as exc:
             messages.error(request, _errors(exc))
+            # Show the colleague's saved entries (and the versions they carry), not ours.
+            placements = _placements(room, day)
+            forms = [
+                (p, DailyRowForm(prefix=f"p{p.pk}", initial=_row_initial(p))) for p in placements
+            ]
         else:
             messages.success(request, f"Register saved for {room.name}.")
             target = reverse("interventions:connect_room", args=[room.pk])

@@ -1,12 +1,13 @@
 // Keeps an unsaved session on the phone (localStorage) so a dropped connection loses nothing.
 // The form's one-time key is kept too, so saving again after a drop can never log it twice.
+// Fields marked data-draft-skip (the version the page was built from) are never kept.
 (function () {
   "use strict";
 
   function fields(form) {
     const data = {};
     for (const el of form.elements) {
-      if (!el.name || el.name === "csrfmiddlewaretoken") continue;
+      if (!el.name || el.name === "csrfmiddlewaretoken" || "draftSkip" in el.dataset) continue;
       if ((el.type === "radio" || el.type === "checkbox") && !el.checked) continue;
       data[el.name] = el.value;
     }
@@ -16,6 +17,7 @@
   function restore(form, data) {
     for (const el of form.elements) {
       if (!el.name || !(el.name in data) || el.name === "csrfmiddlewaretoken") continue;
+      if ("draftSkip" in el.dataset) continue; // what the server last showed, never an old copy
       if (el.type === "radio") el.checked = el.value === data[el.name];
       else if (el.type === "checkbox") el.checked = true;
       else el.value = data[el.name];

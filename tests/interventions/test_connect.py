@@ -133,6 +133,36 @@ def test_register_saves_one_record_per_pupil_per_day(world) -> None:
     assert (record.am, record.pm, record.checkin_zone) == ("PRESENT", "ABSENT", "GREEN")
 
 
+def test_a_colleagues_register_save_is_not_overwritten_unseen(world) -> None:
+    room = _room(world)
+    placement = _place(room, world.pupil, world.users["sendco"])
+    url = reverse("interventions:connect_register", args=[room.pk])
+    mine, theirs = world.client("lsa_caseload"), world.client("sendco")
+    page = mine.get(url).content.decode()
+    assert f'name="p{placement.pk}-seen" value=""' in page  # nothing saved yet
+    # A colleague saves first: the pupil went home at lunch (absent in the afternoon).
+    connect.register_save(
+        room=room,
+        day=timezone.localdate(),
+        rows={placement.pk: {"am": "PRESENT", "pm": "ABSENT", "incidents": 1}},
+        by=world.users["sendco"],
+        seen={placement.pk: ""},
+    )
+    mine_post = {f"p{placement.pk}-am": "PRESENT", f"p{placement.pk}-pm": "PRESENT"}
+    response = mine.post(url, {**mine_post, f"p{placement.pk}-seen": ""})
+    assert response.status_code == 200
+    assert "Someone else saved this register" in response.content.decode()
+    record = DailyRecord.objects.get()
+    assert (record.pm, record.incidents) == ("ABSENT", 1)  # theirs is kept
+    # The page now carries their version: saving again is a deliberate change.
+    token = record.updated_at.isoformat()
+    assert f'name="p{placement.pk}-seen" value="{token}"' in response.content.decode()
+    response = mine.post(url, {**mine_post, f"p{placement.pk}-seen": token})
+    assert response.status_code == 302
+    assert DailyRecord.objects.get().pm == "PRESENT"
+    assert theirs.get(url).status_code == 200
+
+
 def test_three_low_checkins_in_a_row_flag_the_key_adult(world) -> None:
     adult = world.users["lsa_caseload"]
     connect.checkin_list_add(pupil=world.pupil, key_adult=adult, by=world.users["sendco"])
