@@ -38,6 +38,17 @@ def room_save(*, room: Room, leaders: Sequence[User], staff: Sequence[User], by:
     creating = room.pk is None
     if not leaders:
         raise ValidationError("Name at least one inclusion leader for the room.")
+    if not creating:
+        placed = room.placements.current().count()
+        if placed > room.capacity:
+            raise ValidationError(
+                f"{placed} pupils are placed in this room now: the capacity cannot go below "
+                f"{placed} until some placements end."
+            )
+        if not room.active and placed:
+            raise ValidationError(
+                "End or move the room's current placements before closing the room."
+            )
     room.full_clean()
     room.save()
     room.leaders.set(leaders)
@@ -164,6 +175,43 @@ def placement_stage_advance(
         data={"stage": following.number, "outcome": outcome},
     )
     return placement
+
+
+@transaction.atomic
+def placement_stage_add(
+    *,
+    placement: Placement,
+    by: User,
+    timetable_percent: int,
+    success_criteria: str,
+    lessons: str = "",
+    review_date: dt.date | None = None,
+) -> ReintegrationStage:
+    """Add a stage after the last one of a current placement's plan (the plan grows as the
+    pupil does; stages already reached are never rewritten)."""
+    placement = Placement.objects.select_for_update().get(pk=placement.pk)
+    if not placement.is_current:
+        raise ValidationError("This placement has ended: its plan can no longer change.")
+    last = placement.stages.order_by("-number").first()
+    if last is not None and timetable_percent < last.timetable_percent:
+        raise ValidationError(
+            f"A new stage should not return less of the timetable to mainstream than the "
+            f"last one ({last.timetable_percent}%)."
+        )
+    stage = ReintegrationStage(
+        placement=placement,
+        number=(last.number if last else 0) + 1,
+        lessons=lessons.strip(),
+        timetable_percent=timetable_percent,
+        success_criteria=success_criteria.strip(),
+        review_date=review_date,
+    )
+    stage.full_clean()
+    stage.save()
+    log_action(
+        placement, "interventions.placement.stage_added", actor=by, data={"stage": stage.number}
+    )
+    return stage
 
 
 @transaction.atomic

@@ -46,6 +46,23 @@ class RoomForm(forms.Form):
         self.fields["staff"].queryset = school_staff(school)
 
 
+class RoomEditForm(RoomForm):
+    active = forms.BooleanField(
+        required=False, label="Open", help_text="Untick to close a room that is no longer used."
+    )
+
+
+class StageAddForm(forms.Form):
+    timetable_percent = forms.IntegerField(
+        min_value=0, max_value=100, label="Share of timetable in mainstream (%)"
+    )
+    lessons = forms.CharField(max_length=300, required=False, help_text="e.g. Art, PE, Music.")
+    success_criteria = forms.CharField(max_length=300)
+    review_date = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+
 class PlacementForm(forms.Form):
     pupil = forms.ModelChoiceField(queryset=None)
     referral_reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))

@@ -25,7 +25,9 @@ from interventions.forms_connect import (
     DayForm,
     PlacementEndForm,
     PlacementForm,
+    RoomEditForm,
     RoomForm,
+    StageAddForm,
     StageAdvanceForm,
 )
 from interventions.models import (
@@ -72,6 +74,34 @@ def room_add(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"{room.name} set up.")
             return redirect("interventions:connect_room", room.pk)
     return render(request, "interventions/connect/room_form.html", {"form": form})
+
+
+@requires("interventions.connect_manage")
+@require_http_methods(["GET", "POST"])
+def room_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a room's name, capacity, leaders and staff, or close it."""
+    room = get_object_for(request, Room.objects, pk, "interventions.connect_manage")
+    initial = {
+        "name": room.name,
+        "capacity": room.capacity,
+        "leaders": list(room.leaders.all()),
+        "staff": list(room.staff.all()),
+        "active": room.active,
+    }
+    form = RoomEditForm(request.POST or None, school=request.school, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        room.name, room.capacity, room.active = data["name"], data["capacity"], data["active"]
+        try:
+            services.room_save(
+                room=room, leaders=list(data["leaders"]), staff=list(data["staff"]), by=request.user
+            )
+        except ValidationError as exc:
+            form.add_error(None, _errors(exc))
+        else:
+            messages.success(request, f"{room.name} saved.")
+            return redirect("interventions:connect_room", room.pk)
+    return render(request, "interventions/connect/room_form.html", {"form": form, "room": room})
 
 
 def _placements(room: Room, day: dt.date) -> list[Placement]:
@@ -232,6 +262,32 @@ def stage_advance(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, "Choose how the stage went.")
     return redirect("interventions:connect_placement", placement.pk)
+
+
+@requires("interventions.connect_review")
+@require_http_methods(["GET", "POST"])
+def stage_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a stage to the end of a current placement's reintegration plan."""
+    placement = get_object_for(
+        request,
+        Placement.objects.select_related("pupil", "room"),
+        pk,
+        "interventions.connect_review",
+    )
+    form = StageAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            stage = services.placement_stage_add(
+                placement=placement, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.add_error(None, _errors(exc))
+        else:
+            messages.success(request, f"Stage {stage.number} added to the plan.")
+            return redirect("interventions:connect_placement", placement.pk)
+    stages = list(placement.stages.all())
+    context = {"placement": placement, "form": form, "stages": stages}
+    return render(request, "interventions/connect/stage_form.html", context)
 
 
 @requires("interventions.connect_manage")

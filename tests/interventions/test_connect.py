@@ -163,6 +163,50 @@ def test_a_colleagues_register_save_is_not_overwritten_unseen(world) -> None:
     assert theirs.get(url).status_code == 200
 
 
+def test_a_room_is_edited_but_never_squeezed_below_its_placements(world) -> None:
+    room = _room(world)
+    _place(room, world.pupil, world.users["sendco"])
+    _place(room, PupilFactory(school=world.school), world.users["sendco"])
+    client = world.client("sendco")
+    url = reverse("interventions:connect_room_edit", args=[room.pk])
+    leader = world.users["sendco"].pk
+    form = {"name": "The Bridge", "capacity": 1, "leaders": [leader], "active": "on"}
+    response = client.post(url, form)
+    assert "2 pupils are placed in this room now" in response.content.decode()
+    response = client.post(url, {**form, "capacity": 2, "active": ""})
+    assert "End or move the room&#x27;s current placements" in response.content.decode()
+    response = client.post(url, {**form, "capacity": 8})
+    assert response.status_code == 302
+    room.refresh_from_db()
+    assert (room.name, room.capacity, room.active) == ("The Bridge", 8, True)
+
+
+def test_stages_are_added_after_the_last_and_never_step_back(world) -> None:
+    room = _room(world)
+    placement = _place(room, world.pupil, world.users["sendco"])
+    client = world.client("sendco")
+    url = reverse("interventions:connect_stage_add", args=[placement.pk])
+    last = placement.stages.order_by("-number").first()
+    assert (last.number, last.timetable_percent) == (2, 40)
+    response = client.post(url, {"timetable_percent": 30, "success_criteria": "x"})
+    assert "should not return less of the timetable to mainstream than the last one (40%)" in (
+        response.content.decode()
+    )
+    response = client.post(
+        url,
+        {"timetable_percent": 100, "lessons": "Full timetable", "success_criteria": "Two weeks"},
+    )
+    assert response.status_code == 302
+    new = placement.stages.order_by("-number").first()
+    assert (new.number, new.timetable_percent) == (last.number + 1, 100)
+    placement.status = "COMPLETED"
+    placement.ended_on = timezone.localdate()
+    placement.exit_outcome = "FULL"
+    placement.save()
+    response = client.post(url, {"timetable_percent": 100, "success_criteria": "again"})
+    assert "This placement has ended" in response.content.decode()
+
+
 def test_three_low_checkins_in_a_row_flag_the_key_adult(world) -> None:
     adult = world.users["lsa_caseload"]
     connect.checkin_list_add(pupil=world.pupil, key_adult=adult, by=world.users["sendco"])
