@@ -4,12 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
 
 from interventions import ehcp_clock, plan_services
-from interventions.models import EHCP, Intervention, PlanKind, SupportPlan
+from interventions.demo import in_term
+from interventions.models import (
+    EHCP,
+    Enrolment,
+    Intervention,
+    PlanKind,
+    Programme,
+    ScheduleSlot,
+    Session,
+    SessionAttendance,
+    SupportPlan,
+)
 from pupils.models import Pupil
 
 TARGETS = [
@@ -18,6 +30,33 @@ TARGETS = [
     ("SEMH", "Uses the calm card to ask for a break instead of leaving class, four days of five."),
     ("CL", "Writes three sentences unaided using a word bank in English lessons."),
 ]
+# Section E outcomes (area, wording) and the section F provision that serves each: fake text.
+EHCP_OUTCOMES = [
+    (
+        "CI",
+        "Tells a familiar adult what they need, using words or a symbol card, several times a day.",
+        "Small-group language session with a trained LSA, using visual supports.",
+    ),
+    (
+        "CL",
+        "Reads a short set of written instructions and starts the task without an adult prompt.",
+        "Adult-led reading and vocabulary practice, pre-teaching the words for coming lessons.",
+    ),
+    (
+        "SEMH",
+        "Names how they feel and chooses a calming strategy before a situation escalates.",
+        "One-to-one emotional literacy session with a key adult, with a check-in on other days.",
+    ),
+    (
+        "CI",
+        "Takes part in a structured game with two peers, taking turns with one reminder.",
+        "Structured social communication group with a consistent adult.",
+    ),
+]
+# Days after the meeting that each demo step was done (invitations: two weeks before).
+STEP_AFTER_MEETING = {"INVITATIONS": -15, "MEETING": 0, "REPORT": 10, "LA_DECISION": 25}
+# Weeks of 1:1 demo sessions logged for an EHCP pupil who is in too few interventions.
+ONE_TO_ONE_WEEKS = 12
 # Days from today to each demo plan's next review: overdue, due, in 7 and 14 days, later.
 REVIEW_OFFSETS = [-12, -3, 0, 6, 13, 40, 75]
 # Days from today to each demo annual review's meeting, and the steps already done.
@@ -87,11 +126,7 @@ def seed_school(*, school: Any, spec: Any, people: Any, rng: random.Random) -> N
             phase_transfer=EHCP.Transfer.SCHOOL if pupil.nc_year in (6, 11) else "",
             transfer_year=today.year + 1 if pupil.nc_year in (6, 11) else None,
         )
-        ehcp.outcomes.create(text="Communicates needs to familiar adults.", area="CI")
-        provision = ehcp.provision.create(
-            description="Small-group speech and language session.", hours_per_week=1
-        )
-        provision.interventions.set(interventions[:1])
+        _seed_sections(ehcp=ehcp, index=i, people=people, rng=rng, today=today)
         if i >= len(MEETINGS):
             continue  # left with only the 12-month due date
         offset, steps = MEETINGS[i]
@@ -104,8 +139,107 @@ def seed_school(*, school: Any, spec: Any, people: Any, rng: random.Random) -> N
                 review=review,
                 step=code,
                 by=sendco,
-                on=ehcp_clock.invitations_due(review.meeting_on)
-                if code == "INVITATIONS"
-                else min(today, review.meeting_on + dt.timedelta(days=7)),
+                on=min(today, review.meeting_on + dt.timedelta(days=STEP_AFTER_MEETING[code])),
                 la_decision=decision,
             )
+
+
+def _one_to_one(*, ehcp: EHCP, index: int, people: Any, rng: random.Random, today: dt.date) -> Any:
+    """Start a weekly 1:1 for the EHCP pupil with about a term of logged sessions."""
+    school, pupil = ehcp.school, ehcp.pupil
+    sendco = people.by_key["sendco"]
+    lsas = list(getattr(people, "lsas", []) or [])
+    lead = lsas[index % len(lsas)] if lsas else sendco
+    programme, _ = Programme.objects.get_or_create(
+        school=school,
+        name="EHCP one-to-one support",
+        defaults={
+            "kind": Programme.Kind.OTHER,
+            "area": "CI",
+            "typical_sessions": ONE_TO_ONE_WEEKS + 6,
+            "session_minutes": 30,
+            "group_size": 1,
+            "description": "Weekly 1:1 time that delivers part of a pupil's EHCP section F.",
+        },
+    )
+    start = today - dt.timedelta(weeks=ONE_TO_ONE_WEEKS)
+    intervention = Intervention.objects.create(
+        school=school,
+        programme=programme,
+        name=f"EHCP 1:1 support: {pupil.forename}",
+        lead=lead,
+        start_date=start,
+        planned_sessions=ONE_TO_ONE_WEEKS + 6,
+        status=Intervention.Status.RUNNING,
+        aims="Delivers part of section F of the pupil's EHCP.",
+    )
+    slot = ScheduleSlot.objects.create(
+        intervention=intervention,
+        weekday=index % 5,
+        start_time=dt.time(10 + index % 4, 0),
+        minutes=30,
+        room="SEN base",
+    )
+    Enrolment.objects.create(intervention=intervention, pupil=pupil, joined_on=start)
+    day = start + dt.timedelta(days=(slot.weekday - start.weekday()) % 7)
+    while day < today:
+        if in_term(day):
+            cancelled = rng.random() < 0.1
+            session = Session.objects.create(
+                intervention=intervention,
+                slot=slot,
+                date=day,
+                status="CANCELLED" if cancelled else "DELIVERED",
+                cancel_reason="STAFF_ABSENT" if cancelled else "",
+                minutes=0 if cancelled else 30,
+                logged_by=lead,
+            )
+            if not cancelled:
+                mark = "PRESENT" if rng.random() < 0.85 else "ABSENT"
+                SessionAttendance.objects.create(
+                    session=session,
+                    pupil=pupil,
+                    attendance=mark,
+                    engagement=rng.choice([3, 4, 4, 5]) if mark == "PRESENT" else None,
+                )
+        day += dt.timedelta(weeks=1)
+    return intervention
+
+
+def _seed_sections(
+    *, ehcp: EHCP, index: int, people: Any, rng: random.Random, today: dt.date
+) -> None:
+    """Give a demo EHCP 2-3 outcomes, each served by a provision line with hours, linked to
+    interventions the pupil is really in (a 1:1 is started if needed), so delivery shows."""
+    sendco = people.by_key["sendco"]
+    current = list(
+        Intervention.objects.filter(
+            school=ehcp.school,
+            status=Intervention.Status.RUNNING,
+            enrolments__pupil=ehcp.pupil,
+            enrolments__left_on__isnull=True,
+        )
+        .distinct()
+        .order_by("pk")[:2]
+    )
+    while len(current) < 2:
+        current.append(
+            _one_to_one(ehcp=ehcp, index=index + len(current), people=people, rng=rng, today=today)
+        )
+    count = 2 + index % 2
+    picked = [EHCP_OUTCOMES[(index + n) % len(EHCP_OUTCOMES)] for n in range(count)]
+    for n, (area, wording, provision) in enumerate(picked):
+        outcome = plan_services.ehcp_outcome_add(ehcp=ehcp, by=sendco, text=wording, area=area)
+        intervention = current[n % len(current)]
+        weekly = sum(s.minutes for s in intervention.slots.all()) / 60 or 0.5
+        # Lines state less, more or the same as is timetabled: the demo shows met and short.
+        wanted = {0: weekly * 0.6, 1: weekly + 0.5}.get(n, weekly)
+        stated = max(Decimal(int(wanted * 4)) / 4, Decimal("0.25"))
+        plan_services.ehcp_provision_add(
+            ehcp=ehcp,
+            by=sendco,
+            description=provision,
+            hours_per_week=stated,
+            outcome=outcome,
+            interventions=[intervention],
+        )

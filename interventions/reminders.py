@@ -86,7 +86,6 @@ def _plan_reviews(school_id: int, today: dt.date) -> list[Due]:
 def _ehcp(school_id: int, today: dt.date) -> list[Due]:
     found: list[Due] = []
     horizon = today + dt.timedelta(14)
-    calendar_url = reverse("interventions:calendar")
     # Annual review due (12 months from the last one concluding), unless one is under way.
     due_ehcps = (
         EHCP.objects.filter(
@@ -97,7 +96,14 @@ def _ehcp(school_id: int, today: dt.date) -> list[Due]:
     )
     for pk, to, due in due_ehcps:
         if d := _staged(
-            "ehcp_review", "ehcp", pk, to, due, "EHCP annual review due", today, calendar_url
+            "ehcp_review",
+            "ehcp",
+            pk,
+            to,
+            due,
+            "EHCP annual review due",
+            today,
+            reverse("interventions:ehcp", args=[pk]),
         ):
             found.append(d)
     # Milestones of reviews in progress: the earliest (invitations) is 2 weeks before the meeting.
@@ -114,6 +120,7 @@ def _ehcp(school_id: int, today: dt.date) -> list[Due]:
     for review in reviews:
         done = {s.step for s in review.steps.all()}
         to = review.ehcp.coordinator_id
+        review_url = reverse("interventions:ehcp_review", args=[review.pk])
         for m in ehcp_clock.milestones(review.meeting_on):
             if m.code in done or (
                 m.code == "FINAL_PLAN" and review.la_decision in {"MAINTAIN", "CEASE"}
@@ -127,7 +134,7 @@ def _ehcp(school_id: int, today: dt.date) -> list[Due]:
                 m.due_on,
                 f"EHCP: {m.label}",
                 today,
-                calendar_url,
+                review_url,
             ):
                 found.append(d)
         if review.covers_preparing_for_adulthood and "MEETING" not in done:
@@ -140,7 +147,7 @@ def _ehcp(school_id: int, today: dt.date) -> list[Due]:
                 due,
                 "EHCP review must cover preparing for adulthood",
                 today,
-                calendar_url,
+                review_url,
             )
             if d and not d.kind.endswith("overdue"):
                 found.append(d)
@@ -161,7 +168,7 @@ def _ehcp(school_id: int, today: dt.date) -> list[Due]:
                 due,
                 "EHCP phase transfer: amended plan deadline",
                 today,
-                calendar_url,
+                reverse("interventions:ehcp", args=[ehcp.pk]),
             )
         ):
             found.append(d)

@@ -77,6 +77,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "interventions.plans_view": CLASSROOM | LEADERS | {Role.DSL},
     "interventions.plans_manage": frozenset({Role.SENDCO}),
     "interventions.ehcp_calendar": LEADERS,
+    # The annual review report leaves the system as a file: leaders only, and audited.
+    "interventions.ehcp_report": LEADERS,
     # Everyone gets reminders (HR admins too: training and DBS expiries).
     "interventions.notifications": ALL_ROLES,
     # Every member of staff can raise a concern; only the DSL team sees concerns.

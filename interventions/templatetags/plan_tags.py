@@ -37,6 +37,8 @@ def pupil_plans(context: template.Context, pupil: Any) -> dict[str, Any]:
     )
     return {
         "show": True,
+        "pupil": pupil,
         "plans": list(plans),
         "parent_meetings": plan_services.parent_meetings(pupil),
+        "may_start": can(user, "interventions.plans_manage", pupil),
     }

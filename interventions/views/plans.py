@@ -170,7 +170,12 @@ def calendar(request: HttpRequest) -> HttpResponse:
     )
     for ehcp in ehcps:
         items.append(
-            {"due_on": ehcp.next_review_due, "what": "EHCP annual review due", "pupil": ehcp.pupil}
+            {
+                "due_on": ehcp.next_review_due,
+                "what": "EHCP annual review due",
+                "pupil": ehcp.pupil,
+                "url": reverse("interventions:ehcp", args=[ehcp.pk]),
+            }
         )
     transfers = (
         EHCP.objects.visible_to(request.user)
@@ -182,7 +187,8 @@ def calendar(request: HttpRequest) -> HttpResponse:
         due = ehcp_clock.transfer_deadline(ehcp.phase_transfer, ehcp.transfer_year)
         if due and today <= due <= until:  # no "done" record: shown until the day
             what = f"EHCP phase transfer: amended plan by {due:%-d %B}"
-            items.append({"due_on": due, "what": what, "pupil": ehcp.pupil})
+            url = reverse("interventions:ehcp", args=[ehcp.pk])
+            items.append({"due_on": due, "what": what, "pupil": ehcp.pupil, "url": url})
     reviews = (
         AnnualReview.objects.visible_to(request.user)
         .open()
@@ -195,7 +201,12 @@ def calendar(request: HttpRequest) -> HttpResponse:
         for m in ehcp_clock.milestones(review.meeting_on):
             if m.code not in done and m.due_on <= until:
                 items.append(
-                    {"due_on": m.due_on, "what": f"EHCP: {m.label}", "pupil": review.ehcp.pupil}
+                    {
+                        "due_on": m.due_on,
+                        "what": f"EHCP: {m.label}",
+                        "pupil": review.ehcp.pupil,
+                        "url": reverse("interventions:ehcp_review", args=[review.pk]),
+                    }
                 )
     items.sort(key=lambda i: i["due_on"])
     overdue = [i for i in items if i["due_on"] < today]

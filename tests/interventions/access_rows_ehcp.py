@@ -1,7 +1,88 @@
-"""Access-matrix rows for ehcp pages (merged in tests/interventions/access_rows.py)."""
+"""Access-matrix rows for ehcp pages (merged in tests/interventions/access_rows.py).
+
+The EHCP follows the pupil, as support plans do: whoever sees world.pupil sees its EHCP and
+reviews (the LSA with the caseload, the teacher, the SENDCo, the DSL); other LSAs and the ELSA get
+404, the HR admin 403, another school 404. Only the SENDCo changes it (403 for the others who
+can see it). Leaders download the review report; world has no head, so only the SENDCo.
+"""
 
 from __future__ import annotations
 
-from tests.access import Row
+import datetime as dt
+from typing import Any
 
-ROWS: dict[str, Row] = {}
+from interventions.models import EHCP, AnnualReview
+from tests.access import FORBIDDEN, NOT_ALLOWED, NOT_FOUND, OK, Row
+from tests.conftest import World
+
+
+def ehcp_for(w: World) -> EHCP:
+    """An EHCP for world.pupil, with one outcome and one provision line."""
+    ehcp = EHCP.objects.create(
+        school=w.school,
+        pupil=w.pupil,
+        coordinator=w.users["sendco"],
+        local_authority="Testshire",
+        issued_on=dt.date.today() - dt.timedelta(days=300),
+        next_review_due=dt.date.today() + dt.timedelta(days=65),
+    )
+    outcome = ehcp.outcomes.create(text="Says what helps in class, with a prompt card.")
+    ehcp.provision.create(description="Weekly speech and language group.", outcome=outcome)
+    return ehcp
+
+
+def _pupil(w: World) -> list[Any]:
+    return [w.pupil.pk]
+
+
+def _ehcp(w: World) -> list[Any]:
+    return [ehcp_for(w).pk]
+
+
+def _outcome(w: World) -> list[Any]:
+    ehcp = ehcp_for(w)
+    return [ehcp.pk, ehcp.outcomes.get().pk]
+
+
+def _line(w: World) -> list[Any]:
+    ehcp = ehcp_for(w)
+    return [ehcp.pk, ehcp.provision.get().pk]
+
+
+def _review(w: World) -> list[Any]:
+    ehcp = ehcp_for(w)
+    review = AnnualReview.objects.create(
+        ehcp=ehcp, meeting_on=dt.date.today() + dt.timedelta(days=20)
+    )
+    return [review.pk]
+
+
+SEES_PUPIL = {
+    "lsa_caseload": OK,
+    "teacher": OK,
+    "sendco": OK,
+    "dsl": OK,
+    "lsa_no_caseload": NOT_FOUND,
+    "elsa": NOT_FOUND,
+    "hr_admin": FORBIDDEN,
+    "other_school": NOT_FOUND,
+}
+MANAGES = {"sendco": OK, "other_school": NOT_FOUND}
+POSTS = {"sendco": NOT_ALLOWED, "other_school": NOT_FOUND}
+
+ROWS: dict[str, Row] = {
+    "interventions:ehcp_pupil": Row(args=_pupil, expect=SEES_PUPIL),
+    "interventions:ehcp_create": Row(args=_pupil, default=FORBIDDEN, expect=MANAGES),
+    "interventions:ehcp": Row(args=_ehcp, expect=SEES_PUPIL),
+    "interventions:ehcp_edit": Row(args=_ehcp, default=FORBIDDEN, expect=MANAGES),
+    "interventions:ehcp_outcome_add": Row(args=_ehcp, default=FORBIDDEN, expect=MANAGES),
+    "interventions:ehcp_outcome_edit": Row(args=_outcome, default=FORBIDDEN, expect=MANAGES),
+    "interventions:ehcp_outcome_remove": Row(args=_outcome, default=FORBIDDEN, expect=POSTS),
+    "interventions:ehcp_provision_add": Row(args=_ehcp, default=FORBIDDEN, expect=MANAGES),
+    "interventions:ehcp_provision_edit": Row(args=_line, default=FORBIDDEN, expect=MANAGES),
+    "interventions:ehcp_provision_remove": Row(args=_line, default=FORBIDDEN, expect=POSTS),
+    "interventions:ehcp_review_schedule": Row(args=_ehcp, default=FORBIDDEN, expect=MANAGES),
+    "interventions:ehcp_review": Row(args=_review, expect=SEES_PUPIL),
+    "interventions:ehcp_review_step": Row(args=_review, default=FORBIDDEN, expect=POSTS),
+    "interventions:ehcp_review_pdf": Row(args=_review, default=FORBIDDEN, expect=MANAGES),
+}

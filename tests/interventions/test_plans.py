@@ -191,22 +191,52 @@ def test_annual_review_steps_record_who_and_when_and_rebase_twelve_months(world)
     world.pupil.nc_year = 9
     world.pupil.save()
     review = plan_services.annual_review_schedule(
-        ehcp=_ehcp(world), meeting_on=dt.date(2028, 2, 29), by=sendco
+        ehcp=_ehcp(world), meeting_on=dt.date(2028, 2, 7), by=sendco
     )
     assert review.covers_preparing_for_adulthood
     step = plan_services.annual_review_step_record(
-        review=review, step=AnnualReviewStep.Step.MEETING, by=sendco, on=dt.date(2028, 2, 29)
+        review=review, step=AnnualReviewStep.Step.MEETING, by=sendco, on=dt.date(2028, 2, 7)
     )
-    assert (step.done_by, step.done_on) == (sendco, dt.date(2028, 2, 29))
+    assert (step.done_by, step.done_on) == (sendco, dt.date(2028, 2, 7))
     review.ehcp.refresh_from_db()
-    assert review.ehcp.next_review_due == dt.date(2029, 2, 28)
+    assert review.ehcp.next_review_due == dt.date(2026, 6, 1)  # not yet: still in progress
     with pytest.raises(PlanError, match="already recorded"):
         plan_services.annual_review_step_record(review=review, step="MEETING", by=sendco)
+    # The LA decides on 29 February: the review concludes, and 12 months on is 28 February.
     plan_services.annual_review_step_record(
-        review=review, step="LA_DECISION", by=sendco, la_decision="MAINTAIN"
+        review=review,
+        step="LA_DECISION",
+        by=sendco,
+        on=dt.date(2028, 2, 29),
+        la_decision="MAINTAIN",
     )
     review.refresh_from_db()
-    assert review.completed_on is not None
+    review.ehcp.refresh_from_db()
+    assert review.completed_on == dt.date(2028, 2, 29)
+    assert review.ehcp.next_review_due == dt.date(2029, 2, 28)
+
+
+def test_an_amended_plan_concludes_the_review_when_the_final_plan_arrives(world) -> None:
+    sendco = world.users["sendco"]
+    review = plan_services.annual_review_schedule(
+        ehcp=_ehcp(world), meeting_on=dt.date(2026, 3, 2), by=sendco
+    )
+    for code, on, decision in [
+        ("MEETING", dt.date(2026, 3, 2), ""),
+        ("LA_DECISION", dt.date(2026, 3, 25), "AMEND"),
+    ]:
+        plan_services.annual_review_step_record(
+            review=review, step=code, by=sendco, on=on, la_decision=decision
+        )
+    review.refresh_from_db()
+    assert review.completed_on is None  # an amended plan is still to come
+    plan_services.annual_review_step_record(
+        review=review, step="FINAL_PLAN", by=sendco, on=dt.date(2026, 5, 20)
+    )
+    review.refresh_from_db()
+    review.ehcp.refresh_from_db()
+    assert review.completed_on == dt.date(2026, 5, 20)
+    assert review.ehcp.next_review_due == dt.date(2027, 5, 20)
 
 
 # --- Reminders --------------------------------------------------------------------------------

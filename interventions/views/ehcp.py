@@ -1,0 +1,534 @@
+"""A pupil's EHCP: sections E and F with evidence of delivery, its annual reviews and their report.
+
+Access: whoever sees the pupil's support plans sees the EHCP (``interventions.plans_view``, scoped
+by ``EHCP.objects.visible_to``); only the SENDCo changes it (``interventions.plans_manage``);
+leaders download the review report (``interventions.ehcp_report``). Outside the person's
+school or caseload the answer is 404.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_safe
+
+from interventions import ehcp_report, plan_services
+from interventions.forms_ehcp import (
+    EHCPCreateForm,
+    EHCPEditForm,
+    OutcomeAddForm,
+    OutcomeEditForm,
+    ProvisionAddForm,
+    ProvisionEditForm,
+    ScheduleReviewForm,
+    StepForm,
+    provision_initial,
+)
+from interventions.models import EHCP, AnnualReview, AnnualReviewStep, EHCPOutcome, EHCPProvision
+from pupils.forms_records import add_service_errors
+from pupils.models import Pupil
+from staff.audit import log_action
+from staff.permissions import can, get_object_for, requires
+
+VIEW, MANAGE, REPORT = (
+    "interventions.plans_view",
+    "interventions.plans_manage",
+    "interventions.ehcp_report",
+)
+
+
+def _ehcps() -> Any:
+    return EHCP.objects.select_related("pupil", "coordinator")
+
+
+def _reviews() -> Any:
+    return AnnualReview.objects.select_related("ehcp__pupil", "ehcp__coordinator")
+
+
+def _service_error(form: Any, exc: Exception) -> None:
+    """Show a service's refusal on the form, by field where the form has that field."""
+    if isinstance(exc, ValidationError):
+        add_service_errors(form, exc)
+    else:
+        form.add_error(None, str(exc))
+
+
+def _back(ehcp: EHCP, anchor: str = "") -> str:
+    return reverse("interventions:ehcp", args=[ehcp.pk]) + (f"#{anchor}" if anchor else "")
+
+
+# --- The pupil's way in ---------------------------------------------------------------------
+
+
+@requires(VIEW)
+@require_safe
+def pupil_ehcp(request: HttpRequest, pupil_pk: int) -> HttpResponse:
+    """Open the pupil's live EHCP, or say there is none (and offer the SENDCo to record it)."""
+    pupil = get_object_for(request, Pupil.objects, pupil_pk, VIEW)
+    ehcps = list(EHCP.objects.filter(pupil=pupil).order_by("-issued_on"))
+    live = next((e for e in ehcps if e.ceased_on is None), None)
+    if live is not None:
+        return redirect("interventions:ehcp", pk=live.pk)
+    return render(
+        request,
+        "interventions/ehcp/none.html",
+        {"pupil": pupil, "ceased": ehcps, "may_manage": can(request.user, MANAGE, pupil)},
+    )
+
+
+@requires(MANAGE)
+@require_http_methods(["GET", "POST"])
+def ehcp_create(request: HttpRequest, pupil_pk: int) -> HttpResponse:
+    """Record a pupil's EHCP: local authority, issue date, coordinator and any phase transfer."""
+    pupil = get_object_for(request, Pupil.objects, pupil_pk, MANAGE)
+    form = EHCPCreateForm(
+        request.POST or None,
+        school=pupil.school,
+        initial={"coordinator": request.user.pk},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            ehcp = plan_services.ehcp_create(
+                pupil=pupil,
+                by=request.user,
+                local_authority=data["local_authority"],
+                issued_on=data["issued_on"],
+                coordinator=data["coordinator"],
+                phase_transfer=data["phase_transfer"],
+                transfer_year=data["transfer_year"],
+                form_key=data["form_key"],
+            )
+        except (plan_services.PlanError, ValidationError) as exc:
+            _service_error(form, exc)
+        else:
+            messages.success(request, "EHCP recorded. Add its outcomes and provision next.")
+            return redirect("interventions:ehcp", pk=ehcp.pk)
+    return render(request, "interventions/ehcp/ehcp_form.html", {"pupil": pupil, "form": form})
+
+
+# --- The EHCP page and its details ----------------------------------------------------------
+
+
+@requires(VIEW)
+@require_safe
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show the EHCP: details, section E outcomes with their section F provision and delivery."""
+    ehcp = get_object_for(request, _ehcps(), pk, VIEW)
+    today = timezone.localdate()
+    lines = ehcp_report.provision_with_delivery(ehcp, as_of=today)
+    outcomes, unlinked = ehcp_report.outcomes_with_provision(ehcp, lines)
+    reviews = list(ehcp_report.reviews_with_steps(ehcp))
+    open_review = next((r for r in reviews if r.completed_on is None), None)
+    return render(
+        request,
+        "interventions/ehcp/detail.html",
+        {
+            "ehcp": ehcp,
+            "pupil": ehcp.pupil,
+            "outcomes": outcomes,
+            "unlinked": unlinked,
+            "line_count": len(lines),
+            "reviews": reviews,
+            "open_review": open_review,
+            "transfer_deadline": ehcp_report.phase_transfer_deadline(ehcp),
+            "transfer_label": ehcp_report.transfer_label(ehcp),
+            "year_from": ehcp_report.school_year_start(today),
+            "today": today,
+            "may_manage": can(request.user, MANAGE, ehcp),
+            "may_report": can(request.user, REPORT, ehcp),
+        },
+    )
+
+
+@requires(MANAGE)
+@require_http_methods(["GET", "POST"])
+def ehcp_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change the EHCP's local authority, dates, coordinator and phase transfer."""
+    ehcp = get_object_for(request, _ehcps(), pk, MANAGE)
+
+    def current() -> EHCPEditForm:
+        return EHCPEditForm(
+            school=ehcp.school,
+            initial={
+                "local_authority": ehcp.local_authority,
+                "issued_on": ehcp.issued_on,
+                "coordinator": ehcp.coordinator_id,
+                "phase_transfer": ehcp.phase_transfer,
+                "transfer_year": ehcp.transfer_year,
+                "ceased_on": ehcp.ceased_on,
+                "version": plan_services.ehcp_version(ehcp),
+            },
+        )
+
+    form = EHCPEditForm(request.POST, school=ehcp.school) if request.method == "POST" else current()
+    stale = ""
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            plan_services.ehcp_update(ehcp=ehcp, by=request.user, **data)
+        except plan_services.StaleEdit as exc:
+            ehcp.refresh_from_db()
+            form, stale = current(), str(exc)
+        except (plan_services.PlanError, ValidationError) as exc:
+            _service_error(form, exc)
+        else:
+            messages.success(request, "EHCP details saved.")
+            return redirect("interventions:ehcp", pk=ehcp.pk)
+    return render(
+        request,
+        "interventions/ehcp/ehcp_form.html",
+        {"pupil": ehcp.pupil, "ehcp": ehcp, "form": form, "stale": stale},
+    )
+
+
+# --- Section E: outcomes --------------------------------------------------------------------
+
+
+@requires(MANAGE)
+@require_http_methods(["GET", "POST"])
+def outcome_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a section E outcome."""
+    ehcp = get_object_for(request, _ehcps(), pk, MANAGE)
+    form = OutcomeAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            outcome = plan_services.ehcp_outcome_add(
+                ehcp=ehcp, by=request.user, **form.cleaned_data
+            )
+        except (plan_services.PlanError, ValidationError) as exc:
+            _service_error(form, exc)
+        else:
+            messages.success(request, "Outcome added.")
+            return redirect(_back(ehcp, f"outcome-{outcome.pk}"))
+    return render(request, "interventions/ehcp/outcome_form.html", {"ehcp": ehcp, "form": form})
+
+
+@requires(MANAGE)
+@require_http_methods(["GET", "POST"])
+def outcome_edit(request: HttpRequest, pk: int, outcome_pk: int) -> HttpResponse:
+    """Reword a section E outcome (or remove it, from the same page)."""
+    ehcp = get_object_for(request, _ehcps(), pk, MANAGE)
+    outcome = get_object_or_404(EHCPOutcome.objects.filter(ehcp=ehcp), pk=outcome_pk)
+
+    def current() -> OutcomeEditForm:
+        return OutcomeEditForm(
+            initial={
+                "text": outcome.text,
+                "area": outcome.area,
+                "version": plan_services.ehcp_version(outcome),
+            }
+        )
+
+    form = OutcomeEditForm(request.POST) if request.method == "POST" else current()
+    stale = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan_services.ehcp_outcome_update(outcome=outcome, by=request.user, **form.cleaned_data)
+        except plan_services.StaleEdit as exc:
+            outcome.refresh_from_db()
+            form, stale = current(), str(exc)
+        except (plan_services.PlanError, ValidationError) as exc:
+            _service_error(form, exc)
+        else:
+            messages.success(request, "Outcome saved.")
+            return redirect(_back(ehcp, f"outcome-{outcome.pk}"))
+    return render(
+        request,
+        "interventions/ehcp/outcome_form.html",
+        {
+            "ehcp": ehcp,
+            "outcome": outcome,
+            "form": form,
+            "stale": stale,
+            "serving": outcome.provision.count(),
+        },
+    )
+
+
+@requires(MANAGE)
+def outcome_remove(request: HttpRequest, pk: int, outcome_pk: int) -> HttpResponse:
+    """Remove a section E outcome; its provision lines stay, naming no outcome."""
+    ehcp = get_object_for(request, _ehcps(), pk, MANAGE)
+    # Checked after access, so the access matrix (GET) proves who may post here.
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    outcome = EHCPOutcome.objects.filter(ehcp=ehcp, pk=outcome_pk).first()
+    if outcome is None:
+        messages.info(request, "That outcome was already removed.")
+        return redirect(_back(ehcp))
+    try:
+        orphaned = plan_services.ehcp_outcome_remove(outcome=outcome, by=request.user)
+    except plan_services.PlanError as exc:
+        messages.error(request, str(exc))
+    else:
+        note = ""
+        if orphaned == 1:
+            note = " One provision line now names no outcome."
+        elif orphaned:
+            note = f" {orphaned} provision lines now name no outcome."
+        messages.success(request, f"Outcome removed.{note}")
+    return redirect(_back(ehcp))
+
+
+# --- Section F: provision -------------------------------------------------------------------
+
+
+def _no_interventions(form: ProvisionAddForm | ProvisionEditForm) -> bool:
+    return not form.fields["interventions"].queryset.exists()
+
+
+@requires(MANAGE)
+@require_http_methods(["GET", "POST"])
+def provision_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a section F provision line linked to the outcome it serves and what delivers it."""
+    ehcp = get_object_for(request, _ehcps(), pk, MANAGE)
+    initial = {}
+    if request.method == "GET" and request.GET.get("outcome", "").isdigit():
+        initial["outcome"] = int(request.GET["outcome"])
+    form = ProvisionAddForm(request.POST or None, ehcp=ehcp, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            line = plan_services.ehcp_provision_add(
+                ehcp=ehcp,
+                by=request.user,
+                description=data["description"],
+                hours_per_week=data["hours_per_week"],
+                outcome=data["outcome"],
+                interventions=list(data["interventions"]),
+                form_key=data["form_key"],
+            )
+        except (plan_services.PlanError, ValidationError) as exc:
+            _service_error(form, exc)
+        else:
+            messages.success(request, "Provision line added.")
+            return redirect(_back(ehcp, f"provision-{line.pk}"))
+    return render(request, "interventions/ehcp/provision_form.html", {"ehcp": ehcp, "form": form})
+
+
+@requires(MANAGE)
+@require_http_methods(["GET", "POST"])
+def provision_edit(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
+    """Change a section F line: wording, hours, outcome and the interventions delivering it."""
+    ehcp = get_object_for(request, _ehcps(), pk, MANAGE)
+    line = get_object_or_404(EHCPProvision.objects.filter(ehcp=ehcp), pk=line_pk)
+
+    def current() -> ProvisionEditForm:
+        return ProvisionEditForm(
+            ehcp=ehcp,
+            user=request.user,
+            initial={**provision_initial(line), "version": plan_services.ehcp_version(line)},
+        )
+
+    if request.method == "POST":
+        form = ProvisionEditForm(request.POST, ehcp=ehcp, user=request.user)
+    else:
+        form = current()
+    stale = ""
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            plan_services.ehcp_provision_update(
+                provision=line,
+                by=request.user,
+                description=data["description"],
+                hours_per_week=data["hours_per_week"],
+                outcome=data["outcome"],
+                interventions=list(data["interventions"]),
+                version=data["version"],
+            )
+        except plan_services.StaleEdit as exc:
+            line.refresh_from_db()
+            form, stale = current(), str(exc)
+        except (plan_services.PlanError, ValidationError) as exc:
+            _service_error(form, exc)
+        else:
+            messages.success(request, "Provision line saved.")
+            return redirect(_back(ehcp, f"provision-{line.pk}"))
+    return render(
+        request,
+        "interventions/ehcp/provision_form.html",
+        {
+            "ehcp": ehcp,
+            "line": line,
+            "form": form,
+            "stale": stale,
+            "no_interventions": _no_interventions(form),
+        },
+    )
+
+
+@requires(MANAGE)
+def provision_remove(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
+    """Remove a section F provision line."""
+    ehcp = get_object_for(request, _ehcps(), pk, MANAGE)
+    # Checked after access, so the access matrix (GET) proves who may post here.
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    line = EHCPProvision.objects.filter(ehcp=ehcp, pk=line_pk).first()
+    if line is None:
+        messages.info(request, "That provision line was already removed.")
+        return redirect(_back(ehcp))
+    try:
+        plan_services.ehcp_provision_remove(provision=line, by=request.user)
+    except plan_services.PlanError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Provision line removed.")
+    return redirect(_back(ehcp))
+
+
+# --- Annual reviews -------------------------------------------------------------------------
+
+
+@requires(MANAGE)
+@require_http_methods(["GET", "POST"])
+def review_schedule(request: HttpRequest, pk: int) -> HttpResponse:
+    """Fix the annual review meeting date; the statutory deadlines follow from it."""
+    ehcp = get_object_for(request, _ehcps(), pk, MANAGE)
+    form = ScheduleReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        meeting_on = form.cleaned_data["meeting_on"]
+        try:
+            review = plan_services.annual_review_schedule(
+                ehcp=ehcp, meeting_on=meeting_on, by=request.user
+            )
+        except plan_services.PlanError as exc:
+            open_review = ehcp.annual_reviews.open().first()
+            if open_review is not None and open_review.meeting_on == meeting_on:
+                return redirect("interventions:ehcp_review", pk=open_review.pk)  # a double tap
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Annual review scheduled. Its deadlines are below.")
+            return redirect("interventions:ehcp_review", pk=review.pk)
+    return render(
+        request,
+        "interventions/ehcp/schedule.html",
+        {"ehcp": ehcp, "form": form, "open_review": ehcp.annual_reviews.open().first()},
+    )
+
+
+def _review_page(
+    request: HttpRequest, review: AnnualReview, bound: StepForm | None = None
+) -> HttpResponse:
+    ehcp = review.ehcp
+    today = timezone.localdate()
+    reviews = list(ehcp_report.reviews_with_steps(ehcp))
+    review = next(r for r in reviews if r.pk == review.pk)
+    review.ehcp = ehcp
+    rows = ehcp_report.milestone_rows(review, today=today)
+    may_manage = can(request.user, MANAGE, ehcp)
+    refused = ""
+    met = any(r.code == "MEETING" and r.done for r in rows)
+    for row in rows:
+        row.form, row.waiting = None, ""
+        if row.state in ("done", "not_needed"):
+            pass
+        elif row.code in ("REPORT", "LA_DECISION", "FINAL_PLAN") and not met:
+            row.waiting = "Recorded once the meeting has been held."
+        elif row.code == "FINAL_PLAN" and review.la_decision != AnnualReview.Decision.AMEND:
+            row.waiting = "Needed only if the LA decides to amend the plan."
+        if may_manage and row.state not in ("done", "not_needed") and not row.waiting:
+            if bound is not None and bound.step_code == row.code:
+                row.form = bound
+            else:
+                row.form = StepForm(step=row.code)
+        elif bound is not None and bound.step_code == row.code:
+            # That step has no form any more (already done): say why it was refused.
+            refused = " ".join(e for errors in bound.errors.values() for e in errors)
+    return render(
+        request,
+        "interventions/ehcp/review.html",
+        {
+            "review": review,
+            "ehcp": ehcp,
+            "pupil": ehcp.pupil,
+            "rows": rows,
+            "history": [r for r in reviews if r.pk != review.pk],
+            "refused": refused,
+            "pfa": ehcp_report.needs_preparing_for_adulthood(review, ehcp),
+            "today": today,
+            "may_manage": may_manage,
+            "may_report": can(request.user, REPORT, ehcp),
+        },
+    )
+
+
+@requires(VIEW)
+@require_safe
+def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show an annual review's deadlines, what was done and by whom, and what is overdue."""
+    review = get_object_for(request, _reviews(), pk, VIEW)
+    return _review_page(request, review)
+
+
+@requires(MANAGE)
+def review_step(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record one statutory step of the review as done today (or on the day given), by me."""
+    review = get_object_for(request, _reviews(), pk, MANAGE)
+    # Checked after access, so the access matrix (GET) proves who may post here.
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    code = request.POST.get("step", "")
+    if code not in AnnualReviewStep.Step.values:
+        messages.error(request, "Choose a step of the annual review to record.")
+        return redirect("interventions:ehcp_review", pk=review.pk)
+    form = StepForm(request.POST, step=code)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            plan_services.annual_review_step_add(
+                review=review,
+                step=code,
+                by=request.user,
+                on=data["done_on"],
+                la_decision=data.get("la_decision", ""),
+            )
+        except (plan_services.PlanError, ValidationError, IntegrityError) as exc:
+            same = review.steps.filter(step=code, done_by=request.user, done_on=data["done_on"])
+            if same.exists():  # the same form sent twice: it is recorded once
+                messages.info(request, "That step was already recorded.")
+                return redirect("interventions:ehcp_review", pk=review.pk)
+            if isinstance(exc, IntegrityError):
+                form.add_error(None, "That step is already recorded for this review.")
+            else:
+                _service_error(form, exc)
+        else:
+            label = AnnualReviewStep.Step(code).label
+            messages.success(request, f"Recorded: {label.lower()}.")
+            return redirect("interventions:ehcp_review", pk=review.pk)
+    return _review_page(request, review, bound=form)
+
+
+@requires(REPORT)
+@require_safe
+def review_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send the annual review report, built now from the record, after auditing who took it."""
+    review = get_object_for(request, _reviews(), pk, REPORT)
+    context = ehcp_report.review_report_context(review, built_by=request.user)
+    pdf = ehcp_report.render_review_pdf(context)
+    # Audited before a byte is sent: if this write fails, nothing is sent.
+    with transaction.atomic():
+        log_action(
+            review,
+            "interventions.annual_review.report_downloaded",
+            actor=request.user,
+            school=review.ehcp.school_id,
+            data={"ehcp": review.ehcp_id},
+            request=request,
+        )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    # Only the pupil's id in the name: a downloaded file's name is seen in many places.
+    name = f"annual-review-pupil-{review.ehcp.pupil_id}-{review.pk}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response
