@@ -316,6 +316,7 @@ def seed_delivery(*, school: Any, spec: Any, people: Any, rng: random.Random) ->
     plans = []
     this_year = dt.date(today.year if today.month >= 9 else today.year - 1, 9, 8)
     last_year = dt.date(this_year.year - 1, 11, 3)
+    last_summer = dt.date(this_year.year, 4, 20)
     deliverers = [*people.lsas, people.by_key["elsa"]]
     if "inclusion" in people.by_key:
         deliverers.append(people.by_key["inclusion"])
@@ -324,10 +325,14 @@ def seed_delivery(*, school: Any, spec: Any, people: Any, rng: random.Random) ->
         pool = list(by_need.get(need, []))
         rng.shuffle(pool)
         for name in names:
-            for start, completed in (
+            # Blocks finished last autumn/spring and last summer, and this term's: those whose
+            # planned weeks are over by now are completed too (None: decided by the dates).
+            waves: tuple[tuple[dt.date, bool | None], ...] = (
                 (last_year + dt.timedelta(days=rng.randint(0, 120)), True),
-                (this_year + dt.timedelta(days=rng.randint(0, 20)), False),
-            ):
+                (last_summer + dt.timedelta(days=rng.randint(0, 25)), True),
+                (this_year + dt.timedelta(days=rng.randint(0, 20)), None),
+            )
+            for start, completed in waves:
                 group = [pool.pop() for _ in range(min(programmes[name].group_size, len(pool)))]
                 if not group:
                     continue
@@ -343,10 +348,13 @@ def seed_delivery(*, school: Any, spec: Any, people: Any, rng: random.Random) ->
         plans.append((programmes["ELSA"], [pupil], start, completed, people.by_key["elsa"]))
 
     sessions, attendance, measures = [], [], []
+    exit_missing_done = False
     for programme, group, start, completed, lead in plans:
         planned = programme.typical_sessions
         weeks = -(-planned // programme.sessions_per_week)
         end = start + dt.timedelta(weeks=weeks)
+        if completed is None:
+            completed = end < today - dt.timedelta(days=3)
         status = Intervention.Status.COMPLETED if completed else Intervention.Status.RUNNING
         intervention = Intervention.objects.create(
             school=school,
@@ -401,7 +409,17 @@ def seed_delivery(*, school: Any, spec: Any, people: Any, rng: random.Random) ->
                     else "",
                 )
                 sessions.append((session, [] if cancelled else group))
-        if completed:
+        # One recently finished block still waits for its exit measures (reminded, and flagged).
+        exit_missing = completed and not exit_missing_done and end > today - dt.timedelta(50)
+        exit_missing_done = exit_missing_done or exit_missing
+        if exit_missing:
+            for e in enrolments:
+                measures.append(
+                    MeasureRecord(
+                        enrolment=e, kind="GBO", point="BASELINE", taken_on=start, gbo_1=3, gbo_2=4
+                    )
+                )
+        elif completed:
             for e in enrolments:
                 base = rng.randint(2, 5)
                 measures.append(

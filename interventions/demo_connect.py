@@ -195,7 +195,8 @@ def seed_school(*, school: Any, spec: Any, people: Any, rng: random.Random) -> N
     Removal.objects.bulk_create(removals)
     BehaviourEvent.objects.bulk_create(events)
 
-    # Daily check-ins with a few vulnerable pupils; one has had three low days in a row.
+    # Daily check-ins with a few vulnerable pupils; one has had three low days in a row and
+    # another is sliding (the SENDCo's dashboard flags a falling trend).
     keeper = people.by_key["elsa"]
     for n, pupil in enumerate(pupils[len(placed) : len(placed) + 4]):
         adult = people.lsas[n % len(people.lsas)] if people.lsas else keeper
@@ -209,11 +210,15 @@ def seed_school(*, school: Any, spec: Any, people: Any, rng: random.Random) -> N
         )
         for day in _school_days(today - dt.timedelta(weeks=4), today - dt.timedelta(days=1)):
             low = n == 0 and day >= today - dt.timedelta(days=5)
+            zone = "RED" if low else rng.choice(ZONES)
+            if n == 1:  # a slide: settled for weeks, then mostly yellow and red this fortnight
+                recent = day >= today - dt.timedelta(days=9)
+                zone = ("YELLOW" if day.day % 3 else "RED") if recent else "GREEN"
             CheckIn.objects.create(
                 school=school,
                 pupil=pupil,
                 date=day,
-                zone="RED" if low else rng.choice(ZONES),
+                zone=zone,
                 note=rng.choice(["", "", "Fake note: tired today"]),
                 recorded_by=keeper,
             )

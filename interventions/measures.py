@@ -16,6 +16,8 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from interventions.models import Enrolment, EnrolmentTarget, Intervention, MeasureRecord
@@ -457,3 +459,22 @@ def _gbo_means(goals: list[dict[str, Any]]) -> dict[str, Any]:
         "mean_exit": round(mean_exit, 2),
         "mean_change": round(mean_exit - mean_baseline, 2),
     }
+
+
+# Reminders and the SENDCo's dashboard look this far back for a missing exit measure.
+EXIT_MEASURE_WINDOW_DAYS = 60
+
+
+def enrolments_missing_exit_measure(today: dt.date) -> QuerySet[Enrolment]:
+    """Return enrolments that ended in the last 60 days with no exit measure, where the
+    programme uses measures. A place ends when the pupil leaves the group or when the whole
+    intervention is completed or stopped; ``ended_on`` is annotated."""
+    return (
+        Enrolment.objects.annotate(ended_on=Coalesce("left_on", "intervention__completed_on"))
+        .filter(
+            ended_on__gte=today - dt.timedelta(EXIT_MEASURE_WINDOW_DAYS),
+            ended_on__lte=today,
+        )
+        .exclude(intervention__programme__measures=[])
+        .exclude(measures__point=MeasureRecord.Point.EXIT)
+    )

@@ -19,11 +19,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from interventions import ehcp_clock
+from interventions.measures import enrolments_missing_exit_measure
 from interventions.models import (
     EHCP,
     AnnualReview,
-    Enrolment,
-    MeasureRecord,
     Notification,
     ReminderSent,
     SessionAttendance,
@@ -177,14 +176,9 @@ def _ehcp(school_id: int, today: dt.date) -> list[Due]:
 
 def _exit_measures(school_id: int, today: dt.date) -> list[Due]:
     ended = (
-        Enrolment.objects.filter(
-            intervention__school_id=school_id,
-            left_on__gte=today - dt.timedelta(60),
-            left_on__lte=today,
-        )
-        .exclude(intervention__programme__measures=[])
-        .exclude(measures__point=MeasureRecord.Point.EXIT)
-        .values_list("pk", "intervention_id", "intervention__lead_id", "left_on")
+        enrolments_missing_exit_measure(today)
+        .filter(intervention__school_id=school_id)
+        .values_list("pk", "intervention_id", "intervention__lead_id", "ended_on")
     )
     return [
         Due(
@@ -192,11 +186,11 @@ def _exit_measures(school_id: int, today: dt.date) -> list[Due]:
             "enrolment",
             pk,
             lead,
-            left_on,
-            f"An enrolment ended on {left_on:%d/%m/%Y} without an exit measure.",
+            ended_on,
+            f"A pupil's place ended on {ended_on:%d/%m/%Y} without an exit measure.",
             reverse("interventions:detail", args=[intervention_id]),
         )
-        for pk, intervention_id, lead, left_on in ended
+        for pk, intervention_id, lead, ended_on in ended
     ]
 
 

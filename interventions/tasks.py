@@ -42,3 +42,23 @@ def reminders_sweep_task() -> int:
 def reminders_digest_task() -> int:
     """Send today's one-per-person reminder digests."""
     return reminders.reminders_digest()
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=30, max_retries=3)
+def termly_report_build_task(report_id: int) -> str:
+    """Build one queued termly impact report; return its status ("" if another run had it)."""
+    from interventions.insight import termly
+
+    report = termly.termly_report_build(report_id=report_id)
+    return report.status if report else ""
+
+
+@shared_task
+def termly_reports_build_pending_task() -> int:
+    """Send again the termly reports left queued (broker down) or stuck building."""
+    from interventions.insight import termly
+
+    ids = termly.termly_reports_pending_ids()
+    for pk in ids:
+        enqueue_on_commit(termly_report_build_task, pk)
+    return len(ids)

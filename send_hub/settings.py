@@ -241,6 +241,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "interventions.tasks.impact_reports_build_pending_task",
         "schedule": crontab(minute="*/15"),
     },
+    "build-pending-termly-reports": {
+        "task": "interventions.tasks.termly_reports_build_pending_task",
+        "schedule": crontab(minute="*/15"),
+    },
     "safeguarding-alert-emails": {
         "task": "safeguarding.tasks.alerts_email_pending_task",
         "schedule": crontab(minute="*/5"),

@@ -15,12 +15,16 @@ from django.utils import timezone
 
 from staff.audit import log_action
 from staff.middleware import AUTH_AT_SESSION_KEY, MFA_OK_SESSION_KEY
+from staff.permissions import TRUST_ROLE_SESSION_KEY, trust_ids_for
 
 
 @receiver(auth_signals.user_logged_in)
 def _signed_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     if request is not None and hasattr(request, "session"):
         request.session[AUTH_AT_SESSION_KEY] = timezone.now().isoformat()
+        # Whether to offer the trust view in the menu, decided once per sign-in (the trust view
+        # itself checks the role afresh on every request).
+        request.session[TRUST_ROLE_SESSION_KEY] = bool(trust_ids_for(user))
     log_action(user, "staff.user.signed_in", actor=user, request=request)
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
-from staff.permissions import can
+from staff.permissions import TRUST_ROLE_SESSION_KEY, can
 
 # (label, url name, capability). Each later feature adds its entry here: the work in the top
 # bar, the person's own things in the menu under their name (the bar must fit a laptop).
@@ -15,6 +15,7 @@ NAVIGATION = [
     ("Today", "core:today", "core.today"),
     ("Safeguarding", "safeguarding:queue", "safeguarding.triage"),
     ("SEN register", "pupils:register", "pupils.view_register"),
+    ("SENDCo", "interventions:sendco", "interventions.view_provision"),
     ("Interventions", "interventions:list", "interventions.view"),
     ("Connect", "interventions:connect_rooms", "interventions.connect_view"),
     ("Behaviour", "interventions:behaviour", "interventions.behaviour_view"),
@@ -34,6 +35,10 @@ def layout(request: HttpRequest) -> dict[str, Any]:
     if user is not None and user.is_authenticated and getattr(request, "school", None):
         nav = [(label, name) for label, name, cap in NAVIGATION if can(user, cap)]
         account = [(label, name) for label, name, cap in ACCOUNT_MENU if can(user, cap)]
+    session = getattr(request, "session", {})
+    if user is not None and user.is_authenticated and session.get(TRUST_ROLE_SESSION_KEY):
+        # A trust role holds no school capability: it is shown wherever the person works.
+        account.append(("Across the trust", "interventions:trust"))
     return {
         "nav_items": nav,
         "account_items": account,

@@ -77,6 +77,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "interventions.plans_view": CLASSROOM | LEADERS | {Role.DSL},
     "interventions.plans_manage": frozenset({Role.SENDCO}),
     "interventions.ehcp_calendar": LEADERS,
+    # The SENDCo's view: dashboard, provision map and costs, what works, termly reports.
+    "interventions.view_provision": LEADERS,
     # The annual review report leaves the system as a file: leaders only, and audited.
     "interventions.ehcp_report": LEADERS,
     # Everyone gets reminders (HR admins too: training and DBS expiries).
@@ -186,6 +188,10 @@ class RequiresMixin(AccessMixin):
             return self.handle_no_permission()
         check(request.user, self.capability)
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+
+
+# Set at sign-in: whether the person holds a trust role (for the menu only, never for access).
+TRUST_ROLE_SESSION_KEY = "send_hub_trust_role"
 
 
 def trust_ids_for(user: Any) -> frozenset[int]:

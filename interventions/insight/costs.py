@@ -3,12 +3,18 @@
 The rule (the same as the impact report's, interventions.impact.impact_figures): a delivered
 session costs its minutes x the programme's cost per staff hour x the staff in the room (the lead
 plus each assistant) / 60. An intervention's fixed costs count once, in the window it started in.
+
+A pupil's share (the provision map's per-pupil cost, an EHCP's section F evidence): each
+delivered session's cost is split equally among the pupils who attended it (present or late). A
+session nobody attended costs the intervention but no pupil; fixed costs (resources, licences)
+are the intervention's, not any one pupil's.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import (
     Case,
@@ -16,6 +22,8 @@ from django.db.models import (
     DecimalField,
     ExpressionWrapper,
     F,
+    Field,
+    Func,
     IntegerField,
     OuterRef,
     QuerySet,
@@ -26,9 +34,29 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from interventions.models import Intervention, Session
+from interventions.models import Intervention, Session, SessionAttendance
 
 MONEY = DecimalField(max_digits=12, decimal_places=2)
+
+
+class Divide(Func):
+    """``numerator / denominator`` as money: exact numeric division on PostgreSQL, and real
+    (not whole-number) division on SQLite, the zero-install demo, which stores 15.00 as the
+    integer 15 and casts Django's decimal expressions to integers where it can."""
+
+    arity = 2
+    arg_joiner = " / "
+    template = "(%(expressions)s)"
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+        (num_sql, num_params), (den_sql, den_params) = (
+            compiler.compile(e) for e in self.get_source_expressions()
+        )
+        return f"(CAST({num_sql} AS REAL) / ({den_sql}))", [*num_params, *den_params]
+
+
+# A pupil's share of one session: kept to six places so that sums round once, at the end.
+SHARE = DecimalField(max_digits=16, decimal_places=6)
 
 
 def _subquery_total(queryset: QuerySet, field: str, expression: object) -> Coalesce:
@@ -41,6 +69,33 @@ def _subquery_total(queryset: QuerySet, field: str, expression: object) -> Coale
         .values("total")
     )
     return Coalesce(Subquery(total), Value(0), output_field=IntegerField())
+
+
+def total_of(
+    queryset: QuerySet,
+    expression: object,
+    function: str = "SUM",
+    output_field: Field | None = None,
+) -> Coalesce:
+    """Return a correlated subquery applying ``function`` to ``expression`` over all of
+    ``queryset`` (0 when it matches nothing).
+
+    The aggregate is a plain ``Func``, so Django adds no GROUP BY: the subquery returns one row
+    whatever the outer reference matches.
+    """
+    if isinstance(expression, str):
+        expression = F(expression)
+    template = "COUNT(DISTINCT %(expressions)s)" if function == "COUNT DISTINCT" else None
+    extra = {"template": template} if template else {"function": function}
+    totalled = queryset.order_by().annotate(n=Func(expression, **extra)).values("n")
+    field = output_field or IntegerField()
+    zero = Value(Decimal(0)) if isinstance(field, DecimalField) else Value(0)
+    return Coalesce(Subquery(totalled, output_field=field), zero, output_field=field)
+
+
+def count_of(queryset: QuerySet) -> Coalesce:
+    """Return a correlated COUNT(*) subquery over ``queryset`` (0 when it matches nothing)."""
+    return total_of(queryset, "pk", "COUNT")
 
 
 def with_delivery(
@@ -65,11 +120,9 @@ def with_delivery(
             staff_count=Value(1) + _subquery_total(assistants, "intervention", Count("pk")),
         )
         .annotate(
-            staff_cost=ExpressionWrapper(
-                F("delivered_minutes")
-                * F("programme__cost_per_staff_hour")
-                * F("staff_count")
-                / Value(Decimal(60)),
+            staff_cost=Divide(
+                F("delivered_minutes") * F("programme__cost_per_staff_hour") * F("staff_count"),
+                Value(60),
                 output_field=MONEY,
             ),
             fixed_cost=Case(
@@ -80,5 +133,38 @@ def with_delivery(
         )
         .annotate(
             total_cost=ExpressionWrapper(F("staff_cost") + F("fixed_cost"), output_field=MONEY)
+        )
+    )
+
+
+def with_cost_share(attendance: QuerySet[SessionAttendance]) -> QuerySet[SessionAttendance]:
+    """Keep the pupils who attended delivered sessions and annotate each row's ``cost_share``.
+
+    ``cost_share`` is the session's staff cost (as ``with_delivery`` prices it) divided by the
+    number of pupils who attended that session; ``session_attendees`` and ``session_staff`` are
+    annotated too. Sum ``cost_share`` over a pupil's rows for what their provision cost.
+    """
+    attendees = SessionAttendance.objects.filter(
+        session=OuterRef("session"), attendance__in=SessionAttendance.ATTENDED
+    )
+    assistants = Intervention.assistants.through.objects.filter(
+        intervention=OuterRef("session__intervention")
+    )
+    return (
+        attendance.filter(
+            attendance__in=SessionAttendance.ATTENDED, session__status=Session.Status.DELIVERED
+        )
+        .annotate(
+            session_attendees=count_of(attendees),
+            session_staff=Value(1) + count_of(assistants),
+        )
+        .annotate(
+            cost_share=Divide(
+                F("session__minutes")
+                * F("session__intervention__programme__cost_per_staff_hour")
+                * F("session_staff"),
+                Value(60) * F("session_attendees"),
+                output_field=SHARE,
+            )
         )
     )

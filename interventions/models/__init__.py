@@ -34,6 +34,7 @@ from interventions.models.plans import (
     ReminderSent,
     SupportPlan,
 )
+from interventions.models.reports import TermlyReport
 
 __all__ = [
     "EHCP",
@@ -66,5 +67,6 @@ __all__ = [
     "Session",
     "SessionAttendance",
     "SupportPlan",
+    "TermlyReport",
     "Zone",
 ]

@@ -1,7 +1,27 @@
-"""Access-matrix rows for sendco pages (merged in tests/interventions/access_rows.py)."""
+"""Access-matrix rows for the SENDCo's dashboard, its flag lists and the provision map.
+
+These pages read the whole school's register: the SEN register's readers (the SENDCo and the
+head, "pupils.view_register") open them; everyone else gets 403. The other school's SENDCo
+opens their own school's dashboard and map, and gets 404 for this school's pupil.
+"""
 
 from __future__ import annotations
 
-from tests.access import Row
+from tests.access import FORBIDDEN, NOT_FOUND, OK, Row
 
-ROWS: dict[str, Row] = {}
+LEADERS_ONLY = {"sendco": OK, "other_school": OK}
+
+ROWS: dict[str, Row] = {
+    "interventions:sendco": Row(default=FORBIDDEN, expect=LEADERS_ONLY),
+    "interventions:sendco_flag": Row(
+        args=lambda w: ["no-session"], default=FORBIDDEN, expect=LEADERS_ONLY
+    ),
+    "interventions:sendco_provision": Row(default=FORBIDDEN, expect=LEADERS_ONLY),
+    "interventions:sendco_provision_csv": Row(default=FORBIDDEN, expect=LEADERS_ONLY),
+    "interventions:sendco_provision_pdf": Row(default=FORBIDDEN, expect=LEADERS_ONLY),
+    "interventions:sendco_pupil_provision": Row(
+        args=lambda w: [w.pupil.pk],
+        default=FORBIDDEN,
+        expect={"sendco": OK, "other_school": NOT_FOUND},
+    ),
+}

@@ -16,6 +16,7 @@ from interventions import plan_services, reminders
 from interventions.models import (
     EHCP,
     AnnualReviewStep,
+    Intervention,
     MeasureRecord,
     Notification,
     PlanKind,
@@ -310,6 +311,20 @@ def test_reminders_fire_once_and_only_once(world) -> None:
     plan_note = Notification.objects.get(kind="plan_review_overdue")
     assert plan_note.recipient == world.users["sendco"]
     assert Notification.objects.get(kind="training_expiry").recipient == world.users["lsa_caseload"]
+
+
+def test_completing_an_intervention_ends_its_places_for_the_exit_measure_reminder(world) -> None:
+    intervention = InterventionFactory(
+        school=world.school, lead=world.users["lsa_caseload"], status="RUNNING"
+    )
+    EnrolmentFactory(intervention=intervention, pupil=world.pupil)  # never "left" the group
+    Intervention.objects.filter(pk=intervention.pk).update(
+        status="COMPLETED", completed_on=TODAY - dt.timedelta(days=5)
+    )
+    due = reminders.reminders_due(school=world.school, today=TODAY)
+    [reminder] = [d for d in due if d.kind == "exit_measure_missing"]
+    assert reminder.due_on == TODAY - dt.timedelta(days=5)
+    assert reminder.recipient_id == world.users["lsa_caseload"].pk
 
 
 def test_exit_measure_silences_its_reminder(world) -> None:
