@@ -276,6 +276,20 @@ def seed_school(*, school: Any, spec: Any, people: Any, rng: random.Random) -> N
 
     demo_connect.seed_school(school=school, spec=spec, people=people, rng=rng)
     demo_plans.seed_school(school=school, spec=spec, people=people, rng=rng)
+    _request_last_terms_reports(school, people.by_key["sendco"])
+
+
+def _request_last_terms_reports(school: Any, sendco: Any) -> None:
+    """Ask for last term's impact report for leaders and for governors (built after commit)."""
+    from interventions.insight.termly import termly_report_request
+    from interventions.models import TermlyReport
+    from staff import terms
+
+    if TermlyReport.objects.filter(school=school).exists():
+        return
+    last_term = terms.recent_terms(school.pk, timezone.localdate(), count=2)[-1]
+    for version in TermlyReport.Version.values:
+        termly_report_request(school=school, term=last_term, version=version, by=sendco)
 
 
 def seed_delivery(*, school: Any, spec: Any, people: Any, rng: random.Random) -> None:

@@ -69,6 +69,32 @@ MEETINGS = [
 ]
 
 
+def _review_last_term(
+    plan: SupportPlan, *, i: int, due: dt.date, next_review: dt.date, rng: random.Random
+) -> None:
+    """Hold the plan's first review (on time, or nine days late) and open its second cycle."""
+    targets = list(plan.targets.filter(cycle=plan.cycle))
+    plan_services.plan_review_complete(
+        plan=plan,
+        by=plan.owner,
+        held_on=due + dt.timedelta(days=0 if i % 4 == 0 else 9),
+        attendees=["SENDCo", "Class teacher", "Parent (demo)", "Pupil"],
+        parent_attended=i % 3 != 2,
+        scores={
+            t.pk: (
+                rng.choice(["ACHIEVED", "PARTLY", "PARTLY", "NOT_ACHIEVED"]),
+                "Seen in lesson observations and the intervention's session notes (demo).",
+            )
+            for t in targets
+        },
+        pupil_view="Reading group helps; I still find writing hard (demo).",
+        parent_view="Happier about school this term (demo).",
+        decisions="Keep the reading group; new writing target with a word bank (demo).",
+        carry_forward={targets[0].pk: ""},
+        next_review_on=next_review,
+    )
+
+
 def seed_school(*, school: Any, spec: Any, people: Any, rng: random.Random) -> None:
     """Create plans for pupils on SEN support and EHCPs with reviews in progress (once)."""
     if SupportPlan.objects.filter(school=school).exists():
@@ -86,12 +112,16 @@ def seed_school(*, school: Any, spec: Any, people: Any, rng: random.Random) -> N
         return  # the kinds are seeded by migration 0005
     on_support = [p for p in pupils if p.provision == "K"]
     for i, pupil in enumerate(on_support[: len(REVIEW_OFFSETS) * 2]):
+        next_review = today + dt.timedelta(days=REVIEW_OFFSETS[i % len(REVIEW_OFFSETS)])
+        # Every other plan already had a review last term (some held late), so its history,
+        # parents' meetings and the termly report's "reviews held on time" have something in.
+        earlier_review = today - dt.timedelta(days=140 + 5 * i) if i % 2 == 0 else None
         plan = plan_services.plan_create(
             pupil=pupil,
             kind=kinds[0] if i % 3 else rng.choice(kinds),
             owner=sendco,
             by=sendco,
-            next_review_on=today + dt.timedelta(days=REVIEW_OFFSETS[i % len(REVIEW_OFFSETS)]),
+            next_review_on=earlier_review or next_review,
             needs_summary="Needs summarised from the assess stage (demo).",
             strategies="Chunk tasks; check understanding; give a visual timetable.",
             pupil_voice="I like it when I know what is coming next.",
@@ -112,7 +142,10 @@ def seed_school(*, school: Any, spec: Any, people: Any, rng: random.Random) -> N
                 due_on=plan.next_review_on,
                 success_criteria="Seen in three of four observed lessons.",
             )
-        plan_services.plan_agree(plan=plan, by=sendco, on=today - dt.timedelta(days=70))
+        agreed = (earlier_review - dt.timedelta(days=90)) if earlier_review else today
+        plan_services.plan_agree(plan=plan, by=sendco, on=min(agreed, today - dt.timedelta(70)))
+        if earlier_review:
+            _review_last_term(plan, i=i, due=earlier_review, next_review=next_review, rng=rng)
     with_ehcp = [p for p in pupils if p.provision == "E"]
     for i, pupil in enumerate(with_ehcp[: len(MEETINGS) + 2]):
         issued = today - dt.timedelta(days=400 + 30 * i)
