@@ -362,7 +362,7 @@ def seed_delivery(*, school: Any, spec: Any, people: Any, rng: random.Random) ->
         plans.append((programmes["ELSA"], [pupil], start, completed, people.by_key["elsa"]))
 
     sessions, attendance, measures = [], [], []
-    exit_missing_done = False
+    exit_missing_done = paused_done = False
     for programme, group, start, completed, lead in plans:
         planned = programme.typical_sessions
         weeks = -(-planned // programme.sessions_per_week)
@@ -404,6 +404,11 @@ def seed_delivery(*, school: Any, spec: Any, people: Any, rng: random.Random) ->
             for number, text in enumerate(rng.sample(TARGETS, 2), start=1):
                 EnrolmentTarget.objects.create(enrolment=e, number=number, text=text)
         last_day = min(end, today - dt.timedelta(days=1))
+        if not completed and not paused_done and start < today - dt.timedelta(days=35):
+            # One running group has had no session for three weeks (its LSA was redeployed):
+            # the SENDCo's dashboard and the LSA's reminders both pick it up.
+            last_day = today - dt.timedelta(days=21)
+            paused_done = True
         for slot in slots:
             for day in _weekdays_between(start, last_day, slot.weekday):
                 cancelled = rng.random() < 0.08

@@ -255,10 +255,8 @@ def _seed_sections(
         .distinct()
         .order_by("pk")[:2]
     )
-    while len(current) < 2:
-        current.append(
-            _one_to_one(ehcp=ehcp, index=index + len(current), people=people, rng=rng, today=today)
-        )
+    if not current:  # one weekly 1:1 can deliver several lines of section F
+        current.append(_one_to_one(ehcp=ehcp, index=index, people=people, rng=rng, today=today))
     count = 2 + index % 2
     picked = [EHCP_OUTCOMES[(index + n) % len(EHCP_OUTCOMES)] for n in range(count)]
     for n, (area, wording, provision) in enumerate(picked):

@@ -37,6 +37,20 @@ TOUR: list[tuple[str | None, list[tuple[str, str]]]] = [
         ],
     ),
     (
+        "sendco@hillcrest.example",
+        [
+            ("sendco-dashboard", "/interventions/sendco/"),
+            ("sendco-flag-no-session", "/interventions/sendco/flags/no-session/"),
+            ("sendco-provision-map", "/interventions/sendco/provision/"),
+            ("sendco-what-works", "/interventions/sendco/what-works/"),
+            ("sendco-termly-reports", "/interventions/sendco/reports/"),
+            ("plans-list", "/interventions/plans/"),
+            ("plans-calendar", "/interventions/plans/calendar/"),
+            ("plans-calendar-next", "/interventions/plans/calendar/?half=next"),
+        ],
+    ),
+    ("sendco@brookfield.example", [("trust-view", "/interventions/trust/")]),
+    (
         "lsa@brookfield.example",
         [("today-lsa", "/today/"), ("raise-concern", "/safeguarding/raise/")],
     ),
