@@ -9,7 +9,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from interventions import ehcp_clock, plan_services
+from interventions import ehcp_clock, ehcp_services, plan_services
 from interventions.demo import in_term
 from interventions.models import (
     EHCP,
@@ -163,12 +163,12 @@ def seed_school(*, school: Any, spec: Any, people: Any, rng: random.Random) -> N
         if i >= len(MEETINGS):
             continue  # left with only the 12-month due date
         offset, steps = MEETINGS[i]
-        review = plan_services.annual_review_schedule(
+        review = ehcp_services.annual_review_schedule(
             ehcp=ehcp, meeting_on=today + dt.timedelta(days=offset), by=sendco
         )
         for step in steps:
             code, _, decision = step.partition(":")
-            plan_services.annual_review_step_record(
+            ehcp_services.annual_review_step_record(
                 review=review,
                 step=code,
                 by=sendco,
@@ -260,13 +260,13 @@ def _seed_sections(
     count = 2 + index % 2
     picked = [EHCP_OUTCOMES[(index + n) % len(EHCP_OUTCOMES)] for n in range(count)]
     for n, (area, wording, provision) in enumerate(picked):
-        outcome = plan_services.ehcp_outcome_add(ehcp=ehcp, by=sendco, text=wording, area=area)
+        outcome = ehcp_services.ehcp_outcome_add(ehcp=ehcp, by=sendco, text=wording, area=area)
         intervention = current[n % len(current)]
         weekly = sum(s.minutes for s in intervention.slots.all()) / 60 or 0.5
         # Lines state less, more or the same as is timetabled: the demo shows met and short.
         wanted = {0: weekly * 0.6, 1: weekly + 0.5}.get(n, weekly)
         stated = max(Decimal(int(wanted * 4)) / 4, Decimal("0.25"))
-        plan_services.ehcp_provision_add(
+        ehcp_services.ehcp_provision_add(
             ehcp=ehcp,
             by=sendco,
             description=provision,

@@ -1,10 +1,16 @@
-"""Writes for support plans, their reviews and EHCP annual reviews."""
+"""Writes for support plans: starting, editing and agreeing them, their targets and reviews.
+
+EHCPs and their annual reviews are in ``interventions.ehcp_services``.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import uuid
 from collections.abc import Sequence
-from typing import Any
+from hashlib import sha256
+from typing import Any, NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,9 +18,7 @@ from django.utils import timezone
 
 from interventions import ehcp_clock
 from interventions.models import (
-    EHCP,
-    AnnualReview,
-    AnnualReviewStep,
+    Intervention,
     PlanKind,
     PlanReview,
     PlanTarget,
@@ -22,8 +26,9 @@ from interventions.models import (
     SupportPlan,
 )
 from pupils.models import Pupil
-from staff.audit import log_action
-from staff.models import User
+from send_hub.lib.tokens import fingerprint
+from staff.audit import earlier_save, log_action
+from staff.models import AuditEvent, Membership, User
 
 
 class PlanError(Exception):
@@ -241,486 +246,7 @@ def parent_meetings(pupil: Pupil, *, on: dt.date | None = None) -> int:
     ).count()
 
 
-# --- EHCP annual reviews --------------------------------------------------------------------
-
-
-@transaction.atomic
-def annual_review_schedule(*, ehcp: EHCP, meeting_on: dt.date, by: User) -> AnnualReview:
-    """Fix the annual review meeting date; the statutory deadlines follow from it."""
-    if ehcp.ceased_on is not None:
-        raise PlanError("This EHCP has ceased; it has no more annual reviews.")
-    if ehcp.annual_reviews.open().exists():
-        raise PlanError("This EHCP already has an annual review in progress.")
-    review = AnnualReview.objects.create(
-        ehcp=ehcp,
-        meeting_on=meeting_on,
-        covers_preparing_for_adulthood=ehcp_clock.covers_preparing_for_adulthood(
-            ehcp.pupil.nc_year
-        ),
-    )
-    log_action(review, "interventions.annual_review.scheduled", actor=by, school=ehcp.school)
-    return review
-
-
-@transaction.atomic
-def annual_review_step_record(
-    *,
-    review: AnnualReview,
-    step: str,
-    by: User,
-    on: dt.date | None = None,
-    la_decision: str = "",
-) -> AnnualReviewStep:
-    """Record one statutory step as done (who and when).
-
-    The review concludes with the LA's decision (or, when it amends the plan, with the amended
-    final plan); the next review is then due within 12 months of that conclusion.
-    """
-    review = AnnualReview.objects.select_for_update().select_related("ehcp").get(pk=review.pk)
-    if review.steps.filter(step=step).exists():
-        raise PlanError("That step is already recorded for this review.")
-    done = AnnualReviewStep(
-        review=review, step=step, done_on=on or timezone.localdate(), done_by=by
-    )
-    done.full_clean()
-    done.save()
-    ehcp = review.ehcp
-    if step == AnnualReviewStep.Step.LA_DECISION:
-        if la_decision not in AnnualReview.Decision.values:
-            raise ValidationError("Choose the LA's decision: maintain, amend or cease.")
-        review.la_decision = la_decision
-    finished = (
-        {AnnualReviewStep.Step.FINAL_PLAN}
-        if review.la_decision == "AMEND"
-        else {AnnualReviewStep.Step.LA_DECISION}
-    )
-    if step in finished:
-        # The review has concluded: the next one is due within 12 months of today's step.
-        review.completed_on = done.done_on
-        ehcp.next_review_due = ehcp_clock.next_review_due(done.done_on)
-        ehcp.save(update_fields=["next_review_due"])
-    review.save(update_fields=["la_decision", "completed_on"])
-    log_action(
-        review,
-        "interventions.annual_review.step_recorded",
-        actor=by,
-        school=ehcp.school,
-        data={"step": step},
-    )
-    return done
-
-
-# --- EHCP record: the plan, section E outcomes and section F provision ----------------------
-#
-# Double submissions: each add form carries a one-time ``form_key``; the audit event of the first
-# save keeps it, and a replay under the EHCP's row lock finds that event and returns the row it
-# made. Edits carry the ``version`` (a fingerprint) the person saw; a different one means someone
-# else saved in between, and the second person is told rather than overwriting silently.
-
-import hashlib  # noqa: E402
-from decimal import Decimal  # noqa: E402
-
-from interventions.models import EHCPOutcome, EHCPProvision, Enrolment, Intervention  # noqa: E402
-from staff.models import AuditEvent  # noqa: E402
-
-
-class StaleEdit(PlanError):
-    """Someone else saved the record after this form was opened."""
-
-
-def ehcp_version(obj: Any) -> str:
-    """Return a short fingerprint of an EHCP, outcome or provision line as the form saw it."""
-    if isinstance(obj, EHCP):
-        parts: list[Any] = [
-            obj.local_authority,
-            obj.issued_on,
-            obj.coordinator_id,
-            obj.phase_transfer,
-            obj.transfer_year,
-            obj.ceased_on,
-        ]
-    elif isinstance(obj, EHCPOutcome):
-        parts = [obj.text, obj.area]
-    else:
-        hours = obj.hours_per_week
-        parts = [
-            obj.description,
-            None if hours is None else Decimal(str(hours)).normalize(),
-            obj.outcome_id,
-            sorted(obj.interventions.values_list("pk", flat=True)),
-        ]
-    return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
-
-
-def _check_version(obj: Any, version: str | None, what: str) -> None:
-    if version and version != ehcp_version(obj):
-        raise StaleEdit(
-            f"Someone else changed this {what} while you were editing it. The form now shows "
-            "their version: make your change again if it is still needed."
-        )
-
-
-def _replayed(ehcp: EHCP, action: str, form_key: Any) -> dict[str, Any] | None:
-    """Return the audit data of an earlier save made with this one-time form key, if any."""
-    if not form_key:
-        return None
-    event = (
-        AuditEvent.objects.filter(
-            object_type=EHCP._meta.label_lower,
-            object_id=str(ehcp.pk),
-            action=action,
-            data__form_key=str(form_key),
-        )
-        .only("data")
-        .first()
-    )
-    return event.data if event is not None else None
-
-
-def _live_ehcp(ehcp: EHCP) -> EHCP:
-    """Lock the EHCP row for a change to it or its sections, refusing a ceased plan."""
-    locked = EHCP.objects.select_for_update().get(pk=ehcp.pk)
-    if locked.ceased_on is not None:
-        raise PlanError("This EHCP has ceased; its outcomes and provision can no longer change.")
-    return locked
-
-
-def _clean_transfer(phase_transfer: str, transfer_year: int | None, issued_on: Any) -> None:
-    if phase_transfer and transfer_year is None:
-        raise ValidationError({"transfer_year": "Give the year of the move (September)."})
-    if not phase_transfer and transfer_year is not None:
-        raise ValidationError({"phase_transfer": "Choose the kind of move, or clear the year."})
-    if (
-        transfer_year is not None
-        and isinstance(issued_on, dt.date)
-        and not issued_on.year - 1 <= transfer_year <= issued_on.year + 20
-    ):
-        raise ValidationError({"transfer_year": "That year does not fit this plan."})
-
-
-@transaction.atomic
-def ehcp_create(
-    *,
-    pupil: Pupil,
-    by: User,
-    local_authority: str,
-    issued_on: dt.date,
-    coordinator: User,
-    phase_transfer: str = "",
-    transfer_year: int | None = None,
-    form_key: Any = None,
-) -> EHCP:
-    """Record a pupil's EHCP; the first annual review falls due 12 months after its issue."""
-    Pupil.objects.select_for_update().only("pk").get(pk=pupil.pk)  # one live EHCP per pupil
-    live = EHCP.objects.filter(pupil=pupil, ceased_on__isnull=True).first()
-    if live is not None:
-        if _replayed(live, "interventions.ehcp.created", form_key) is not None:
-            return live
-        raise PlanError("This pupil already has an EHCP recorded: edit that one instead.")
-    if issued_on > timezone.localdate():
-        raise ValidationError({"issued_on": "The issue date cannot be in the future."})
-    _clean_transfer(phase_transfer, transfer_year, issued_on)
-    ehcp = EHCP(
-        school_id=pupil.school_id,
-        pupil=pupil,
-        coordinator=coordinator,
-        local_authority=local_authority.strip(),
-        issued_on=issued_on,
-        next_review_due=ehcp_clock.next_review_due(issued_on),
-        phase_transfer=phase_transfer,
-        transfer_year=transfer_year,
-    )
-    ehcp.full_clean()
-    ehcp.save()
-    log_action(
-        ehcp,
-        "interventions.ehcp.created",
-        actor=by,
-        school=ehcp.school_id,
-        data={"pupil": pupil.pk, "form_key": str(form_key or "")},
-    )
-    return ehcp
-
-
-@transaction.atomic
-def ehcp_update(
-    *,
-    ehcp: EHCP,
-    by: User,
-    local_authority: str,
-    issued_on: dt.date,
-    coordinator: User,
-    phase_transfer: str = "",
-    transfer_year: int | None = None,
-    ceased_on: dt.date | None = None,
-    version: str | None = None,
-) -> EHCP:
-    """Change the EHCP's details; until its first review, the issue date sets the review due."""
-    ehcp = EHCP.objects.select_for_update().get(pk=ehcp.pk)
-    _check_version(ehcp, version, "EHCP")
-    today = timezone.localdate()
-    if issued_on > today:
-        raise ValidationError({"issued_on": "The issue date cannot be in the future."})
-    if ceased_on is not None and ceased_on < issued_on:
-        raise ValidationError({"ceased_on": "The plan cannot cease before it was issued."})
-    _clean_transfer(phase_transfer, transfer_year, issued_on)
-    changed = []
-    for name, value in (
-        ("local_authority", local_authority.strip()),
-        ("issued_on", issued_on),
-        ("coordinator", coordinator),
-        ("phase_transfer", phase_transfer),
-        ("transfer_year", transfer_year),
-        ("ceased_on", ceased_on),
-    ):
-        if getattr(ehcp, name) != value:
-            setattr(ehcp, name, value)
-            changed.append(name)
-    if (
-        "issued_on" in changed
-        and not ehcp.annual_reviews.filter(steps__step=AnnualReviewStep.Step.MEETING).exists()
-    ):
-        ehcp.next_review_due = ehcp_clock.next_review_due(issued_on)
-        changed.append("next_review_due")
-    if not changed:
-        return ehcp
-    ehcp.full_clean()
-    ehcp.save(update_fields=changed)
-    log_action(
-        ehcp, "interventions.ehcp.updated", actor=by, school=ehcp.school_id, data={"f": changed}
-    )
-    return ehcp
-
-
-def _clean_outcome_text(text: str) -> str:
-    text = text.strip()
-    if not text:
-        raise ValidationError({"text": "Write the outcome as section E words it."})
-    return text
-
-
-@transaction.atomic
-def ehcp_outcome_add(
-    *, ehcp: EHCP, by: User, text: str, area: str = "", form_key: Any = None
-) -> EHCPOutcome:
-    """Add a section E outcome to the EHCP."""
-    ehcp = _live_ehcp(ehcp)
-    earlier = _replayed(ehcp, "interventions.ehcp_outcome.added", form_key)
-    if earlier is not None:
-        return EHCPOutcome.objects.get(pk=earlier["outcome"])
-    outcome = EHCPOutcome(ehcp=ehcp, text=_clean_outcome_text(text), area=area)
-    outcome.full_clean()
-    outcome.save()
-    log_action(
-        ehcp,
-        "interventions.ehcp_outcome.added",
-        actor=by,
-        school=ehcp.school_id,
-        data={"outcome": outcome.pk, "form_key": str(form_key or "")},
-    )
-    return outcome
-
-
-@transaction.atomic
-def ehcp_outcome_update(
-    *, outcome: EHCPOutcome, by: User, text: str, area: str = "", version: str | None = None
-) -> EHCPOutcome:
-    """Reword a section E outcome or change its area of need."""
-    ehcp = _live_ehcp(outcome.ehcp)
-    outcome = EHCPOutcome.objects.get(pk=outcome.pk, ehcp=ehcp)
-    _check_version(outcome, version, "outcome")
-    outcome.text, outcome.area = _clean_outcome_text(text), area
-    outcome.full_clean()
-    outcome.save(update_fields=["text", "area"])
-    log_action(
-        ehcp,
-        "interventions.ehcp_outcome.updated",
-        actor=by,
-        school=ehcp.school_id,
-        data={"outcome": outcome.pk},
-    )
-    return outcome
-
-
-@transaction.atomic
-def ehcp_outcome_remove(*, outcome: EHCPOutcome, by: User) -> int:
-    """Remove a section E outcome; return how many provision lines no longer name one."""
-    ehcp = _live_ehcp(outcome.ehcp)
-    gone = EHCPOutcome.objects.filter(pk=outcome.pk, ehcp=ehcp).first()
-    if gone is None:
-        return 0  # already removed (a double tap)
-    orphaned = gone.provision.count()
-    gone.delete()
-    log_action(
-        ehcp,
-        "interventions.ehcp_outcome.removed",
-        actor=by,
-        school=ehcp.school_id,
-        data={"outcome": outcome.pk, "provision_unlinked": orphaned},
-    )
-    return orphaned
-
-
-def _clean_provision(
-    ehcp: EHCP,
-    description: str,
-    hours_per_week: Any,
-    outcome: EHCPOutcome | None,
-    interventions: Sequence[Intervention],
-) -> str:
-    description = description.strip()
-    if not description:
-        raise ValidationError({"description": "Describe the provision as section F states it."})
-    if hours_per_week is not None and not 0 < hours_per_week <= 40:
-        raise ValidationError({"hours_per_week": "Hours a week must be more than 0, up to 40."})
-    if outcome is not None and outcome.ehcp_id != ehcp.pk:
-        raise ValidationError({"outcome": "Choose one of this EHCP's outcomes."})
-    ids = {i.pk for i in interventions}
-    enrolled = set(
-        Enrolment.objects.filter(
-            pupil_id=ehcp.pupil_id, intervention_id__in=ids, intervention__school_id=ehcp.school_id
-        ).values_list("intervention_id", flat=True)
-    )
-    if ids - enrolled:
-        raise ValidationError(
-            {"interventions": "Link only interventions this pupil is or was enrolled in."}
-        )
-    return description
-
-
-@transaction.atomic
-def ehcp_provision_add(
-    *,
-    ehcp: EHCP,
-    by: User,
-    description: str,
-    hours_per_week: Any = None,
-    outcome: EHCPOutcome | None = None,
-    interventions: Sequence[Intervention] = (),
-    form_key: Any = None,
-) -> EHCPProvision:
-    """Add a section F provision line, linked to the outcome it serves and what delivers it."""
-    ehcp = _live_ehcp(ehcp)
-    earlier = _replayed(ehcp, "interventions.ehcp_provision.added", form_key)
-    if earlier is not None:
-        return EHCPProvision.objects.get(pk=earlier["provision"])
-    description = _clean_provision(ehcp, description, hours_per_week, outcome, interventions)
-    line = EHCPProvision(
-        ehcp=ehcp, description=description, hours_per_week=hours_per_week, outcome=outcome
-    )
-    line.full_clean()
-    line.save()
-    line.interventions.set(interventions)
-    log_action(
-        ehcp,
-        "interventions.ehcp_provision.added",
-        actor=by,
-        school=ehcp.school_id,
-        data={
-            "provision": line.pk,
-            "interventions": sorted(i.pk for i in interventions),
-            "form_key": str(form_key or ""),
-        },
-    )
-    return line
-
-
-@transaction.atomic
-def ehcp_provision_update(
-    *,
-    provision: EHCPProvision,
-    by: User,
-    description: str,
-    hours_per_week: Any = None,
-    outcome: EHCPOutcome | None = None,
-    interventions: Sequence[Intervention] = (),
-    version: str | None = None,
-) -> EHCPProvision:
-    """Change a section F provision line, its hours, outcome and linked interventions."""
-    ehcp = _live_ehcp(provision.ehcp)
-    line = EHCPProvision.objects.get(pk=provision.pk, ehcp=ehcp)
-    _check_version(line, version, "provision line")
-    line.description = _clean_provision(ehcp, description, hours_per_week, outcome, interventions)
-    line.hours_per_week = hours_per_week
-    line.outcome = outcome
-    line.full_clean()
-    line.save(update_fields=["description", "hours_per_week", "outcome"])
-    line.interventions.set(interventions)
-    log_action(
-        ehcp,
-        "interventions.ehcp_provision.updated",
-        actor=by,
-        school=ehcp.school_id,
-        data={"provision": line.pk, "interventions": sorted(i.pk for i in interventions)},
-    )
-    return line
-
-
-@transaction.atomic
-def ehcp_provision_remove(*, provision: EHCPProvision, by: User) -> None:
-    """Remove a section F provision line (the sessions it pointed to stay as they are)."""
-    ehcp = _live_ehcp(provision.ehcp)
-    deleted, _ = EHCPProvision.objects.filter(pk=provision.pk, ehcp=ehcp).delete()
-    if deleted:
-        log_action(
-            ehcp,
-            "interventions.ehcp_provision.removed",
-            actor=by,
-            school=ehcp.school_id,
-            data={"provision": provision.pk},
-        )
-
-
-# Steps that need the meeting recorded first, and the one that needs an "amend" decision.
-_AFTER_MEETING = {"REPORT", "LA_DECISION", "FINAL_PLAN"}
-
-
-@transaction.atomic
-def annual_review_step_add(
-    *,
-    review: AnnualReview,
-    step: str,
-    by: User,
-    on: dt.date,
-    la_decision: str = "",
-) -> AnnualReviewStep:
-    """Record a step from the review page, checking its order first; a repeat is refused."""
-    review = AnnualReview.objects.select_for_update().get(pk=review.pk)
-    if step not in AnnualReviewStep.Step.values:
-        raise ValidationError("Choose a step of the annual review.")
-    if on > timezone.localdate():
-        raise ValidationError({"done_on": "That day has not happened yet."})
-    done = {s.step: s for s in review.steps.select_related("done_by")}
-    if step in done:
-        first = done[step]
-        who = getattr(first.done_by, "full_name", "") or "someone"
-        raise PlanError(
-            f"“{first.get_step_display()}” is already recorded for this review "
-            f"({first.done_on:%d/%m/%Y}, by {who})."
-        )
-    if step in _AFTER_MEETING and "MEETING" not in done:
-        raise PlanError("Record the meeting first.")
-    if step == "FINAL_PLAN" and review.la_decision != AnnualReview.Decision.AMEND:
-        raise PlanError("An amended final plan follows only an LA decision to amend.")
-    if step == "LA_DECISION" and la_decision not in AnnualReview.Decision.values:
-        raise ValidationError(
-            {"la_decision": "Choose the LA's decision: maintain, amend or cease."}
-        )
-    return annual_review_step_record(
-        review=review, step=step, by=by, on=on, la_decision=la_decision
-    )
-
-
 # --- Editing plans: start, change, targets, agree (the SENDCo's edit pages) --------------------
-
-# Module aliases keep these names apart from the imports of the EHCP section above.
-import json  # noqa: E402
-import uuid  # noqa: E402
-from hashlib import sha256  # noqa: E402
-from typing import NamedTuple  # noqa: E402
-
-from interventions.models import delivery as delivery_models  # noqa: E402
-from staff import models as staff_models  # noqa: E402
 
 # The plan's working copy may change while it is a draft or agreed and running; a closed plan is
 # a record, and a plan in review changes through the review.
@@ -764,10 +290,10 @@ def target_edit_token(target: PlanTarget) -> str:
         target.outcome,
         sorted(i.pk for i in target.interventions.all()),
     ]
-    return sha256(repr(parts).encode()).hexdigest()[:16]
+    return fingerprint(parts)
 
 
-def _plan_locked(plan: SupportPlan) -> SupportPlan:
+def _lock(plan: SupportPlan) -> SupportPlan:
     # One writer per plan at a time, so the version checks below cannot race.
     return (
         SupportPlan.objects.select_for_update(of=("self",))
@@ -788,18 +314,16 @@ def plan_locked_reason(plan: SupportPlan) -> str:
     return ""
 
 
-def _plan_ensure_editable(plan: SupportPlan) -> None:
+def _ensure_editable(plan: SupportPlan) -> None:
     reason = plan_locked_reason(plan)
     if reason:
         raise PlanError(reason)
 
 
-def _plan_conflict(obj: SupportPlan | PlanTarget, *, by: User, what: str) -> PlanConflict:
+def _conflict(obj: SupportPlan | PlanTarget, *, by: User, what: str) -> PlanConflict:
     """Build the refusal for a stale form, naming who saved last and when."""
     last = (
-        staff_models.AuditEvent.objects.filter(
-            object_type=obj._meta.label_lower, object_id=str(obj.pk)
-        )
+        AuditEvent.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
         .select_related("actor")
         .first()
     )
@@ -816,16 +340,16 @@ def _plan_conflict(obj: SupportPlan | PlanTarget, *, by: User, what: str) -> Pla
     )
 
 
-def _plan_check_member(user: User | None, school_id: int, field: str) -> None:
+def _check_member(user: User | None, school_id: int, field: str) -> None:
     if user is None:
         return
-    if not staff_models.Membership.objects.active().filter(user=user, school_id=school_id).exists():
+    if not Membership.objects.active().filter(user=user, school_id=school_id).exists():
         raise ValidationError(
             {field: f"{user} does not work at this school. Choose someone who does."}
         )
 
 
-def _plan_check_review_date(day: dt.date, *, today: dt.date) -> None:
+def _check_review_date(day: dt.date, *, today: dt.date) -> None:
     if day < today:
         raise ValidationError(
             {"next_review_on": f"{day:%d/%m/%Y} has passed. Choose today or a later date."}
@@ -839,7 +363,7 @@ def _plan_check_review_date(day: dt.date, *, today: dt.date) -> None:
         )
 
 
-def _plan_check_voice_dates(values: dict[str, Any], *, today: dt.date) -> None:
+def _check_voice_dates(values: dict[str, Any], *, today: dt.date) -> None:
     errors = {
         field: f"{values[field]:%d/%m/%Y} is in the future. Enter the day the views were gathered."
         for field in ("pupil_voice_on", "parent_voice_on")
@@ -868,9 +392,7 @@ def plan_start(
     """
     # One writer per pupil at a time: a repeated request waits here, then finds the first plan.
     Pupil.objects.select_for_update().only("pk").get(pk=pupil.pk)
-    first = staff_models.AuditEvent.objects.filter(
-        action="interventions.plan.created", actor=by, data__form_key=str(form_key)
-    ).first()
+    first = earlier_save("interventions.plan.created", form_key, actor=by)
     if first is not None:
         return SupportPlan.objects.get(pk=first.object_id), False
     open_twin = SupportPlan.objects.filter(pupil=pupil, kind=kind).open().first()
@@ -879,9 +401,9 @@ def plan_start(
             f"{pupil} already has an open {kind} (started {open_twin.created_at:%d/%m/%Y}). "
             "Change that plan instead of starting another."
         )
-    _plan_check_member(owner, pupil.school_id, "owner")
+    _check_member(owner, pupil.school_id, "owner")
     if next_review_on is not None:
-        _plan_check_review_date(next_review_on, today=timezone.localdate())
+        _check_review_date(next_review_on, today=timezone.localdate())
     plan = SupportPlan(
         school_id=pupil.school_id,
         pupil=pupil,
@@ -908,22 +430,22 @@ def plan_update(*, plan: SupportPlan, by: User, seen: str, **changes: Any) -> Su
     unknown = set(changes) - set(PLAN_EDIT_FIELDS)
     if unknown:
         raise TypeError(f"plan_update cannot change {sorted(unknown)}")
-    plan = _plan_locked(plan)
-    _plan_ensure_editable(plan)
+    plan = _lock(plan)
+    _ensure_editable(plan)
     changed = sorted(field for field, value in changes.items() if getattr(plan, field) != value)
     if not changed:
         return plan
     if seen != plan_edit_token(plan):
-        raise _plan_conflict(plan, by=by, what="plan")
+        raise _conflict(plan, by=by, what="plan")
     today = timezone.localdate()
     if "owner" in changed:
-        _plan_check_member(changes["owner"], plan.school_id, "owner")
+        _check_member(changes["owner"], plan.school_id, "owner")
     if "next_review_on" in changed:
         if changes["next_review_on"] is not None:
-            _plan_check_review_date(changes["next_review_on"], today=today)
+            _check_review_date(changes["next_review_on"], today=today)
         elif plan.status == SupportPlan.Status.ACTIVE:
             raise ValidationError({"next_review_on": "An agreed plan needs a next review date."})
-    _plan_check_voice_dates({f: changes[f] for f in changed}, today=today)
+    _check_voice_dates({f: changes[f] for f in changed}, today=today)
     for field in changed:
         setattr(plan, field, changes[field])
     plan.full_clean()
@@ -932,18 +454,18 @@ def plan_update(*, plan: SupportPlan, by: User, seen: str, **changes: Any) -> Su
     return plan
 
 
-def _plan_check_target(
+def _check_target(
     plan: SupportPlan,
     *,
     responsible: User | None,
-    interventions: Sequence[delivery_models.Intervention],
+    interventions: Sequence[Intervention],
     due_on: dt.date | None,
     due_changed: bool,
 ) -> None:
-    _plan_check_member(responsible, plan.school_id, "responsible")
+    _check_member(responsible, plan.school_id, "responsible")
     wanted = {i.pk for i in interventions}
     attended = set(
-        delivery_models.Intervention.objects.filter(
+        Intervention.objects.filter(
             pk__in=wanted, school_id=plan.school_id, enrolments__pupil_id=plan.pupil_id
         ).values_list("pk", flat=True)
     )
@@ -955,7 +477,7 @@ def _plan_check_target(
         raise ValidationError({"due_on": f"{due_on:%d/%m/%Y} has passed. Choose a later date."})
 
 
-def _plan_current_target(plan: SupportPlan, target_pk: int) -> PlanTarget:
+def _current_target(plan: SupportPlan, target_pk: int) -> PlanTarget:
     try:
         target = PlanTarget.objects.prefetch_related("interventions").get(pk=target_pk, plan=plan)
     except PlanTarget.DoesNotExist:
@@ -976,7 +498,7 @@ def plan_target_create(
     form_key: uuid.UUID,
     wording: str,
     area: str,
-    interventions: Sequence[delivery_models.Intervention] = (),
+    interventions: Sequence[Intervention] = (),
     success_criteria: str = "",
     baseline: str = "",
     responsible: User | None = None,
@@ -986,17 +508,15 @@ def plan_target_create(
 
     The form's one-time ``form_key`` makes a double click add one target, not two.
     """
-    plan = _plan_locked(plan)
-    first = staff_models.AuditEvent.objects.filter(
-        action="interventions.plan_target.added", actor=by, data__form_key=str(form_key)
-    ).first()
+    plan = _lock(plan)
+    first = earlier_save("interventions.plan_target.added", form_key, actor=by)
     if first is not None:
         existing = PlanTarget.objects.filter(pk=first.object_id, plan=plan).first()
         if existing is None:
             raise PlanError("This form was used already, and the target it added was removed.")
         return existing, False
-    _plan_ensure_editable(plan)
-    _plan_check_target(
+    _ensure_editable(plan)
+    _check_target(
         plan, responsible=responsible, interventions=interventions, due_on=due_on, due_changed=True
     )
     target = PlanTarget(
@@ -1028,7 +548,7 @@ def plan_target_update(
     target: PlanTarget,
     by: User,
     seen: str,
-    interventions: Sequence[delivery_models.Intervention] | None = None,
+    interventions: Sequence[Intervention] | None = None,
     **changes: Any,
 ) -> PlanTarget:
     """Change a target of the plan's current cycle, until a review scores it.
@@ -1039,9 +559,9 @@ def plan_target_update(
     unknown = set(changes) - set(TARGET_EDIT_FIELDS)
     if unknown:
         raise TypeError(f"plan_target_update cannot change {sorted(unknown)}")
-    plan = _plan_locked(target.plan)
-    _plan_ensure_editable(plan)
-    target = _plan_current_target(plan, target.pk)
+    plan = _lock(target.plan)
+    _ensure_editable(plan)
+    target = _current_target(plan, target.pk)
     changed = sorted(field for field, value in changes.items() if getattr(target, field) != value)
     if interventions is not None and {i.pk for i in interventions} != {
         i.pk for i in target.interventions.all()
@@ -1050,8 +570,8 @@ def plan_target_update(
     if not changed:
         return target
     if seen != target_edit_token(target):
-        raise _plan_conflict(target, by=by, what="target")
-    _plan_check_target(
+        raise _conflict(target, by=by, what="target")
+    _check_target(
         plan,
         responsible=changes.get("responsible", target.responsible),
         interventions=interventions if interventions is not None else [],
@@ -1083,13 +603,13 @@ def plan_target_remove(*, target: PlanTarget, by: User, seen: str | None = None)
 
     Agreed versions keep their copy of the target.
     """
-    plan = _plan_locked(target.plan)
+    plan = _lock(target.plan)
     if not PlanTarget.objects.filter(pk=target.pk, plan=plan).exists():
         return False
-    _plan_ensure_editable(plan)
-    target = _plan_current_target(plan, target.pk)
+    _ensure_editable(plan)
+    target = _current_target(plan, target.pk)
     if seen is not None and seen != target_edit_token(target):
-        raise _plan_conflict(target, by=by, what="target")
+        raise _conflict(target, by=by, what="target")
     log_action(
         target,
         "interventions.plan_target.removed",
@@ -1101,7 +621,7 @@ def plan_target_remove(*, target: PlanTarget, by: User, seen: str | None = None)
     return True
 
 
-def _plan_agreed_content(snapshot: dict[str, Any]) -> dict[str, Any]:
+def _agreed_content(snapshot: dict[str, Any]) -> dict[str, Any]:
     # Status and a review's stamp say when a copy was taken, not what was agreed.
     return {k: v for k, v in snapshot.items() if k not in ("status", "review")}
 
@@ -1119,7 +639,7 @@ def plan_agree_preview(plan: SupportPlan) -> AgreePreview:
     repeats = (
         latest is not None
         and plan.status == SupportPlan.Status.ACTIVE
-        and _plan_agreed_content(latest.snapshot) == _plan_agreed_content(snapshot)
+        and _agreed_content(latest.snapshot) == _agreed_content(snapshot)
     )
     text = json.dumps(snapshot, sort_keys=True, default=str)
     token = sha256(text.encode()).hexdigest()[:16]
@@ -1133,8 +653,8 @@ def plan_agree_as_seen(*, plan: SupportPlan, by: User, seen: str) -> tuple[PlanV
     ``seen`` is the preview's token on the page they read: if the plan or its targets changed
     since, nothing is agreed. Agreeing again with nothing changed returns the latest version.
     """
-    plan = _plan_locked(plan)
-    _plan_ensure_editable(plan)
+    plan = _lock(plan)
+    _ensure_editable(plan)
     preview = plan_agree_preview(plan)
     if preview.unchanged_since is not None:
         return preview.unchanged_since, False

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
-from interventions import ehcp_report, plan_services
+from interventions import ehcp_report, ehcp_services
 from interventions.forms_ehcp import (
     EHCPCreateForm,
     EHCPEditForm,
@@ -32,6 +32,7 @@ from interventions.forms_ehcp import (
     provision_initial,
 )
 from interventions.models import EHCP, AnnualReview, AnnualReviewStep, EHCPOutcome, EHCPProvision
+from interventions.plan_services import PlanError
 from pupils.forms_records import add_service_errors
 from pupils.models import Pupil
 from staff.audit import log_action
@@ -96,7 +97,7 @@ def ehcp_create(request: HttpRequest, pupil_pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            ehcp = plan_services.ehcp_create(
+            ehcp = ehcp_services.ehcp_create(
                 pupil=pupil,
                 by=request.user,
                 local_authority=data["local_authority"],
@@ -106,7 +107,7 @@ def ehcp_create(request: HttpRequest, pupil_pk: int) -> HttpResponse:
                 transfer_year=data["transfer_year"],
                 form_key=data["form_key"],
             )
-        except (plan_services.PlanError, ValidationError) as exc:
+        except (PlanError, ValidationError) as exc:
             _service_error(form, exc)
         else:
             messages.success(request, "EHCP recorded. Add its outcomes and provision next.")
@@ -164,7 +165,7 @@ def ehcp_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 "phase_transfer": ehcp.phase_transfer,
                 "transfer_year": ehcp.transfer_year,
                 "ceased_on": ehcp.ceased_on,
-                "version": plan_services.ehcp_version(ehcp),
+                "version": ehcp_services.ehcp_version(ehcp),
             },
         )
 
@@ -173,11 +174,11 @@ def ehcp_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            plan_services.ehcp_update(ehcp=ehcp, by=request.user, **data)
-        except plan_services.StaleEdit as exc:
+            ehcp_services.ehcp_update(ehcp=ehcp, by=request.user, **data)
+        except ehcp_services.StaleEdit as exc:
             ehcp.refresh_from_db()
             form, stale = current(), str(exc)
-        except (plan_services.PlanError, ValidationError) as exc:
+        except (PlanError, ValidationError) as exc:
             _service_error(form, exc)
         else:
             messages.success(request, "EHCP details saved.")
@@ -200,10 +201,10 @@ def outcome_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = OutcomeAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            outcome = plan_services.ehcp_outcome_add(
+            outcome = ehcp_services.ehcp_outcome_add(
                 ehcp=ehcp, by=request.user, **form.cleaned_data
             )
-        except (plan_services.PlanError, ValidationError) as exc:
+        except (PlanError, ValidationError) as exc:
             _service_error(form, exc)
         else:
             messages.success(request, "Outcome added.")
@@ -223,7 +224,7 @@ def outcome_edit(request: HttpRequest, pk: int, outcome_pk: int) -> HttpResponse
             initial={
                 "text": outcome.text,
                 "area": outcome.area,
-                "version": plan_services.ehcp_version(outcome),
+                "version": ehcp_services.ehcp_version(outcome),
             }
         )
 
@@ -231,11 +232,11 @@ def outcome_edit(request: HttpRequest, pk: int, outcome_pk: int) -> HttpResponse
     stale = ""
     if request.method == "POST" and form.is_valid():
         try:
-            plan_services.ehcp_outcome_update(outcome=outcome, by=request.user, **form.cleaned_data)
-        except plan_services.StaleEdit as exc:
+            ehcp_services.ehcp_outcome_update(outcome=outcome, by=request.user, **form.cleaned_data)
+        except ehcp_services.StaleEdit as exc:
             outcome.refresh_from_db()
             form, stale = current(), str(exc)
-        except (plan_services.PlanError, ValidationError) as exc:
+        except (PlanError, ValidationError) as exc:
             _service_error(form, exc)
         else:
             messages.success(request, "Outcome saved.")
@@ -265,8 +266,8 @@ def outcome_remove(request: HttpRequest, pk: int, outcome_pk: int) -> HttpRespon
         messages.info(request, "That outcome was already removed.")
         return redirect(_back(ehcp))
     try:
-        orphaned = plan_services.ehcp_outcome_remove(outcome=outcome, by=request.user)
-    except plan_services.PlanError as exc:
+        orphaned = ehcp_services.ehcp_outcome_remove(outcome=outcome, by=request.user)
+    except PlanError as exc:
         messages.error(request, str(exc))
     else:
         note = ""
@@ -297,7 +298,7 @@ def provision_add(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            line = plan_services.ehcp_provision_add(
+            line = ehcp_services.ehcp_provision_add(
                 ehcp=ehcp,
                 by=request.user,
                 description=data["description"],
@@ -306,7 +307,7 @@ def provision_add(request: HttpRequest, pk: int) -> HttpResponse:
                 interventions=list(data["interventions"]),
                 form_key=data["form_key"],
             )
-        except (plan_services.PlanError, ValidationError) as exc:
+        except (PlanError, ValidationError) as exc:
             _service_error(form, exc)
         else:
             messages.success(request, "Provision line added.")
@@ -325,7 +326,7 @@ def provision_edit(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
         return ProvisionEditForm(
             ehcp=ehcp,
             user=request.user,
-            initial={**provision_initial(line), "version": plan_services.ehcp_version(line)},
+            initial={**provision_initial(line), "version": ehcp_services.ehcp_version(line)},
         )
 
     if request.method == "POST":
@@ -336,7 +337,7 @@ def provision_edit(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            plan_services.ehcp_provision_update(
+            ehcp_services.ehcp_provision_update(
                 provision=line,
                 by=request.user,
                 description=data["description"],
@@ -345,10 +346,10 @@ def provision_edit(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
                 interventions=list(data["interventions"]),
                 version=data["version"],
             )
-        except plan_services.StaleEdit as exc:
+        except ehcp_services.StaleEdit as exc:
             line.refresh_from_db()
             form, stale = current(), str(exc)
-        except (plan_services.PlanError, ValidationError) as exc:
+        except (PlanError, ValidationError) as exc:
             _service_error(form, exc)
         else:
             messages.success(request, "Provision line saved.")
@@ -378,8 +379,8 @@ def provision_remove(request: HttpRequest, pk: int, line_pk: int) -> HttpRespons
         messages.info(request, "That provision line was already removed.")
         return redirect(_back(ehcp))
     try:
-        plan_services.ehcp_provision_remove(provision=line, by=request.user)
-    except plan_services.PlanError as exc:
+        ehcp_services.ehcp_provision_remove(provision=line, by=request.user)
+    except PlanError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, "Provision line removed.")
@@ -398,10 +399,10 @@ def review_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         meeting_on = form.cleaned_data["meeting_on"]
         try:
-            review = plan_services.annual_review_schedule(
+            review = ehcp_services.annual_review_schedule(
                 ehcp=ehcp, meeting_on=meeting_on, by=request.user
             )
-        except plan_services.PlanError as exc:
+        except PlanError as exc:
             open_review = ehcp.annual_reviews.open().first()
             if open_review is not None and open_review.meeting_on == meeting_on:
                 return redirect("interventions:ehcp_review", pk=open_review.pk)  # a double tap
@@ -485,14 +486,14 @@ def review_step(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            plan_services.annual_review_step_add(
+            ehcp_services.annual_review_step_add(
                 review=review,
                 step=code,
                 by=request.user,
                 on=data["done_on"],
                 la_decision=data.get("la_decision", ""),
             )
-        except (plan_services.PlanError, ValidationError, IntegrityError) as exc:
+        except (PlanError, ValidationError, IntegrityError) as exc:
             same = review.steps.filter(step=code, done_by=request.user, done_on=data["done_on"])
             if same.exists():  # the same form sent twice: it is recorded once
                 messages.info(request, "That step was already recorded.")

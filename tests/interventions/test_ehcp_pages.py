@@ -11,13 +11,14 @@ from html import escape
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
 
-from interventions import ehcp_report, plan_services
+from interventions import ehcp_report, ehcp_services
 from interventions.models import (
     EHCP,
     AnnualReview,
@@ -25,6 +26,7 @@ from interventions.models import (
     EHCPOutcome,
     EHCPProvision,
 )
+from interventions.plan_services import PlanError
 from staff.models import AuditEvent
 from tests.factories import PupilFactory
 from tests.interventions.factories import EnrolmentFactory, InterventionFactory, cancel, deliver
@@ -125,8 +127,8 @@ def test_phase_transfer_deadline_comes_from_settings(world, settings) -> None:
 
 def test_edit_by_someone_who_opened_an_older_version_is_refused(world) -> None:
     ehcp = _ehcp(world)
-    stale = plan_services.ehcp_version(ehcp)
-    plan_services.ehcp_update(
+    stale = ehcp_services.ehcp_version(ehcp)
+    ehcp_services.ehcp_update(
         ehcp=ehcp,
         by=world.users["sendco"],
         local_authority="Northshire",
@@ -151,7 +153,7 @@ def test_edit_by_someone_who_opened_an_older_version_is_refused(world) -> None:
 def test_moving_the_issue_date_before_any_review_moves_the_review_due(world) -> None:
     ehcp = _ehcp(world)
     with _travel():
-        plan_services.ehcp_update(
+        ehcp_services.ehcp_update(
             ehcp=ehcp,
             by=world.users["sendco"],
             local_authority="Testshire",
@@ -184,7 +186,7 @@ def test_outcome_edit_and_remove_keeps_its_provision(world) -> None:
     client = world.client("sendco")
     client.post(
         reverse("interventions:ehcp_outcome_edit", args=[ehcp.pk, outcome.pk]),
-        {"text": "New wording", "area": "CL", "version": plan_services.ehcp_version(outcome)},
+        {"text": "New wording", "area": "CL", "version": ehcp_services.ehcp_version(outcome)},
     )
     outcome.refresh_from_db()
     assert (outcome.text, outcome.area) == ("New wording", "CL")
@@ -229,8 +231,8 @@ def test_provision_links_only_interventions_the_pupil_is_in(world) -> None:
     assert response["Location"].endswith(f"#provision-{line.pk}")
     assert line.hours_per_week == Decimal("1.5") and line.outcome == outcome
     assert list(line.interventions.all()) == [mine]
-    with pytest.raises(plan_services.ValidationError):
-        plan_services.ehcp_provision_add(
+    with pytest.raises(ValidationError):
+        ehcp_services.ehcp_provision_add(
             ehcp=ehcp, by=world.users["sendco"], description="x", interventions=[other]
         )
 
@@ -244,7 +246,7 @@ def test_provision_edit_and_remove(world) -> None:
         {
             "description": "Twice-weekly group",
             "hours_per_week": "2",
-            "version": plan_services.ehcp_version(line),
+            "version": ehcp_services.ehcp_version(line),
         },
     )
     line.refresh_from_db()
@@ -384,7 +386,7 @@ def test_schedule_then_see_each_deadline_with_overdue_in_red(world) -> None:
 def test_steps_record_who_and_when_and_a_repeat_is_refused(world) -> None:
     ehcp = _ehcp(world)
     sendco = world.users["sendco"]
-    review = plan_services.annual_review_schedule(
+    review = ehcp_services.annual_review_schedule(
         ehcp=ehcp, meeting_on=dt.date(2026, 3, 16), by=sendco
     )
     client = world.client("sendco")
@@ -413,10 +415,10 @@ def test_steps_record_who_and_when_and_a_repeat_is_refused(world) -> None:
 def test_la_decision_asks_maintain_amend_or_cease_and_completes_the_review(world) -> None:
     ehcp = _ehcp(world)
     sendco = world.users["sendco"]
-    review = plan_services.annual_review_schedule(
+    review = ehcp_services.annual_review_schedule(
         ehcp=ehcp, meeting_on=dt.date(2026, 2, 2), by=sendco
     )
-    plan_services.annual_review_step_add(
+    ehcp_services.annual_review_step_add(
         review=review, step="MEETING", by=sendco, on=dt.date(2026, 2, 2)
     )
     client = world.client("sendco")
@@ -439,8 +441,8 @@ def test_la_decision_asks_maintain_amend_or_cease_and_completes_the_review(world
     assert (review.la_decision, review.completed_on) == ("MAINTAIN", dt.date(2026, 3, 1))
     assert ehcp.next_review_due == dt.date(2027, 3, 1)  # 12 months after the LA's decision
     assert "Not needed" in page  # no amended plan follows a decision to maintain
-    with pytest.raises(plan_services.PlanError):
-        plan_services.annual_review_step_add(
+    with pytest.raises(PlanError):
+        ehcp_services.annual_review_step_add(
             review=review, step="FINAL_PLAN", by=sendco, on=dt.date(2026, 3, 2)
         )
 
@@ -462,7 +464,7 @@ def test_preparing_for_adulthood_is_prompted_from_year_9(world, nc_year, prompte
     world.pupil.nc_year = nc_year
     world.pupil.save(update_fields=["nc_year"])
     ehcp = _ehcp(world)
-    review = plan_services.annual_review_schedule(
+    review = ehcp_services.annual_review_schedule(
         ehcp=ehcp, meeting_on=dt.date(2026, 4, 1), by=world.users["sendco"]
     )
     assert review.covers_preparing_for_adulthood is prompted
@@ -493,13 +495,13 @@ def test_history_lists_earlier_reviews(world) -> None:
 def test_report_pdf_is_built_from_the_record_and_named_by_id_only(world, delivered) -> None:
     ehcp, _talk, _both = delivered
     sendco = world.users["sendco"]
-    review = plan_services.annual_review_schedule(
+    review = ehcp_services.annual_review_schedule(
         ehcp=ehcp, meeting_on=dt.date(2026, 3, 16), by=sendco
     )
-    plan_services.annual_review_step_add(
+    ehcp_services.annual_review_step_add(
         review=review, step="INVITATIONS", by=sendco, on=dt.date(2026, 3, 2)
     )
-    plan_services.annual_review_step_add(
+    ehcp_services.annual_review_step_add(
         review=review, step="MEETING", by=sendco, on=dt.date(2026, 3, 16)
     )
     with _travel():

@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from interventions import plan_services, reminders
+from interventions import ehcp_services, plan_services, reminders
 from interventions.models import (
     EHCP,
     AnnualReviewStep,
@@ -191,20 +191,20 @@ def test_annual_review_steps_record_who_and_when_and_rebase_twelve_months(world)
     sendco = world.users["sendco"]
     world.pupil.nc_year = 9
     world.pupil.save()
-    review = plan_services.annual_review_schedule(
+    review = ehcp_services.annual_review_schedule(
         ehcp=_ehcp(world), meeting_on=dt.date(2028, 2, 7), by=sendco
     )
     assert review.covers_preparing_for_adulthood
-    step = plan_services.annual_review_step_record(
+    step = ehcp_services.annual_review_step_record(
         review=review, step=AnnualReviewStep.Step.MEETING, by=sendco, on=dt.date(2028, 2, 7)
     )
     assert (step.done_by, step.done_on) == (sendco, dt.date(2028, 2, 7))
     review.ehcp.refresh_from_db()
     assert review.ehcp.next_review_due == dt.date(2026, 6, 1)  # not yet: still in progress
     with pytest.raises(PlanError, match="already recorded"):
-        plan_services.annual_review_step_record(review=review, step="MEETING", by=sendco)
+        ehcp_services.annual_review_step_record(review=review, step="MEETING", by=sendco)
     # The LA decides on 29 February: the review concludes, and 12 months on is 28 February.
-    plan_services.annual_review_step_record(
+    ehcp_services.annual_review_step_record(
         review=review,
         step="LA_DECISION",
         by=sendco,
@@ -219,19 +219,19 @@ def test_annual_review_steps_record_who_and_when_and_rebase_twelve_months(world)
 
 def test_an_amended_plan_concludes_the_review_when_the_final_plan_arrives(world) -> None:
     sendco = world.users["sendco"]
-    review = plan_services.annual_review_schedule(
+    review = ehcp_services.annual_review_schedule(
         ehcp=_ehcp(world), meeting_on=dt.date(2026, 3, 2), by=sendco
     )
     for code, on, decision in [
         ("MEETING", dt.date(2026, 3, 2), ""),
         ("LA_DECISION", dt.date(2026, 3, 25), "AMEND"),
     ]:
-        plan_services.annual_review_step_record(
+        ehcp_services.annual_review_step_record(
             review=review, step=code, by=sendco, on=on, la_decision=decision
         )
     review.refresh_from_db()
     assert review.completed_on is None  # an amended plan is still to come
-    plan_services.annual_review_step_record(
+    ehcp_services.annual_review_step_record(
         review=review, step="FINAL_PLAN", by=sendco, on=dt.date(2026, 5, 20)
     )
     review.refresh_from_db()
@@ -265,7 +265,7 @@ def _due_everything(w) -> None:
         issued_on=dt.date(2024, 1, 1),
         next_review_due=dt.date(2026, 6, 30),
     )
-    plan_services.annual_review_schedule(
+    ehcp_services.annual_review_schedule(
         ehcp=other_ehcp, meeting_on=TODAY + dt.timedelta(days=14), by=w.users["sendco"]
     )
     intervention = InterventionFactory(school=w.school, lead=w.users["lsa_caseload"])
