@@ -386,6 +386,37 @@ def annual_review_schedule(*, ehcp: EHCP, meeting_on: dt.date, by: User) -> Annu
 
 
 @transaction.atomic
+def annual_review_reschedule(
+    *, review: AnnualReview, meeting_on: dt.date, by: User
+) -> AnnualReview:
+    """Move a review's meeting before it is held; every deadline moves with it.
+
+    Reminders already sent for the old dates stay sent; the new dates earn their own.
+    """
+    review = AnnualReview.objects.select_for_update().select_related("ehcp").get(pk=review.pk)
+    if review.completed_on is not None:
+        raise PlanError("This annual review has concluded; its meeting date is part of the record.")
+    if review.steps.filter(step=AnnualReviewStep.Step.MEETING).exists():
+        raise PlanError(
+            "The meeting has been recorded as held, so its date can no longer move. If it was "
+            "recorded by mistake, ask your SEND Hub administrator."
+        )
+    old = review.meeting_on
+    if meeting_on == old:
+        return review
+    review.meeting_on = meeting_on
+    review.save(update_fields=["meeting_on"])
+    log_action(
+        review,
+        "interventions.annual_review.rescheduled",
+        actor=by,
+        school=review.ehcp.school,
+        data={"from": old.isoformat(), "to": meeting_on.isoformat()},
+    )
+    return review
+
+
+@transaction.atomic
 def annual_review_step_record(
     *,
     review: AnnualReview,

@@ -33,5 +33,10 @@ urlpatterns: list = [
     path("ehcp/<int:pk>/reviews/add/", ehcp.review_schedule, name="ehcp_review_schedule"),
     path("ehcp/reviews/<int:pk>/", ehcp.review_detail, name="ehcp_review"),
     path("ehcp/reviews/<int:pk>/steps/", ehcp.review_step, name="ehcp_review_step"),
+    path(
+        "ehcp/reviews/<int:pk>/reschedule/",
+        ehcp.review_reschedule,
+        name="ehcp_review_reschedule",
+    ),
     path("ehcp/reviews/<int:pk>/report.pdf", ehcp.review_pdf, name="ehcp_review_pdf"),
 ]

@@ -417,6 +417,30 @@ def review_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@requires(MANAGE)
+@require_http_methods(["GET", "POST"])
+def review_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move an annual review's meeting (before it is held); the deadlines follow."""
+    review = get_object_for(request, _reviews(), pk, MANAGE)
+    ehcp = review.ehcp
+    form = ScheduleReviewForm(request.POST or None, initial={"meeting_on": review.meeting_on})
+    if request.method == "POST" and form.is_valid():
+        try:
+            ehcp_services.annual_review_reschedule(
+                review=review, meeting_on=form.cleaned_data["meeting_on"], by=request.user
+            )
+        except PlanError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Meeting moved. The deadlines below follow the new date.")
+            return redirect("interventions:ehcp_review", pk=review.pk)
+    return render(
+        request,
+        "interventions/ehcp/schedule.html",
+        {"ehcp": ehcp, "form": form, "review": review},
+    )
+
+
 def _review_page(
     request: HttpRequest, review: AnnualReview, bound: StepForm | None = None
 ) -> HttpResponse:
@@ -427,6 +451,7 @@ def _review_page(
     review.ehcp = ehcp
     rows = ehcp_report.milestone_rows(review, today=today)
     may_manage = can(request.user, MANAGE, ehcp)
+    held = any(r.code == "MEETING" and r.done for r in rows)
     refused = ""
     met = any(r.code == "MEETING" and r.done for r in rows)
     for row in rows:
@@ -458,6 +483,7 @@ def _review_page(
             "pfa": ehcp_report.needs_preparing_for_adulthood(review, ehcp),
             "today": today,
             "may_manage": may_manage,
+            "may_move": may_manage and not held and review.completed_on is None,
             "may_report": can(request.user, REPORT, ehcp),
         },
     )

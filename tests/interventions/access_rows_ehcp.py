@@ -83,6 +83,7 @@ ROWS: dict[str, Row] = {
     "interventions:ehcp_provision_remove": Row(args=_line, default=FORBIDDEN, expect=POSTS),
     "interventions:ehcp_review_schedule": Row(args=_ehcp, default=FORBIDDEN, expect=MANAGES),
     "interventions:ehcp_review": Row(args=_review, expect=SEES_PUPIL),
+    "interventions:ehcp_review_reschedule": Row(args=_review, default=FORBIDDEN, expect=MANAGES),
     "interventions:ehcp_review_step": Row(args=_review, default=FORBIDDEN, expect=POSTS),
     "interventions:ehcp_review_pdf": Row(args=_review, default=FORBIDDEN, expect=MANAGES),
 }

@@ -579,3 +579,33 @@ def test_demo_ehcps_have_outcomes_provision_and_real_delivery(world) -> None:
             assert linked and linked <= enrolled
             assert line.delivery.sessions > 0
     assert AnnualReviewStep.objects.filter(review__ehcp__school=world.school).exists()
+
+
+def test_a_meeting_moves_with_its_deadlines_until_it_is_held(world) -> None:
+    sendco = world.users["sendco"]
+    ehcp = _ehcp(world)
+    review = ehcp_services.annual_review_schedule(
+        ehcp=ehcp, meeting_on=dt.date(2026, 2, 2), by=sendco
+    )
+    client = world.client("sendco")
+    url = reverse("interventions:ehcp_review_reschedule", args=[review.pk])
+    with _travel():
+        page = client.get(reverse("interventions:ehcp_review", args=[review.pk]))
+        assert url in page.content.decode()  # "Move the meeting" is offered
+        response = client.post(url, {"meeting_on": "2026-02-16"})
+        assert response.status_code == 302
+        review.refresh_from_db()
+        assert review.meeting_on == dt.date(2026, 2, 16)
+        page = client.get(reverse("interventions:ehcp_review", args=[review.pk])).content.decode()
+        assert "2 Feb 2026" in page  # invitations now due two weeks before the new date
+        event = AuditEvent.objects.get(action="interventions.annual_review.rescheduled")
+        assert event.data == {"from": "2026-02-02", "to": "2026-02-16"}
+        ehcp_services.annual_review_step_record(
+            review=review, step="MEETING", by=sendco, on=dt.date(2026, 2, 16)
+        )
+        response = client.post(url, {"meeting_on": "2026-03-02"})
+        assert "The meeting has been recorded as held" in response.content.decode()
+        page = client.get(reverse("interventions:ehcp_review", args=[review.pk])).content.decode()
+        assert url not in page
+    review.refresh_from_db()
+    assert review.meeting_on == dt.date(2026, 2, 16)
