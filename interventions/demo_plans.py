@@ -69,6 +69,11 @@ MEETINGS = [
 ]
 
 
+def _weekday(day: dt.date) -> dt.date:
+    """Return ``day``, or the Monday after if it falls at a weekend."""
+    return day + dt.timedelta(days=max(0, 7 - day.weekday()) if day.weekday() >= 5 else 0)
+
+
 def _review_last_term(
     plan: SupportPlan, *, i: int, due: dt.date, next_review: dt.date, rng: random.Random
 ) -> None:
@@ -148,7 +153,15 @@ def seed_school(*, school: Any, spec: Any, people: Any, rng: random.Random) -> N
             _review_last_term(plan, i=i, due=earlier_review, next_review=next_review, rng=rng)
     with_ehcp = [p for p in pupils if p.provision == "E"]
     for i, pupil in enumerate(with_ehcp[: len(MEETINGS) + 2]):
-        issued = today - dt.timedelta(days=400 + 30 * i)
+        if i < len(MEETINGS):
+            # Meetings fall on school days, most a little before the 12 months run out; the
+            # first is booked after them, as happens when a review slips.
+            meeting_on = _weekday(today + dt.timedelta(days=MEETINGS[i][0]))
+            due = meeting_on + dt.timedelta(days=-9 if i == 0 else 10)
+        else:
+            meeting_on = None
+            due = today + dt.timedelta(days=(35, 5, -20)[(i - len(MEETINGS)) % 3])
+        issued = ehcp_clock.add_months(due, -12)
         ehcp = EHCP.objects.create(
             school=school,
             pupil=pupil,
@@ -162,10 +175,8 @@ def seed_school(*, school: Any, spec: Any, people: Any, rng: random.Random) -> N
         _seed_sections(ehcp=ehcp, index=i, people=people, rng=rng, today=today)
         if i >= len(MEETINGS):
             continue  # left with only the 12-month due date
-        offset, steps = MEETINGS[i]
-        review = ehcp_services.annual_review_schedule(
-            ehcp=ehcp, meeting_on=today + dt.timedelta(days=offset), by=sendco
-        )
+        _offset, steps = MEETINGS[i]
+        review = ehcp_services.annual_review_schedule(ehcp=ehcp, meeting_on=meeting_on, by=sendco)
         for step in steps:
             code, _, decision = step.partition(":")
             ehcp_services.annual_review_step_record(
