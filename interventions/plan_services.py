@@ -23,6 +23,7 @@ from interventions.models import (
     PlanReview,
     PlanTarget,
     PlanVersion,
+    Session,
     SupportPlan,
 )
 from pupils.models import Pupil
@@ -36,7 +37,9 @@ class PlanError(Exception):
 
 
 def _snapshot(plan: SupportPlan) -> dict[str, Any]:
-    targets = plan.targets.filter(cycle=plan.cycle).prefetch_related("interventions")
+    targets = plan.targets.filter(cycle=plan.cycle).prefetch_related(
+        "interventions", "evidence_sessions__intervention"
+    )
     return {
         "kind": plan.kind.name,
         "cycle": plan.cycle,
@@ -63,6 +66,9 @@ def _snapshot(plan: SupportPlan) -> dict[str, Any]:
                 "interventions": [i.name for i in t.interventions.all()],
                 "outcome": t.outcome,
                 "evidence": t.evidence,
+                "evidence_sessions": [
+                    f"{e.date:%d/%m/%Y} {e.intervention.name}" for e in t.evidence_sessions.all()
+                ],
             }
             for t in targets
         ],
@@ -154,10 +160,12 @@ def plan_review_complete(
     new_targets: Sequence[dict[str, Any]] = (),
     next_review_on: dt.date | None = None,
     close: bool = False,
+    evidence_sessions: dict[int, Sequence[int]] | None = None,
 ) -> PlanReview:
     """Close the plan's cycle: score each target, record views, and open the next cycle.
 
-    ``scores`` maps target id to (outcome, evidence). ``carry_forward`` maps a target id to its
+    ``scores`` maps target id to (outcome, evidence); ``evidence_sessions`` maps a target id to
+    the sessions (attended by this pupil) that show it. ``carry_forward`` maps a target id to its
     wording in the next cycle (the old wording, or rewritten). ``close`` ends the plan instead.
     """
     plan = SupportPlan.objects.select_for_update().get(pk=plan.pk)
@@ -179,6 +187,11 @@ def plan_review_complete(
     for target in targets:
         target.outcome, target.evidence = scores[target.pk]
         target.save(update_fields=["outcome", "evidence"])
+        linked = (evidence_sessions or {}).get(target.pk)
+        if linked:
+            target.evidence_sessions.set(
+                Session.objects.filter(pk__in=linked, attendance__pupil=plan.pupil)
+            )
     review = PlanReview(
         plan=plan,
         cycle=plan.cycle,

@@ -15,7 +15,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from interventions import ehcp_clock, plan_services
-from interventions.models import EHCP, AnnualReview, Notification, PlanTarget, SupportPlan
+from interventions.models import (
+    EHCP,
+    AnnualReview,
+    Notification,
+    PlanTarget,
+    Session,
+    SessionAttendance,
+    SupportPlan,
+)
 from staff import terms
 from staff.permissions import get_object_for, requires
 
@@ -62,11 +70,27 @@ class ReviewForm(forms.Form):
         label="Next review",
     )
 
-    def __init__(self, *args: Any, targets: list[PlanTarget], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        targets: list[PlanTarget],
+        sessions: dict[int, list[Session]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.targets = targets
         choices = [("", "Choose…"), *PlanTarget.Outcome.choices]
         for t in targets:
+            self.fields[f"sessions_{t.pk}"] = forms.TypedMultipleChoiceField(
+                choices=[
+                    (s.pk, f"{s.date:%a %-d %b} · {s.intervention.name}")
+                    for s in (sessions or {}).get(t.pk, [])
+                ],
+                coerce=int,
+                required=False,
+                label="Sessions that show it",
+                widget=forms.CheckboxSelectMultiple,
+            )
             self.fields[f"outcome_{t.pk}"] = forms.ChoiceField(
                 choices=choices, required=False, label=f"Outcome: {t.wording}"
             )
@@ -81,6 +105,9 @@ class ReviewForm(forms.Form):
             )
         for field in self.fields.values():
             widget = field.widget
+            if isinstance(widget, forms.CheckboxSelectMultiple):
+                widget.attrs.setdefault("class", "form-check-input")
+                continue
             css = {"checkbox": "form-check-input", "select": "form-select"}.get(
                 getattr(widget, "input_type", ""), "form-control"
             )
@@ -93,6 +120,7 @@ class ReviewForm(forms.Form):
                 "outcome": self[f"outcome_{t.pk}"],
                 "evidence": self[f"evidence_{t.pk}"],
                 "carry": self[f"carry_{t.pk}"],
+                "sessions": self[f"sessions_{t.pk}"],
                 "rewrite": self[f"rewrite_{t.pk}"],
             }
             for t in self.targets
@@ -104,9 +132,12 @@ class ReviewForm(forms.Form):
 def plan_review(request: HttpRequest, pk: int) -> HttpResponse:
     """Review a plan: score each target, record views and decisions, open the next cycle."""
     plan = get_object_for(request, _plans(), pk, "interventions.plans_manage")
-    targets = list(plan.targets.filter(cycle=plan.cycle))
+    targets = list(plan.targets.filter(cycle=plan.cycle).prefetch_related("interventions"))
     form = ReviewForm(
-        request.POST or None, targets=targets, initial={"held_on": timezone.localdate()}
+        request.POST or None,
+        targets=targets,
+        sessions=_evidence_sessions(plan, targets),
+        initial={"held_on": timezone.localdate()},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -118,6 +149,7 @@ def plan_review(request: HttpRequest, pk: int) -> HttpResponse:
                 attendees=data["attendees"].splitlines(),
                 parent_attended=data["parent_attended"],
                 scores={t.pk: (data[f"outcome_{t.pk}"], data[f"evidence_{t.pk}"]) for t in targets},
+                evidence_sessions={t.pk: data[f"sessions_{t.pk}"] for t in targets},
                 pupil_view=data["pupil_view"],
                 parent_view=data["parent_view"],
                 decisions=data["decisions"],
@@ -132,7 +164,39 @@ def plan_review(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Review saved.")
             return redirect("interventions:plan", pk=plan.pk)
-    return render(request, "interventions/plans/review.html", {"plan": plan, "form": form})
+    context = {"plan": plan, "form": form, "pupil": plan.pupil}
+    return render(request, "interventions/plans/review.html", context)
+
+
+EVIDENCE_SESSIONS_SHOWN = 8  # per target: the latest sessions the pupil attended this cycle
+
+
+def _evidence_sessions(plan: SupportPlan, targets: list[PlanTarget]) -> dict[int, list[Session]]:
+    """Return, per target, the latest delivered sessions of its interventions that the pupil
+    attended since the cycle began: what a review can point to as evidence (one query)."""
+    by_target = {t.pk: {i.pk for i in t.interventions.all()} for t in targets}
+    wanted = set().union(*by_target.values()) if by_target else set()
+    if not wanted:
+        return {}
+    since = (
+        plan.versions.order_by("-number").values_list("agreed_on", flat=True).first()
+        or plan.created_at.date()
+    )
+    sessions = list(
+        Session.objects.delivered()
+        .filter(
+            intervention_id__in=wanted,
+            date__gte=since,
+            attendance__pupil=plan.pupil,
+            attendance__attendance__in=SessionAttendance.ATTENDED,
+        )
+        .select_related("intervention")
+        .order_by("-date", "-pk")[: EVIDENCE_SESSIONS_SHOWN * len(wanted)]
+    )
+    return {
+        pk: [s for s in sessions if s.intervention_id in ids][:EVIDENCE_SESSIONS_SHOWN]
+        for pk, ids in by_target.items()
+    }
 
 
 @requires("interventions.ehcp_calendar")

@@ -172,6 +172,38 @@ def test_sendco_reviews_a_plan_in_the_browser_form(world) -> None:
     assert "20 Sep 2026" in page
 
 
+def test_a_review_links_each_target_to_sessions_the_pupil_attended(world) -> None:
+    plan = _plan(world, targets=1)
+    [target] = plan.targets.all()
+    group = InterventionFactory(school=world.school, lead=world.users["lsa_caseload"])
+    target.interventions.set([group])
+    EnrolmentFactory(intervention=group, pupil=world.pupil)
+    other = PupilFactory(school=world.school)
+    agreed = TODAY - dt.timedelta(days=60)
+    attended = deliver(group, agreed + dt.timedelta(days=7), attendance={world.pupil: "PRESENT"})
+    deliver(group, agreed + dt.timedelta(days=14), attendance={world.pupil: "ABSENT"})
+    deliver(group, agreed - dt.timedelta(days=7), attendance={world.pupil: "PRESENT"})  # before
+    not_theirs = deliver(group, agreed + dt.timedelta(days=21), attendance={other: "PRESENT"})
+    client = world.client("sendco")
+    url = reverse("interventions:plan_review", args=[plan.pk])
+    form = client.get(url).context["form"]
+    assert [c[0] for c in form.fields[f"sessions_{target.pk}"].choices] == [attended.pk]
+    data = {
+        "held_on": "2026-05-20",
+        "attendees": "SENDCo",
+        "next_review_on": "2026-09-20",
+        f"outcome_{target.pk}": "ACHIEVED",
+        f"sessions_{target.pk}": [attended.pk, not_theirs.pk],
+    }
+    refused = client.post(url, data)  # a session the pupil was not at is not a choice
+    assert "not one of the available choices" in refused.content.decode()
+    data[f"sessions_{target.pk}"] = [attended.pk]
+    assert client.post(url, data).status_code == 302
+    assert list(target.evidence_sessions.all()) == [attended]
+    snapshot = plan.versions.order_by("-number").first().snapshot
+    assert snapshot["targets"][0]["evidence_sessions"] == [f"{attended.date:%d/%m/%Y} {group.name}"]
+
+
 # --- EHCP annual reviews ----------------------------------------------------------------------
 
 
