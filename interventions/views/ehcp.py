@@ -128,6 +128,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     outcomes, unlinked = ehcp_report.outcomes_with_provision(ehcp, lines)
     reviews = list(ehcp_report.reviews_with_steps(ehcp))
     open_review = next((r for r in reviews if r.completed_on is None), None)
+    # The LA decided to cease: the plan stays live until the date it actually ceases.
+    cease_decided = next((r for r in reviews if r.la_decision == AnnualReview.Decision.CEASE), None)
     return render(
         request,
         "interventions/ehcp/detail.html",
@@ -139,6 +141,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "line_count": len(lines),
             "reviews": reviews,
             "open_review": open_review,
+            "cease_decided": cease_decided if ehcp.ceased_on is None else None,
             "transfer_deadline": ehcp_report.phase_transfer_deadline(ehcp),
             "transfer_label": ehcp_report.transfer_label(ehcp),
             "year_from": ehcp_report.school_year_start(today),

@@ -609,3 +609,27 @@ def test_a_meeting_moves_with_its_deadlines_until_it_is_held(world) -> None:
         assert url not in page
     review.refresh_from_db()
     assert review.meeting_on == dt.date(2026, 2, 16)
+
+
+def test_a_decision_to_cease_prompts_for_the_date_the_plan_ceases(world) -> None:
+    sendco = world.users["sendco"]
+    ehcp = _ehcp(world)
+    review = ehcp_services.annual_review_schedule(
+        ehcp=ehcp, meeting_on=dt.date(2026, 2, 2), by=sendco
+    )
+    for step, on, decision in [
+        ("MEETING", dt.date(2026, 2, 2), ""),
+        ("LA_DECISION", dt.date(2026, 2, 20), "CEASE"),
+    ]:
+        ehcp_services.annual_review_step_record(
+            review=review, step=step, by=sendco, on=on, la_decision=decision
+        )
+    url = reverse("interventions:ehcp", args=[ehcp.pk])
+    with _travel():
+        page = world.client("sendco").get(url).content.decode()
+        assert "The local authority decided to cease this plan" in page
+        ehcp.ceased_on = dt.date(2026, 3, 13)
+        ehcp.save()
+        page = world.client("sendco").get(url).content.decode()
+    assert "decided to cease" not in page
+    assert "This EHCP ceased on 13 Mar 2026" in page
