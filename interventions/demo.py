@@ -497,7 +497,9 @@ def seed_delivery(*, school: Any, spec: Any, people: Any, rng: random.Random) ->
                         )
                     )
                 if "NUMERIC" in programme.measures:
-                    value = Decimal(rng.randint(60, 110))
+                    # Ages in months for reading and spelling; a score out of 40 for number.
+                    out_of_40 = "out of 40" in programme.numeric_measure_label
+                    value = Decimal(rng.randint(12, 28) if out_of_40 else rng.randint(60, 110))
                     measures.append(
                         MeasureRecord(
                             enrolment=e,

@@ -111,7 +111,6 @@ def seed_school(*, school: Any, spec: Any, people: Any, rng: random.Random) -> N
         .with_register_fields()
         .order_by("pk")
     )
-    interventions = list(Intervention.objects.filter(school=school)[:5])
     kinds = list(PlanKind.objects.all())
     if not kinds:
         return  # the kinds are seeded by migration 0005
@@ -136,13 +135,19 @@ def seed_school(*, school: Any, spec: Any, people: Any, rng: random.Random) -> N
             parent_voice_on=today - dt.timedelta(days=70),
             parent_voice_how="Parents' meeting",
         )
+        # Targets are delivered by the groups the pupil is really in (so reviews find evidence).
+        theirs = list(
+            Intervention.objects.filter(school=school, enrolments__pupil=pupil)
+            .distinct()
+            .order_by("-start_date")[:1]
+        )
         for area, wording in rng.sample(TARGETS, 2):
             plan_services.plan_target_add(
                 plan=plan,
                 wording=wording,
                 area=area,
                 by=sendco,
-                interventions=interventions[:1],
+                interventions=theirs,
                 responsible=sendco,
                 due_on=plan.next_review_on,
                 success_criteria="Seen in three of four observed lessons.",
