@@ -60,38 +60,38 @@ def rooms(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def room_add(request: HttpRequest) -> HttpResponse:
     """Set up a Connect or nurture room."""
-    form = RoomForm(request.POST or None, school=request.school)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        room = Room(school=request.school, name=data["name"], capacity=data["capacity"])
-        try:
-            services.room_save(
-                room=room, leaders=list(data["leaders"]), staff=list(data["staff"]), by=request.user
-            )
-        except ValidationError as exc:
-            form.add_error(None, _errors(exc))
-        else:
-            messages.success(request, f"{room.name} set up.")
-            return redirect("interventions:connect_room", room.pk)
-    return render(request, "interventions/connect/room_form.html", {"form": form})
+    return _room_form(request, Room(school=request.school, capacity=6))
 
 
 @requires("interventions.connect_manage")
 @require_http_methods(["GET", "POST"])
 def room_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Change a room's name, capacity, leaders and staff, or close it."""
-    room = get_object_for(request, Room.objects, pk, "interventions.connect_manage")
-    initial = {
-        "name": room.name,
-        "capacity": room.capacity,
-        "leaders": list(room.leaders.all()),
-        "staff": list(room.staff.all()),
-        "active": room.active,
-    }
-    form = RoomEditForm(request.POST or None, school=request.school, initial=initial)
+    return _room_form(
+        request, get_object_for(request, Room.objects, pk, "interventions.connect_manage")
+    )
+
+
+def _room_form(request: HttpRequest, room: Room) -> HttpResponse:
+    """Add (``room`` unsaved) or edit a room, with its leaders and staff."""
+    adding = room.pk is None
+    form_class = RoomForm if adding else RoomEditForm
+    initial = (
+        {}
+        if adding
+        else {
+            "name": room.name,
+            "capacity": room.capacity,
+            "leaders": list(room.leaders.all()),
+            "staff": list(room.staff.all()),
+            "active": room.active,
+        }
+    )
+    form = form_class(request.POST or None, school=request.school, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        room.name, room.capacity, room.active = data["name"], data["capacity"], data["active"]
+        room.name, room.capacity = data["name"], data["capacity"]
+        room.active = data.get("active", True)
         try:
             services.room_save(
                 room=room, leaders=list(data["leaders"]), staff=list(data["staff"]), by=request.user
@@ -99,9 +99,10 @@ def room_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, _errors(exc))
         else:
-            messages.success(request, f"{room.name} saved.")
+            messages.success(request, f"{room.name} {'set up' if adding else 'saved'}.")
             return redirect("interventions:connect_room", room.pk)
-    return render(request, "interventions/connect/room_form.html", {"form": form, "room": room})
+    context = {"form": form, "room": None if adding else room}
+    return render(request, "interventions/connect/room_form.html", context)
 
 
 def _placements(room: Room, day: dt.date) -> list[Placement]:
