@@ -8,6 +8,7 @@ school or caseload the answer is 404.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -59,6 +60,32 @@ def _service_error(form: Any, exc: Exception) -> None:
         add_service_errors(form, exc)
     else:
         form.add_error(None, str(exc))
+
+
+def _save_edit(
+    request: HttpRequest,
+    form: Any,
+    *,
+    save: Callable[[dict[str, Any]], Any],
+    record: Any,
+    current: Callable[[], Any],
+) -> tuple[Any, str, bool]:
+    """Save a valid edit form through ``save``; return (form to show, stale message, saved).
+
+    If someone else saved ``record`` since the form was opened, nothing is saved and the form
+    is rebuilt (``current``) from their version, with the message saying so.
+    """
+    if request.method != "POST" or not form.is_valid():
+        return form, "", False
+    try:
+        save(form.cleaned_data)
+    except ehcp_services.StaleEdit as exc:
+        record.refresh_from_db()
+        return current(), str(exc), False
+    except (PlanError, ValidationError) as exc:
+        _service_error(form, exc)
+        return form, "", False
+    return form, "", True
 
 
 def _back(ehcp: EHCP, anchor: str = "") -> str:
@@ -173,19 +200,16 @@ def ehcp_edit(request: HttpRequest, pk: int) -> HttpResponse:
         )
 
     form = EHCPEditForm(request.POST, school=ehcp.school) if request.method == "POST" else current()
-    stale = ""
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            ehcp_services.ehcp_update(ehcp=ehcp, by=request.user, **data)
-        except ehcp_services.StaleEdit as exc:
-            ehcp.refresh_from_db()
-            form, stale = current(), str(exc)
-        except (PlanError, ValidationError) as exc:
-            _service_error(form, exc)
-        else:
-            messages.success(request, "EHCP details saved.")
-            return redirect("interventions:ehcp", pk=ehcp.pk)
+    form, stale, saved = _save_edit(
+        request,
+        form,
+        save=lambda data: ehcp_services.ehcp_update(ehcp=ehcp, by=request.user, **data),
+        record=ehcp,
+        current=current,
+    )
+    if saved:
+        messages.success(request, "EHCP details saved.")
+        return redirect("interventions:ehcp", pk=ehcp.pk)
     return render(
         request,
         "interventions/ehcp/ehcp_form.html",
@@ -232,18 +256,18 @@ def outcome_edit(request: HttpRequest, pk: int, outcome_pk: int) -> HttpResponse
         )
 
     form = OutcomeEditForm(request.POST) if request.method == "POST" else current()
-    stale = ""
-    if request.method == "POST" and form.is_valid():
-        try:
-            ehcp_services.ehcp_outcome_update(outcome=outcome, by=request.user, **form.cleaned_data)
-        except ehcp_services.StaleEdit as exc:
-            outcome.refresh_from_db()
-            form, stale = current(), str(exc)
-        except (PlanError, ValidationError) as exc:
-            _service_error(form, exc)
-        else:
-            messages.success(request, "Outcome saved.")
-            return redirect(_back(ehcp, f"outcome-{outcome.pk}"))
+    form, stale, saved = _save_edit(
+        request,
+        form,
+        save=lambda data: ehcp_services.ehcp_outcome_update(
+            outcome=outcome, by=request.user, **data
+        ),
+        record=outcome,
+        current=current,
+    )
+    if saved:
+        messages.success(request, "Outcome saved.")
+        return redirect(_back(ehcp, f"outcome-{outcome.pk}"))
     return render(
         request,
         "interventions/ehcp/outcome_form.html",
@@ -336,27 +360,24 @@ def provision_edit(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
         form = ProvisionEditForm(request.POST, ehcp=ehcp, user=request.user)
     else:
         form = current()
-    stale = ""
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            ehcp_services.ehcp_provision_update(
-                provision=line,
-                by=request.user,
-                description=data["description"],
-                hours_per_week=data["hours_per_week"],
-                outcome=data["outcome"],
-                interventions=list(data["interventions"]),
-                version=data["version"],
-            )
-        except ehcp_services.StaleEdit as exc:
-            line.refresh_from_db()
-            form, stale = current(), str(exc)
-        except (PlanError, ValidationError) as exc:
-            _service_error(form, exc)
-        else:
-            messages.success(request, "Provision line saved.")
-            return redirect(_back(ehcp, f"provision-{line.pk}"))
+    form, stale, saved = _save_edit(
+        request,
+        form,
+        save=lambda data: ehcp_services.ehcp_provision_update(
+            provision=line,
+            by=request.user,
+            description=data["description"],
+            hours_per_week=data["hours_per_week"],
+            outcome=data["outcome"],
+            interventions=list(data["interventions"]),
+            version=data["version"],
+        ),
+        record=line,
+        current=current,
+    )
+    if saved:
+        messages.success(request, "Provision line saved.")
+        return redirect(_back(ehcp, f"provision-{line.pk}"))
     return render(
         request,
         "interventions/ehcp/provision_form.html",
