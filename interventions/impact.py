@@ -23,7 +23,6 @@ from django.db.models import (
     F,
     FloatField,
     Func,
-    IntegerField,
     Max,
     Min,
     OuterRef,
@@ -48,6 +47,7 @@ from interventions.models import (
     Session,
     SessionAttendance,
 )
+from send_hub.lib.db import count_of
 from send_hub.lib.tasks import enqueue_on_commit
 from staff.permissions import can
 
@@ -115,13 +115,7 @@ def pupil_measure_trends(pupil: Any, user: Any) -> list[dict[str, Any]] | None:
 # --- Figures -------------------------------------------------------------------------------
 
 
-def _count(queryset: QuerySet[Any]) -> Coalesce:
-    """Return a correlated COUNT(*) subquery over ``queryset`` (0 when it matches nothing)."""
-    counted = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
-
-
-def _enrolment_window(prefix: str = "") -> Q:
+def enrolment_window(prefix: str = "") -> Q:
     """Match sessions dated while the outer enrolment was current."""
     left = Coalesce(OuterRef("left_on"), Value(FAR_FUTURE), output_field=DateField())
     return Q(**{f"{prefix}date__gte": OuterRef("joined_on"), f"{prefix}date__lte": left})
@@ -130,10 +124,10 @@ def _enrolment_window(prefix: str = "") -> Q:
 def _enrolments_with_attendance(intervention: Intervention) -> QuerySet[Enrolment]:
     """Return the intervention's enrolments with delivered and attended sessions counted."""
     delivered = Session.objects.filter(
-        _enrolment_window(), intervention=OuterRef("intervention"), status=Session.Status.DELIVERED
+        enrolment_window(), intervention=OuterRef("intervention"), status=Session.Status.DELIVERED
     )
     attended = SessionAttendance.objects.filter(
-        _enrolment_window("session__"),
+        enrolment_window("session__"),
         session__intervention=OuterRef("intervention"),
         session__status=Session.Status.DELIVERED,
         pupil=OuterRef("pupil"),
@@ -153,8 +147,8 @@ def _enrolments_with_attendance(intervention: Intervention) -> QuerySet[Enrolmen
             Prefetch("measures", queryset=MeasureRecord.objects.order_by("kind", "taken_on")),
         )
         .annotate(
-            sessions_possible=_count(delivered),
-            sessions_attended=_count(attended),
+            sessions_possible=count_of(delivered),
+            sessions_attended=count_of(attended),
             mean_engagement=Subquery(engagement),
         )
         .order_by("pupil__legal_surname", "pupil__legal_forename", "joined_on")

@@ -18,23 +18,18 @@ from typing import Any
 
 from django.db.models import (
     Case,
-    Count,
     DecimalField,
     ExpressionWrapper,
     F,
-    Field,
     Func,
-    IntegerField,
     OuterRef,
     QuerySet,
-    Subquery,
-    Sum,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
 
 from interventions.models import Intervention, Session, SessionAttendance
+from send_hub.lib.db import count_of, total_of
 
 MONEY = DecimalField(max_digits=12, decimal_places=2)
 
@@ -59,45 +54,6 @@ class Divide(Func):
 SHARE = DecimalField(max_digits=16, decimal_places=6)
 
 
-def _subquery_total(queryset: QuerySet, field: str, expression: object) -> Coalesce:
-    """Return a correlated subquery summing ``expression`` per outer intervention (0 if none)."""
-    total = (
-        queryset.filter(**{field: OuterRef("pk")})
-        .order_by()
-        .values(field)
-        .annotate(total=expression)
-        .values("total")
-    )
-    return Coalesce(Subquery(total), Value(0), output_field=IntegerField())
-
-
-def total_of(
-    queryset: QuerySet,
-    expression: object,
-    function: str = "SUM",
-    output_field: Field | None = None,
-) -> Coalesce:
-    """Return a correlated subquery applying ``function`` to ``expression`` over all of
-    ``queryset`` (0 when it matches nothing).
-
-    The aggregate is a plain ``Func``, so Django adds no GROUP BY: the subquery returns one row
-    whatever the outer reference matches.
-    """
-    if isinstance(expression, str):
-        expression = F(expression)
-    template = "COUNT(DISTINCT %(expressions)s)" if function == "COUNT DISTINCT" else None
-    extra = {"template": template} if template else {"function": function}
-    totalled = queryset.order_by().annotate(n=Func(expression, **extra)).values("n")
-    field = output_field or IntegerField()
-    zero = Value(Decimal(0)) if isinstance(field, DecimalField) else Value(0)
-    return Coalesce(Subquery(totalled, output_field=field), zero, output_field=field)
-
-
-def count_of(queryset: QuerySet) -> Coalesce:
-    """Return a correlated COUNT(*) subquery over ``queryset`` (0 when it matches nothing)."""
-    return total_of(queryset, "pk", "COUNT")
-
-
 def with_delivery(
     interventions: QuerySet[Intervention], start: dt.date, end: dt.date
 ) -> QuerySet[Intervention]:
@@ -107,17 +63,15 @@ def with_delivery(
     ``staff_cost``, ``fixed_cost`` and ``total_cost`` (money as Decimal pounds). Subqueries, not
     joins, so neither attendance nor assistants multiply the rows.
     """
-    window = Session.objects.filter(date__gte=start, date__lte=end)
+    window = Session.objects.filter(intervention=OuterRef("pk"), date__gte=start, date__lte=end)
     delivered = window.filter(status=Session.Status.DELIVERED)
-    assistants = Intervention.assistants.through.objects.all()
+    assistants = Intervention.assistants.through.objects.filter(intervention=OuterRef("pk"))
     return (
         interventions.annotate(
-            delivered_sessions=_subquery_total(delivered, "intervention", Count("pk")),
-            cancelled_sessions=_subquery_total(
-                window.filter(status=Session.Status.CANCELLED), "intervention", Count("pk")
-            ),
-            delivered_minutes=_subquery_total(delivered, "intervention", Sum("minutes")),
-            staff_count=Value(1) + _subquery_total(assistants, "intervention", Count("pk")),
+            delivered_sessions=count_of(delivered),
+            cancelled_sessions=count_of(window.filter(status=Session.Status.CANCELLED)),
+            delivered_minutes=total_of(delivered, "minutes"),
+            staff_count=Value(1) + count_of(assistants),
         )
         .annotate(
             staff_cost=Divide(

@@ -37,7 +37,6 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from interventions import ehcp_clock
-from interventions.insight.costs import count_of, total_of
 from interventions.insight.provision import DaysBetween, planned_sessions, school_time
 from interventions.measures import EXIT_MEASURE_WINDOW_DAYS, enrolments_missing_exit_measure
 from interventions.models import (
@@ -63,6 +62,7 @@ from pupils.models import (
     Pupil,
     SENStatus,
 )
+from send_hub.lib.db import count_of, total_of
 from staff.models import Membership, MembershipRole
 from staff.permissions import CASELOAD_ROLES
 

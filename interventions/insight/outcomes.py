@@ -47,7 +47,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from interventions.impact import _count, _enrolment_window
+from interventions.impact import enrolment_window
 from interventions.insight.costs import with_delivery
 from interventions.measures import gbo_reliable_change
 from interventions.models import (
@@ -58,6 +58,7 @@ from interventions.models import (
     Session,
     SessionAttendance,
 )
+from send_hub.lib.db import count_of
 from staff.terms import TERM_NAMES, Term, half_terms_for
 
 SMALL_GROUP = 5  # fewer completers than this: shown, but marked too small to compare
@@ -290,10 +291,10 @@ def _completions(windows: Windows) -> dict[tuple[int, int], dict[str, Any]]:
         )
 
     delivered = Session.objects.filter(
-        _enrolment_window(), intervention=OuterRef("intervention"), status=Session.Status.DELIVERED
+        enrolment_window(), intervention=OuterRef("intervention"), status=Session.Status.DELIVERED
     )
     attended = SessionAttendance.objects.filter(
-        _enrolment_window("session__"),
+        enrolment_window("session__"),
         session__intervention=OuterRef("intervention"),
         session__status=Session.Status.DELIVERED,
         pupil=OuterRef("pupil"),
@@ -314,8 +315,8 @@ def _completions(windows: Windows) -> dict[tuple[int, int], dict[str, Any]]:
             **goal_changes,
             numeric_change=F("nx__value") - F("nb__value"),
             sdq_change=sdq_total("sx") - sdq_total("sb"),
-            sessions_possible=_count(delivered),
-            sessions_attended=_count(attended),
+            sessions_possible=count_of(delivered),
+            sessions_attended=count_of(attended),
         )
         .values(*GROUP)
         .annotate(

@@ -47,8 +47,6 @@ from interventions.insight.costs import (
     MONEY,
     SHARE,
     Divide,
-    count_of,
-    total_of,
     with_cost_share,
     with_delivery,
 )
@@ -62,6 +60,7 @@ from interventions.models import (
     SessionAttendance,
 )
 from pupils.models import NC_YEAR_CHOICES, Area, Pupil
+from send_hub.lib.db import count_of, total_of
 from staff import terms
 
 PENNY = Decimal("0.01")
