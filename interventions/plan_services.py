@@ -231,7 +231,9 @@ def plan_review_complete(
                 area=old.area,
                 success_criteria=old.success_criteria,
                 baseline=old.evidence or old.baseline,
+                # A carried target keeps who works on it and by when, as the review agreed.
                 responsible=old.responsible,
+                due_on=old.due_on,
                 carried_from=old,
             )
             new.interventions.set(old.interventions.all())

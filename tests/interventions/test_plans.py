@@ -107,6 +107,23 @@ def test_review_scores_targets_and_opens_the_next_cycle(world) -> None:
     assert versions[1].snapshot["targets"][0]["outcome"] == "ACHIEVED"
 
 
+def test_carried_targets_keep_their_due_date_and_owner(world) -> None:
+    plan = _plan(world, targets=1)
+    lsa = world.users["lsa_caseload"]
+    (target,) = plan.targets.all()
+    target.due_on, target.responsible = TODAY + dt.timedelta(days=3), lsa
+    target.save(update_fields=["due_on", "responsible"])
+    _review(
+        plan,
+        world.users["sendco"],
+        scores={target.pk: (PlanTarget.Outcome.PARTLY, "Two of three")},
+        carry_forward={target.pk: ""},
+    )
+    carried = plan.targets.get(cycle=2)
+    assert (carried.due_on, carried.responsible) == (TODAY + dt.timedelta(days=3), lsa)
+    assert carried.wording == target.wording
+
+
 def test_review_rejects_unscored_targets(world) -> None:
     plan = _plan(world)
     first = plan.targets.first()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -146,6 +148,36 @@ def test_passport_versions_are_kept(world) -> None:
     assert versions == [(1, "First version", lsa.pk), (2, "Second version", lsa.pk)]
     old = client.get(reverse("pupils:passport_print", args=[world.pupil.pk]), {"version": 1})
     assert "First version" in old.content.decode()
+
+
+def _posted_as_shown(page: str) -> dict[str, str]:
+    """Return what a browser posts for a form saved as it opened (a date it cannot read: blank)."""
+    data = {}
+    for name, value in re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', page):
+        data[name] = value
+    for name, value in re.findall(
+        r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', page, re.S
+    ):
+        data[name] = html.unescape(value.strip("\n"))
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", data.get("reviewed_with_family_on", "")):
+        data["reviewed_with_family_on"] = ""
+    data.pop("csrfmiddlewaretoken", None)
+    return data
+
+
+def test_a_new_passport_version_keeps_the_reviewed_with_family_date(world) -> None:
+    client = world.client("lsa_caseload")
+    url = reverse("pupils:passport_edit", args=[world.pupil.pk])
+    reviewed = dt.date(2026, 3, 14)
+    client.post(
+        url, {"strategies": "First", "reviewed_with_family_on": reviewed, "base_version": ""}
+    )
+    data = _posted_as_shown(client.get(url).content.decode())
+    assert data["reviewed_with_family_on"] == "2026-03-14"
+    data["strategies"] = "Second, with the date left as it was"
+    assert client.post(url, data).status_code == 302
+    latest = world.pupil.passports.order_by("-version").first()
+    assert (latest.version, latest.reviewed_with_family_on) == (2, reviewed)
 
 
 def test_a_stale_passport_edit_is_refused_and_says_why(world) -> None:
