@@ -39,6 +39,8 @@ class PersonScopedMixin:
 
 
 class _RecordInline(admin.TabularInline):
+    # Records also point at User through recorded_by, so the inline must name the person's key.
+    fk_name = "user"
     extra = 0
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
