@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from interventions.models import Intervention, Programme, ScheduleSlot, Session, SessionAttendance
 from pupils.models import Pupil
+from send_hub.lib.widgets import DateInput
 from staff.models import Membership, School, User
 
 
@@ -97,7 +98,7 @@ class InterventionForm(forms.ModelForm):
             "referred_by",
         ]
         widgets = {
-            "start_date": forms.DateInput(attrs={"type": "date"}),
+            "start_date": DateInput(),
             "aims": forms.Textarea(attrs={"rows": 3}),
             "referral_reason": forms.Textarea(attrs={"rows": 2}),
         }
@@ -105,6 +106,8 @@ class InterventionForm(forms.ModelForm):
 
     def __init__(self, *args: Any, school: School, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if self.instance.pk is None and self.initial.get("start_date") is None:
+            self.initial["start_date"] = timezone.localdate()
         staff = _school_staff(school)
         self.fields["programme"].queryset = Programme.objects.filter(school=school, active=True)
         self.fields["lead"].queryset = staff
@@ -148,7 +151,7 @@ class StatusForm(forms.Form):
 
 class EnrolForm(forms.Form):
     pupil = forms.ModelChoiceField(queryset=Pupil.objects.none())
-    joined_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    joined_on = forms.DateField(widget=DateInput())
 
     def __init__(self, *args: Any, pupils: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -175,7 +178,7 @@ class SessionForm(forms.Form):
     """The session-level fields; per-pupil rows are read by ``attendance_rows``."""
 
     client_key = forms.UUIDField(widget=forms.HiddenInput)
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(widget=DateInput())
     status = forms.ChoiceField(choices=Session.Status.choices, initial=Session.Status.DELIVERED)
     cancel_reason = forms.ChoiceField(
         choices=[("", "Choose"), *Session.CancelReason.choices], required=False

@@ -17,11 +17,10 @@ from interventions.models import (
     Zone,
 )
 from pupils.models import Pupil
+from send_hub.lib.widgets import DateInput, DateTimeInput
 from staff.models import Membership, School, User
 
 MAX_STAGES = 4
-DATE = forms.DateInput(attrs={"type": "date"})
-DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
 def school_staff(school: School) -> Any:
@@ -58,19 +57,17 @@ class StageAddForm(forms.Form):
     )
     lessons = forms.CharField(max_length=300, required=False, help_text="e.g. Art, PE, Music.")
     success_criteria = forms.CharField(max_length=300)
-    review_date = forms.DateField(
-        required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    review_date = forms.DateField(required=False, widget=DateInput())
 
 
 class PlacementForm(forms.Form):
     pupil = forms.ModelChoiceField(queryset=None)
     referral_reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
     referred_by = forms.ModelChoiceField(queryset=None, required=False, label="Referred by")
-    panel_date = forms.DateField(required=False, widget=DATE, label="Panel decision date")
-    start_date = forms.DateField(widget=DATE)
+    panel_date = forms.DateField(required=False, widget=DateInput(), label="Panel decision date")
+    start_date = forms.DateField(widget=DateInput())
     planned_weeks = forms.IntegerField(min_value=1, max_value=52, initial=6)
-    next_review_on = forms.DateField(required=False, widget=DATE, label="First review")
+    next_review_on = forms.DateField(required=False, widget=DateInput(), label="First review")
     key_worker = forms.ModelChoiceField(queryset=None, required=False)
     override_reason = forms.CharField(
         required=False,
@@ -99,7 +96,7 @@ class PlacementForm(forms.Form):
                 max_length=300, required=required, label=f"Stage {n}: success criteria"
             )
             self.fields[f"stage{n}_review"] = forms.DateField(
-                required=False, widget=DATE, label=f"Stage {n}: review date"
+                required=False, widget=DateInput(), label=f"Stage {n}: review date"
             )
 
     def stage_rows(self) -> list[list[Any]]:
@@ -180,7 +177,7 @@ class DailyRowForm(forms.Form):
 
 
 class DayForm(forms.Form):
-    date = forms.DateField(required=False)
+    date = forms.DateField(required=False, widget=DateInput())
 
     def day(self) -> dt.date:
         if self.is_valid() and self.cleaned_data["date"]:
@@ -232,8 +229,8 @@ class RemovalForm(forms.ModelForm):
             "work_set",
         ]
         widgets = {
-            "started_at": DATETIME,
-            "ended_at": DATETIME,
+            "started_at": DateTimeInput(),
+            "ended_at": DateTimeInput(),
             "reason": forms.Textarea(attrs={"rows": 2}),
         }
 
@@ -247,7 +244,7 @@ class RemovalForm(forms.ModelForm):
 
 
 class MeetingForm(forms.Form):
-    meeting_on = forms.DateField(widget=DATE, label="Meeting date")
+    meeting_on = forms.DateField(widget=DateInput(), label="Meeting date")
     attendees = forms.CharField(max_length=300)
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
@@ -256,7 +253,7 @@ class EventForm(forms.ModelForm):
     class Meta:
         model = BehaviourEvent
         fields = ["pupil", "kind", "category", "points", "occurred_on", "note"]
-        widgets = {"occurred_on": DATE}
+        widgets = {"occurred_on": DateInput()}
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -269,8 +266,8 @@ class BehaviourUploadForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(required=False, widget=DATE)
-    end = forms.DateField(required=False, widget=DATE)
+    start = forms.DateField(required=False, widget=DateInput())
+    end = forms.DateField(required=False, widget=DateInput())
 
     def period(self) -> tuple[dt.date, dt.date]:
         today = timezone.localdate()

@@ -22,8 +22,7 @@ from interventions.models import (
     Intervention,
 )
 from pupils.models import Area
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+from send_hub.lib.widgets import DateInput
 
 
 def _helper() -> FormHelper:
@@ -56,7 +55,7 @@ class _VersionedForm(forms.Form):
 
 class EHCPForm(forms.Form):
     local_authority = forms.CharField(max_length=100, label="Local authority")
-    issued_on = forms.DateField(widget=DATE, label="Date the plan was issued")
+    issued_on = forms.DateField(widget=DateInput(), label="Date the plan was issued")
     coordinator = forms.ModelChoiceField(
         queryset=None, help_text="The member of staff who keeps this EHCP and its reviews."
     )
@@ -107,7 +106,7 @@ class EHCPCreateForm(_KeyedForm, EHCPForm):
 
 class EHCPEditForm(_VersionedForm, EHCPForm):
     ceased_on = forms.DateField(
-        widget=DATE,
+        widget=DateInput(),
         required=False,
         label="Ceased on",
         help_text="Only when the plan has ended (after the LA's decision to cease).",
@@ -195,7 +194,7 @@ def provision_initial(line: EHCPProvision) -> dict[str, Any]:
 
 class ScheduleReviewForm(forms.Form):
     meeting_on = forms.DateField(
-        widget=DATE,
+        widget=DateInput(),
         label="Date of the annual review meeting",
         help_text="Invitations and advice must go out at least two weeks before.",
     )
@@ -219,7 +218,7 @@ class StepForm(forms.Form):
     by the step, so each step's form on the page has its own ids).
     """
 
-    done_on = forms.DateField(widget=DATE, label="Date done")
+    done_on = forms.DateField(widget=DateInput(), label="Date done")
     la_decision = forms.ChoiceField(
         choices=[("", "Choose…"), *AnnualReview.Decision.choices],
         required=False,

@@ -19,7 +19,7 @@ from interventions.measures import (
     measure_version,
 )
 from interventions.models import Enrolment, EnrolmentTarget, MeasureRecord
-from pupils.forms_records import DateInput
+from send_hub.lib.widgets import DateInput
 
 
 def _score_field(label: str, required: bool = True) -> forms.IntegerField:

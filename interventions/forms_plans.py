@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from interventions.models import Intervention, PlanKind, SupportPlan
 from pupils.models import AREA_OF_NEED, Area, Pupil
+from send_hub.lib.widgets import DateInput
 from staff.models import Membership, User
 
 # A new plan's first review: about a term ahead, a suggestion the SENDCo can change.
@@ -27,15 +28,6 @@ VOICE_HOW_SUGGESTIONS = [
     "Phone call",
     "Email or letter",
 ]
-
-
-class DateInput(forms.DateInput):
-    """A native date picker (phones show their own), which posts ISO dates."""
-
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 def _helper(*layout: Any) -> FormHelper:

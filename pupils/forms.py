@@ -18,6 +18,7 @@ from pupils.models import (
     Provision,
     Pupil,
 )
+from send_hub.lib.widgets import DateInput
 from staff.models import Membership, School, User
 
 ANY = [("", "Any")]
@@ -108,9 +109,9 @@ class PupilForm(forms.ModelForm):
             "looked_after",
         ]
         widgets = {
-            "date_of_birth": forms.DateInput(attrs={"type": "date"}),
-            "admission_date": forms.DateInput(attrs={"type": "date"}),
-            "leaving_date": forms.DateInput(attrs={"type": "date"}),
+            "date_of_birth": DateInput(),
+            "admission_date": DateInput(),
+            "leaving_date": DateInput(),
         }
 
     def __init__(self, *args: Any, school: School, show_looked_after: bool, **kwargs: Any) -> None:
@@ -142,12 +143,12 @@ class PupilForm(forms.ModelForm):
 
 class SENStatusForm(forms.Form):
     provision = forms.ChoiceField(choices=Provision.choices, widget=forms.RadioSelect)
-    start_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    start_date = forms.DateField(widget=DateInput())
     primary_need = forms.ChoiceField(choices=ANY + list(NeedType.choices), required=False)
     secondary_need = forms.ChoiceField(choices=ANY + list(NeedType.choices), required=False)
     parents_informed_on = forms.DateField(
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text="When the pupil's parents or carers were told about their SEN provision.",
     )
 
@@ -194,7 +195,7 @@ class PassportForm(forms.ModelForm):
         fields = [*Passport.SECTIONS, "reviewed_with_family_on"]
         widgets = {
             **{name: forms.Textarea(attrs={"rows": 3}) for name in Passport.SECTIONS},
-            "reviewed_with_family_on": forms.DateInput(attrs={"type": "date"}),
+            "reviewed_with_family_on": DateInput(),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -205,7 +206,7 @@ class PassportForm(forms.ModelForm):
 class KeyAdultForm(forms.Form):
     staff = forms.ModelChoiceField(queryset=User.objects.none(), label="Member of staff")
     kind = forms.ChoiceField(choices=KeyAdult.Kind.choices, label="As")
-    start_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    start_date = forms.DateField(widget=DateInput())
 
     def __init__(self, *args: Any, school: School, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -7,18 +7,12 @@ from typing import Any
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from pupils.models import NC_YEAR_CHOICES, AccessArrangement, AgencyInvolvement, Contact, Document
 from pupils.records import upload_content_type
-
-
-class DateInput(forms.DateInput):
-    """A native date picker (phones show their own), which posts ISO dates."""
-
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
+from send_hub.lib.dates import nice_date
+from send_hub.lib.widgets import DateInput
 
 
 class _HelperMixin:
@@ -43,7 +37,7 @@ class AccessArrangementForm(_HelperMixin, forms.Form):
     assessor = forms.CharField(
         max_length=150, required=False, help_text="Name and qualification of the assessor."
     )
-    valid_from = forms.DateField(widget=DateInput())
+    valid_from = forms.DateField(widget=DateInput(), initial=timezone.localdate)
     valid_to = forms.DateField(
         required=False, widget=DateInput(), help_text="Leave blank if it has no end date yet."
     )
@@ -61,7 +55,7 @@ class AccessArrangementForm(_HelperMixin, forms.Form):
         if start and end and end < start:
             self.add_error(
                 "valid_to",
-                f"“Valid to” ({end:%d/%m/%Y}) is before “valid from” ({start:%d/%m/%Y}). "
+                f"“Valid to” ({nice_date(end)}) is before “valid from” ({nice_date(start)}). "
                 "Check the two dates.",
             )
         return data
@@ -113,6 +107,8 @@ class AgencyForm(_HelperMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if self.instance.pk is None and self.initial.get("start_date") is None:
+            self.initial["start_date"] = timezone.localdate()
         self._add_helper()
 
     def clean(self) -> dict[str, Any]:
@@ -121,7 +117,7 @@ class AgencyForm(_HelperMixin, forms.ModelForm):
         if start and end and end < start:
             self.add_error(
                 "end_date",
-                f"The end date ({end:%d/%m/%Y}) is before the start date ({start:%d/%m/%Y}). "
+                f"The end date ({nice_date(end)}) is before the start date ({nice_date(start)}). "
                 "Check the two dates.",
             )
         return data

@@ -25,6 +25,7 @@ from safeguarding.models import (
     parse_body_map,
 )
 from safeguarding.services import PupilLink
+from send_hub.lib.widgets import DateInput, DateTimeInput
 from staff.models import Membership, School, User
 
 MAX_LINKED_PUPILS = 12
@@ -35,10 +36,6 @@ def _helper() -> FormHelper:
     helper.form_tag = False
     helper.disable_csrf = True  # the template's <form> carries the one token
     return helper
-
-
-def _date(**attrs: Any) -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date", **attrs}, format="%Y-%m-%d")
 
 
 def _text(rows: int = 3) -> forms.Textarea:
@@ -65,7 +62,7 @@ class ConcernForm(forms.Form):
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
     occurred_at = forms.DateTimeField(
         label="When did it happen?",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=DateTimeInput(),
     )
     location = forms.CharField(label="Where did it happen?", max_length=200)
     what_happened = forms.CharField(
@@ -225,7 +222,7 @@ class StaffChoiceField(forms.ModelChoiceField):
 class ActionForm(forms.Form):
     description = forms.CharField(label="Action", widget=_text(2))
     owner = StaffChoiceField(label="Owner", queryset=User.objects.none())
-    due_on = forms.DateField(label="Deadline", widget=_date())
+    due_on = forms.DateField(label="Deadline", widget=DateInput())
 
     def __init__(self, *args: Any, concern: Concern, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "action")
@@ -252,7 +249,7 @@ class ReferralForm(forms.Form):
     pupil = PupilChoiceField(label="Pupil referred", queryset=Pupil.objects.none())
     agency = forms.ChoiceField(label="Agency", choices=Agency.choices)
     agency_other = forms.CharField(label="Other agency", max_length=150, required=False)
-    referred_on = forms.DateField(label="Date referred", widget=_date())
+    referred_on = forms.DateField(label="Date referred", widget=DateInput())
     reference = forms.CharField(label="Agency's reference", max_length=100, required=False)
     rationale = forms.CharField(label="Rationale", help_text="Why you referred.", widget=_text(3))
 
@@ -267,7 +264,7 @@ class ReferralForm(forms.Form):
 
 class ReferralUpdateForm(forms.Form):
     outcome = forms.CharField(label="Outcome", widget=_text(2))
-    outcome_on = forms.DateField(label="Date of the outcome", widget=_date())
+    outcome_on = forms.DateField(label="Date of the outcome", widget=DateInput())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"outcome_on": timezone.localdate()})
@@ -302,7 +299,7 @@ class TransferStepForm(forms.Form):
         label="How it was sent", choices=[("", "—"), *TransferStep.Method.choices], required=False
     )
     person = forms.CharField(label="To whom", max_length=200)
-    on = forms.DateField(label="Date", widget=_date())
+    on = forms.DateField(label="Date", widget=DateInput())
     note = forms.CharField(label="Note", widget=_text(2), required=False)
 
     def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
@@ -339,8 +336,8 @@ class ChronologyFilterForm(forms.Form):
 
 
 class ReportPeriodForm(forms.Form):
-    start = forms.DateField(label="From", widget=_date())
-    end = forms.DateField(label="To", widget=_date())
+    start = forms.DateField(label="From", widget=DateInput())
+    end = forms.DateField(label="To", widget=DateInput())
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

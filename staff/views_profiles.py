@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from send_hub.lib.widgets import DateInput
 from staff.deployment import deployment_for_school, providers_registered, week_start_of
 from staff.models import Membership, School
 from staff.models_profiles import RoleProfile
@@ -158,7 +159,7 @@ def org_chart(request: HttpRequest) -> HttpResponse:
 
 
 class WeekForm(forms.Form):
-    week = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    week = forms.DateField(required=False, widget=DateInput())
 
 
 @requires("staff.view_deployment")

@@ -81,7 +81,7 @@ def removal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     may_record = can(request.user, "interventions.behaviour_record", removal)
     initial = {
-        "meeting_on": removal.meeting_on,
+        "meeting_on": removal.meeting_on or timezone.localdate(),
         "attendees": removal.meeting_attendees,
         "notes": removal.meeting_notes,
     }

@@ -24,6 +24,7 @@ from interventions.models import (
     SessionAttendance,
     SupportPlan,
 )
+from send_hub.lib.widgets import DateInput
 from staff import terms
 from staff.permissions import get_object_for, requires
 
@@ -54,7 +55,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 class ReviewForm(forms.Form):
-    held_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    held_on = forms.DateField(widget=DateInput())
     attendees = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="One per line: staff, parent, pupil, agencies.",
@@ -66,7 +67,7 @@ class ReviewForm(forms.Form):
     close = forms.BooleanField(required=False, label="Close the plan (no next cycle)")
     next_review_on = forms.DateField(
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
         label="Next review",
     )
 
