@@ -11,7 +11,7 @@ from django import forms
 from django.utils import timezone
 
 from interventions.models import Intervention, Programme, ScheduleSlot, Session, SessionAttendance
-from pupils.models import Pupil
+from pupils.models import NC_YEAR_CHOICES, Pupil
 from send_hub.lib.widgets import DateInput
 from staff.models import Membership, School, User
 
@@ -149,15 +149,51 @@ class StatusForm(forms.Form):
     reason = forms.CharField(max_length=300, required=False)
 
 
-class EnrolForm(forms.Form):
-    pupil = forms.ModelChoiceField(queryset=Pupil.objects.none())
-    joined_on = forms.DateField(widget=DateInput())
+class EnrolSearchForm(forms.Form):
+    """Find pupils to add: words of a name or a UPN, and/or an NC year."""
+
+    q = forms.CharField(label="Name or UPN", max_length=100, required=False)
+    year = forms.TypedChoiceField(
+        label="Year",
+        choices=[("", "Any year"), *NC_YEAR_CHOICES],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+
+    def has_query(self) -> bool:
+        """Say whether there is enough to search on (two letters, or a year)."""
+        if not self.is_valid():
+            return False
+        return len(self.cleaned_data["q"].strip()) >= 2 or self.cleaned_data["year"] is not None
+
+
+class EnrolPupilsForm(forms.Form):
+    """Several ticked pupils joining on one date (a pupil already in the group is reported)."""
+
+    pupils = forms.ModelMultipleChoiceField(
+        queryset=Pupil.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Tick at least one pupil to add.",
+            "invalid_choice": "One of the ticked pupils is no longer on roll here: search again.",
+        },
+    )
+    joined_on = forms.DateField(
+        label="Joined on",
+        widget=DateInput(),
+    )
 
     def __init__(self, *args: Any, pupils: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["pupil"].queryset = pupils
+        self.fields["pupils"].queryset = pupils
         self.fields["joined_on"].initial = timezone.localdate()
-        self.helper = _helper()
+
+    def clean_joined_on(self) -> dt.date:
+        day = self.cleaned_data["joined_on"]
+        if day > timezone.localdate() + dt.timedelta(days=366):
+            raise forms.ValidationError("That is more than a year ahead.")
+        return day
 
 
 class LeaveForm(forms.Form):

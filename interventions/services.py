@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -132,6 +133,55 @@ def enrolment_end(*, enrolment: Enrolment, left_on: dt.date, reason: str, by: Us
         data={"pupil": enrolment.pupil_id},
     )
     return enrolment
+
+
+@dataclass
+class EnrolResult:
+    """Who joined, and who was already in the group (a resent form adds nobody twice)."""
+
+    added: list[Enrolment]
+    already: list[Pupil]
+
+
+@transaction.atomic
+def enrolment_add_many(
+    *, intervention: Intervention, pupils: Sequence[Pupil], joined_on: dt.date, by: User
+) -> EnrolResult:
+    """Add several pupils to the intervention on one date, all or none; report those already in."""
+    # The lock makes two submissions of the same form (a double tap) queue up: the second
+    # finds every pupil already in and adds nobody.
+    intervention = Intervention.objects.select_for_update().get(pk=intervention.pk)
+    if intervention.status in (Intervention.Status.COMPLETED, Intervention.Status.STOPPED):
+        raise ValidationError("This intervention has finished; start a new one to add pupils.")
+    if not pupils:
+        raise ValidationError("Tick at least one pupil to add.")
+    if any(p.school_id != intervention.school_id for p in pupils):
+        raise ValidationError("One of those pupils is not in this school.")
+    current = set(
+        intervention.enrolments.filter(
+            left_on__isnull=True, pupil__in=[p.pk for p in pupils]
+        ).values_list("pupil_id", flat=True)
+    )
+    unique = list({p.pk: p for p in pupils}.values())
+    added = [
+        Enrolment(intervention=intervention, pupil=p, joined_on=joined_on)
+        for p in unique
+        if p.pk not in current
+    ]
+    for enrolment in added:
+        # Pupils and school are checked above; the partial unique constraint is the lock's backstop.
+        enrolment.full_clean(
+            exclude=["intervention", "pupil"], validate_unique=False, validate_constraints=False
+        )
+    Enrolment.objects.bulk_create(added)
+    for enrolment in added:
+        log_action(
+            intervention,
+            "interventions.enrolment.created",
+            actor=by,
+            data={"pupil": enrolment.pupil_id, "joined_on": joined_on.isoformat()},
+        )
+    return EnrolResult(added=added, already=[p for p in unique if p.pk in current])
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/edit/", delivery.intervention_edit, name="edit"),
     path("<int:pk>/status/", delivery.status_change, name="status"),
     path("<int:pk>/enrol/", delivery.enrol, name="enrol"),
+    path("<int:pk>/enrol/search/", delivery.enrol_search, name="enrol_search"),
     path(
         "<int:pk>/enrolments/<int:enrolment_pk>/leave/",
         delivery.enrolment_end,

@@ -17,7 +17,8 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from interventions import services
 from interventions.forms import (
-    EnrolForm,
+    EnrolPupilsForm,
+    EnrolSearchForm,
     InterventionForm,
     LeaveForm,
     ProgrammeForm,
@@ -210,21 +211,26 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "delivers": services.delivers(intervention, request.user),
         "may_manage": may_manage,
         "sees_impact": sees_notes and can(request.user, "interventions.view_impact", intervention),
-        "enrol_form": EnrolForm(pupils=_enrollable(request, intervention)) if may_manage else None,
+        "enrol_form": _enrol_form(request, intervention) if may_manage else None,
+        "search_form": EnrolSearchForm(),
         "current": [e for e in intervention.enrolments.all() if e.left_on is None],
         "former": [e for e in intervention.enrolments.all() if e.left_on is not None],
     }
     return render(request, "interventions/detail.html", context)
 
 
-def _enrollable(request: HttpRequest, intervention: Intervention) -> Any:
-    current = intervention.enrolments.filter(left_on__isnull=True).values("pupil_id")
-    return (
-        Pupil.objects.visible_to(request.user)
-        .on_roll()
-        .exclude(pk__in=current)
-        .order_by("legal_surname", "legal_forename")
-    )
+ENROL_RESULTS = 40
+
+
+def _enrollable(request: HttpRequest) -> Any:
+    """Pupils on roll here whom the person may see (those already in are reported, not hidden)."""
+    return Pupil.objects.visible_to(request.user).on_roll()
+
+
+def _enrol_form(request: HttpRequest, intervention: Intervention) -> EnrolPupilsForm | None:
+    if intervention.status in (Intervention.Status.COMPLETED, Intervention.Status.STOPPED):
+        return None
+    return EnrolPupilsForm(pupils=_enrollable(request))
 
 
 @requires("interventions.manage")
@@ -251,19 +257,76 @@ def status_change(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires("interventions.manage")
 @require_POST
-def enrol(request: HttpRequest, pk: int) -> HttpResponse:
-    """Add a pupil to the intervention."""
+def enrol_search(request: HttpRequest, pk: int) -> HttpResponse:
+    """Find pupils to tick: visible to the person, on roll, not already in the group.
+
+    A POST keeps pupils' names out of URLs and logs; pupils already ticked stay listed, ticked.
+    """
     intervention = get_object_for(request, Intervention.objects, pk, "interventions.manage")
-    form = EnrolForm(request.POST, pupils=_enrollable(request, intervention))
-    if form.is_valid():
-        try:
-            services.enrol(intervention=intervention, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, f"{form.cleaned_data['pupil']} joined {intervention.name}.")
-    else:
-        messages.error(request, "Choose a pupil from the list and a joining date.")
+    form = EnrolSearchForm(request.POST)
+    pupils = _enrollable(request)
+    ticked_ids = [int(v) for v in request.POST.getlist("pupils") if v.isdigit()][:200]
+    ticked = list(pupils.filter(pk__in=ticked_ids).order_by("legal_surname", "legal_forename"))
+    results, more = None, False
+    if form.has_query():
+        current = intervention.enrolments.filter(left_on__isnull=True).values("pupil_id")
+        found = pupils.exclude(pk__in=current).exclude(pk__in=[p.pk for p in ticked])
+        words = form.cleaned_data["q"].split()[:4]
+        for word in words:
+            found = found.filter(
+                Q(legal_forename__icontains=word)
+                | Q(legal_surname__icontains=word)
+                | Q(preferred_forename__icontains=word)
+                | Q(preferred_surname__icontains=word)
+                | Q(upn__iexact=word)
+            )
+        if form.cleaned_data["year"] is not None:
+            found = found.filter(nc_year=form.cleaned_data["year"])
+        results = list(
+            found.order_by("nc_year", "legal_surname", "legal_forename")[: ENROL_RESULTS + 1]
+        )
+        more = len(results) > ENROL_RESULTS
+        results = results[:ENROL_RESULTS]
+    context = {
+        "intervention": intervention,
+        "ticked": ticked,
+        "results": results,
+        "more": more,
+        "limit": ENROL_RESULTS,
+    }
+    return render(request, "interventions/detail.html#enrol_results", context)
+
+
+@requires("interventions.manage")
+@require_POST
+def enrol(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add the ticked pupils to the intervention, all joining on one date."""
+    intervention = get_object_for(request, Intervention.objects, pk, "interventions.manage")
+    form = EnrolPupilsForm(request.POST, pupils=_enrollable(request))
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect(reverse("interventions:detail", args=[intervention.pk]) + "#add-pupils")
+    try:
+        result = services.enrolment_add_many(
+            intervention=intervention,
+            pupils=list(form.cleaned_data["pupils"]),
+            joined_on=form.cleaned_data["joined_on"],
+            by=request.user,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(reverse("interventions:detail", args=[intervention.pk]) + "#add-pupils")
+    if result.added:
+        names = ", ".join(e.pupil.display_name for e in result.added)
+        count = len(result.added)
+        messages.success(
+            request,
+            f"{count} pupil{'s' if count != 1 else ''} joined {intervention.name}: {names}.",
+        )
+    if result.already:
+        names = ", ".join(p.display_name for p in result.already)
+        messages.info(request, f"Already in {intervention.name}, so not added again: {names}.")
     return redirect("interventions:detail", pk=intervention.pk)
 
 

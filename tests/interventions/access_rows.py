@@ -96,6 +96,7 @@ ROWS: dict[str, Row] = {
     "interventions:edit": Row(args=_group, default=FORBIDDEN, expect=MANAGES_THIS),
     "interventions:status": Row(args=_group, default=FORBIDDEN, expect=POSTS_ONLY),
     "interventions:enrol": Row(args=_group, default=FORBIDDEN, expect=POSTS_ONLY),
+    "interventions:enrol_search": Row(args=_group, default=FORBIDDEN, expect=POSTS_ONLY),
     "interventions:enrolment_end": Row(args=_enrolment, default=FORBIDDEN, expect=POSTS_ONLY),
     "interventions:targets": Row(
         args=_enrolment, default=FORBIDDEN, expect={**DELIVERS, "sendco": OK}
