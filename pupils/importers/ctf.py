@@ -24,8 +24,25 @@ from pupils.importers.apply import (
     parse_sex,
     upn_problem,
 )
+from send_hub.lib.dates import nice_date
 
 _UNSAFE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+_DECLARED = re.compile(rb"""^<\?xml[^>]*?\bencoding\s*=\s*["']([^"']*)["']""")
+# Encodings the parser reads byte for byte, so the checks above see the whole document. UTF-7 and
+# the like could hide a declaration from them; the parser cannot read UTF-32 or EBCDIC at all.
+READABLE_ENCODINGS = frozenset(
+    {
+        "utf-8",
+        "us-ascii",
+        "ascii",
+        "iso-8859-1",
+        "latin-1",
+        "latin1",
+        "iso-8859-15",
+        "windows-1252",
+        "cp1252",
+    }
+)
 
 
 def _refuse_unsafe(content: bytes) -> str | None:
@@ -38,8 +55,17 @@ def _refuse_unsafe(content: bytes) -> str | None:
             "The file contains a DOCTYPE or ENTITY declaration, which a Common Transfer File "
             "never has, so it was not read (such declarations can be used to attack a server)."
         )
-    if not content.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+    start = content.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not start.startswith(b"<"):
         return "This is not XML. Did you mean to import a CSV export from the MIS?"
+    declared = _DECLARED.match(start)
+    if declared:
+        name = declared.group(1).decode("ascii", "replace").strip()
+        if name.lower() not in READABLE_ENCODINGS:
+            return (
+                f"The file says it is written in the {name or 'blank'} encoding, which SEND Hub "
+                "cannot read. Export the CTF again as UTF-8 (the usual setting)."
+            )
     return None
 
 
@@ -104,7 +130,7 @@ def _sen_history(pupil_el: ET.Element, row: PupilRow) -> list[SENPeriod] | None:
             row.errors.append(f"SEN start date: {exc}")
             continue
         if not provision_text:
-            row.errors.append(f"SEN from {start:%d/%m/%Y} has no SENprovision code.")
+            row.errors.append(f"SEN from {nice_date(start)} has no SENprovision code.")
             continue
         try:
             provision, legacy_statement, note = parse_provision(provision_text)
@@ -129,12 +155,12 @@ def _sen_history(pupil_el: ET.Element, row: PupilRow) -> list[SENPeriod] | None:
             if period.start_date <= start:
                 target = own
         if target is None:
-            row.notes.append(f"A need dated {start:%d/%m/%Y} is before any SEN period: ignored.")
+            row.notes.append(f"A need dated {nice_date(start)} is before any SEN period: ignored.")
         else:
             target.append((rank, code, start))
     result = []
     for period, own in periods:
-        when = f" from {period.start_date:%d/%m/%Y}"
+        when = f" from {nice_date(period.start_date)}"
         period.needs = _ranked(own, row, when)
         # Real CTFs give needs for the current period only: earlier ones may have none.
         period.strict = period is latest[0] or bool(period.needs)
@@ -194,6 +220,12 @@ def parse(content: bytes) -> ParseResult:
         return result
     try:
         root = ET.fromstring(content)  # noqa: S314 - DTDs and entities refused above
+    except (LookupError, ValueError):  # an encoding the parser cannot read after all
+        result.file_errors.append(
+            "SEND Hub cannot read the encoding this file is written in. "
+            "Export the CTF again as UTF-8 (the usual setting)."
+        )
+        return result
     except ET.ParseError as exc:
         line, column = getattr(exc, "position", (0, 0))
         result.file_errors.append(

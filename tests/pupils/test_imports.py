@@ -597,3 +597,36 @@ def test_who_may_open_the_import_pages(world: World, url_name: str, persona: str
         assert response.status_code == 302 and reverse("account_login") in response["Location"]
     else:
         assert str(response.status_code) == exceptions.get(persona, default)
+
+
+def _declaring(encoding: str) -> bytes:
+    return ctf_file(ctf_pupil(upn(1))).replace(
+        b'encoding="UTF-8"', f'encoding="{encoding}"'.encode()
+    )
+
+
+@pytest.mark.parametrize("encoding", ["UTF-7", "utf-32", "EBCDIC-CP-US", "x-made-up"])
+def test_a_ctf_in_an_unreadable_encoding_is_refused_with_a_message(
+    world: World, encoding: str
+) -> None:
+    client = world.client("sendco")
+    response = client.post(
+        reverse("pupils:import_start"),
+        {"kind": "CTF", "file": SimpleUploadedFile("joiners.xml", _declaring(encoding))},
+    )
+    assert response.status_code == 302
+    preview = client.get(response["Location"])
+    assert preview.status_code == 200
+    page = preview.content.decode()
+    assert f"written in the {encoding} encoding" in page and "as UTF-8" in page
+    batch = ImportBatch.objects.get(school=world.school)
+    with pytest.raises(ImportRefused):
+        batch_apply(batch=batch, by=world.users["sendco"])
+    assert not Pupil.objects.filter(upn=upn(1)).exists()
+
+
+def test_a_ctf_in_windows_1252_is_still_read() -> None:
+    content = _declaring("windows-1252").replace(b"Fakename", "Se\xe1n".encode("cp1252"))
+    parsed = ctf.parse(content)
+    assert parsed.file_errors == []
+    assert parsed.rows[0].fields["legal_surname"] == "Seán"
