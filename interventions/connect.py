@@ -21,6 +21,7 @@ from interventions.models import (
     Room,
 )
 from pupils.models import Pupil
+from send_hub.lib.tokens import fingerprint
 from staff.audit import log_action
 from staff.models import User
 from staff.permissions import can
@@ -235,6 +236,58 @@ def placement_end(
     return placement
 
 
+# The values one pupil's line of the register carries, in the order their version is taken.
+REGISTER_FIELDS = (
+    "am",
+    "pm",
+    "checkin_zone",
+    "checkin_word",
+    "checkout_zone",
+    "checkout_word",
+    "engagement",
+    "work_completed",
+    "incidents",
+    "note",
+)
+
+
+def register_row(record: DailyRecord | None) -> dict[str, Any]:
+    """Return a pupil's register values for a day: the saved record's, or a new line's
+    (present in the morning, nothing else yet)."""
+    record = record or DailyRecord(am=DailyRecord.Attendance.PRESENT)
+    return {name: getattr(record, name) for name in REGISTER_FIELDS}
+
+
+def register_version(values: dict[str, Any]) -> str:
+    """Return the version of a register line's values: what the page carries as ``seen``."""
+    return fingerprint([values.get(name) for name in REGISTER_FIELDS])
+
+
+@dataclass
+class RegisterClash:
+    """A pupil's line that a colleague saved differently while this person was filling it in."""
+
+    placement: Placement
+    record: DailyRecord  # theirs, as saved now (who and when included)
+    theirs: dict[str, Any]
+    mine: dict[str, Any]
+    version: str  # of theirs: a choice made against this version settles the clash
+    shown: str  # the version of theirs the page had already shown ("" for none)
+    choice: str  # "theirs", "mine" or "" as the page sent it
+
+
+class RegisterConflict(ValidationError):
+    """Colleagues saved some lines of the register differently since the page was opened."""
+
+    def __init__(self, clashes: list[RegisterClash]) -> None:
+        self.clashes = clashes
+        names = ", ".join(c.placement.pupil.display_name for c in clashes)
+        super().__init__(
+            f"Not saved: someone else saved {names} after you opened this register. Their "
+            "entries are shown beside yours: choose whose to keep for each pupil, then save."
+        )
+
+
 @transaction.atomic
 def register_save(
     *,
@@ -243,39 +296,50 @@ def register_save(
     rows: dict[int, dict[str, Any]],
     by: User,
     seen: dict[int, str] | None = None,
+    resolved: dict[int, tuple[str, str]] | None = None,
 ) -> list[DailyRecord]:
     """Save the room's register for ``day``: one daily record per current placement given.
 
-    ``seen`` maps a placement to the version of its record the page showed ("" for none). If a
-    colleague saved a different version since, nothing is saved: the page shows theirs first.
+    ``seen`` maps a placement to the version (``register_version``) of the line the page
+    showed. Where a colleague has saved a different version since: a line this person left
+    as it was keeps the colleague's entry; a line both changed differently is a clash, and
+    nothing is saved (``RegisterConflict`` carries both versions) until ``resolved`` maps
+    that placement to ("theirs" or "mine", the version of theirs the person was shown).
     """
+    # One register save per room at a time: the check below and the writes see the same rows.
+    Room.objects.select_for_update().get(pk=room.pk)
     placements = {p.pk: p for p in room.placements.current().select_related("pupil")}
-    if seen is not None:
-        current = {
-            r.placement_id: r
-            for r in DailyRecord.objects.select_for_update().filter(
-                placement_id__in=list(rows), date=day
-            )
-        }
-        changed = [
-            placements[pk].pupil.display_name
-            for pk in rows
-            if pk in placements
-            and pk in current
-            and seen.get(pk, "") != current[pk].updated_at.isoformat()
-            and any(getattr(current[pk], k) != v for k, v in rows[pk].items())
-        ]
-        if changed:
-            raise ValidationError(
-                "Someone else saved this register while you were filling it in ("
-                + ", ".join(sorted(changed))
-                + "). Their entries are shown now: check them, then save again."
-            )
-    saved = []
-    for placement_pk, data in rows.items():
-        placement = placements.get(placement_pk)
+    current = {
+        r.placement_id: r
+        for r in DailyRecord.objects.filter(placement_id__in=list(rows), date=day).select_related(
+            "recorded_by"
+        )
+    }
+    resolved = resolved or {}
+    to_write, kept, replaced, clashes = [], [], [], []
+    for pk, data in rows.items():
+        placement = placements.get(pk)
         if placement is None:
             continue  # placed elsewhere or ended since the page was opened
+        record = current.get(pk)
+        theirs = register_row(record)
+        version, mine = register_version(theirs), {**theirs, **data}
+        if seen is None or seen.get(pk) == version or mine == theirs:
+            to_write.append((placement, data))
+        elif register_version(mine) == seen.get(pk):
+            kept.append(pk)  # this person changed nothing here: the colleague's entry stands
+        elif resolved.get(pk) == ("theirs", version):
+            kept.append(pk)
+        elif resolved.get(pk) == ("mine", version):
+            to_write.append((placement, data))
+            replaced.append({"placement": pk, "recorded_by": record.recorded_by_id})
+        else:
+            choice, shown = resolved.get(pk, ("", ""))
+            clashes.append(RegisterClash(placement, record, theirs, mine, version, shown, choice))
+    if clashes:
+        raise RegisterConflict(sorted(clashes, key=lambda c: c.placement.pupil.display_name))
+    saved = []
+    for placement, data in to_write:
         record, _ = DailyRecord.objects.select_for_update().get_or_create(
             placement=placement, date=day, defaults={"recorded_by": by}
         )
@@ -289,7 +353,13 @@ def register_save(
         room,
         "interventions.register.saved",
         actor=by,
-        data={"date": day.isoformat(), "pupils": len(saved)},
+        data={
+            "date": day.isoformat(),
+            "pupils": len(saved),
+            # a colleague's entry is only ever replaced by a choice made beside it
+            "replaced": replaced,
+            "kept_theirs": kept,
+        },
     )
     return saved
 

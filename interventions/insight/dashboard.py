@@ -432,9 +432,10 @@ def _why_connect(ids: list[int], today: dt.date) -> dict[int, list[Reason]]:
     rows = []
     for pid, pk, room, start, weeks in placements:
         end = start + dt.timedelta(weeks=weeks)
+        # Still running: the planned end has passed, the placement has not ended.
         text = (
-            f"{room} since {start:%-d %b %Y}: planned for {weeks} weeks, "
-            f"ended {end:%-d %b %Y} ({(today - end).days} days over)"
+            f"{room} since {start:%-d %b %Y}, still running: planned for {weeks} weeks, "
+            f"to {end:%-d %b %Y} ({(today - end).days} days over)"
         )
         rows.append(
             (pid, Reason(text, reverse("interventions:connect_placement", args=[pk]), True))

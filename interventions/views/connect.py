@@ -137,12 +137,63 @@ def room_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "interventions/connect/room.html", context)
 
 
-def _row_initial(placement: Any) -> dict[str, Any]:
-    """Return a register row's starting values: the saved record, or present in the morning."""
-    record = placement.on_day[0] if placement.on_day else None
-    if record is None:
-        return {"am": "PRESENT"}
-    return {name: getattr(record, name) for name in DailyRowForm.base_fields}
+def _saved(placement: Any) -> DailyRecord | None:
+    return placement.on_day[0] if placement.on_day else None
+
+
+# How a clash between two versions of a pupil's line is shown: a label, the fields it covers,
+# and whether it is shown even when both agree (the entries people look for first).
+CLASH_LINES = (
+    ("Morning (AM)", ("am",), True),
+    ("Check-in", ("checkin_zone", "checkin_word"), True),
+    ("Afternoon (PM)", ("pm",), True),
+    ("Check-out", ("checkout_zone", "checkout_word"), False),
+    ("Engagement", ("engagement",), False),
+    ("Work completed", ("work_completed",), False),
+    ("Incidents", ("incidents",), False),
+    ("Pastoral note", ("note",), True),
+)
+
+
+def _clash_cell(values: dict[str, Any], fields: tuple[str, ...]) -> dict[str, str]:
+    """Return one side of a clash line as words (and a zone for its badge)."""
+    first = values.get(fields[0])
+    if fields[0].endswith("_zone"):
+        word = values.get(fields[1]) or ""
+        text = " ".join(
+            p for p in ((first or "").title(), f"\u201c{word}\u201d" if word else "") if p
+        )
+        return {"zone": first or "", "text": text}
+    if fields[0] in ("am", "pm"):
+        return {"zone": "", "text": DailyRecord.Attendance(first).label if first else ""}
+    if fields[0] == "work_completed":
+        return {"zone": "", "text": DailyRecord.Work(first).label if first else ""}
+    if fields[0] == "engagement":
+        return {"zone": "", "text": f"{first} of 5" if first else ""}
+    return {"zone": "", "text": "" if first is None else str(first)}
+
+
+def _clash_view(clash: services.RegisterClash) -> dict[str, Any]:
+    """Return what the page shows of a clash: who saved when, each line side by side."""
+    lines = []
+    for label, fields, always in CLASH_LINES:
+        differs = any(clash.theirs.get(f) != clash.mine.get(f) for f in fields)
+        if differs or always:
+            lines.append(
+                {
+                    "label": label,
+                    "theirs": _clash_cell(clash.theirs, fields),
+                    "mine": _clash_cell(clash.mine, fields),
+                    "differs": differs,
+                }
+            )
+    if clash.shown and clash.shown != clash.version:
+        note = "They saved again after you were shown their entry: this is their newest."
+    elif clash.shown:
+        note = "Choose which entry to keep before saving."
+    else:
+        note = ""
+    return {"clash": clash, "lines": lines, "note": note}
 
 
 @requires("interventions.connect_record")
@@ -151,28 +202,41 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
     """Take the room's register and check-ins for a day, phone first."""
     room = get_object_for(request, Room.objects, pk, "interventions.connect_record")
     day = DayForm(request.GET or request.POST).day()
+    post = request.POST if request.method == "POST" else None
     placements = _placements(room, day)
     forms = []
     for p in placements:
-        form = DailyRowForm(request.POST or None, prefix=f"p{p.pk}", initial=_row_initial(p))
-        forms.append((p, form))
-    if request.method == "POST" and all(f.is_valid() for _, f in forms):
-        rows = {p.pk: f.cleaned_data for p, f in forms}
+        saved = services.register_row(_saved(p))
+        # Only lines the page showed are saved (a pupil placed since stays as they are), and a
+        # line shown again keeps the version it was typed against, never the newest.
+        shown_here = post is not None and f"p{p.pk}-seen" in post
+        p.seen = post[f"p{p.pk}-seen"] if shown_here else services.register_version(saved)
+        data = post if shown_here else None
+        forms.append((p, DailyRowForm(data, prefix=f"p{p.pk}", initial=saved)))
+    problem = ""
+    if post is not None and all(f.is_valid() for _, f in forms if f.is_bound):
+        shown = [(p, f) for p, f in forms if f.is_bound]
+        seen = {p.pk: post[f"p{p.pk}-seen"] for p, _ in shown}
+        resolved = {
+            p.pk: (post.get(f"p{p.pk}-resolve", ""), post.get(f"p{p.pk}-theirs", ""))
+            for p, _ in shown
+            if f"p{p.pk}-theirs" in post
+        }
         try:
             services.register_save(
                 room=room,
                 day=day,
-                rows=rows,
+                rows={p.pk: f.cleaned_data for p, f in shown},
                 by=request.user,
-                seen={p.pk: request.POST.get(f"p{p.pk}-seen", "") for p, _ in forms},
+                seen=seen,
+                resolved=resolved,
             )
+        except services.RegisterConflict as exc:
+            problem = _errors(exc)
+            typed = {p.pk: f for p, f in shown}
+            forms = _register_after_conflict(room, day, typed, seen, exc.clashes)
         except ValidationError as exc:
-            messages.error(request, _errors(exc))
-            # Show the colleague's saved entries (and the versions they carry), not ours.
-            placements = _placements(room, day)
-            forms = [
-                (p, DailyRowForm(prefix=f"p{p.pk}", initial=_row_initial(p))) for p in placements
-            ]
+            problem = _errors(exc)
         else:
             messages.success(request, f"Register saved for {room.name}.")
             target = reverse("interventions:connect_room", args=[room.pk])
@@ -181,6 +245,7 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
         "room": room,
         "day": day,
         "rows": forms,
+        "problem": problem,
         "zones": Zone.choices,
         "attendance": [
             c for c in DailyRecord.Attendance.choices if c[0] != DailyRecord.Attendance.MAINSTREAM
@@ -191,6 +256,33 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
     }
     template = "interventions/connect/register.html"
     return render(request, f"{template}#register_form" if request.htmx else template, context)
+
+
+def _register_after_conflict(
+    room: Room,
+    day: dt.date,
+    typed: dict[int, DailyRowForm],
+    seen: dict[int, str],
+    clashes: list[services.RegisterClash],
+) -> list[tuple[Placement, DailyRowForm]]:
+    """Rebuild the register after a refused save: each clash shows the colleague's entry beside
+    this person's (kept as typed); other lines this person changed stay as typed; the rest
+    show what is saved now."""
+    by_pk = {c.placement.pk: c for c in clashes}
+    forms = []
+    for p in _placements(room, day):
+        form = typed.get(p.pk)
+        if form is not None and (
+            p.pk in by_pk or services.register_version(form.cleaned_data) != seen[p.pk]
+        ):
+            p.seen = seen[p.pk]
+            p.clash = _clash_view(by_pk[p.pk]) if p.pk in by_pk else None
+            forms.append((p, form))
+        else:
+            saved = services.register_row(_saved(p))
+            p.seen = services.register_version(saved)
+            forms.append((p, DailyRowForm(prefix=f"p{p.pk}", initial=saved)))
+    return forms
 
 
 @requires("interventions.connect_manage")

@@ -8,10 +8,12 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from interventions import connect
+from interventions.insight import dashboard as board
 from interventions.models import CheckIn, DailyRecord, Placement, Room
 from staff.models import AuditEvent, Role
 from tests.factories import PupilFactory, member
@@ -133,78 +135,171 @@ def test_register_saves_one_record_per_pupil_per_day(world) -> None:
     assert (record.am, record.pm, record.checkin_zone) == ("PRESENT", "ABSENT", "GREEN")
 
 
-def test_a_colleagues_register_save_is_not_overwritten_unseen(world) -> None:
+def _two_staff(world, room: Room) -> tuple:
+    """Two named members of the room's staff (names without apostrophes: pages escape them)."""
+    first = member(world.school, Role.LSA, full_name="Alex Testfirst")
+    second = member(world.school, Role.LSA, full_name="Blake Testsecond")
+    room.staff.add(first, second)
+    return first, second
+
+
+def _line(pk: int, **values: str) -> dict[str, str]:
+    """One pupil's register line as the page posts it, present in the morning by default."""
+    line = {"am": "PRESENT", "incidents": "0", **values}
+    return {f"p{pk}-{name}": value for name, value in line.items()}
+
+
+def _seen(client, url: str, pk: int) -> str:
+    page = client.get(url).content.decode()
+    marker = f'name="p{pk}-seen" value="'
+    start = page.index(marker) + len(marker)
+    return page[start : page.index('"', start)]
+
+
+def test_a_colleagues_register_save_is_shown_beside_mine_and_never_overwritten_unseen(
+    world,
+) -> None:
     room = _room(world)
-    placement = _place(room, world.pupil, world.users["sendco"])
+    rosemary = PupilFactory(school=world.school, legal_forename="Rosemary", legal_surname="Testo")
+    placement = _place(room, rosemary, world.users["sendco"])
+    pk = placement.pk
     url = reverse("interventions:connect_register", args=[room.pk])
-    mine, theirs = world.client("lsa_caseload"), world.client("sendco")
-    page = mine.get(url).content.decode()
-    assert f'name="p{placement.pk}-seen" value=""' in page  # nothing saved yet
-    # A colleague saves first: the pupil went home at lunch (absent in the afternoon).
+    first, second = _two_staff(world, room)
+    a, b = Client(), Client()
+    a.force_login(first)
+    b.force_login(second)
+    seen_by_b = _seen(b, url, pk)  # B opens the register first
+    saved = a.post(
+        url,
+        {**_line(pk, checkin_zone="RED", checkin_word="upset"), f"p{pk}-seen": _seen(a, url, pk)},
+    )
+    assert saved.status_code == 302
+
+    mine = {
+        **_line(pk, checkin_zone="GREEN", checkin_word="ok", note="Fine today"),
+        f"p{pk}-seen": seen_by_b,
+    }
+    response = b.post(url, mine)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Not saved: someone else saved Rosemary Testo" in page
+    assert "Alex Testfirst saved Rosemary Testo at" in page
+    assert "Red \u201cupset\u201d" in page and "Green \u201cok\u201d" in page
+    assert "Fine today" in page  # what B typed is kept on the page, beside A's
+    assert f'name="p{pk}-resolve"' in page
+    record = DailyRecord.objects.get()
+    assert (record.checkin_zone, record.checkin_word, record.recorded_by) == ("RED", "upset", first)
+
+    # Pressing Save again without choosing changes nothing: the choice is required.
+    theirs = connect.register_version(connect.register_row(record))
+    response = b.post(url, {**mine, f"p{pk}-theirs": theirs})
+    assert response.status_code == 200
+    assert "Choose which entry to keep before saving." in response.content.decode()
+    assert DailyRecord.objects.get().checkin_zone == "RED"
+
+    # A deliberate choice beside A's entry goes through, and the audit says whose was replaced.
+    response = b.post(url, {**mine, f"p{pk}-theirs": theirs, f"p{pk}-resolve": "mine"})
+    assert response.status_code == 302
+    record = DailyRecord.objects.get()
+    assert (record.checkin_zone, record.checkin_word, record.note) == ("GREEN", "ok", "Fine today")
+    event = AuditEvent.objects.filter(action="interventions.register.saved").latest("pk")
+    assert event.data["replaced"] == [{"placement": pk, "recorded_by": first.pk}]
+
+
+def test_keeping_the_colleagues_entry_saves_the_rest_of_mine(world) -> None:
+    room = _room(world, capacity=3)
+    one = _place(room, PupilFactory(school=world.school), world.users["sendco"])
+    two = _place(room, PupilFactory(school=world.school), world.users["sendco"])
+    first, second = _two_staff(world, room)
+    day = timezone.localdate()
+    fresh = connect.register_version(connect.register_row(None))
     connect.register_save(
         room=room,
-        day=timezone.localdate(),
-        rows={placement.pk: {"am": "PRESENT", "pm": "ABSENT", "incidents": 1}},
-        by=world.users["sendco"],
-        seen={placement.pk: ""},
+        day=day,
+        rows={one.pk: {**connect.register_row(None), "checkin_zone": "RED"}},
+        by=first,
+        seen={one.pk: fresh},
     )
-    mine_post = {f"p{placement.pk}-am": "PRESENT", f"p{placement.pk}-pm": "PRESENT"}
-    response = mine.post(url, {**mine_post, f"p{placement.pk}-seen": ""})
-    assert response.status_code == 200
-    assert "Someone else saved this register" in response.content.decode()
-    record = DailyRecord.objects.get()
-    assert (record.pm, record.incidents) == ("ABSENT", 1)  # theirs is kept
-    # The page now carries their version: saving again is a deliberate change.
-    token = record.updated_at.isoformat()
-    assert f'name="p{placement.pk}-seen" value="{token}"' in response.content.decode()
-    response = mine.post(url, {**mine_post, f"p{placement.pk}-seen": token})
-    assert response.status_code == 302
-    assert DailyRecord.objects.get().pm == "PRESENT"
-    assert theirs.get(url).status_code == 200
+    theirs = connect.register_version(connect.register_row(DailyRecord.objects.get()))
+    mine = {
+        one.pk: {**connect.register_row(None), "checkin_zone": "GREEN"},
+        two.pk: {**connect.register_row(None), "pm": "ABSENT"},
+    }
+    with pytest.raises(connect.RegisterConflict) as refused:
+        connect.register_save(
+            room=room, day=day, rows=mine, by=second, seen={one.pk: fresh, two.pk: fresh}
+        )
+    assert [c.placement for c in refused.value.clashes] == [one]
+    assert DailyRecord.objects.count() == 1  # nothing of mine saved until I choose
+    connect.register_save(
+        room=room,
+        day=day,
+        rows=mine,
+        by=second,
+        seen={one.pk: fresh, two.pk: fresh},
+        resolved={one.pk: ("theirs", theirs)},
+    )
+    days = {r.placement_id: r for r in DailyRecord.objects.all()}
+    assert (days[one.pk].checkin_zone, days[one.pk].recorded_by) == ("RED", first)
+    assert (days[two.pk].pm, days[two.pk].recorded_by) == ("ABSENT", second)
 
 
-def test_a_room_is_edited_but_never_squeezed_below_its_placements(world) -> None:
-    room = _room(world)
-    _place(room, world.pupil, world.users["sendco"])
-    _place(room, PupilFactory(school=world.school), world.users["sendco"])
-    client = world.client("sendco")
-    url = reverse("interventions:connect_room_edit", args=[room.pk])
-    leader = world.users["sendco"].pk
-    form = {"name": "The Bridge", "capacity": 1, "leaders": [leader], "active": "on"}
-    response = client.post(url, form)
-    assert "2 pupils are placed in this room now" in response.content.decode()
-    response = client.post(url, {**form, "capacity": 2, "active": ""})
-    assert "End or move the room&#x27;s current placements" in response.content.decode()
-    response = client.post(url, {**form, "capacity": 8})
-    assert response.status_code == 302
-    room.refresh_from_db()
-    assert (room.name, room.capacity, room.active) == ("The Bridge", 8, True)
-
-
-def test_stages_are_added_after_the_last_and_never_step_back(world) -> None:
+def test_a_line_i_left_alone_keeps_the_colleagues_entry_without_asking(world) -> None:
     room = _room(world)
     placement = _place(room, world.pupil, world.users["sendco"])
-    client = world.client("sendco")
-    url = reverse("interventions:connect_stage_add", args=[placement.pk])
-    last = placement.stages.order_by("-number").first()
-    assert (last.number, last.timetable_percent) == (2, 40)
-    response = client.post(url, {"timetable_percent": 30, "success_criteria": "x"})
-    assert "should not return less of the timetable to mainstream than the last one (40%)" in (
-        response.content.decode()
+    first, second = _two_staff(world, room)
+    day = timezone.localdate()
+    fresh = connect.register_version(connect.register_row(None))
+    rows = {placement.pk: {**connect.register_row(None), "note": "Theirs"}}
+    connect.register_save(room=room, day=day, rows=rows, by=first, seen={placement.pk: fresh})
+    untouched = {placement.pk: connect.register_row(None)}
+    connect.register_save(room=room, day=day, rows=untouched, by=second, seen={placement.pk: fresh})
+    assert DailyRecord.objects.get().note == "Theirs"
+
+
+def test_a_choice_made_against_an_older_entry_of_theirs_is_asked_again(world) -> None:
+    room = _room(world)
+    placement = _place(room, world.pupil, world.users["sendco"])
+    first, second = _two_staff(world, room)
+    day, pk = timezone.localdate(), placement.pk
+    fresh = connect.register_version(connect.register_row(None))
+    new = connect.register_row(None)
+    connect.register_save(
+        room=room, day=day, rows={pk: {**new, "note": "One"}}, by=first, seen={pk: fresh}
     )
-    response = client.post(
-        url,
-        {"timetable_percent": 100, "lessons": "Full timetable", "success_criteria": "Two weeks"},
+    shown = connect.register_version(connect.register_row(DailyRecord.objects.get()))
+    # A saves again while B is choosing: B's choice was made beside an entry that is gone.
+    connect.register_save(
+        room=room, day=day, rows={pk: {**new, "note": "Two"}}, by=first, seen={pk: shown}
     )
-    assert response.status_code == 302
-    new = placement.stages.order_by("-number").first()
-    assert (new.number, new.timetable_percent) == (last.number + 1, 100)
-    placement.status = "COMPLETED"
-    placement.ended_on = timezone.localdate()
-    placement.exit_outcome = "FULL"
-    placement.save()
-    response = client.post(url, {"timetable_percent": 100, "success_criteria": "again"})
-    assert "This placement has ended" in response.content.decode()
+    with pytest.raises(connect.RegisterConflict) as refused:
+        connect.register_save(
+            room=room,
+            day=day,
+            rows={pk: {**new, "note": "Mine"}},
+            by=second,
+            seen={pk: fresh},
+            resolved={pk: ("mine", shown)},
+        )
+    assert refused.value.clashes[0].theirs["note"] == "Two"
+    assert DailyRecord.objects.get().note == "Two"
+
+
+def test_connect_overdue_flag_says_a_running_placement_is_still_running(world) -> None:
+    # Regression: the SENDCo's flag said "ended 16 Feb" of a placement that had not ended.
+    room = _room(world)
+    placement = _place(room, world.pupil, world.users["sendco"])
+    today = timezone.localdate()
+    Placement.objects.filter(pk=placement.pk).update(
+        start_date=today - dt.timedelta(weeks=8), planned_weeks=6
+    )
+    reasons = board.flag_by_slug("connect-overdue").why([world.pupil.pk], today)
+    text = reasons[world.pupil.pk][0].text
+    assert "ended" not in text and "still running" in text and "(14 days over)" in text
+    page = world.client("sendco").get(
+        reverse("interventions:sendco_flag", args=["connect-overdue"])
+    )
+    assert "still running" in page.content.decode()
 
 
 def test_three_low_checkins_in_a_row_flag_the_key_adult(world) -> None:

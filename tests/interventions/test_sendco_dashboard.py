@@ -483,7 +483,8 @@ def test_connect_flag_is_placements_past_their_planned_weeks(c: Clinic) -> None:
     assert _flagged(c, "connect-overdue") == {"Ivy"}
     reasons = board.flag_by_slug("connect-overdue").why([c.p["ivy"].pk], TODAY)
     assert reasons[c.p["ivy"].pk][0].text == (
-        "Connect since 5 Jan 2026: planned for 6 weeks, ended 16 Feb 2026 (16 days over)"
+        "Connect since 5 Jan 2026, still running: planned for 6 weeks, to 16 Feb 2026 "
+        "(16 days over)"
     )
 
 
