@@ -164,6 +164,10 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[SEND Hub] "
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "SEND Hub"
+# allauth refuses to add an authenticator while any address is unverified (against someone signing
+# up with another person's address). Sign-up is closed and invitations prove the address, so that
+# check only locked out staff who opened the e-mail page before setting up two-factor.
+MFA_ALLOW_UNVERIFIED_EMAIL = True
 # MFA before any page with pupil data. The local demo may relax this; every page then says so.
 SEND_HUB_MFA_REQUIRED = env_bool("SEND_HUB_MFA_REQUIRED", default=True)
 
