@@ -1,9 +1,9 @@
 """Writes for EHCPs: the record, section E outcomes, section F provision and annual reviews.
 
-Double submissions: each add form carries a one-time ``form_key``; the audit event of the first
-save keeps it, and a replay under the EHCP's row lock finds that event and returns the row it
-made. Edits carry the ``version`` (a fingerprint) the person saw; a different one means someone
-else saved in between, and the second person is told rather than overwriting silently.
+Double submissions: each add form carries a one-time form key, and ``send_hub.lib.form_keys``
+saves a form sent twice once. Edits carry the ``version`` (a fingerprint) the person saw; a
+different one means someone else saved in between, and the second person is told rather than
+overwriting silently.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from interventions.models import (
 from interventions.plan_services import PlanError
 from pupils.models import Pupil
 from send_hub.lib.tokens import fingerprint
-from staff.audit import earlier_save, log_action
+from staff.audit import log_action
 from staff.models import User
 
 
@@ -101,14 +101,11 @@ def ehcp_create(
     coordinator: User,
     phase_transfer: str = "",
     transfer_year: int | None = None,
-    form_key: Any = None,
 ) -> EHCP:
     """Record a pupil's EHCP; the first annual review falls due 12 months after its issue."""
     Pupil.objects.select_for_update().only("pk").get(pk=pupil.pk)  # one live EHCP per pupil
     live = EHCP.objects.filter(pupil=pupil, ceased_on__isnull=True).first()
     if live is not None:
-        if earlier_save("interventions.ehcp.created", form_key, obj=live) is not None:
-            return live
         raise PlanError("This pupil already has an EHCP recorded: edit that one instead.")
     if issued_on > timezone.localdate():
         raise ValidationError({"issued_on": "The issue date cannot be in the future."})
@@ -130,7 +127,7 @@ def ehcp_create(
         "interventions.ehcp.created",
         actor=by,
         school=ehcp.school_id,
-        data={"pupil": pupil.pk, "form_key": str(form_key or "")},
+        data={"pupil": pupil.pk},
     )
     return ehcp
 
@@ -193,14 +190,9 @@ def _clean_outcome_text(text: str) -> str:
 
 
 @transaction.atomic
-def ehcp_outcome_add(
-    *, ehcp: EHCP, by: User, text: str, area: str = "", form_key: Any = None
-) -> EHCPOutcome:
+def ehcp_outcome_add(*, ehcp: EHCP, by: User, text: str, area: str = "") -> EHCPOutcome:
     """Add a section E outcome to the EHCP."""
     ehcp = _live_ehcp(ehcp)
-    earlier = earlier_save("interventions.ehcp_outcome.added", form_key, obj=ehcp)
-    if earlier is not None:
-        return EHCPOutcome.objects.get(pk=earlier.data["outcome"])
     outcome = EHCPOutcome(ehcp=ehcp, text=_clean_outcome_text(text), area=area)
     outcome.full_clean()
     outcome.save()
@@ -209,7 +201,7 @@ def ehcp_outcome_add(
         "interventions.ehcp_outcome.added",
         actor=by,
         school=ehcp.school_id,
-        data={"outcome": outcome.pk, "form_key": str(form_key or "")},
+        data={"outcome": outcome.pk},
     )
     return outcome
 
@@ -290,13 +282,9 @@ def ehcp_provision_add(
     hours_per_week: Any = None,
     outcome: EHCPOutcome | None = None,
     interventions: Sequence[Intervention] = (),
-    form_key: Any = None,
 ) -> EHCPProvision:
     """Add a section F provision line, linked to the outcome it serves and what delivers it."""
     ehcp = _live_ehcp(ehcp)
-    earlier = earlier_save("interventions.ehcp_provision.added", form_key, obj=ehcp)
-    if earlier is not None:
-        return EHCPProvision.objects.get(pk=earlier.data["provision"])
     description = _clean_provision(ehcp, description, hours_per_week, outcome, interventions)
     line = EHCPProvision(
         ehcp=ehcp, description=description, hours_per_week=hours_per_week, outcome=outcome
@@ -312,7 +300,6 @@ def ehcp_provision_add(
         data={
             "provision": line.pk,
             "interventions": sorted(i.pk for i in interventions),
-            "form_key": str(form_key or ""),
         },
     )
     return line

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from decimal import Decimal
 from typing import Any
 
@@ -22,6 +21,7 @@ from interventions.models import (
     Intervention,
 )
 from pupils.models import Area
+from send_hub.lib.form_keys import OneTimeKeyForm
 from send_hub.lib.widgets import DateInput
 
 
@@ -32,14 +32,11 @@ def _helper() -> FormHelper:
     return helper
 
 
-class _KeyedForm(forms.Form):
-    """A form whose one-time key makes a double submission save once."""
-
-    form_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
+class _KeyedForm(OneTimeKeyForm):
+    """An add form: its one-time key makes a double submission save once."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["form_key"].initial = uuid.uuid4()
         self.helper = _helper()
 
 

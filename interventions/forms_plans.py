@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from typing import Any
 
 from crispy_forms.helper import FormHelper
@@ -13,6 +12,7 @@ from django.utils import timezone
 
 from interventions.models import Intervention, PlanKind, SupportPlan
 from pupils.models import AREA_OF_NEED, Area, Pupil
+from send_hub.lib.form_keys import OneTimeKeyForm
 from send_hub.lib.widgets import DateInput
 from staff.models import Membership, User
 
@@ -63,8 +63,7 @@ class InterventionChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.name} ({obj.get_status_display().lower()})"
 
 
-class PlanStartForm(forms.Form):
-    form_key = forms.UUIDField(widget=forms.HiddenInput)
+class PlanStartForm(OneTimeKeyForm):
     pupil = PupilChoiceField(queryset=Pupil.objects.none(), empty_label="Choose a pupil…")
     kind = forms.ModelChoiceField(
         queryset=PlanKind.objects.all(), label="Kind of plan", empty_label="Choose…"
@@ -93,7 +92,6 @@ class PlanStartForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, pupil: Pupil | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["form_key"].initial = uuid.uuid4()
         self.fields["owner"].queryset = school_staff(user)
         self.fields["owner"].initial = user.pk
         self.fields["next_review_on"].initial = timezone.localdate() + FIRST_REVIEW_AFTER
@@ -188,8 +186,7 @@ def _primary_area(pupil: Pupil) -> str:
     return (AREA_OF_NEED.get(primary.need) or "") if primary else ""
 
 
-class TargetForm(forms.Form):
-    form_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
+class TargetForm(OneTimeKeyForm):
     seen = forms.CharField(widget=forms.HiddenInput, required=False)
     wording = forms.CharField(
         label="Target (SMART)",
@@ -244,8 +241,6 @@ class TargetForm(forms.Form):
             self.fields["seen"].required = True
         else:
             del self.fields["seen"]
-            self.fields["form_key"].required = True
-            self.fields["form_key"].initial = uuid.uuid4()
             self.fields["area"].initial = _primary_area(plan.pupil)
             self.fields["due_on"].initial = plan.next_review_on
         self.helper = _helper(

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import uuid
 from collections.abc import Sequence
 from hashlib import sha256
 from typing import Any, NamedTuple
@@ -28,7 +27,7 @@ from interventions.models import (
 )
 from pupils.models import Pupil
 from send_hub.lib.tokens import fingerprint
-from staff.audit import earlier_save, log_action
+from staff.audit import log_action
 from staff.models import AuditEvent, Membership, User
 
 
@@ -395,21 +394,13 @@ def plan_start(
     kind: PlanKind,
     owner: User,
     by: User,
-    form_key: uuid.UUID,
     next_review_on: dt.date | None = None,
     needs_summary: str = "",
     strategies: str = "",
-) -> tuple[SupportPlan, bool]:
-    """Start a draft plan for a pupil; return (plan, created).
-
-    The form's one-time ``form_key`` is kept in the audit record, so a double click or a resent
-    request returns the first plan instead of starting a twin.
-    """
-    # One writer per pupil at a time: a repeated request waits here, then finds the first plan.
+) -> SupportPlan:
+    """Start a draft plan for a pupil (the form's one-time key stops a double click's twin)."""
+    # One writer per pupil at a time, so two different forms cannot both start the same kind.
     Pupil.objects.select_for_update().only("pk").get(pk=pupil.pk)
-    first = earlier_save("interventions.plan.created", form_key, actor=by)
-    if first is not None:
-        return SupportPlan.objects.get(pk=first.object_id), False
     open_twin = SupportPlan.objects.filter(pupil=pupil, kind=kind).open().first()
     if open_twin is not None:
         raise PlanError(
@@ -430,8 +421,8 @@ def plan_start(
     )
     plan.full_clean()
     plan.save()
-    log_action(plan, "interventions.plan.created", actor=by, data={"form_key": str(form_key)})
-    return plan, True
+    log_action(plan, "interventions.plan.created", actor=by)
+    return plan
 
 
 @transaction.atomic
@@ -510,7 +501,6 @@ def plan_target_create(
     *,
     plan: SupportPlan,
     by: User,
-    form_key: uuid.UUID,
     wording: str,
     area: str,
     interventions: Sequence[Intervention] = (),
@@ -518,18 +508,9 @@ def plan_target_create(
     baseline: str = "",
     responsible: User | None = None,
     due_on: dt.date | None = None,
-) -> tuple[PlanTarget, bool]:
-    """Add a target to the plan's current cycle; return (target, created).
-
-    The form's one-time ``form_key`` makes a double click add one target, not two.
-    """
+) -> PlanTarget:
+    """Add a target to the plan's current cycle (the form's one-time key stops a twin)."""
     plan = _lock(plan)
-    first = earlier_save("interventions.plan_target.added", form_key, actor=by)
-    if first is not None:
-        existing = PlanTarget.objects.filter(pk=first.object_id, plan=plan).first()
-        if existing is None:
-            raise PlanError("This form was used already, and the target it added was removed.")
-        return existing, False
     _ensure_editable(plan)
     _check_target(
         plan, responsible=responsible, interventions=interventions, due_on=due_on, due_changed=True
@@ -552,9 +533,9 @@ def plan_target_create(
         "interventions.plan_target.added",
         actor=by,
         school=plan.school_id,
-        data={"plan": plan.pk, "form_key": str(form_key)},
+        data={"plan": plan.pk},
     )
-    return target, True
+    return target
 
 
 @transaction.atomic

@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "staff.middleware.CurrentSchoolMiddleware",
     "staff.middleware.RequireMFAMiddleware",
     "staff.middleware.NoStoreForSignedInMiddleware",
+    "send_hub.lib.form_keys.FormKeyMiddleware",
 ]
 
 ROOT_URLCONF = "send_hub.urls"

@@ -45,22 +45,3 @@ def log_action(
         data=data or {},
         ip_address=client_ip(request),
     )
-
-
-def earlier_save(
-    action: str, form_key: Any, *, obj: Model | None = None, actor: Any = None
-) -> AuditEvent | None:
-    """Return the audit event of an earlier save made with this one-time form key, if any.
-
-    Services keep the form's ``form_key`` in the event's data, so a double click or a resent
-    request finds the first save instead of making a twin. ``obj`` narrows the search to events
-    about that record, ``actor`` to saves by that person.
-    """
-    if not form_key:
-        return None
-    events = AuditEvent.objects.filter(action=action, data__form_key=str(form_key))
-    if obj is not None:
-        events = events.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
-    if actor is not None:
-        events = events.filter(actor=actor)
-    return events.first()

@@ -364,3 +364,4 @@ from staff.models_records import (  # noqa: E402, F401
     TrainingRecord,
     TrainingType,
 )
+from staff.models_forms import FormSubmission  # noqa: E402, F401

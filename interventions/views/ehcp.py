@@ -132,7 +132,6 @@ def ehcp_create(request: HttpRequest, pupil_pk: int) -> HttpResponse:
                 coordinator=data["coordinator"],
                 phase_transfer=data["phase_transfer"],
                 transfer_year=data["transfer_year"],
-                form_key=data["form_key"],
             )
         except (PlanError, ValidationError) as exc:
             _service_error(form, exc)
@@ -332,7 +331,6 @@ def provision_add(request: HttpRequest, pk: int) -> HttpResponse:
                 hours_per_week=data["hours_per_week"],
                 outcome=data["outcome"],
                 interventions=list(data["interventions"]),
-                form_key=data["form_key"],
             )
         except (PlanError, ValidationError) as exc:
             _service_error(form, exc)

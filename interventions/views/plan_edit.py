@@ -119,12 +119,11 @@ def _start(request: HttpRequest, *, pupil: Pupil | None) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            plan, created = plan_services.plan_start(
+            plan = plan_services.plan_start(
                 pupil=pupil or data["pupil"],
                 kind=data["kind"],
                 owner=data["owner"],
                 by=request.user,
-                form_key=data["form_key"],
                 next_review_on=data["next_review_on"],
                 needs_summary=data["needs_summary"],
                 strategies=data["strategies"],
@@ -132,11 +131,9 @@ def _start(request: HttpRequest, *, pupil: Pupil | None) -> HttpResponse:
         except (plan_services.PlanError, ValidationError) as exc:
             _show_errors(form, exc)
         else:
-            if created:
-                messages.success(
-                    request,
-                    f"{plan.kind} started as a draft. Add its targets, then agree it.",
-                )
+            messages.success(
+                request, f"{plan.kind} started as a draft. Add its targets, then agree it."
+            )
             return redirect("interventions:plan", pk=plan.pk)
     return render(
         request,
@@ -310,18 +307,16 @@ def target_add(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            _target, created = plan_services.plan_target_create(
+            plan_services.plan_target_create(
                 plan=plan,
                 by=request.user,
-                form_key=data.pop("form_key"),
                 interventions=list(data.pop("interventions", None) or []),
                 **data,
             )
         except (plan_services.PlanError, ValidationError) as exc:
             _show_errors(form, exc)
         else:
-            if created:
-                messages.success(request, "Target added.")
+            messages.success(request, "Target added.")
             if "another" in request.POST:
                 return redirect("interventions:plan_target_add", pk=plan.pk)
             return redirect("interventions:plan", pk=plan.pk)
