@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -27,6 +25,7 @@ from interventions.importers_behaviour import (
 )
 from interventions.models import BehaviourEvent, BehaviourImport, Removal
 from pupils.models import Pupil
+from send_hub.lib.csv import csv_download
 from staff.audit import log_action
 from staff.permissions import can, get_object_for, requires
 
@@ -193,11 +192,7 @@ def monitoring(request: HttpRequest) -> HttpResponse:
 def monitoring_csv(request: HttpRequest) -> HttpResponse:
     """Download the monitoring figures as CSV (audited: it names pupils)."""
     data = _monitoring(request)
-    response = HttpResponse(content_type="text/csv")
-    response["Content-Disposition"] = (
-        f'attachment; filename="removals-{data["start"]:%Y%m%d}-{data["end"]:%Y%m%d}.csv"'
-    )
-    writer = csv.writer(response)
+    response, writer = csv_download(f"removals-{data['start']:%Y%m%d}-{data['end']:%Y%m%d}.csv")
     writer.writerow(["Group", "Pupils on roll", "Removals", "Pupils removed", "Removals per 100"])
     for g in data["groups"]:
         writer.writerow([g.label, g.pupils, g.removals, g.pupils_removed, g.per_100])

@@ -4,7 +4,6 @@ read the filters and render."""
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django import forms
@@ -23,6 +22,7 @@ from interventions.insight.provision import (
     pupil_provision,
 )
 from pupils.models import NC_YEAR_CHOICES, Area, Pupil
+from send_hub.lib.csv import csv_download
 from staff import terms
 from staff.audit import log_action
 from staff.permissions import can, get_object_for, requires
@@ -183,12 +183,7 @@ def provision_csv(request: HttpRequest) -> HttpResponse:
     """Download the provision map as CSV, one row per intervention (audited: it names pupils)."""
     context = _map_context(request)
     the_map: ProvisionMap = context["map"]
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="provision-map-{the_map.term.key.lower()}.csv"'
-    )
-    response.write("\ufeff")  # so spreadsheet programs read the file as UTF-8
-    writer = csv.writer(response)
+    response, writer = csv_download(f"provision-map-{the_map.term.key.lower()}.csv")
     writer.writerow(CSV_HEADER)
     for row in the_map.rows:
         i = row.intervention

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import secrets
 
 from django.core.paginator import Paginator
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from pupils.forms import RegisterFilterForm, RegisterSearchForm
 from pupils.models import AREA_OF_NEED, NeedType, Provision, Pupil, needs_in_area
+from send_hub.lib.csv import csv_download
 from staff.audit import log_action
 from staff.permissions import requires
 
@@ -141,11 +141,8 @@ def register_export(request: HttpRequest) -> HttpResponse:
     """Download the filtered register as CSV (audited: it carries names and needs)."""
     form = RegisterFilterForm(request.GET or None, school=request.school)
     pupils, _search = _filtered(request, form)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="sen-register-{stamp}.csv"'
-    response.write("\ufeff")  # so spreadsheet programs read the file as UTF-8
-    writer = csv.writer(response)
+    response, writer = csv_download(f"sen-register-{stamp}.csv")
     writer.writerow(
         [
             "UPN",

@@ -105,7 +105,7 @@ def test_csv_export_has_the_group_figures_and_is_audited(world) -> None:
     _school_of_ten(world)
     url = reverse("interventions:monitoring_csv") + "?start=2025-11-01&end=2025-11-30"
     response = world.client("sendco").get(url)
-    assert response["Content-Type"] == "text/csv"
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
     lines = response.content.decode().splitlines()
     assert "Pupil premium,3,4,2,133.3" in lines
     from staff.models import AuditEvent
