@@ -24,7 +24,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncWeek
 
 from interventions.models import BehaviourEvent, CheckIn, DailyRecord, Removal
-from pupils.models import Pupil, SENStatus
+from pupils.models import Pupil, SENStatus, Sex
 from staff.audit import log_action
 from staff.models import School, User
 
@@ -122,12 +122,66 @@ def disproportionality(
 
     Groups use each pupil's SEN provision today; two queries for any size of school.
     """
-    groups = _groups(include_lac)
+    return _rates(school=school, start=start, end=end, groups=_groups(include_lac))
+
+
+NOT_RECORDED = "Not recorded"
+
+
+@dataclass
+class RemovalRates:
+    """Removals per 100 pupils by SEN and disadvantage group, by sex and by ethnicity."""
+
+    groups: list[GroupRate]
+    by_sex: list[GroupRate]
+    by_ethnicity: list[GroupRate]
+
+
+def removal_rates(
+    *, school: School, start: dt.date, end: dt.date, include_lac: bool
+) -> RemovalRates:
+    """Return every breakdown of removals per 100 pupils on roll for the period.
+
+    Ethnicity is as the school records it; pupils with none recorded are counted together as
+    "Not recorded". Three queries for any size of school.
+    """
+    recorded = (
+        Pupil.objects.filter(school=school)
+        .on_roll()
+        .exclude(ethnicity="")
+        .order_by("ethnicity")
+        .values_list("ethnicity", flat=True)
+        .distinct()
+    )
+    parts = {
+        "groups": _groups(include_lac),
+        "by_sex": [(label, Q(sx=value)) for value, label in Sex.choices],
+        "by_ethnicity": [
+            *((value, Q(eth=value)) for value in recorded),
+            (NOT_RECORDED, Q(eth="")),
+        ],
+    }
+    rates = _rates(
+        school=school, start=start, end=end, groups=[g for part in parts.values() for g in part]
+    )
+    out, at = {}, 0
+    for name, groups in parts.items():
+        out[name], at = rates[at : at + len(groups)], at + len(groups)
+    return RemovalRates(**out)
+
+
+def _rates(
+    *, school: School, start: dt.date, end: dt.date, groups: list[tuple[str, Q]]
+) -> list[GroupRate]:
+    """Count pupils on roll and their removals in the period for each group (two queries).
+
+    ``groups`` filter on provision, pp, lac, sx (sex) and eth (ethnicity).
+    """
     pupils = (
         Pupil.objects.filter(school=school)
         .on_roll()
         .annotate(provision=_provision("pk"))
-        .alias(pp=F("pupil_premium"), lac=F("looked_after"))
+        .alias(pp=F("pupil_premium"), lac=F("looked_after"), sx=F("sex"), eth=F("ethnicity"))
         .aggregate(**{f"g{i}": Count("pk", filter=q) for i, (_, q) in enumerate(groups)})
     )
     removals = (
@@ -138,7 +192,12 @@ def disproportionality(
             pupil__leaving_date__isnull=True,
         )
         .annotate(provision=_provision("pupil_id"))
-        .alias(pp=F("pupil__pupil_premium"), lac=F("pupil__looked_after"))
+        .alias(
+            pp=F("pupil__pupil_premium"),
+            lac=F("pupil__looked_after"),
+            sx=F("pupil__sex"),
+            eth=F("pupil__ethnicity"),
+        )
         .aggregate(
             **{f"r{i}": Count("pk", filter=q) for i, (_, q) in enumerate(groups)},
             **{f"p{i}": Count("pupil", filter=q, distinct=True) for i, (_, q) in enumerate(groups)},

@@ -1,13 +1,14 @@
 """Bring behaviour events in from a CSV exported by the MIS or behaviour system.
 
-The same pattern as the pupils import, with its helpers: parse (per-row errors with line
-numbers) -> a dry-run preview -> an all-or-nothing apply that refuses to run twice.
+The same pattern as the pupils import, with its helpers: parse through a column mapping (the
+pupils import's saved mappings, kind BEHAVIOUR; blank columns are recognised by their usual
+names) with per-row errors and line numbers -> a dry-run preview -> an all-or-nothing apply
+that refuses to run twice.
 """
 
 from __future__ import annotations
 
-import csv
-import io
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,22 +17,46 @@ from django.utils import timezone
 
 from interventions.models import BehaviourEvent, BehaviourImport
 from pupils.importers.apply import MAX_UPLOAD_BYTES, ImportRefused, parse_date, upn_problem
-from pupils.importers.mis_csv import decode
-from pupils.models import Pupil
+from pupils.importers.mis_csv import Column, mapped_rows
+from pupils.models import ImportMapping, Pupil
 from staff.audit import log_action
 from staff.models import School, User
 
-# Our field -> the headers the common exports use for it (compared case-insensitively).
-HEADERS: dict[str, tuple[str, ...]] = {
-    "upn": ("upn",),
-    "date": ("date", "event date", "incident date"),
-    "kind": ("type", "kind", "event type"),
-    "category": ("category", "behaviour type", "achievement type", "reason"),
-    "points": ("points", "point", "score"),
-    "external_id": ("id", "event id", "incident id", "reference"),
-    "note": ("note", "comment", "comments", "description"),
+# Our fields, in the order the mapping form shows them, each with the headers the common
+# exports use for it (recognised when the mapping leaves the field blank).
+COLUMNS = [
+    Column("upn", "UPN", True, ("upn",)),
+    Column("date", "Date", True, ("date", "event date", "incident date")),
+    Column("kind", "Type (reward, sanction, positive, negative...)", True, ("type", "kind")),
+    Column(
+        "category",
+        "Category (what the behaviour was)",
+        True,
+        ("category", "behaviour type", "achievement type", "reason", "behaviour"),
+    ),
+    Column("points", "Points", False, ("points", "point", "score")),
+    Column("external_id", "Event id", False, ("id", "event id", "incident id", "reference")),
+    Column("note", "Comment", False, ("note", "comment", "comments", "description", "detail")),
+    Column("pupil_name", "Pupil name (shown on the preview)", False, ("student name",)),
+    Column("lesson", "Lesson (added to the comment)", False, ("lesson",)),
+    Column("staff", "Staff member (added to the comment)", False, ("teacher", "staff")),
+]
+# Standard exports a school starts its mapping from. Blank: recognised by the usual names.
+DEFAULT_COLUMNS: dict[str, dict[str, str]] = {
+    ImportMapping.Source.OTHER: {c.name: "" for c in COLUMNS},
+    ImportMapping.Source.CLASS_CHARTS: {
+        "upn": "UPN",
+        "date": "Date",
+        "kind": "Type",
+        "category": "Behaviour",
+        "points": "Points",
+        "external_id": "",
+        "note": "Detail",
+        "pupil_name": "Student Name",
+        "lesson": "Lesson",
+        "staff": "Teacher",
+    },
 }
-REQUIRED = ("upn", "date", "kind", "category")
 KINDS = {
     "REWARD": BehaviourEvent.Kind.REWARD,
     "ACHIEVEMENT": BehaviourEvent.Kind.REWARD,
@@ -49,6 +74,7 @@ class EventRow:
     line: int
     upn: str
     values: dict[str, Any] = field(default_factory=dict)
+    name_in_file: str = ""
     errors: list[str] = field(default_factory=list)
     action: str = CREATE
     pupil: Pupil | None = None
@@ -75,47 +101,38 @@ class EventPlan:
         return bool(self.rows) and not self.file_errors and not self.counts["errors"]
 
 
-def _key(value: str) -> str:
-    return " ".join(value.strip().lower().split())
-
-
-def parse(content: bytes) -> EventPlan:
-    """Read the file into rows, each with its line number and any problems."""
+def parse(content: bytes, columns: dict[str, str] | None = None) -> EventPlan:
+    """Read the file through ``columns`` (our field -> header) into rows with their problems."""
     plan = EventPlan()
-    try:
-        text, _encoding = decode(content)
-    except ImportRefused as exc:
-        plan.file_errors.append(str(exc))
+    read = mapped_rows(content, columns or {}, COLUMNS)
+    plan.file_errors += read.file_errors
+    if plan.file_errors:
         return plan
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next((r for r in reader if any(c.strip() for c in r)), None)
-        if header is None:
-            plan.file_errors.append("The file is empty.")
-            return plan
-        positions = {_key(h): i for i, h in reversed(list(enumerate(header)))}
-        index = {}
-        for name, names in HEADERS.items():
-            found = next((positions[n] for n in names if n in positions), None)
-            if found is not None:
-                index[name] = found
-        missing = [HEADERS[n][0].title() for n in REQUIRED if n not in index]
-        if missing:
-            plan.file_errors.append(
-                f"The file has no column {', '.join(missing)}. Export it again with the UPN, "
-                "date, type and category of each event."
-            )
-            return plan
-        for cells in reader:
-            if not any(c.strip() for c in cells):
-                continue
-            values = {n: (cells[i].strip() if i < len(cells) else "") for n, i in index.items()}
-            plan.rows.append(_row(values, reader.line_num))
-    except csv.Error as exc:
-        plan.file_errors.append(f"Line {reader.line_num}: this is not readable CSV ({exc}).")
-    if not plan.rows and not plan.file_errors:
+    seen: dict[str, int] = {}
+    for line, values in read.rows:
+        row = _row(values, line)
+        if not row.values["external_id"] and not row.errors:
+            row.values["external_id"] = _fingerprint(row, seen)
+        plan.rows.append(row)
+    if not plan.rows:
         plan.file_errors.append("The file has no events in it (only a header row).")
     return plan
+
+
+def _fingerprint(row: EventRow, seen: dict[str, int]) -> str:
+    """Give an event without the system's own id a stable one made from what the row says.
+
+    Re-uploading the same export, or one that overlaps it, then finds those events already
+    imported; two identical rows in one file stay two events (numbered in file order).
+    """
+    v = row.values
+    raw = "|".join(
+        str(x)
+        for x in (row.upn, v["occurred_on"], v["kind"], v["category"], v["points"], v["note"])
+    )
+    digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
+    seen[digest] = seen.get(digest, 0) + 1
+    return f"auto:{digest}:{seen[digest]}"
 
 
 def _row(values: dict[str, str], line: int) -> EventRow:
@@ -141,13 +158,22 @@ def _row(values: dict[str, str], line: int) -> EventRow:
     except ValueError:
         row.errors.append(f'"{points}" is not a number of points.')
     row.values["external_id"] = values.get("external_id", "")[:60]
-    row.values["note"] = values.get("note", "")[:300]
+    # Lesson and staff member have no field of their own: they lead the comment.
+    context = [
+        f"{label}: {values[name]}"
+        for name, label in (("lesson", "Lesson"), ("staff", "Staff"))
+        if values.get(name)
+    ]
+    row.values["note"] = ". ".join(p for p in [*context, values.get("note", "")] if p)[:300]
+    row.name_in_file = values.get("pupil_name", "")[:200]
     return row
 
 
-def plan_events(*, school: School, content: bytes) -> EventPlan:
+def plan_events(
+    *, school: School, content: bytes, columns: dict[str, str] | None = None
+) -> EventPlan:
     """Parse and compare with the school's pupils and earlier imports (two queries)."""
-    plan = parse(content)
+    plan = parse(content, columns)
     upns = {r.upn for r in plan.rows if not r.errors}
     pupils = {p.upn: p for p in Pupil.objects.filter(school=school, upn__in=upns)}
     ids = {r.values["external_id"] for r in plan.rows if r.values.get("external_id")}
@@ -174,17 +200,30 @@ def plan_events(*, school: School, content: bytes) -> EventPlan:
     return plan
 
 
+def batch_columns(batch: BehaviourImport) -> dict[str, str]:
+    """Return the columns a batch was uploaded with (none: the usual names are recognised)."""
+    return dict((batch.summary or {}).get("columns") or {})
+
+
 @transaction.atomic
 def import_create(
-    *, school: School, original_name: str, content: bytes, by: User
+    *,
+    school: School,
+    original_name: str,
+    content: bytes,
+    by: User,
+    columns: dict[str, str] | None = None,
+    source: str = "",
 ) -> BehaviourImport:
-    """Store an uploaded file and record its dry-run counts."""
+    """Store an uploaded file with the columns to read it by, and record its dry-run counts."""
     if len(content) > MAX_UPLOAD_BYTES:
         raise ImportRefused("The file is over 10 MB: export a shorter period at a time.")
+    columns = {c.name: (columns or {}).get(c.name, "").strip() for c in COLUMNS}
     batch = BehaviourImport.objects.create(
         school=school, original_name=original_name[:255], content=content, created_by=by
     )
-    batch.summary = {"dry_run": plan_events(school=school, content=content).counts}
+    plan = plan_events(school=school, content=content, columns=columns)
+    batch.summary = {"columns": columns, "source": source, "dry_run": plan.counts}
     batch.save(update_fields=["summary"])
     log_action(batch, "interventions.behaviour_import.uploaded", actor=by, data=batch.summary)
     return batch

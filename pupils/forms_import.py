@@ -17,16 +17,28 @@ DEFAULT_SOURCE = ImportMapping.Source.SIMS
 
 
 class MappingChoiceForm(forms.Form):
-    """A query-string form: which saved mapping or MIS default fills in the columns."""
+    """A query-string form: which saved mapping or standard export fills in the columns.
+
+    Pupil imports start from each MIS's export; other imports pass their own ``kind`` and
+    ``defaults`` (source -> columns), and see only the mappings saved for that kind.
+    """
 
     start_from = forms.ChoiceField(label="Start from the columns of", required=False)
 
-    def __init__(self, *args: Any, school: School, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        school: School,
+        kind: str = ImportMapping.Kind.PUPILS,
+        defaults: dict[str, dict[str, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.mappings = {m.pk: m for m in ImportMapping.objects.filter(school=school)}
+        self.defaults = DEFAULT_COLUMNS if defaults is None else defaults
+        self.mappings = {m.pk: m for m in ImportMapping.objects.filter(school=school, kind=kind)}
         choices: list[tuple[str, str]] = [
             (source, f"{ImportMapping.Source(source).label} (standard export)")
-            for source in DEFAULT_COLUMNS
+            for source in self.defaults
         ]
         choices += [(f"saved:{pk}", f"Saved: {m.name}") for pk, m in self.mappings.items()]
         self.fields["start_from"].choices = choices
@@ -35,13 +47,15 @@ class MappingChoiceForm(forms.Form):
         self.helper.disable_csrf = True  # the template owns the form (and GET forms need none)
 
     def selected(self) -> tuple[str, dict[str, str], ImportMapping | None]:
-        """Return (source, columns, saved mapping or None) for the choice made (SIMS if none)."""
+        """Return (source, columns, saved mapping or None) for the choice made (the first
+        standard export if none)."""
         value = self.cleaned_data.get("start_from") if self.is_valid() else ""
         if value and value.startswith("saved:"):
             mapping = self.mappings[int(value.split(":", 1)[1])]
             return mapping.source, dict(mapping.columns), mapping
-        source = value or DEFAULT_SOURCE
-        return source, dict(DEFAULT_COLUMNS[source]), None
+        source = value or (DEFAULT_SOURCE if DEFAULT_SOURCE in self.defaults else "")
+        source = source or next(iter(self.defaults))
+        return source, dict(self.defaults[source]), None
 
 
 class ImportUploadForm(forms.Form):

@@ -180,6 +180,8 @@ class Pupil(models.Model):
     free_school_meals = models.BooleanField(default=False)
     eal = models.BooleanField("EAL", default=False)
     looked_after = models.BooleanField(default=False)
+    # As the MIS records it (a DfE code such as WBRI, or its description); blank: not recorded.
+    ethnicity = models.CharField(max_length=60, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -505,15 +507,21 @@ class Document(models.Model):
 
 
 class ImportMapping(models.Model):
-    """A school's saved column mapping for its MIS's CSV export (headers differ by MIS)."""
+    """A school's saved column mapping for a CSV export (headers differ by MIS or system)."""
+
+    class Kind(models.TextChoices):
+        PUPILS = "PUPILS", "Pupils"
+        BEHAVIOUR = "BEHAVIOUR", "Behaviour events"
 
     class Source(models.TextChoices):
         SIMS = "SIMS", "SIMS"
         ARBOR = "ARBOR", "Arbor"
         BROMCOM = "BROMCOM", "Bromcom"
+        CLASS_CHARTS = "CLASSCHART", "Class Charts"
         OTHER = "OTHER", "Other"
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="import_mappings")
+    kind = models.CharField(max_length=9, choices=Kind.choices, default=Kind.PUPILS)
     name = models.CharField(max_length=100)
     source = models.CharField(max_length=10, choices=Source.choices)
     columns = models.JSONField(
@@ -524,7 +532,9 @@ class ImportMapping(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["school", "name"], name="import_mapping_name_once"),
+            models.UniqueConstraint(
+                fields=["school", "kind", "name"], name="import_mapping_name_once_per_kind"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -10,21 +10,26 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from interventions import behaviour as services
+from interventions.forms_behaviour_import import BehaviourImportForm
 from interventions.forms_connect import (
-    BehaviourUploadForm,
     EventForm,
     MeetingForm,
     PeriodForm,
     RemovalForm,
 )
 from interventions.importers_behaviour import (
+    COLUMNS,
+    DEFAULT_COLUMNS,
     ImportRefused,
+    batch_columns,
     import_apply,
     import_create,
     plan_events,
 )
 from interventions.models import BehaviourEvent, BehaviourImport, Removal
-from pupils.models import Pupil
+from pupils.forms_import import MappingChoiceForm
+from pupils.importers.mis_csv import mapping_save
+from pupils.models import ImportMapping, Pupil
 from send_hub.lib.csv import csv_download
 from staff.audit import log_action
 from staff.permissions import can, get_object_for, requires
@@ -118,22 +123,49 @@ def event_add(request: HttpRequest) -> HttpResponse:
 @requires("interventions.behaviour_record")
 @require_http_methods(["GET", "POST"])
 def behaviour_import(request: HttpRequest) -> HttpResponse:
-    """Upload a behaviour CSV for a dry-run preview."""
-    form = BehaviourUploadForm(request.POST or None, request.FILES or None)
+    """Upload a behaviour CSV, read by a standard or saved column mapping, for a dry run."""
+    choice = MappingChoiceForm(
+        request.GET or None,
+        school=request.school,
+        kind=ImportMapping.Kind.BEHAVIOUR,
+        defaults=DEFAULT_COLUMNS,
+    )
+    source, columns, saved = choice.selected()
+    initial = {"source": source, **{f"col_{k}": v for k, v in columns.items()}}
+    if saved is not None:
+        initial["save_as"] = saved.name
+    form = BehaviourImportForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
+        data = form.cleaned_data
+        upload = data["file"]
         try:
+            if data["save_as"]:
+                mapping_save(
+                    school=request.school,
+                    name=data["save_as"],
+                    source=data["source"],
+                    columns=form.columns(),
+                    by=request.user,
+                    kind=ImportMapping.Kind.BEHAVIOUR,
+                    spec=COLUMNS,
+                )
             batch = import_create(
                 school=request.school,
-                original_name=upload.name,
+                original_name=upload.name or "upload.csv",
                 content=upload.read(),
                 by=request.user,
+                columns=form.columns(),
+                source=data["source"],
             )
         except ImportRefused as exc:
-            form.add_error("file", str(exc))
+            form.add_error(None, str(exc))
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
         else:
             return redirect("interventions:behaviour_import_preview", batch.pk)
-    return render(request, "interventions/behaviour/import.html", {"form": form})
+    return render(
+        request, "interventions/behaviour/import.html", {"form": form, "choice_form": choice}
+    )
 
 
 @requires("interventions.behaviour_record")
@@ -151,7 +183,9 @@ def behaviour_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"Imported {counts['created']} behaviour events.")
             return redirect("interventions:behaviour")
-    plan = plan_events(school=request.school, content=bytes(batch.content))
+    plan = plan_events(
+        school=request.school, content=bytes(batch.content), columns=batch_columns(batch)
+    )
     return render(
         request, "interventions/behaviour/import_preview.html", {"batch": batch, "plan": plan}
     )
@@ -162,9 +196,10 @@ def _monitoring(request: HttpRequest) -> dict[str, object]:
     start, end = period.period()
     include_lac = can(request.user, "pupils.view_looked_after")
     removals = Removal.objects.visible_to(request.user)
-    groups = services.disproportionality(
+    rates = services.removal_rates(
         school=request.school, start=start, end=end, include_lac=include_lac
     )
+    groups = rates.groups
     weeks = services.school_weeks(removals, start=start, end=end)
     return {
         "period": period,
@@ -179,13 +214,21 @@ def _monitoring(request: HttpRequest) -> dict[str, object]:
         ),
         "top": services.top_pupils(removals, start=start, end=end),
         "include_lac": include_lac,
+        "by_sex": rates.by_sex,
+        "by_ethnicity": rates.by_ethnicity,
     }
 
 
 @requires("interventions.behaviour_monitor")
 def monitoring(request: HttpRequest) -> HttpResponse:
-    """Show removals across the school: per 100 pupils by group, week by week, and by pupil."""
-    return render(request, "interventions/behaviour/monitoring.html", _monitoring(request))
+    """Show removals across the school: per 100 pupils by group, by sex and by ethnicity, week
+    by week, and by pupil."""
+    context = _monitoring(request)
+    context["breakdowns"] = [
+        ("By sex", context["by_sex"]),
+        ("By ethnicity", context["by_ethnicity"]),
+    ]
+    return render(request, "interventions/behaviour/monitoring.html", context)
 
 
 @requires("interventions.behaviour_monitor")
@@ -196,6 +239,10 @@ def monitoring_csv(request: HttpRequest) -> HttpResponse:
     writer.writerow(["Group", "Pupils on roll", "Removals", "Pupils removed", "Removals per 100"])
     for g in data["groups"]:
         writer.writerow([g.label, g.pupils, g.removals, g.pupils_removed, g.per_100])
+    for prefix, rates in (("Sex", data["by_sex"]), ("Ethnicity", data["by_ethnicity"])):
+        for g in rates:
+            row = [f"{prefix}: {g.label}", g.pupils, g.removals, g.pupils_removed, g.per_100]
+            writer.writerow(row)
     writer.writerow([])
     writer.writerow(["Pupil", "NC year", "Removals", "Minutes out of class"])
     for row in data["top"]:

@@ -48,6 +48,7 @@ FIELD_LABELS = {
     "sex": "Sex",
     "nc_year": "NC year",
     "registration_group": "Registration group",
+    "ethnicity": "Ethnicity",
 }
 
 

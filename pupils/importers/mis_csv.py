@@ -1,9 +1,14 @@
-"""Read a CSV exported from the MIS (SIMS, Arbor, Bromcom) through a school's column mapping."""
+"""Read a CSV exported from the MIS (SIMS, Arbor, Bromcom) through a school's column mapping.
+
+The mapping machinery (``Column``, ``columns_problems``, ``mapping_save``, ``mapped_rows``) is
+shared with other imports of other systems' CSV exports, e.g. behaviour events.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -31,6 +36,8 @@ class Column:
     name: str
     label: str
     required: bool
+    # Headers recognised when the mapping leaves this field blank (compared case-insensitively).
+    aliases: tuple[str, ...] = ()
 
 
 # Our fields, in the order the mapping form shows them. Required ones must be mapped.
@@ -48,6 +55,8 @@ COLUMNS = [
     Column("primary_need", "Primary need", False),
     Column("secondary_need", "Secondary need", False),
     Column("sen_start_date", "SEN start date", False),
+    # Optional, and recognised without mapping: not every school exports it.
+    Column("ethnicity", "Ethnicity", False, ("ethnicity", "ethnic group", "ethnic origin")),
 ]
 COLUMN_NAMES = [c.name for c in COLUMNS]
 
@@ -101,28 +110,41 @@ DEFAULT_COLUMNS: dict[str, dict[str, str]] = {
 }
 
 
-def columns_problems(columns: dict[str, str]) -> list[str]:
-    """Say which required fields a mapping leaves without a column."""
-    missing = [c.label for c in COLUMNS if c.required and not (columns.get(c.name) or "").strip()]
+def columns_problems(columns: dict[str, str], spec: Sequence[Column] = COLUMNS) -> list[str]:
+    """Say which required fields a mapping leaves without a column (or a header to recognise)."""
+    missing = [
+        c.label
+        for c in spec
+        if c.required and not c.aliases and not (columns.get(c.name) or "").strip()
+    ]
     return [f"Choose the column for: {', '.join(missing)}."] if missing else []
 
 
 @transaction.atomic
 def mapping_save(
-    *, school: School, name: str, source: str, columns: dict[str, str], by: User | None
+    *,
+    school: School,
+    name: str,
+    source: str,
+    columns: dict[str, str],
+    by: User | None,
+    kind: str = ImportMapping.Kind.PUPILS,
+    spec: Sequence[Column] = COLUMNS,
 ) -> ImportMapping:
-    """Create or replace the school's saved column mapping called ``name``."""
-    problems = columns_problems(columns)
+    """Create or replace the school's saved column mapping called ``name`` for ``kind``."""
+    problems = columns_problems(columns, spec)
     if problems:
         raise ImportRefused(" ".join(problems))
     mapping, _ = ImportMapping.objects.select_for_update().get_or_create(
-        school=school, name=name.strip(), defaults={"source": source}
+        school=school, kind=kind, name=name.strip(), defaults={"source": source}
     )
     mapping.source = source
-    mapping.columns = {k: (columns.get(k) or "").strip() for k in COLUMN_NAMES}
+    mapping.columns = {c.name: (columns.get(c.name) or "").strip() for c in spec}
     mapping.full_clean()
     mapping.save()
-    log_action(mapping, "pupils.import_mapping.saved", actor=by, data={"source": source})
+    log_action(
+        mapping, "pupils.import_mapping.saved", actor=by, data={"source": source, "kind": kind}
+    )
     return mapping
 
 
@@ -156,49 +178,87 @@ def _header_key(value: str) -> str:
     return " ".join(value.strip().lower().split())
 
 
-def parse(content: bytes, columns: dict[str, str]) -> ParseResult:
-    """Parse a MIS CSV export through ``columns`` (our field -> the header that holds it)."""
-    result = ParseResult()
-    problems = columns_problems(columns)
-    if problems:
-        result.file_errors += problems
-        return result
+@dataclass
+class MappedRows:
+    """A CSV read through a mapping: (line number, our field -> cell) per non-blank row."""
+
+    rows: list[tuple[int, dict[str, str]]]
+    file_errors: list[str]
+    encoding: str = ""
+
+
+def mapped_rows(
+    content: bytes, columns: dict[str, str], spec: Sequence[Column] = COLUMNS
+) -> MappedRows:
+    """Read a CSV export's rows through ``columns`` (our field -> its header).
+
+    A field the mapping leaves blank is found by its aliases, if it has any; a required field
+    found neither way, or a mapped header the file lacks, is a file error naming the file's
+    columns so the person can correct the mapping.
+    """
+    out = MappedRows(rows=[], file_errors=columns_problems(columns, spec))
+    if out.file_errors:
+        return out
     try:
-        text, encoding = decode(content)
+        text, out.encoding = decode(content)
     except ImportRefused as exc:
-        result.file_errors.append(str(exc))
-        return result
-    result.info["encoding"] = encoding
+        out.file_errors.append(str(exc))
+        return out
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next((r for r in reader if any(c.strip() for c in r)), None)
         if header is None:
-            result.file_errors.append("The file is empty.")
-            return result
+            out.file_errors.append("The file is empty.")
+            return out
         positions = {_header_key(h): i for i, h in reversed(list(enumerate(header)))}
-        wanted = {
-            name: _header_key(columns[name])
-            for name in COLUMN_NAMES
-            if (columns.get(name) or "").strip()
-        }
-        missing = [columns[name] for name, key in wanted.items() if key not in positions]
+        found = ", ".join(f'"{h.strip()}"' for h in header[:30] if h.strip())
+        index, missing, unmatched = {}, [], []
+        for column in spec:
+            mapped = (columns.get(column.name) or "").strip()
+            if mapped:
+                if _header_key(mapped) in positions:
+                    index[column.name] = positions[_header_key(mapped)]
+                else:
+                    missing.append(mapped)
+                continue
+            alias = next((a for a in column.aliases if _header_key(a) in positions), None)
+            if alias is not None:
+                index[column.name] = positions[_header_key(alias)]
+            elif column.required:
+                unmatched.append(column.label)
         if missing:
-            found = ", ".join(f'"{h.strip()}"' for h in header[:30] if h.strip())
-            result.file_errors.append(
+            out.file_errors.append(
                 f"The file has no column {', '.join(repr(m) for m in missing)} (the mapping "
                 f"expects it). The file's columns are: {found}. Choose another mapping or "
                 "correct the column names."
             )
-            return result
-        index = {name: positions[key] for name, key in wanted.items()}
+        if unmatched:
+            out.file_errors.append(
+                f"Choose the column for: {', '.join(unmatched)}. The file's columns are: {found}."
+            )
+        if out.file_errors:
+            return out
         for cells in reader:
             if not any(c.strip() for c in cells):
                 continue
             values = {n: (cells[i].strip() if i < len(cells) else "") for n, i in index.items()}
-            result.rows.append(_row(values, reader.line_num))
+            out.rows.append((reader.line_num, values))
     except csv.Error as exc:
-        result.file_errors.append(f"Line {reader.line_num}: this is not readable CSV ({exc}).")
+        out.rows = []
+        out.file_errors.append(f"Line {reader.line_num}: this is not readable CSV ({exc}).")
+    return out
+
+
+def parse(content: bytes, columns: dict[str, str]) -> ParseResult:
+    """Parse a MIS CSV export through ``columns`` (our field -> the header that holds it)."""
+    result = ParseResult()
+    read = mapped_rows(content, columns)
+    if read.encoding:
+        result.info["encoding"] = read.encoding
+    result.file_errors += read.file_errors
+    if result.file_errors:
         return result
+    result.rows = [_row(values, line) for line, values in read.rows]
     if not result.rows:
         result.file_errors.append("The file has no pupils in it (only a header row).")
     mark_duplicate_upns(result.rows)
@@ -216,7 +276,7 @@ def _row(values: dict[str, str], line: int) -> PupilRow:
             row.fields[name] = values[name]
         else:
             row.errors.append(f"The legal {label} is blank.")
-    for name in ("preferred_surname", "preferred_forename", "registration_group"):
+    for name in ("preferred_surname", "preferred_forename", "registration_group", "ethnicity"):
         if name in values:
             row.fields[name] = values[name]
     readers = (

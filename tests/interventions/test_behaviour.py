@@ -7,11 +7,23 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import timezone
 
 from interventions import behaviour
-from interventions.importers_behaviour import ImportRefused, import_apply, import_create
+from interventions.importers_behaviour import (
+    COLUMNS,
+    DEFAULT_COLUMNS,
+    ImportRefused,
+    import_apply,
+    import_create,
+    plan_events,
+)
 from interventions.models import BehaviourEvent, Removal
+from pupils.importers.mis_csv import DEFAULT_COLUMNS as MIS_COLUMNS
+from pupils.importers.mis_csv import mapping_save
+from pupils.models import ImportMapping
 from tests.factories import PupilFactory
 
 pytestmark = pytest.mark.django_db
@@ -109,8 +121,6 @@ def test_import_with_a_bad_row_imports_nothing_and_says_which_line(world) -> Non
         f"{other.upn},03/11/2025,Sanction,Rude,-1,B2",
         f"{world.pupil.upn},31/02/2025,Telling off,Rude,x,B3",
     )
-    from interventions.importers_behaviour import plan_events
-
     plan = plan_events(school=world.school, content=content)
     errors = {r.line: r.errors for r in plan.rows}
     assert errors[2] == [] and "No pupil in this school" in errors[3][0]
@@ -121,3 +131,133 @@ def test_import_with_a_bad_row_imports_nothing_and_says_which_line(world) -> Non
     with pytest.raises(ImportRefused, match="Nothing was imported"):
         import_apply(batch=batch, by=world.users["sendco"])
     assert not BehaviourEvent.objects.exists()
+
+
+# --- Other systems' columns, through a saved mapping ------------------------------------------
+
+CLASS_CHARTS_HEADER = "Student Name,UPN,Date,Behaviour,Type,Points,Teacher,Lesson,Detail"
+
+
+def _class_charts(world, *rows: str) -> bytes:
+    return (CLASS_CHARTS_HEADER + "\n" + "\n".join(rows) + "\n").encode()
+
+
+def _upload(client, content: bytes, name: str = "classcharts.csv", **fields):
+    data = {"file": SimpleUploadedFile(name, content, content_type="text/csv"), **fields}
+    return client.post(reverse("interventions:behaviour_import"), data)
+
+
+def _columns(source: str) -> dict[str, str]:
+    return {f"col_{k}": v for k, v in DEFAULT_COLUMNS[source].items()}
+
+
+def test_a_class_charts_export_imports_through_its_mapping_after_a_dry_run(world) -> None:
+    upn = world.pupil.upn
+    content = _class_charts(
+        world,
+        f"Test Pupilname,{upn},03/11/2025 09:12,Helping others,Positive,1,Ms Testteacher,"
+        "Maths 8X1,Helped a new pupil",
+        f"Test Pupilname,{upn},04/11/2025,Disruption,Negative,-1,Mr Testteacher,English 8X1,",
+    )
+    client = world.client("sendco")
+    page = client.get(reverse("interventions:behaviour_import"), {"start_from": "CLASSCHART"})
+    assert 'value="Student Name"' in page.content.decode()
+    response = _upload(
+        client,
+        content,
+        source="CLASSCHART",
+        save_as="Class Charts weekly",
+        **_columns("CLASSCHART"),
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert not BehaviourEvent.objects.exists()  # a dry run first
+    preview = client.get(response["Location"]).content.decode()
+    assert "2 new" in preview and "File: Test Pupilname" in preview
+    client.post(response["Location"])
+    events = {e.category: e for e in BehaviourEvent.objects.filter(pupil=world.pupil)}
+    assert events["Helping others"].kind == "REWARD" and events["Helping others"].points == 1
+    assert events["Disruption"].kind == "SANCTION" and events["Disruption"].points == -1
+    assert events["Helping others"].occurred_on == dt.date(2025, 11, 3)
+    assert events["Helping others"].note == (
+        "Lesson: Maths 8X1. Staff: Ms Testteacher. Helped a new pupil"
+    )
+    mapping = ImportMapping.objects.get(school=world.school, name="Class Charts weekly")
+    assert mapping.kind == ImportMapping.Kind.BEHAVIOUR
+    assert mapping.columns["category"] == "Behaviour"
+
+
+def test_a_saved_behaviour_mapping_is_offered_again_but_not_to_the_pupil_import(world) -> None:
+    columns = {"upn": "Pupil UPN", "date": "When", "kind": "Polarity", "category": "Reason given"}
+    mapping = mapping_save(
+        school=world.school,
+        name="Weekly",
+        source=ImportMapping.Source.OTHER,
+        columns=columns,
+        by=world.users["sendco"],
+        kind=ImportMapping.Kind.BEHAVIOUR,
+        spec=COLUMNS,
+    )
+    client = world.client("sendco")
+    page = client.get(
+        reverse("interventions:behaviour_import"), {"start_from": f"saved:{mapping.pk}"}
+    ).content.decode()
+    assert 'value="Reason given"' in page and 'value="Weekly"' in page
+    pupils_page = client.get(reverse("pupils:import_start")).content.decode()
+    assert "Saved: Weekly" not in pupils_page
+
+    content = b"Pupil UPN,When,Polarity,Reason given\n" + (
+        f"{world.pupil.upn},2025-11-05,Reward,Homework\n".encode()
+    )
+    response = _upload(client, content, **{f"col_{k}": v for k, v in columns.items()})
+    assert response.status_code == 302
+    assert client.post(response["Location"]).status_code == 302
+    assert BehaviourEvent.objects.get().category == "Homework"
+
+
+def test_mapping_names_are_kept_apart_by_kind(world) -> None:
+    sendco = world.users["sendco"]
+    mapping_save(
+        school=world.school,
+        name="Weekly",
+        source="SIMS",
+        columns=MIS_COLUMNS["SIMS"],
+        by=sendco,
+    )
+    mapping_save(
+        school=world.school,
+        name="Weekly",
+        source="CLASSCHART",
+        columns={"category": "Behaviour"},
+        by=sendco,
+        kind=ImportMapping.Kind.BEHAVIOUR,
+        spec=COLUMNS,
+    )
+    kinds = ImportMapping.objects.filter(name="Weekly").values_list("kind", "source")
+    assert sorted(kinds) == [("BEHAVIOUR", "CLASSCHART"), ("PUPILS", "SIMS")]
+
+
+def test_a_mapped_column_the_file_lacks_names_the_files_columns(world) -> None:
+    content = _class_charts(world, f"A Pupil,{world.pupil.upn},03/11/2025,Kind,Positive,1,,,")
+    plan = plan_events(school=world.school, content=content, columns={"category": "Reason"})
+    assert not plan.ok
+    assert "no column 'Reason'" in plan.file_errors[0]
+    assert '"Student Name"' in plan.file_errors[0]
+
+
+def test_an_export_without_ids_imported_again_adds_nothing(world) -> None:
+    upn = world.pupil.upn
+    row = f"A Pupil,{upn},03/11/2025,Talking,Negative,-1,Ms Testteacher,Maths,"
+    content = _class_charts(world, row, row)  # the same thing twice in one lesson: two events
+    sendco = world.users["sendco"]
+    batch = import_create(school=world.school, original_name="a.csv", content=content, by=sendco)
+    assert batch.summary["dry_run"]["created"] == 2
+    import_apply(batch=batch, by=sendco)
+    overlapping = _class_charts(
+        world, row, row, f"A Pupil,{upn},04/11/2025,Talking,Negative,-1,Ms Testteacher,Maths,"
+    )
+    again = import_create(
+        school=world.school, original_name="b.csv", content=overlapping, by=sendco
+    )
+    assert again.summary["dry_run"] == {"created": 1, "already_imported": 2, "errors": 0}
+    import_apply(batch=again, by=sendco)
+    assert BehaviourEvent.objects.count() == 3

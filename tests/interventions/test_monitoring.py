@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from interventions.behaviour import disproportionality
+from interventions.behaviour import disproportionality, removal_rates
 from interventions.models import Removal
 from staff.models import Role
 from tests.factories import PupilFactory, member, on_register
@@ -113,13 +113,70 @@ def test_csv_export_has_the_group_figures_and_is_audited(world) -> None:
     assert AuditEvent.objects.filter(action="interventions.monitoring.exported").exists()
 
 
+def _sexes_and_ethnicities(world):
+    """Five pupils on roll (world.pupil and four more), one leaver:
+
+    world.pupil   F, ethnicity not recorded   2 removals
+    m1            M, WBRI                     1
+    m2            M, WBRI                     0
+    f1            F, ASIN                     3
+    f2            F, not recorded             0
+    a leaver      M, WBRI                     2, not on roll: not counted
+    """
+    by = world.users["sendco"]
+    m1 = PupilFactory(school=world.school, sex="M", ethnicity="WBRI")
+    PupilFactory(school=world.school, sex="M", ethnicity="WBRI")
+    f1 = PupilFactory(school=world.school, sex="F", ethnicity="ASIN")
+    PupilFactory(school=world.school, sex="F")
+    leaver = PupilFactory(
+        school=world.school, sex="M", ethnicity="WBRI", leaving_date=dt.date(2025, 12, 1)
+    )
+    _remove(world.pupil, by, times=2)
+    _remove(m1, by)
+    _remove(f1, by, times=3)
+    _remove(leaver, by, times=2)
+
+
+def test_removals_by_sex_and_ethnicity_match_the_hand_worked_figures(world) -> None:
+    _sexes_and_ethnicities(world)
+    rates = removal_rates(school=world.school, start=START, end=END, include_lac=False)
+    by_sex = {r.label: (r.pupils, r.removals, r.pupils_removed, r.per_100) for r in rates.by_sex}
+    assert by_sex == {
+        "Male": (2, 1, 1, Decimal("50.0")),
+        "Female": (3, 5, 2, Decimal("166.7")),
+    }
+    by_ethnicity = [
+        (r.label, r.pupils, r.removals, r.pupils_removed, r.per_100) for r in rates.by_ethnicity
+    ]
+    assert by_ethnicity == [
+        ("ASIN", 1, 3, 1, Decimal("300.0")),
+        ("WBRI", 2, 1, 1, Decimal("50.0")),
+        ("Not recorded", 2, 2, 1, Decimal("100.0")),
+    ]
+    assert rates.groups[0].label == "All pupils" and rates.groups[0].removals == 6
+
+
+def test_the_page_and_csv_show_sex_and_ethnicity_with_not_recorded(world) -> None:
+    _sexes_and_ethnicities(world)
+    client = world.client("sendco")
+    query = "?start=2025-11-01&end=2025-11-30"
+    page = client.get(reverse("interventions:monitoring") + query).content.decode()
+    assert "By ethnicity" in page and "Not recorded</th>" in page and "WBRI</th>" in page
+    assert "Male</th>" in page
+    lines = client.get(reverse("interventions:monitoring_csv") + query).content.decode()
+    assert "Sex: Female,3,5,2,166.7" in lines.splitlines()
+    assert "Ethnicity: Not recorded,2,2,1,100.0" in lines.splitlines()
+
+
 @pytest.mark.parametrize("size", [3, 40])
 def test_monitoring_pages_keep_a_fixed_query_budget(
     world, django_assert_max_num_queries, size
 ) -> None:
     by = world.users["sendco"]
     for i in range(size):
-        pupil = PupilFactory(school=world.school, pupil_premium=i % 2 == 0)
+        pupil = PupilFactory(
+            school=world.school, pupil_premium=i % 2 == 0, ethnicity=f"Group {i % 7}"
+        )
         _remove(pupil, by, day=3 + i % 20, times=2)
         _remove(world.pupil, by, day=3 + i % 20)
     client = world.client("sendco")
