@@ -32,6 +32,7 @@ from safeguarding.services.sweeps import (
 )
 from safeguarding.services.transfers import (
     leavers_without_transfer,
+    transfer_deadline,
     transfer_export,
     transfer_start,
     transfer_step_add,
@@ -63,6 +64,7 @@ __all__ = [
     "people_with_role",
     "referral_add",
     "referral_update_add",
+    "transfer_deadline",
     "transfer_export",
     "transfer_start",
     "transfer_step_add",

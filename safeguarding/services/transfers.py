@@ -27,6 +27,11 @@ from staff.audit import log_action
 from staff.models import Role, School, User
 
 
+def transfer_deadline(*, school_id: int, leaving_date: dt.date) -> dt.date:
+    """Return the day a leaver's file is due at the new school: five school days after leaving."""
+    return add_school_days(leaving_date, TRANSFER_SCHOOL_DAYS, school_id=school_id)
+
+
 @transaction.atomic
 def transfer_start(
     *, pupil: Pupil, by: User, destination_school: str, destination_contact: str
@@ -42,9 +47,7 @@ def transfer_start(
         leaving_date=pupil.leaving_date,
         destination_school=destination_school.strip(),
         destination_contact=destination_contact.strip(),
-        deadline=add_school_days(
-            pupil.leaving_date, TRANSFER_SCHOOL_DAYS, school_id=pupil.school_id
-        ),
+        deadline=transfer_deadline(school_id=pupil.school_id, leaving_date=pupil.leaving_date),
         started_by=by,
     )
     transfer.full_clean()

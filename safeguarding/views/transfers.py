@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -31,7 +32,14 @@ def _list_page(
     request: HttpRequest, *, form_for: int | None = None, form: Any = None
 ) -> HttpResponse:
     leavers = list(services.leavers_without_transfer(request.school))
+    # The five school days run from the leaving date, started or not: show each leaver's.
+    due: dict[dt.date, dt.date] = {}
     for pupil in leavers:
+        if pupil.leaving_date not in due:
+            due[pupil.leaving_date] = services.transfer_deadline(
+                school_id=pupil.school_id, leaving_date=pupil.leaving_date
+            )
+        pupil.transfer_due = due[pupil.leaving_date]
         pupil.start_form = (
             form if pupil.pk == form_for else TransferStartForm(auto_id=f"id_t{pupil.pk}_%s")
         )
@@ -96,9 +104,10 @@ def transfer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def transfer_step(request: HttpRequest, pk: int) -> HttpResponse:
     """Record how the file was sent and to whom, or the new school's confirmation of receipt."""
     transfer = get_object_for(request, _transfers(request), pk, "safeguarding.triage")
-    kind = request.POST.get("kind", "")
-    if kind not in (TransferStep.Kind.SENT, TransferStep.Kind.RECEIVED):
-        kind = TransferStep.Kind.SENT
+    kind = _posted_kind(request.POST)
+    if kind is None:
+        messages.error(request, "Nothing was recorded: use one of the forms on this page.")
+        return _detail(request, transfer)
     form = TransferStepForm(request.POST, kind=kind)
     if form.is_valid():
         data = form.cleaned_data
@@ -114,10 +123,26 @@ def transfer_step(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ValidationError as exc:
             _add_errors(form, exc)
+            for error in form.non_field_errors():
+                messages.error(request, error)
         else:
-            messages.success(request, "Recorded.")
+            messages.success(request, RECORDED[kind])
             return redirect("safeguarding:transfer", pk=transfer.pk)
     return _detail(request, transfer, **{f"{kind.lower()}_form": form})
+
+
+RECORDED = {
+    TransferStep.Kind.SENT: "Recorded how the file was sent.",
+    TransferStep.Kind.RECEIVED: "Receipt confirmed: this transfer is complete.",
+}
+
+
+def _posted_kind(post: QueryDict) -> str | None:
+    """Return the step a form posted, from its hidden ``kind`` field (named with its prefix)."""
+    for kind in (TransferStep.Kind.SENT, TransferStep.Kind.RECEIVED):
+        if post.get(f"{kind.lower()}-kind") == kind:
+            return kind
+    return None
 
 
 @reauthentication_required

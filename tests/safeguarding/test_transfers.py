@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 import zipfile
 
 import pytest
@@ -138,3 +139,76 @@ def test_transfer_deadlines_count_the_schools_own_term_days(world) -> None:
     assert add_school_days(dt.date(2025, 8, 20), 1, school_id=school) == dt.date(2025, 9, 3)
     # Without a school, weekdays only (the triage clock).
     assert add_school_days(dt.date(2025, 10, 22), 5) == dt.date(2025, 10, 29)
+
+
+def _form_names(page: str, button: str) -> dict[str, str]:
+    """Return the inputs of the form holding ``button``, as the browser posts them."""
+    form = next(f for f in page.split("<form")[1:] if button in f.split("</form>")[0])
+    form = form.split("</form>")[0]
+    names = re.findall(r'<(?:input|select|textarea)[^>]*\bname="([^"]+)"', form)
+    values = dict(re.findall(r'<input[^>]*\bname="([^"]+)"[^>]*\bvalue="([^"]*)"', form))
+    return {name: values.get(name, "") for name in names}
+
+
+def test_receipt_posted_as_the_page_names_it_completes_the_transfer(world, leaver) -> None:
+    """The receipt form posts ``received-kind``: it was read as "sent" and nothing was saved."""
+    client = world.client("dsl")
+    client.post(
+        reverse("safeguarding:transfer_start", args=[leaver.pk]),
+        {"destination_school": "Riverside Academy", "destination_contact": "Sam Dsl"},
+    )
+    transfer = Transfer.objects.get()
+    TransferStep.objects.create(
+        transfer=transfer, kind=TransferStep.Kind.EXPORTED, by=world.users["dsl"]
+    )
+    detail = reverse("safeguarding:transfer", args=[transfer.pk])
+    step = reverse("safeguarding:transfer_step", args=[transfer.pk])
+    sent = _form_names(client.get(detail).content.decode(), "Record how it was sent")
+    assert "kind" not in sent and sent["sent-kind"] == "SENT"
+    sent.update({"sent-method": "SECURE_EMAIL", "sent-person": "Sam Dsl"})
+    response = client.post(step, sent, follow=True)
+    assert "Recorded how the file was sent." in response.content.decode()
+    received = _form_names(response.content.decode(), "Record receipt")
+    assert received["received-kind"] == "RECEIVED"
+    received["received-person"] = "Sam Dsl, DSL at Riverside"
+    response = client.post(step, received, follow=True)
+    assert "this transfer is complete" in response.content.decode()
+    assert transfer.steps.get(kind=TransferStep.Kind.RECEIVED).person == "Sam Dsl, DSL at Riverside"
+    listing = client.get(reverse("safeguarding:transfers"))
+    assert [t.pk for t in listing.context["done"]] == [transfer.pk]
+    assert listing.context["open"] == []
+
+
+def test_a_step_posted_without_its_form_is_refused_with_a_message(world, leaver) -> None:
+    client = world.client("dsl")
+    client.post(
+        reverse("safeguarding:transfer_start", args=[leaver.pk]),
+        {"destination_school": "Riverside Academy", "destination_contact": "Sam Dsl"},
+    )
+    transfer = Transfer.objects.get()
+    response = client.post(
+        reverse("safeguarding:transfer_step", args=[transfer.pk]),
+        {"kind": "RECEIVED", "person": "Someone"},
+    )
+    assert response.status_code == 200
+    assert "Nothing was recorded" in response.content.decode()
+    assert not transfer.steps.exists()
+
+
+def test_a_leaver_not_yet_started_shows_the_due_date_and_overdue(world, leaver) -> None:
+    # Left Friday 18 July 2025: due Thursday 4 September (typical term dates), long past.
+    page = world.client("dsl").get(reverse("safeguarding:transfers"))
+    [listed] = page.context["leavers"]
+    assert listed.transfer_due == dt.date(2025, 9, 4)
+    card = page.content.decode().split(leaver.display_name, 1)[1].split("Start transfer")[0]
+    assert "file due by 4 Sep 2025" in card and "Overdue" in card
+
+
+def test_a_leaver_due_in_the_future_is_not_overdue(world, leaver) -> None:
+    leaving = timezone.localdate() + dt.timedelta(days=30)
+    Pupil.objects.filter(pk=leaver.pk).update(leaving_date=leaving)
+    page = world.client("dsl").get(reverse("safeguarding:transfers"))
+    [listed] = page.context["leavers"]
+    assert listed.transfer_due > leaving
+    card = page.content.decode().split(leaver.display_name, 1)[1].split("Start transfer")[0]
+    assert "Overdue" not in card and "Not started" in card
