@@ -229,6 +229,11 @@ class SessionForm(forms.Form):
         self.pupils = pupils
         self.fields["client_key"].initial = uuid.uuid4()
 
+    def renew_key(self) -> None:
+        """Give the bound form a fresh one-time key: its old one already saved another session."""
+        self.data = self.data.copy()
+        self.data["client_key"] = str(uuid.uuid4())
+
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if data.get("status") == Session.Status.DELIVERED and not data.get("minutes"):

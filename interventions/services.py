@@ -21,6 +21,7 @@ from interventions.models import (
     SessionAttendance,
 )
 from pupils.models import Pupil
+from send_hub.lib.dates import nice_date
 from staff.audit import log_action
 from staff.models import User
 
@@ -211,8 +212,32 @@ class AlreadyLogged(ValidationError):
         when = timezone.localtime(session.logged_at)
         super().__init__(
             f"This session was already logged by {session.logged_by} at {when:%H:%M} on "
-            f"{when:%d/%m/%Y}. Nothing new was saved."
+            f"{nice_date(when)}. Nothing new was saved."
         )
+
+
+class KeyAlreadyUsed(ValidationError):
+    """The form's one-time key already saved a different session (another day or time slot)."""
+
+    def __init__(self, session: Session, date: dt.date) -> None:
+        self.session = session
+        super().__init__(
+            f"This form already saved the session on {nice_date(session.date)}, so nothing was "
+            f"saved for {nice_date(date)}. Check the details and tap Save session again to log "
+            "it as a new session."
+        )
+
+
+def _resent(
+    existing: Session, *, intervention: Intervention, date: dt.date, slot: ScheduleSlot | None
+) -> Session:
+    """Return ``existing`` when a request is a resend of it; refuse a different session."""
+    if existing.intervention_id != intervention.pk:
+        raise ValidationError("This form was already used for another intervention.")
+    if existing.date != date or existing.slot_id != (slot.pk if slot else None):
+        # A phone kept a saved form's key (and maybe its draft): never drop the new log silently.
+        raise KeyAlreadyUsed(existing, date)
+    return existing
 
 
 def session_log(
@@ -232,18 +257,17 @@ def session_log(
 ) -> tuple[Session, bool]:
     """Record one session and each pupil's attendance; return (session, created).
 
-    The form's ``client_key`` makes a double tap or a resent request return the first session.
+    The form's ``client_key`` makes a double tap or a resent request return the first session;
+    the same key for another day or slot is refused, so a reused key never hides a new log.
     A second, different log of the same slot and day is refused with who logged it.
     """
     existing = Session.objects.filter(client_key=client_key).first()
     if existing is not None:
-        if existing.intervention_id != intervention.pk:
-            raise ValidationError("This form was already used for another intervention.")
-        return existing, False
+        return _resent(existing, intervention=intervention, date=date, slot=slot), False
     if date > timezone.localdate():
         raise ValidationError("You cannot log a session for a day that has not happened yet.")
     if date < intervention.start_date:
-        raise ValidationError(f"This intervention started on {intervention.start_date:%d/%m/%Y}.")
+        raise ValidationError(f"This intervention started on {nice_date(intervention.start_date)}.")
     if intervention.status not in (Intervention.Status.RUNNING, Intervention.Status.PLANNED):
         raise ValidationError("This intervention has finished; sessions can no longer be logged.")
     if slot is not None and slot.intervention_id != intervention.pk:
@@ -304,7 +328,7 @@ def session_log(
     except IntegrityError:
         again = Session.objects.filter(client_key=client_key).first()
         if again is not None:  # the same form won a race with itself
-            return again, False
+            return _resent(again, intervention=intervention, date=date, slot=slot), False
         clash = Session.objects.select_related("logged_by").get(
             intervention=intervention, slot=slot, date=date
         )

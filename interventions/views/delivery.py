@@ -430,11 +430,17 @@ def session_log(request: HttpRequest, pk: int) -> HttpResponse:
                 attendance=cd["attendance"],
                 by=request.user,
             )
+        except services.KeyAlreadyUsed as exc:
+            form.add_error(None, exc)
+            form.renew_key()  # so the next tap logs this as the new session it is
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             if created:
                 messages.success(request, f"Session logged for {intervention.name}.")
+            else:
+                # A resend (double tap, or the answer lost on the way back): say so, add nothing.
+                messages.info(request, "This session was already saved; nothing new was added.")
             target = reverse("interventions:detail", args=[intervention.pk])
             return HttpResponseClientRedirect(target) if request.htmx else redirect(target)
     targets = {
@@ -459,7 +465,20 @@ def session_log(request: HttpRequest, pk: int) -> HttpResponse:
         "rows": rows,
         "already": already,
         "attendance_choices": SessionAttendance.Attendance.choices,
-        "draft_key": f"session-{intervention.pk}-{slot.pk if slot else 'adhoc'}-{day.isoformat()}",
+        # A timetabled slot's day is fixed; an unscheduled session's date is edited in the form,
+        # so its draft is kept per intervention (a per-day key would change under the person).
+        "draft_key": (
+            f"session-{intervention.pk}-{slot.pk}-{day.isoformat()}"
+            if slot
+            else f"session-{intervention.pk}-adhoc"
+        ),
+        # Keys this person's recent logs used: a draft still holding one was saved (perhaps by a
+        # plain form post), so the phone drops it instead of offering it again.
+        "used_keys": list(
+            intervention.sessions.filter(logged_by=request.user)
+            .order_by("-logged_at")
+            .values_list("client_key", flat=True)[:20]
+        ),
     }
     template = (
         "interventions/session_log.html#log_form"

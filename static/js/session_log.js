@@ -1,8 +1,11 @@
 // Keeps an unsaved session on the phone (localStorage) so a dropped connection loses nothing.
-// The form's one-time key is kept too, so saving again after a drop can never log it twice.
+// The form's one-time key is kept too, so saving again after a drop can never log it twice;
+// the draft goes once the server confirms the save, so the next log gets a new key.
 // Fields marked data-draft-skip (the version the page was built from) are never kept.
 (function () {
   "use strict";
+
+  const PREFIX = "sendhub-draft:";
 
   function fields(form) {
     const data = {};
@@ -24,10 +27,36 @@
     }
   }
 
-  function setUp(form) {
-    const key = "sendhub-draft:" + form.dataset.draftKey;
+  // A draft whose one-time key the server lists as used was saved (a plain form post, or a
+  // page that navigated away before the phone heard back): drop it wherever it is kept.
+  function forgetUsed(form) {
+    const used = new Set((form.dataset.usedKeys || "").split(/\s+/).filter(Boolean));
+    if (!used.size) return;
+    for (let i = localStorage.length - 1; i >= 0; i--) {
+      const name = localStorage.key(i);
+      if (!name || !name.startsWith(PREFIX)) continue;
+      try {
+        const data = JSON.parse(localStorage.getItem(name));
+        if (data && used.has(data.client_key)) localStorage.removeItem(name);
+      } catch (e) {
+        localStorage.removeItem(name);
+      }
+    }
+  }
+
+  function setUp(form, swapped) {
+    const key = PREFIX + form.dataset.draftKey;
+    const keep = () => localStorage.setItem(key, JSON.stringify(fields(form)));
+    forgetUsed(form);
     const saved = localStorage.getItem(key);
-    if (saved) {
+    if (swapped) {
+      // The server sent the form back (errors, a colleague's entries, perhaps a fresh key):
+      // what it shows is now the draft, never an older copy over it.
+      keep();
+      // Save sits at the foot of a long form: bring the first message to where the person is.
+      const message = form.querySelector(".alert-danger, .text-danger");
+      if (message) message.scrollIntoView({ block: "center" });
+    } else if (saved) {
       try {
         restore(form, JSON.parse(saved));
         const note = form.querySelector("[data-restored-message]");
@@ -36,14 +65,14 @@
         localStorage.removeItem(key);
       }
     }
-    const keep = () => localStorage.setItem(key, JSON.stringify(fields(form)));
     form.addEventListener("input", keep);
     form.addEventListener("change", keep);
     form.addEventListener("submit", keep);
     form.addEventListener("htmx:sendError", () => showOffline(form));
     form.addEventListener("htmx:afterRequest", (event) => {
+      // htmx leaves detail.successful unset when it follows HX-Redirect, so read the answer itself.
       const xhr = event.detail.xhr;
-      if (event.detail.successful && xhr && xhr.getResponseHeader("HX-Redirect")) {
+      if (xhr && xhr.status >= 200 && xhr.status < 300 && xhr.getResponseHeader("HX-Redirect")) {
         localStorage.removeItem(key);
       }
     });
@@ -55,12 +84,12 @@
   }
 
   function init(root) {
-    root.querySelectorAll("form[data-draft-key]").forEach(setUp);
+    root.querySelectorAll("form[data-draft-key]").forEach((form) => setUp(form, false));
   }
 
   document.addEventListener("DOMContentLoaded", () => init(document));
   document.addEventListener("htmx:load", (event) => {
     const el = event.detail.elt;
-    if (el.matches && el.matches("form[data-draft-key]")) setUp(el);
+    if (el.matches && el.matches("form[data-draft-key]")) setUp(el, true);
   });
 })();

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from decimal import Decimal
 
@@ -13,6 +14,7 @@ from django.utils import timezone
 
 from interventions import services
 from interventions.models import Enrolment, Intervention, Programme, ScheduleSlot, Session
+from send_hub.lib.dates import nice_date
 from tests.factories import PupilFactory
 
 pytestmark = pytest.mark.django_db
@@ -74,6 +76,93 @@ def test_logging_twice_with_the_same_key_makes_one_session(world) -> None:
     again, created_again = _log(intervention, slot, world.users["lsa_caseload"], client_key=key)
     assert created and not created_again and first.pk == again.pk
     assert first.attendance.count() == 4
+
+
+def test_a_used_key_for_another_day_is_refused_and_the_same_session_again_is_the_first(
+    world,
+) -> None:
+    intervention, _slot, _ = make_group(world)
+    lsa, key = world.users["lsa_caseload"], uuid.uuid4()
+    first_day, other_day = TODAY - dt.timedelta(days=7), TODAY - dt.timedelta(days=14)
+    first, _ = _log(intervention, None, lsa, client_key=key, date=first_day)
+    with pytest.raises(services.KeyAlreadyUsed, match="already saved the session on") as caught:
+        _log(intervention, None, lsa, client_key=key, date=other_day)
+    message = " ".join(caught.value.messages)
+    assert nice_date(first_day) in message and "tap Save session again" in message
+    again, created = _log(intervention, None, lsa, client_key=key, date=first_day)
+    assert (again.pk, created) == (first.pk, False)
+    assert list(Session.objects.values_list("date", flat=True)) == [first_day]
+
+
+def test_a_used_key_for_another_slot_is_refused(world) -> None:
+    intervention, slot, _ = make_group(world)
+    key = uuid.uuid4()
+    _log(intervention, slot, world.users["lsa_caseload"], client_key=key)
+    with pytest.raises(services.KeyAlreadyUsed):
+        _log(intervention, None, world.users["lsa_caseload"], client_key=key)
+    assert Session.objects.count() == 1
+
+
+def test_a_reused_key_on_the_phone_form_is_refused_with_a_message_and_a_fresh_key(world) -> None:
+    """The lost-session bug: a phone kept a saved form's key and the date was changed."""
+    intervention, _slot, _ = make_group(world)
+    client = world.client("lsa_caseload")
+    url = reverse("interventions:log", args=[intervention.pk])
+    key = str(uuid.uuid4())
+    first_day, other_day = TODAY - dt.timedelta(days=7), TODAY - dt.timedelta(days=14)
+    fields = {"status": "DELIVERED", "minutes": "30", "evaluation": "Second group"}
+    client.post(url, {**fields, "client_key": key, "date": first_day.isoformat()})
+    response = client.post(
+        url,
+        {**fields, "client_key": key, "date": other_day.isoformat()},
+        HTTP_HX_REQUEST="true",
+    )
+    body = response.content.decode()
+    assert response.status_code == 200 and "HX-Redirect" not in response
+    assert f"already saved the session on {nice_date(first_day)}" in body
+    fresh = re.search(r'name="client_key" value="([0-9a-f-]+)"', body).group(1)
+    assert fresh != key and fresh in body and "Second group" in body
+    assert Session.objects.count() == 1
+    # The next tap saves it as the new session it is.
+    response = client.post(
+        url,
+        {**fields, "client_key": fresh, "date": other_day.isoformat()},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response["HX-Redirect"] == reverse("interventions:detail", args=[intervention.pk])
+    assert sorted(Session.objects.values_list("date", flat=True)) == [other_day, first_day]
+
+
+def test_a_resent_save_says_it_was_already_saved(world) -> None:
+    intervention, _slot, _ = make_group(world)
+    client = world.client("lsa_caseload")
+    url = reverse("interventions:log", args=[intervention.pk])
+    data = {
+        "client_key": str(uuid.uuid4()),
+        "date": TODAY.isoformat(),
+        "status": "DELIVERED",
+        "minutes": "30",
+    }
+    client.post(url, data, HTTP_HX_REQUEST="true")
+    client.post(url, data, HTTP_HX_REQUEST="true")
+    page = client.get(reverse("interventions:detail", args=[intervention.pk]))
+    assert "This session was already saved; nothing new was added." in page.content.decode()
+    assert Session.objects.count() == 1
+
+
+def test_the_log_page_tells_the_phone_which_keys_are_used_and_offers_a_new_one(world) -> None:
+    intervention, slot, _ = make_group(world)
+    mine, _ = _log(intervention, slot, world.users["lsa_caseload"])
+    other = world.users["sendco"]
+    intervention.assistants.add(other)
+    theirs, _ = _log(intervention, None, other)
+    page = world.client("lsa_caseload").get(reverse("interventions:log", args=[intervention.pk]))
+    used = page.context["used_keys"]
+    assert mine.client_key in used and theirs.client_key not in used
+    assert f'data-used-keys="{mine.client_key}"' in page.content.decode()
+    assert page.context["form"]["client_key"].value() not in {mine.client_key, theirs.client_key}
+    # An unscheduled session's date is changed in the form, so its draft is not kept per day.
+    assert page.context["draft_key"] == f"session-{intervention.pk}-adhoc"
 
 
 def test_a_second_log_of_the_same_slot_says_who_logged_it(world) -> None:
