@@ -147,6 +147,8 @@ SlotFormSet = forms.formset_factory(SlotForm, extra=0, min_num=3, max_num=5)
 class StatusForm(forms.Form):
     status = forms.ChoiceField(choices=Intervention.Status.choices)
     reason = forms.CharField(max_length=300, required=False)
+    # Sent by the "Complete anyway" button after the few-sessions warning.
+    confirmed = forms.BooleanField(required=False)
 
 
 class EnrolSearchForm(forms.Form):

@@ -71,9 +71,13 @@ def intervention_save(
 
 @transaction.atomic
 def status_change(
-    *, intervention: Intervention, status: str, reason: str = "", by: User
+    *, intervention: Intervention, status: str, reason: str = "", confirmed: bool = False, by: User
 ) -> Intervention:
-    """Move an intervention through planned -> running -> completed (or stopped early)."""
+    """Move an intervention through planned -> running -> completed (or stopped early).
+
+    Completing with fewer than half the planned sessions delivered needs ``confirmed``: the
+    impact report is built from what was logged, so unlogged sessions would read as not given.
+    """
     intervention = Intervention.objects.select_for_update().get(pk=intervention.pk)
     allowed = {
         Intervention.Status.PLANNED: {Intervention.Status.RUNNING, Intervention.Status.STOPPED},
@@ -86,6 +90,15 @@ def status_change(
         )
     if status == Intervention.Status.STOPPED and not reason.strip():
         raise ValidationError("Say why the intervention stopped early.")
+    if status == Intervention.Status.COMPLETED and not confirmed:
+        # "Planned" is the intervention's own planned number, as its page and impact report show.
+        delivered = intervention.sessions.delivered().count()
+        if delivered * 2 < intervention.planned_sessions:
+            raise ValidationError(
+                "Only %(delivered)s of %(planned)s planned sessions were logged as delivered.",
+                code="few_sessions_delivered",
+                params={"delivered": delivered, "planned": intervention.planned_sessions},
+            )
     intervention.status = status
     intervention.stopped_reason = reason.strip() if status == Intervention.Status.STOPPED else ""
     if status in (Intervention.Status.COMPLETED, Intervention.Status.STOPPED):

@@ -23,6 +23,32 @@ from staff.models import Membership, School, User
 
 ANY = [("", "Any")]
 
+# The year groups each phase teaches, for a school with no pupils' years recorded yet.
+PHASE_YEARS = {
+    School.Phase.PRIMARY: range(0, 7),  # Reception to Year 6
+    School.Phase.SECONDARY: range(7, 14),  # Year 7 to Year 13
+    School.Phase.ALL_THROUGH: range(0, 14),
+}
+
+
+NO_SUCH_YEAR = "No pupil on roll here is in that year group now: choose one from the list."
+
+
+def school_year_choices(school: School) -> list[tuple[int, str]]:
+    """Return the NC year groups a year-group filter offers for ``school``, in order.
+
+    The years its pupils on roll are in (one indexed query); before any are recorded, the
+    years its phase teaches; every year only for a special school or AP with neither.
+    """
+    years = set(
+        Pupil.objects.filter(school=school, nc_year__isnull=False)
+        .on_roll()
+        .order_by()
+        .values_list("nc_year", flat=True)
+        .distinct()
+    ) or set(PHASE_YEARS.get(school.phase, ()))
+    return [(n, label) for n, label in NC_YEAR_CHOICES if n in years] or list(NC_YEAR_CHOICES)
+
 
 def _helper() -> FormHelper:
     helper = FormHelper()
@@ -54,7 +80,11 @@ class RegisterFilterForm(forms.Form):
     )
     area = forms.ChoiceField(label="Area of need", choices=ANY + list(Area.choices), required=False)
     year = forms.TypedChoiceField(
-        choices=ANY + NC_YEAR_CHOICES, coerce=int, empty_value=None, required=False
+        choices=ANY + NC_YEAR_CHOICES,  # narrowed to the school's own years in __init__
+        coerce=int,
+        empty_value=None,
+        required=False,
+        error_messages={"invalid_choice": NO_SUCH_YEAR},
     )
     key_adult = forms.TypedChoiceField(coerce=int, empty_value=None, required=False)
     pupil_premium = forms.ChoiceField(
@@ -74,6 +104,7 @@ class RegisterFilterForm(forms.Form):
             .values_list("pk", "full_name")
         )
         self.fields["key_adult"].choices = ANY + list(staff)
+        self.fields["year"].choices = ANY + school_year_choices(school)
         for field in self.fields.values():
             if not field.widget.is_hidden:
                 field.widget.attrs["class"] = "form-select"

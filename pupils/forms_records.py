@@ -9,10 +9,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from pupils.forms import NO_SUCH_YEAR, school_year_choices
 from pupils.models import NC_YEAR_CHOICES, AccessArrangement, AgencyInvolvement, Contact, Document
 from pupils.records import upload_content_type
 from send_hub.lib.dates import nice_date
 from send_hub.lib.widgets import DateInput
+from staff.models import School
 
 
 class _HelperMixin:
@@ -153,10 +155,12 @@ class AccessRegisterFilterForm(_HelperMixin, forms.Form):
         coerce=int,
         required=False,
         empty_value=None,
+        error_messages={"invalid_choice": NO_SUCH_YEAR},
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, school: School, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [("", "All year groups"), *school_year_choices(school)]
         self._add_helper()
 
 

@@ -55,6 +55,26 @@ class PupilSearchForm(forms.Form):
     q = forms.CharField(label="Find a pupil by name", max_length=100, min_length=2)
 
 
+class PreselectForm(forms.Form):
+    """``?pupil=<id>`` from a pupil's page: the concern form starts with that pupil on it."""
+
+    pupil = forms.ModelChoiceField(queryset=Pupil.objects.none(), required=False)
+
+    def __init__(self, *args: Any, school: School, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Only a pupil the person can already see: any other id is ignored without a word,
+        # so the link never confirms that a child exists.
+        visible = Pupil.objects.visible_to(user).values("pk")
+        self.fields["pupil"].queryset = linkable_pupils(school).filter(pk__in=visible)
+
+    def link_data(self) -> QueryDict:
+        """Return the linked-pupil data naming the chosen pupil (empty when there is none)."""
+        data = QueryDict(mutable=True)
+        if self.is_valid() and self.cleaned_data["pupil"] is not None:
+            data["pupils"] = str(self.cleaned_data["pupil"].pk)
+        return data
+
+
 class ConcernForm(forms.Form):
     """A concern as the member of staff writes it. Linked pupils arrive as repeated fields:
     ``pupils`` (ids), and per pupil ``involvement_<id>`` and ``categories_<id>``."""

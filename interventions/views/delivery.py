@@ -236,7 +236,10 @@ def _enrol_form(request: HttpRequest, intervention: Intervention) -> EnrolPupils
 @requires("interventions.manage")
 @require_POST
 def status_change(request: HttpRequest, pk: int) -> HttpResponse:
-    """Start, complete or stop an intervention (completing builds its impact report)."""
+    """Start, complete or stop an intervention (completing builds its impact report).
+
+    Completing with most planned sessions undelivered asks first, saying how many were logged.
+    """
     intervention = get_object_for(request, Intervention.objects, pk, "interventions.manage")
     form = StatusForm(request.POST)
     if form.is_valid():
@@ -245,9 +248,13 @@ def status_change(request: HttpRequest, pk: int) -> HttpResponse:
                 intervention=intervention,
                 status=form.cleaned_data["status"],
                 reason=form.cleaned_data["reason"],
+                confirmed=form.cleaned_data["confirmed"],
                 by=request.user,
             )
         except ValidationError as exc:
+            if exc.code == "few_sessions_delivered":
+                context = {"intervention": intervention, "warning": exc.messages[0]}
+                return render(request, "interventions/complete_confirm.html", context)
             messages.error(request, " ".join(exc.messages))
         else:
             label = Intervention.Status(form.cleaned_data["status"]).label.lower()

@@ -36,6 +36,7 @@ from interventions.models import EHCP, AnnualReview, AnnualReviewStep, EHCPOutco
 from interventions.plan_services import PlanError
 from pupils.forms_records import add_service_errors
 from pupils.models import Pupil
+from send_hub.lib.text import mid_sentence
 from staff.audit import log_action
 from staff.permissions import can, get_object_for, requires
 
@@ -552,7 +553,7 @@ def review_step(request: HttpRequest, pk: int) -> HttpResponse:
                 _service_error(form, exc)
         else:
             label = AnnualReviewStep.Step(code).label
-            messages.success(request, f"Recorded: {label.lower()}.")
+            messages.success(request, f"Recorded: {mid_sentence(label)}.")
             return redirect("interventions:ehcp_review", pk=review.pk)
     return _review_page(request, review, bound=form)
 

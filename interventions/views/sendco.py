@@ -21,10 +21,12 @@ from interventions.insight.provision import (
     provision_map,
     pupil_provision,
 )
+from pupils.forms import NO_SUCH_YEAR, school_year_choices
 from pupils.models import NC_YEAR_CHOICES, Area, Pupil
 from send_hub.lib.csv import csv_download
 from staff import terms
 from staff.audit import log_action
+from staff.models import School
 from staff.permissions import can, get_object_for, requires
 
 # Who sees these pages: the SEN register's readers (the SENDCo and the head).
@@ -85,16 +87,20 @@ class ProvisionFilterForm(forms.Form):
     term = forms.ChoiceField(required=False)
     year = forms.TypedChoiceField(
         label="Year group",
-        choices=ANY + NC_YEAR_CHOICES,
+        choices=ANY + NC_YEAR_CHOICES,  # narrowed to the school's own years in __init__
         coerce=int,
         empty_value=None,
         required=False,
+        error_messages={"invalid_choice": NO_SUCH_YEAR},
     )
     area = forms.ChoiceField(label="Area of need", choices=ANY + list(Area.choices), required=False)
 
-    def __init__(self, *args: Any, offered: list[terms.Term], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, offered: list[terms.Term], school: School, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["term"].choices = [(t.key, t.name) for t in offered]
+        self.fields["year"].choices = ANY + school_year_choices(school)
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select"
 
@@ -104,7 +110,7 @@ def _map_filters(request: HttpRequest) -> tuple[ProvisionFilterForm, terms.Term,
     shown on the form."""
     school_id = request.school.pk
     offered = terms.recent_terms(school_id, timezone.localdate(), TERMS_OFFERED)
-    form = ProvisionFilterForm(request.GET or None, offered=offered)
+    form = ProvisionFilterForm(request.GET or None, offered=offered, school=request.school)
     term, filters = offered[0], {"year": None, "area": None}
     if form.is_bound and form.is_valid():
         data = form.cleaned_data

@@ -178,7 +178,7 @@ def document_download(request: HttpRequest, pk: int, doc_pk: int) -> HttpRespons
 @require_safe
 def access_register(request: HttpRequest) -> HttpResponse:
     """List pupils on roll with exam access arrangements valid today or later, by pupil."""
-    form = AccessRegisterFilterForm(request.GET or None)
+    form = AccessRegisterFilterForm(request.GET or None, school=request.school)
     year = form.cleaned_data["year"] if form.is_bound and form.is_valid() else None
     today = timezone.localdate()
     current = AccessArrangement.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))

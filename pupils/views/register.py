@@ -35,7 +35,10 @@ def _search_text(request: HttpRequest, token: str) -> str:
 
 def _filtered(request: HttpRequest, form: RegisterFilterForm) -> tuple[QuerySet[Pupil], str]:
     pupils = Pupil.objects.visible_to(request.user).on_roll().with_register_fields()
-    data = form.cleaned_data if form.is_valid() else {}
+    # A stale filter (a year group no longer taught) drops alone, shown on the form; the
+    # filters still valid keep applying.
+    form.is_valid()
+    data = getattr(form, "cleaned_data", {})
     status = data.get("status") or "SEN"
     if status == "SEN":
         pupils = pupils.filter(provision__in=[Provision.SEN_SUPPORT, Provision.EHCP])

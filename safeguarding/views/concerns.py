@@ -20,6 +20,7 @@ from safeguarding.forms import (
     AddendumForm,
     ConcernForm,
     DecisionForm,
+    PreselectForm,
     PupilSearchForm,
     ReferralForm,
     ReferralUpdateForm,
@@ -88,7 +89,9 @@ def raise_concern(request: HttpRequest) -> HttpResponse:
     form back, so nothing typed is lost.
     """
     if request.method == "GET":
-        return _raise_page(request, ConcernForm(school=request.school))
+        preselect = PreselectForm(request.GET, school=request.school, user=request.user)
+        form = ConcernForm(school=request.school, link_data=preselect.link_data())
+        return _raise_page(request, form)
     post = request.POST
     if "add_pupil" in post or "remove_pupil" in post or post.get("action") == "search":
         form = ConcernForm.redisplay(post, school=request.school)

@@ -424,3 +424,46 @@ def test_an_elsa_block_runs_six_to_twelve_sessions(world) -> None:
         .status_code
         == 404
     )
+
+
+# --- Completing with most sessions undelivered asks first (issue #14, defect 7b) -------------
+
+
+def _log_days(intervention, by, delivered: int, cancelled: int = 0) -> None:
+    for n in range(delivered + cancelled):
+        extra = {"status": "CANCELLED", "cancel_reason": "STAFF_ABSENT"} if n >= delivered else {}
+        _log(intervention, None, by, date=TODAY - dt.timedelta(days=n + 1), **extra)
+
+
+def test_completing_with_most_sessions_undelivered_asks_and_says_how_many(world) -> None:
+    intervention, _slot, _ = make_group(world)  # 10 planned
+    _log_days(intervention, world.users["lsa_caseload"], delivered=3, cancelled=2)
+    client = world.client("sendco")
+    url = reverse("interventions:status", args=[intervention.pk])
+    asked = client.post(url, {"status": "COMPLETED"})
+    assert asked.status_code == 200
+    page = asked.content.decode()
+    assert "Only 3 of 10 planned sessions were logged as delivered. Complete anyway?" in page
+    assert 'name="confirmed" value="on"' in page
+    intervention.refresh_from_db()
+    assert intervention.status == "RUNNING" and intervention.completed_on is None
+    done = client.post(url, {"status": "COMPLETED", "confirmed": "on"})
+    assert done.status_code == 302
+    intervention.refresh_from_db()
+    assert intervention.status == "COMPLETED" and intervention.completed_on == TODAY
+
+
+def test_completing_with_half_the_sessions_delivered_does_not_ask(world) -> None:
+    intervention, _slot, _ = make_group(world)  # 10 planned
+    _log_days(intervention, world.users["lsa_caseload"], delivered=5)
+    with pytest.raises(ValidationError) as refused:
+        services.status_change(
+            intervention=make_group(world)[0], status="COMPLETED", by=world.users["sendco"]
+        )
+    assert refused.value.code == "few_sessions_delivered"
+    response = world.client("sendco").post(
+        reverse("interventions:status", args=[intervention.pk]), {"status": "COMPLETED"}
+    )
+    assert response.status_code == 302
+    intervention.refresh_from_db()
+    assert intervention.status == "COMPLETED"

@@ -227,7 +227,8 @@ def test_access_register_queries_do_not_grow_with_rows(
     client.get(reverse("pupils:access_register"))  # first request settles the session
     # Session, user, memberships, roles, pupils, arrangements; then the session's idle-expiry
     # save (savepoint, update, release). Nothing here is per pupil.
-    with django_assert_max_num_queries(10):  # +1: the layout's notification count
+    # +1: the layout's notification count; +1: the school's year groups for the filter.
+    with django_assert_max_num_queries(11):
         response = client.get(reverse("pupils:access_register"))
     assert response.status_code == 200
     assert len(response.context["pupils"]) == pupils

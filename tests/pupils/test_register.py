@@ -6,11 +6,12 @@ import csv
 import io
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from pupils.models import KeyAdult
-from staff.models import AuditEvent
-from tests.factories import PupilFactory, assign, on_register
+from staff.models import AuditEvent, Role, School
+from tests.factories import PupilFactory, SchoolFactory, assign, member, on_register
 
 pytestmark = pytest.mark.django_db
 
@@ -141,3 +142,39 @@ def test_area_filter_uses_the_primary_need_area(register_world) -> None:
     # ASD and SLCN are both communication and interaction.
     names = _names(register_world.client("sendco").get(reverse("pupils:register"), {"area": "CI"}))
     assert sorted(names) == sorted(["Ashley Autton", register_world.pupil.display_name])
+
+
+# --- Year-group filters list the school's own years (issue #14, defect 7c) -------------------
+
+
+def _year_options(response) -> list[str]:
+    return [
+        label for value, label in response.context["form"].fields["year"].choices if value != ""
+    ]
+
+
+def test_the_year_filter_lists_only_the_years_of_the_schools_pupils(register_world) -> None:
+    response = register_world.client("sendco").get(reverse("pupils:register"))
+    # Years 7, 8 and 9 on roll; the leaver's year does not count, and no R-6 or 10-13.
+    assert _year_options(response) == ["Year 7", "Year 8", "Year 9"]
+    assert "Reception" not in response.content.decode()
+
+
+def test_a_primary_without_pupils_lists_reception_to_year_6() -> None:
+    primary = SchoolFactory(phase=School.Phase.PRIMARY)
+    client = Client()
+    client.force_login(member(primary, Role.SENDCO))
+    response = client.get(reverse("pupils:register"))
+    expected = ["Reception", *[f"Year {n}" for n in range(1, 7)]]
+    assert _year_options(response) == expected
+
+
+def test_a_year_no_longer_taught_is_refused_and_the_other_filters_still_apply(
+    register_world,
+) -> None:
+    response = register_world.client("sendco").get(
+        reverse("pupils:register"), {"year": "12", "status": "ALL", "pupil_premium": "yes"}
+    )
+    assert response.status_code == 200
+    assert "No pupil on roll here is in that year group now" in response.content.decode()
+    assert [p.legal_surname for p in response.context["page"]] == ["Autton"]

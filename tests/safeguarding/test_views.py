@@ -414,3 +414,34 @@ def test_the_queue_lists_urgent_concerns_first(world) -> None:
     page = world.client("dsl").get(reverse("safeguarding:queue"))
     order = [c.pk for c in page.context["page"]]
     assert order == [urgent.pk, later.pk, calm.pk]
+
+
+def test_raise_a_concern_from_a_pupils_page_starts_with_that_pupil(world) -> None:
+    client = world.client("lsa_caseload")
+    pupil_page = client.get(reverse("pupils:detail", args=[world.pupil.pk])).content.decode()
+    link = f"{reverse('safeguarding:raise')}?pupil={world.pupil.pk}"
+    assert f'href="{link}"' in pupil_page
+    form = client.get(link)
+    assert form.status_code == 200
+    linked = form.context["linked"]
+    assert [r["pupil"] for r in linked] == [world.pupil]
+    assert linked[0]["involvement"] == Involvement.CONCERN_FOR
+    assert f'name="pupils" value="{world.pupil.pk}"' in form.content.decode()
+
+
+@pytest.mark.parametrize("which", ["not_on_caseload", "other_school", "gone", "garbage"])
+def test_a_pupil_the_person_cannot_see_is_simply_not_preselected(world, which) -> None:
+    raw = {
+        "not_on_caseload": world.pupil.pk,  # this LSA's caseload is empty
+        "other_school": world.other_pupil.pk,
+        "gone": world.other_pupil.pk + 1000,
+        "garbage": "1; drop",
+    }[which]
+    response = world.client("lsa_no_caseload").get(reverse("safeguarding:raise"), {"pupil": raw})
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert response.context["linked"] == []
+    assert 'name="pupils"' not in content
+    assert "valid choice" not in content
+    assert world.pupil.display_name not in content
+    assert world.other_pupil.display_name not in content
