@@ -37,9 +37,7 @@ class BehaviourImportForm(forms.Form):
                 label=f"{column.label} column",
                 max_length=100,
                 required=False,
-                help_text=(
-                    "Leave blank to find " + " or ".join(f"“{a.title()}”" for a in column.aliases)
-                ),
+                help_text=("Leave blank to find " + " or ".join(f"“{a}”" for a in column.aliases)),
             )
         self.helper = FormHelper()
         self.helper.form_tag = False

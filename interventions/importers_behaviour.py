@@ -25,21 +25,21 @@ from staff.models import School, User
 # Our fields, in the order the mapping form shows them, each with the headers the common
 # exports use for it (recognised when the mapping leaves the field blank).
 COLUMNS = [
-    Column("upn", "UPN", True, ("upn",)),
-    Column("date", "Date", True, ("date", "event date", "incident date")),
-    Column("kind", "Type (reward, sanction, positive, negative...)", True, ("type", "kind")),
+    Column("upn", "UPN", True, ("UPN",)),
+    Column("date", "Date", True, ("Date", "Event date", "Incident date")),
+    Column("kind", "Type (reward, sanction, positive, negative...)", True, ("Type", "Kind")),
     Column(
         "category",
         "Category (what the behaviour was)",
         True,
-        ("category", "behaviour type", "achievement type", "reason", "behaviour"),
+        ("Category", "Behaviour type", "Achievement type", "Reason", "Behaviour"),
     ),
-    Column("points", "Points", False, ("points", "point", "score")),
-    Column("external_id", "Event id", False, ("id", "event id", "incident id", "reference")),
-    Column("note", "Comment", False, ("note", "comment", "comments", "description", "detail")),
-    Column("pupil_name", "Pupil name (shown on the preview)", False, ("student name",)),
-    Column("lesson", "Lesson (added to the comment)", False, ("lesson",)),
-    Column("staff", "Staff member (added to the comment)", False, ("teacher", "staff")),
+    Column("points", "Points", False, ("Points", "Point", "Score")),
+    Column("external_id", "Event id", False, ("ID", "Event ID", "Incident ID", "Reference")),
+    Column("note", "Comment", False, ("Note", "Comment", "Comments", "Description", "Detail")),
+    Column("pupil_name", "Pupil name (shown on the preview)", False, ("Student name",)),
+    Column("lesson", "Lesson (added to the comment)", False, ("Lesson",)),
+    Column("staff", "Staff member (added to the comment)", False, ("Teacher", "Staff")),
 ]
 # Standard exports a school starts its mapping from. Blank: recognised by the usual names.
 DEFAULT_COLUMNS: dict[str, dict[str, str]] = {
