@@ -239,7 +239,9 @@ def import_apply(*, batch: BehaviourImport, by: User) -> dict[str, int]:
             f"This file was already imported on {when:%d/%m/%Y} at {when:%H:%M}. "
             "Nothing was changed."
         )
-    plan = plan_events(school=locked.school, content=bytes(locked.content))
+    plan = plan_events(
+        school=locked.school, content=bytes(locked.content), columns=batch_columns(locked)
+    )
     if not plan.ok:
         raise ImportRefused(
             "Nothing was imported: correct the rows with errors and upload the file again."
