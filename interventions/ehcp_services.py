@@ -29,6 +29,7 @@ from interventions.models import (
 )
 from interventions.plan_services import PlanError
 from pupils.models import Pupil
+from send_hub.lib.dates import nice_date
 from send_hub.lib.tokens import fingerprint
 from staff.audit import log_action
 from staff.models import User
@@ -476,7 +477,7 @@ def annual_review_step_add(
         who = getattr(first.done_by, "full_name", "") or "someone"
         raise PlanError(
             f"“{first.get_step_display()}” is already recorded for this review "
-            f"({first.done_on:%d/%m/%Y}, by {who})."
+            f"({nice_date(first.done_on)}, by {who})."
         )
     if step in _AFTER_MEETING and "MEETING" not in done:
         raise PlanError("Record the meeting first.")

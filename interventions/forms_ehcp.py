@@ -85,8 +85,8 @@ class EHCPForm(forms.Form):
             )
         )
         self.fields["phase_transfer"].help_text = (
-            f"The amended plan is due by {school_move:%-d %B} for a school move, or "
-            f"{post16:%-d %B} for a move to post-16, in the year of the move."
+            f"The amended plan is due by {school_move:%-d %b} for a school move, or "
+            f"{post16:%-d %b} for a move to post-16, in the year of the move."
         )
         self.helper = _helper()
 

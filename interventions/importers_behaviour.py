@@ -19,6 +19,7 @@ from interventions.models import BehaviourEvent, BehaviourImport
 from pupils.importers.apply import MAX_UPLOAD_BYTES, ImportRefused, parse_date, upn_problem
 from pupils.importers.mis_csv import Column, mapped_rows
 from pupils.models import ImportMapping, Pupil
+from send_hub.lib.dates import nice_date
 from staff.audit import log_action
 from staff.models import School, User
 
@@ -236,7 +237,7 @@ def import_apply(*, batch: BehaviourImport, by: User) -> dict[str, int]:
     if locked.applied_at is not None:
         when = timezone.localtime(locked.applied_at)
         raise ImportRefused(
-            f"This file was already imported on {when:%d/%m/%Y} at {when:%H:%M}. "
+            f"This file was already imported on {nice_date(when)} at {when:%H:%M}. "
             "Nothing was changed."
         )
     plan = plan_events(

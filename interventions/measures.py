@@ -21,6 +21,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from interventions.models import Enrolment, EnrolmentTarget, Intervention, MeasureRecord
+from send_hub.lib.dates import nice_date, nice_datetime
 from staff.audit import log_action
 
 Kind = MeasureRecord.Kind
@@ -185,7 +186,7 @@ def _describe(record: MeasureRecord) -> str:
 
 
 def _day(value: dt.date) -> str:
-    return value.strftime("%d/%m/%Y")
+    return nice_date(value)
 
 
 @transaction.atomic
@@ -236,7 +237,7 @@ def measure_record(
                 "page. Check the values and save again."
             )
         who = getattr(current.recorded_by, "full_name", "") or "Someone else"
-        when = timezone.localtime(current.recorded_at).strftime("%H:%M on %d/%m/%Y")
+        when = nice_datetime(current.recorded_at)
         raise ValidationError(
             f"{who} saved this {point_label} at {when}, since you opened this page "
             f"({_describe(current)}, taken on {_day(current.taken_on)}). Check the values below "

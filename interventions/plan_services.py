@@ -26,6 +26,7 @@ from interventions.models import (
     SupportPlan,
 )
 from pupils.models import Pupil
+from send_hub.lib.dates import nice_date, nice_datetime
 from send_hub.lib.tokens import fingerprint
 from staff.audit import log_action
 from staff.models import AuditEvent, Membership, User
@@ -66,7 +67,7 @@ def _snapshot(plan: SupportPlan) -> dict[str, Any]:
                 "outcome": t.outcome,
                 "evidence": t.evidence,
                 "evidence_sessions": [
-                    f"{e.date:%d/%m/%Y} {e.intervention.name}" for e in t.evidence_sessions.all()
+                    f"{nice_date(e.date)} {e.intervention.name}" for e in t.evidence_sessions.all()
                 ],
             }
             for t in targets
@@ -341,7 +342,7 @@ def _conflict(obj: SupportPlan | PlanTarget, *, by: User, what: str) -> PlanConf
         .select_related("actor")
         .first()
     )
-    when = f" at {timezone.localtime(last.at):%H:%M on %d/%m/%Y}" if last else ""
+    when = f" at {nice_datetime(timezone.localtime(last.at))}" if last else ""
     if last is not None and last.actor_id == by.pk:
         opening = f"You changed this {what} in another window or tab{when}, after you opened it."
     else:
@@ -366,12 +367,12 @@ def _check_member(user: User | None, school_id: int, field: str) -> None:
 def _check_review_date(day: dt.date, *, today: dt.date) -> None:
     if day < today:
         raise ValidationError(
-            {"next_review_on": f"{day:%d/%m/%Y} has passed. Choose today or a later date."}
+            {"next_review_on": f"{nice_date(day)} has passed. Choose today or a later date."}
         )
     if day > ehcp_clock.add_months(today, REVIEW_HORIZON_MONTHS):
         raise ValidationError(
             {
-                "next_review_on": f"{day:%d/%m/%Y} is more than a year away; plans are reviewed "
+                "next_review_on": f"{nice_date(day)} is more than a year away; plans are reviewed "
                 "termly. Check the year."
             }
         )
@@ -379,7 +380,8 @@ def _check_review_date(day: dt.date, *, today: dt.date) -> None:
 
 def _check_voice_dates(values: dict[str, Any], *, today: dt.date) -> None:
     errors = {
-        field: f"{values[field]:%d/%m/%Y} is in the future. Enter the day the views were gathered."
+        field: f"{nice_date(values[field])} is in the future. "
+        "Enter the day the views were gathered."
         for field in ("pupil_voice_on", "parent_voice_on")
         if values.get(field) is not None and values[field] > today
     }
@@ -404,7 +406,7 @@ def plan_start(
     open_twin = SupportPlan.objects.filter(pupil=pupil, kind=kind).open().first()
     if open_twin is not None:
         raise PlanError(
-            f"{pupil} already has an open {kind} (started {open_twin.created_at:%d/%m/%Y}). "
+            f"{pupil} already has an open {kind} (started {nice_date(open_twin.created_at)}). "
             "Change that plan instead of starting another."
         )
     _check_member(owner, pupil.school_id, "owner")
@@ -480,7 +482,7 @@ def _check_target(
             {"interventions": "Choose only interventions this pupil attends at this school."}
         )
     if due_on is not None and due_changed and due_on < timezone.localdate():
-        raise ValidationError({"due_on": f"{due_on:%d/%m/%Y} has passed. Choose a later date."})
+        raise ValidationError({"due_on": f"{nice_date(due_on)} has passed. Choose a later date."})
 
 
 def _current_target(plan: SupportPlan, target_pk: int) -> PlanTarget:

@@ -29,6 +29,7 @@ from interventions.models import (
     SupportPlan,
 )
 from pupils.models import KeyAdult
+from send_hub.lib.dates import nice_date
 from staff.models import Membership, Role, School, User
 from staff.services import training_expiring
 
@@ -52,7 +53,7 @@ def _staged(
     stage = ehcp_clock.reminder_stage(due, today)
     if stage is None:
         return None
-    when = f"{STAGE_WORDS[stage]} ({due:%d/%m/%Y})"
+    when = f"{STAGE_WORDS[stage]} ({nice_date(due)})"
     return Due(f"{kind}_{stage}", obj_type, pk, to, due, f"{what}: {when}.", url)
 
 
@@ -187,7 +188,7 @@ def _exit_measures(school_id: int, today: dt.date) -> list[Due]:
             pk,
             lead,
             ended_on,
-            f"A pupil's place ended on {ended_on:%d/%m/%Y} without an exit measure.",
+            f"A pupil's place ended on {nice_date(ended_on)} without an exit measure.",
             reverse("interventions:detail", args=[intervention_id]),
         )
         for pk, intervention_id, lead, ended_on in ended
@@ -203,7 +204,7 @@ def _training(school: School, today: dt.date) -> list[Due]:
             r.pk,
             r.user_id,
             r.expires_on,
-            f"{r.training_type.name} expires on {r.expires_on:%d/%m/%Y}.",
+            f"{r.training_type.name} expires on {nice_date(r.expires_on)}.",
             reverse("staff:my_record"),
         )
         for r in records

@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.gb import upn as upn_scheme
 
+from send_hub.lib.dates import nice_date
 from staff.models import School, User
 
 
@@ -258,7 +259,7 @@ class SENStatus(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_provision_display()} from {self.start_date:%d/%m/%Y}"
+        return f"{self.get_provision_display()} from {nice_date(self.start_date)}"
 
     @property
     def primary_need(self) -> SENNeed | None:

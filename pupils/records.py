@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from pupils.models import AccessArrangement, AgencyInvolvement, Contact, Document, Pupil
+from send_hub.lib.dates import nice_date
 from staff.audit import log_action
 from staff.models import User
 
@@ -41,7 +42,7 @@ def _check_date_order(start: dt.date | None, end: dt.date | None, *, field: str,
     if start and end and end < start:
         raise ValidationError(
             {
-                field: f"{what} ends on {end:%d/%m/%Y}, before it starts on {start:%d/%m/%Y}. "
+                field: f"{what} ends on {nice_date(end)}, before it starts on {nice_date(start)}. "
                 "Check the two dates."
             }
         )

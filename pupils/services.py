@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from pupils.models import KeyAdult, NeedType, Passport, Provision, Pupil, SENNeed, SENStatus
+from send_hub.lib.dates import nice_date
 from staff.audit import log_action
 from staff.models import User
 
@@ -62,7 +63,7 @@ def sen_status_record(
         if start_date <= current.start_date:
             raise ValidationError(
                 f"The new status must start after the current one "
-                f"(which started on {current.start_date:%d/%m/%Y})."
+                f"(which started on {nice_date(current.start_date)})."
             )
         current.end_date = start_date - dt.timedelta(days=1)
         current.save(update_fields=["end_date"])

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery
 from simple_history.models import HistoricalRecords
 
+from send_hub.lib.dates import nice_date
 from staff.models import Membership, School, User
 
 
@@ -130,7 +131,7 @@ class TrainingRecord(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.training_type} ({self.completed_on:%d/%m/%Y})"
+        return f"{self.training_type} ({nice_date(self.completed_on)})"
 
     def has_expired(self, on: date) -> bool:
         return self.expires_on is not None and self.expires_on < on
@@ -168,7 +169,7 @@ class SupervisionSession(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Supervision on {self.date:%d/%m/%Y}"
+        return f"Supervision on {nice_date(self.date)}"
 
 
 class CPDEntry(models.Model):

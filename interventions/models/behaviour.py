@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 
 from pupils.models import Pupil
+from send_hub.lib.dates import nice_date
 from staff.models import School, User
 
 SCHOOL_WIDE_ROLES = {"SENDCO", "HEAD", "BEHAVIOUR_SUPPORT"}
@@ -140,7 +141,7 @@ class Removal(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} on {self.started_at:%d/%m/%Y}"
+        return f"{self.get_kind_display()} on {nice_date(self.started_at)}"
 
     @property
     def minutes_out(self) -> int:

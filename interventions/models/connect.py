@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 
 from pupils.models import Pupil
+from send_hub.lib.dates import nice_date
 from staff.models import School, User
 
 LEADER_ROLES = {"SENDCO", "HEAD"}
@@ -247,7 +248,7 @@ class DailyRecord(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.placement.pupil} on {self.date:%d/%m/%Y}"
+        return f"{self.placement.pupil} on {nice_date(self.date)}"
 
 
 class CheckInPupilQuerySet(models.QuerySet["CheckInPupil"]):
@@ -321,7 +322,7 @@ class CheckIn(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.pupil} on {self.date:%d/%m/%Y}"
+        return f"{self.pupil} on {nice_date(self.date)}"
 
     @property
     def is_low(self) -> bool:

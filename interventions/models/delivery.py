@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 
 from pupils.models import Area, Pupil
+from send_hub.lib.dates import nice_date
 from staff.models import School, User
 
 
@@ -314,7 +315,7 @@ class Session(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.intervention} on {self.date:%d/%m/%Y}"
+        return f"{self.intervention} on {nice_date(self.date)}"
 
 
 class SessionAttendance(models.Model):

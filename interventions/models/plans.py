@@ -9,6 +9,7 @@ from django.db import models
 
 from interventions.models.delivery import Intervention, Session
 from pupils.models import Area, Pupil
+from send_hub.lib.dates import nice_date
 from staff.models import School, User
 
 
@@ -143,7 +144,7 @@ class PlanVersion(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Version {self.number} agreed {self.agreed_on:%d/%m/%Y}"
+        return f"Version {self.number} agreed {nice_date(self.agreed_on)}"
 
 
 class PlanReview(models.Model):
@@ -171,7 +172,7 @@ class PlanReview(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Review of cycle {self.cycle} on {self.held_on:%d/%m/%Y}"
+        return f"Review of cycle {self.cycle} on {nice_date(self.held_on)}"
 
 
 # --- EHCP -----------------------------------------------------------------------------------
@@ -216,7 +217,7 @@ class EHCP(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"EHCP ({self.local_authority}, issued {self.issued_on:%d/%m/%Y})"
+        return f"EHCP ({self.local_authority}, issued {nice_date(self.issued_on)})"
 
 
 class EHCPOutcome(models.Model):
@@ -279,7 +280,7 @@ class AnnualReview(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Annual review on {self.meeting_on:%d/%m/%Y}"
+        return f"Annual review on {nice_date(self.meeting_on)}"
 
 
 class AnnualReviewStep(models.Model):
@@ -305,7 +306,7 @@ class AnnualReviewStep(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_step_display()} on {self.done_on:%d/%m/%Y}"
+        return f"{self.get_step_display()} on {nice_date(self.done_on)}"
 
 
 # --- Reminders ------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ from pupils.forms_import import MappingChoiceForm
 from pupils.importers.mis_csv import mapping_save
 from pupils.models import ImportMapping, Pupil
 from send_hub.lib.csv import csv_download
+from send_hub.lib.dates import nice_day
 from staff.audit import log_action
 from staff.permissions import can, get_object_for, requires
 
@@ -210,7 +211,7 @@ def _monitoring(request: HttpRequest) -> dict[str, object]:
         "group_height": len(groups) * 22,
         "weeks": weeks,
         "week_bars": services.bars(
-            [(f"{w['week']:%d/%m}", w["n"]) for w in weeks], height=100, width=600
+            [(nice_day(w["week"]), w["n"]) for w in weeks], height=100, width=600
         ),
         "top": services.top_pupils(removals, start=start, end=end),
         "include_lac": include_lac,
@@ -272,7 +273,7 @@ def pupil_pattern(request: HttpRequest, pk: int) -> HttpResponse:
         "period": period,
         "weeks": weeks,
         "minute_bars": services.bars(
-            [(f"{w.start:%d/%m}", w.minutes) for w in weeks], height=80, width=600
+            [(nice_day(w.start), w.minutes) for w in weeks], height=80, width=600
         ),
     }
     return render(request, "interventions/behaviour/pupil.html", context)

@@ -24,6 +24,7 @@ from interventions.models import (
     SessionAttendance,
     SupportPlan,
 )
+from send_hub.lib.dates import nice_date
 from send_hub.lib.widgets import DateInput
 from staff import terms
 from staff.permissions import get_object_for, requires
@@ -251,7 +252,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
     for ehcp in transfers:
         due = ehcp_clock.transfer_deadline(ehcp.phase_transfer, ehcp.transfer_year)
         if due and today <= due <= until:  # no "done" record: shown until the day
-            what = f"EHCP phase transfer: amended plan by {due:%-d %B}"
+            what = f"EHCP phase transfer: amended plan by {nice_date(due)}"
             url = reverse("interventions:ehcp", args=[ehcp.pk])
             items.append({"due_on": due, "what": what, "pupil": ehcp.pupil, "url": url})
     reviews = (

@@ -23,6 +23,7 @@ from pupils.importers.apply import (
     write_plan,
 )
 from pupils.models import ImportBatch
+from send_hub.lib.dates import nice_date
 from staff.audit import log_action
 from staff.models import School, User
 
@@ -84,7 +85,7 @@ def batch_apply(
     if locked.applied_at is not None:
         when = timezone.localtime(locked.applied_at)
         raise ImportRefused(
-            f"This file was already imported on {when:%d/%m/%Y} at {when:%H:%M}. "
+            f"This file was already imported on {nice_date(when)} at {when:%H:%M}. "
             "Nothing was changed."
         )
     plan = plan_import(

@@ -29,6 +29,7 @@ from pupils.models import (
     validate_upn,
 )
 from pupils.services import sen_status_record, validate_needs
+from send_hub.lib.dates import nice_date
 from staff.models import School, User
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -274,7 +275,7 @@ def _fmt(value: Any, field_name: str) -> str:
     if value in (None, ""):
         return "(blank)"
     if isinstance(value, dt.date):
-        return f"{value:%d/%m/%Y}"
+        return nice_date(value)
     if field_name == "nc_year":
         return dict(Pupil._meta.get_field("nc_year").choices).get(value, str(value))
     return str(value)
@@ -300,7 +301,7 @@ def _check_periods(row: PupilRow, confirm_statements: bool) -> tuple[list[str], 
     if len(starts) != len(set(starts)):
         errors.append("Two SEN periods start on the same day.")
     for period in row.sen or []:
-        when = f" from {period.start_date:%d/%m/%Y}" if period.start_date else ""
+        when = f" from {nice_date(period.start_date)}" if period.start_date else ""
         if period.legacy_statement and not confirm_statements:
             unconfirmed = True
         if period.strict or period.needs:
@@ -343,7 +344,7 @@ def _plan_sen(plan: RowPlan, periods: list[NewPeriod], ours: list[SENStatus]) ->
         if covering is not None:
             if (covering.provision, our_needs[covering.pk]) != (period.provision, period.needs):
                 plan.notes.append(
-                    f"Kept ours for {period.start_date:%d/%m/%Y}: the file's "
+                    f"Kept ours for {nice_date(period.start_date)}: the file's "
                     f"{_describe(period.provision, period.needs)} overlaps our record."
                 )
             return
@@ -353,10 +354,10 @@ def _plan_sen(plan: RowPlan, periods: list[NewPeriod], ours: list[SENStatus]) ->
             clip = min(later_starts) - dt.timedelta(days=1)
             end = clip if end is None else min(end, clip)
         plan.add_periods.append(NewPeriod(period.provision, period.start_date, end, period.needs))
-        ending = f" to {end:%d/%m/%Y}" if end else " (current)"
+        ending = f" to {nice_date(end)}" if end else " (current)"
         plan.changes.append(
             f"SEN history: add {_describe(period.provision, period.needs)} from "
-            f"{period.start_date:%d/%m/%Y}{ending}"
+            f"{nice_date(period.start_date)}{ending}"
         )
 
     for period in periods[:-1]:
@@ -373,7 +374,7 @@ def _plan_sen(plan: RowPlan, periods: list[NewPeriod], ours: list[SENStatus]) ->
             plan.record = latest
             plan.changes.append(
                 f"SEN: {_describe(open_.provision, our_needs[open_.pk])} → "
-                f"{_describe(latest.provision, latest.needs)} from {latest.start_date:%d/%m/%Y}"
+                f"{_describe(latest.provision, latest.needs)} from {nice_date(latest.start_date)}"
             )
     elif latest.start_date == open_.start_date:
         if not same:
@@ -454,10 +455,10 @@ def _plan_pupil(plan: RowPlan, school: School, row: PupilRow, periods: list[NewP
         if periods and not (len(periods) == 1 and periods[0].provision == Provision.NONE):
             for period in periods:
                 plan.add_periods.append(period)
-                ending = f" to {period.end_date:%d/%m/%Y}" if period.end_date else " (current)"
+                ending = f" to {nice_date(period.end_date)}" if period.end_date else " (current)"
                 plan.changes.append(
                     f"SEN: {_describe(period.provision, period.needs)} from "
-                    f"{period.start_date:%d/%m/%Y}{ending}"
+                    f"{nice_date(period.start_date)}{ending}"
                 )
         return
     candidate = copy.copy(pupil)

@@ -9,6 +9,7 @@ from pupils.models import Pupil
 from safeguarding.models.casework import Action
 from safeguarding.models.concerns import Concern, append_only
 from safeguarding.models.transfers import Transfer
+from send_hub.lib.dates import nice_datetime
 from staff.models import School, User
 
 
@@ -59,7 +60,7 @@ class FileAccess(models.Model):
         triggers = [append_only()]
 
     def __str__(self) -> str:
-        return f"{self.user} {self.get_kind_display().lower()} ({self.at:%d/%m/%Y %H:%M})"
+        return f"{self.user} {self.get_kind_display().lower()} ({nice_datetime(self.at)})"
 
 
 class AlertQuerySet(models.QuerySet["Alert"]):

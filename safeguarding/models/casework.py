@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from pupils.models import Pupil
 from safeguarding.models.concerns import Concern, Risk, Status, append_only
+from send_hub.lib.dates import nice_date
 from staff.models import User
 
 
@@ -43,7 +44,7 @@ class Decision(models.Model):
         triggers = [append_only()]
 
     def __str__(self) -> str:
-        return f"{self.get_status_display()} ({self.decided_at:%d/%m/%Y})"
+        return f"{self.get_status_display()} ({nice_date(self.decided_at)})"
 
 
 class ActionQuerySet(models.QuerySet["Action"]):
@@ -81,7 +82,7 @@ class Action(models.Model):
         triggers = [append_only()]
 
     def __str__(self) -> str:
-        return f"Action for {self.owner}, due {self.due_on:%d/%m/%Y}"
+        return f"Action for {self.owner}, due {nice_date(self.due_on)}"
 
     def completed_update(self) -> ActionUpdate | None:
         """Return the update that completed this action (from prefetched updates)."""
@@ -108,7 +109,7 @@ class ActionUpdate(models.Model):
         triggers = [append_only()]
 
     def __str__(self) -> str:
-        return f"Update by {self.by} ({self.at:%d/%m/%Y})"
+        return f"Update by {self.by} ({nice_date(self.at)})"
 
 
 class Agency(models.TextChoices):
@@ -149,7 +150,7 @@ class Referral(models.Model):
         triggers = [append_only()]
 
     def __str__(self) -> str:
-        return f"Referral to {self.agency_name} on {self.referred_on:%d/%m/%Y}"
+        return f"Referral to {self.agency_name} on {nice_date(self.referred_on)}"
 
     @property
     def agency_name(self) -> str:
@@ -173,7 +174,7 @@ class ReferralUpdate(models.Model):
         triggers = [append_only()]
 
     def __str__(self) -> str:
-        return f"Outcome on {self.outcome_on:%d/%m/%Y}"
+        return f"Outcome on {nice_date(self.outcome_on)}"
 
 
 NEUTRAL_FLAG_TEXT = "Speak to the DSL before contacting home."
@@ -200,4 +201,4 @@ class PupilFlag(models.Model):
         triggers = [append_only()]
 
     def __str__(self) -> str:
-        return f"Flag {'set' if self.on else 'lifted'} ({self.at:%d/%m/%Y})"
+        return f"Flag {'set' if self.on else 'lifted'} ({nice_date(self.at)})"

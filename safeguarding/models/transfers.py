@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from pupils.models import Pupil
 from safeguarding.models.concerns import append_only
+from send_hub.lib.dates import nice_date
 from staff.models import School, User
 
 TRANSFER_SCHOOL_DAYS = 5
@@ -129,4 +130,4 @@ class TransferStep(models.Model):
         triggers = [append_only()]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} on {self.on:%d/%m/%Y}"
+        return f"{self.get_kind_display()} on {nice_date(self.on)}"

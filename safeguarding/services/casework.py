@@ -22,6 +22,7 @@ from safeguarding.models import (
     Status,
 )
 from safeguarding.services.common import RuleError, latest_decision, refuse_if_closed
+from send_hub.lib.dates import nice_datetime
 from staff.audit import log_action
 from staff.models import Membership, User
 
@@ -47,7 +48,7 @@ def decision_record(
     if latest is not None and latest.pk != seen_decision_id:
         raise RuleError(
             f"{latest.decided_by} recorded a decision ({latest.get_status_display()}) at "
-            f"{timezone.localtime(latest.decided_at):%H:%M on %d/%m/%Y} while you were writing. "
+            f"{nice_datetime(timezone.localtime(latest.decided_at))} while you were writing. "
             "Read it, then record yours."
         )
     if status == Status.NEW or status not in Status.values:

@@ -19,6 +19,7 @@ from safeguarding import services
 from safeguarding.forms import TransferStartForm, TransferStepForm
 from safeguarding.models import Transfer, TransferStep
 from safeguarding.views.concerns import _add_errors
+from send_hub.lib.dates import nice_date
 from staff.permissions import get_object_for, requires
 
 
@@ -74,7 +75,7 @@ def transfer_start(request: HttpRequest, pk: int) -> HttpResponse:
             for error in form.non_field_errors():
                 messages.error(request, error)
         else:
-            messages.success(request, f"Transfer started: due by {transfer.deadline:%d/%m/%Y}.")
+            messages.success(request, f"Transfer started: due by {nice_date(transfer.deadline)}.")
             return redirect("safeguarding:transfer", pk=transfer.pk)
     return _list_page(request, form_for=pupil.pk, form=form)
 

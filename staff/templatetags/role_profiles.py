@@ -29,7 +29,7 @@ def profile_date(profile: Any) -> str:
     day: date | None = getattr(profile, "profile_date", None)
     if day is None:
         return ""
-    return date_format(day, "F Y" if profile.profile_date_month_only else "j F Y")
+    return date_format(day, "F Y" if profile.profile_date_month_only else "j M Y")
 
 
 @register.filter

@@ -402,7 +402,7 @@ def test_steps_record_who_and_when_and_a_repeat_is_refused(world) -> None:
     assert twice.status_code == 200
     assert (
         f"“Invitations and advice circulated” is already recorded for this review "
-        f"(02/03/2026, by {escape(sendco.full_name)})."
+        f"(2 Mar 2026, by {escape(sendco.full_name)})."
     ) in twice.content.decode()
     assert "That day has not happened yet." in future.content.decode()
     step = review.steps.get()

@@ -229,7 +229,7 @@ def test_exit_dated_before_the_baseline_is_refused(enrolment, world) -> None:
     _record(enrolment, world, taken_on=START)
     with pytest.raises(ValidationError) as exc:
         _record(enrolment, world, point=Point.EXIT, taken_on=START - dt.timedelta(days=1))
-    assert "is before the baseline (08/09/2025)" in _messages(exc)
+    assert "is before the baseline (8 Sep 2025)" in _messages(exc)
     # ...and a baseline moved after an existing exit is refused the same way.
     _record(enrolment, world, point=Point.EXIT, taken_on=EXIT_DAY)
     with pytest.raises(ValidationError) as exc:

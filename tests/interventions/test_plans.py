@@ -25,6 +25,7 @@ from interventions.models import (
     SupportPlan,
 )
 from interventions.plan_services import PlanError
+from send_hub.lib.dates import nice_date
 from staff import services as staff_services
 from staff.models import TrainingRecord
 from staff.training import default_training_types
@@ -218,7 +219,9 @@ def test_a_review_links_each_target_to_sessions_the_pupil_attended(world) -> Non
     assert client.post(url, data).status_code == 302
     assert list(target.evidence_sessions.all()) == [attended]
     snapshot = plan.versions.order_by("-number").first().snapshot
-    assert snapshot["targets"][0]["evidence_sessions"] == [f"{attended.date:%d/%m/%Y} {group.name}"]
+    assert snapshot["targets"][0]["evidence_sessions"] == [
+        f"{nice_date(attended.date)} {group.name}"
+    ]
 
 
 # --- EHCP annual reviews ----------------------------------------------------------------------
@@ -510,7 +513,7 @@ def test_calendar_shows_a_phase_transfer_deadline_in_its_half_term(world, settin
         this = client.get(reverse("interventions:calendar")).content.decode()
         following = client.get(reverse("interventions:calendar") + "?half=next").content.decode()
     # 15 February falls in the holiday after Spring 1, so it is on this half term's list.
-    assert "EHCP phase transfer: amended plan by 15 February" in this
+    assert "EHCP phase transfer: amended plan by 15 Feb 2027" in this
     assert "phase transfer" not in following
 
 
