@@ -19,3 +19,8 @@ def nice_datetime(value: dt.datetime) -> str:
     if timezone.is_aware(value):
         value = timezone.localtime(value)
     return f"{value:%H:%M} on {nice_date(value)}"
+
+
+def nice_day(value: dt.date) -> str:
+    """Return a day within a year people already know, e.g. "2 Dec" (chart labels)."""
+    return dateformat.format(value, "j M")
