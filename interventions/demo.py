@@ -1,4 +1,10 @@
-"""Demo programmes, interventions and about a year of logged sessions. Fake text only."""
+"""Demo programmes, interventions and about a year of logged sessions, dated from today.
+
+Whatever day the demo is built, this term's blocks are running, recent ones wait for their exit
+measures, and the README's LSA and ELSA each have a session timetabled today to log: the demo
+treats the day it is built as a school day, even at a weekend or in a holiday. ``seed_today``
+then does what the morning's sweep would have done, so the bell has today's reminders.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from interventions import reminders
 from interventions.models import (
     Enrolment,
     EnrolmentTarget,
@@ -214,21 +221,38 @@ NEED_TO_PROGRAMMES = {
     NeedType.SPLD: ["Spelling booster", "Reading booster"],
     NeedType.PD: ["Fine motor skills"],
 }
-EVALUATIONS = [
+# A session's evaluation and each pupil's note, as staff write them: a group's differ from a 1:1's.
+GROUP_EVALUATIONS = [
     "Good focus today; the group settled quickly.",
     "Harder session: two pupils were unsettled after lunch.",
     "Worked well with the visual prompts; more confident answers.",
     "Started to use the strategies without reminders.",
-    "Short session because of a fire drill, but productive.",
+    "Cut short by the fire drill, but we finished the main activity.",
     "Lovely turn-taking and some real laughter.",
 ]
-NOTES = [
+GROUP_NOTES = [
     "Used the calm-down card independently.",
     "Read 20 words without help.",
     "Needed prompting to join in.",
     "Shared an idea with the group for the first time.",
     "Recalled last week's strategy.",
     "Tired today.",
+    "",
+    "",
+]
+ONE_TO_ONE_EVALUATIONS = [
+    "Settled quickly and chose the feelings cards to start.",
+    "Quiet at first; talked more once we moved on to drawing.",
+    "Talked through a falling-out at break and practised what to say next time.",
+    "Rated the week on the feelings thermometer without a prompt.",
+    "Arrived upset after lunch, so we kept to calming activities today.",
+    "Finished the things-I-am-good-at page and asked to show it to the class teacher.",
+]
+ONE_TO_ONE_NOTES = [
+    "Named two worries and one thing that helps.",
+    "Used the calm-down card independently.",
+    "Remembered the breathing strategy from last week.",
+    "Tired today; said they had a late night.",
     "",
     "",
 ]
@@ -260,13 +284,25 @@ def in_term(day: dt.date) -> bool:
 
 
 def _weekdays_between(start: dt.date, end: dt.date, weekday: int) -> list[dt.date]:
+    """Return the school days (term-time weekdays) on ``weekday`` from ``start`` to ``end``."""
     first = start + dt.timedelta(days=(weekday - start.weekday()) % 7)
     days = []
     while first <= end:
-        if in_term(first):
+        if in_term(first) and first.weekday() < 5:
             days.append(first)
         first += dt.timedelta(days=7)
     return days
+
+
+def seed_today(*, schools: list[Any]) -> None:
+    """Make today's reminders, as the 06:30 sweep would have done before anyone signed in.
+
+    Runs on every ``seed_demo`` (so on every ``make run``), built or not: the sweep sends each
+    reminder once, so a second run the same day adds nothing.
+    """
+    today = timezone.localdate()
+    for school in schools:
+        reminders.reminders_sweep_school(school_id=school.pk, today=today)
 
 
 def seed_school(*, school: Any, spec: Any, people: Any, rng: random.Random) -> None:
@@ -290,6 +326,20 @@ def _request_last_terms_reports(school: Any, sendco: Any) -> None:
     last_term = terms.recent_terms(school.pk, timezone.localdate(), count=2)[-1]
     for version in TermlyReport.Version.values:
         termly_report_request(school=school, term=last_term, version=version, by=sendco)
+
+
+def _lsa_leads_a_current_group(plans: list[Any], lsa: Any, today: dt.date) -> list[Any]:
+    """Give ``lsa`` this term's first group if the rota left them none that is running."""
+    running = [
+        n
+        for n, (programme, _group, start, completed, _lead) in enumerate(plans)
+        if completed is None and programme.kind != "ELSA" and start <= today
+    ]
+    if not running or any(plans[n][4] == lsa for n in running):
+        return plans
+    programme, group, start, completed, _lead = plans[running[0]]
+    plans[running[0]] = (programme, group, start, completed, lsa)
+    return plans
 
 
 def seed_delivery(*, school: Any, spec: Any, people: Any, rng: random.Random) -> None:
@@ -328,9 +378,6 @@ def seed_delivery(*, school: Any, spec: Any, people: Any, rng: random.Random) ->
         primary = next((n.need for n in status.needs.all() if n.rank == 1), None)
         by_need.setdefault(primary, []).append(p)
     plans = []
-    this_year = dt.date(today.year if today.month >= 9 else today.year - 1, 9, 8)
-    last_year = dt.date(this_year.year - 1, 11, 3)
-    last_summer = dt.date(this_year.year, 4, 20)
     deliverers = [*people.lsas, people.by_key["elsa"]]
     if "inclusion" in people.by_key:
         deliverers.append(people.by_key["inclusion"])
@@ -339,12 +386,14 @@ def seed_delivery(*, school: Any, spec: Any, people: Any, rng: random.Random) ->
         pool = list(by_need.get(need, []))
         rng.shuffle(pool)
         for name in names:
-            # Blocks finished last autumn/spring and last summer, and this term's: those whose
-            # planned weeks are over by now are completed too (None: decided by the dates).
+            # Dated from today, so any day shows the same story: a block from about a year ago,
+            # one that finished a few weeks ago (some still wait for exit measures), and this
+            # term's, part-way through (None: completed or not is decided by the dates).
+            weeks = -(-programmes[name].typical_sessions // programmes[name].sessions_per_week)
             waves: tuple[tuple[dt.date, bool | None], ...] = (
-                (last_year + dt.timedelta(days=rng.randint(0, 120)), True),
-                (last_summer + dt.timedelta(days=rng.randint(0, 25)), True),
-                (this_year + dt.timedelta(days=rng.randint(0, 20)), None),
+                (today - dt.timedelta(weeks=52) + dt.timedelta(days=rng.randint(0, 120)), True),
+                (today - dt.timedelta(weeks=weeks + rng.randint(2, 8)), True),
+                (today - dt.timedelta(weeks=rng.randint(1, max(1, weeks - 1))), None),
             )
             for start, completed in waves:
                 group = [pool.pop() for _ in range(min(programmes[name].group_size, len(pool)))]
@@ -358,8 +407,15 @@ def seed_delivery(*, school: Any, spec: Any, people: Any, rng: random.Random) ->
     semh = by_need.get(NeedType.SEMH, [])
     for i, pupil in enumerate(semh[:6]):
         completed = i < 3
-        start = (last_year if completed else this_year) + dt.timedelta(days=14 * i)
+        if completed:
+            start = today - dt.timedelta(weeks=52) + dt.timedelta(days=14 * i)
+        else:  # 5, 3 and 1 weeks into an 8-week block
+            start = today - dt.timedelta(weeks=5 - 2 * (i - 3))
         plans.append((programmes["ELSA"], [pupil], start, completed, people.by_key["elsa"]))
+    plans = _lsa_leads_a_current_group(plans, people.by_key["lsa"], today)
+    # The README's LSA and ELSA each have a session to log today: one of their running blocks
+    # meets on today's weekday (at a weekend too: the demo treats today as a school day).
+    featured = {people.by_key["lsa"].pk, people.by_key["elsa"].pk}
 
     sessions, attendance, measures = [], [], []
     exit_missing_done = paused_done = False
@@ -386,6 +442,11 @@ def seed_delivery(*, school: Any, spec: Any, people: Any, rng: random.Random) ->
             referred_by="Class teacher" if programme.kind == "ELSA" else "",
         )
         days = rng.sample(range(5), programme.sessions_per_week)
+        meets_today = not completed and lead.pk in featured
+        if meets_today:
+            featured.discard(lead.pk)
+            if today.weekday() < 5 and today.weekday() not in days:
+                days[0] = today.weekday()
         slots = [
             ScheduleSlot.objects.create(
                 intervention=intervention,
@@ -404,11 +465,17 @@ def seed_delivery(*, school: Any, spec: Any, people: Any, rng: random.Random) ->
             for number, text in enumerate(rng.sample(TARGETS, 2), start=1):
                 EnrolmentTarget.objects.create(enrolment=e, number=number, text=text)
         last_day = min(end, today - dt.timedelta(days=1))
-        if not completed and not paused_done and start < today - dt.timedelta(days=35):
+        if (
+            not completed
+            and not meets_today
+            and not paused_done
+            and start < today - dt.timedelta(days=35)
+        ):
             # One running group has had no session for three weeks (its LSA was redeployed):
             # the SENDCo's dashboard and the LSA's reminders both pick it up.
             last_day = today - dt.timedelta(days=21)
             paused_done = True
+        one_to_one = len(group) == 1
         for slot in slots:
             for day in _weekdays_between(start, last_day, slot.weekday):
                 cancelled = rng.random() < 0.08
@@ -422,12 +489,24 @@ def seed_delivery(*, school: Any, spec: Any, people: Any, rng: random.Random) ->
                     if cancelled
                     else "",
                     minutes=0 if cancelled else slot.minutes - rng.choice([0, 0, 0, 5]),
-                    evaluation="" if cancelled else rng.choice(EVALUATIONS),
+                    evaluation=""
+                    if cancelled
+                    else rng.choice(ONE_TO_ONE_EVALUATIONS if one_to_one else GROUP_EVALUATIONS),
                     plan="Check-in, feelings thermometer, story, next-step target."
                     if programme.kind == "ELSA" and not cancelled
                     else "",
                 )
                 sessions.append((session, [] if cancelled else group))
+        if meets_today and today.weekday() >= 5:
+            # A weekend: the weekday slots stay as they are and today gets one of its own
+            # (after the history, so no past weekend has sessions).
+            ScheduleSlot.objects.create(
+                intervention=intervention,
+                weekday=today.weekday(),
+                start_time=dt.time(10, 0),
+                minutes=programme.session_minutes,
+                room=slots[0].room,
+            )
         # One recently finished block still waits for its exit measures (reminded, and flagged).
         exit_missing = completed and not exit_missing_done and end > today - dt.timedelta(50)
         exit_missing_done = exit_missing_done or exit_missing
@@ -537,7 +616,9 @@ def seed_delivery(*, school: Any, spec: Any, people: Any, rng: random.Random) ->
                     pupil=pupil,
                     attendance=att,
                     engagement=rng.choice([3, 4, 4, 5, 2]) if att in ("PRESENT", "LATE") else None,
-                    note=rng.choice(NOTES) if att in ("PRESENT", "LATE") else "",
+                    note=rng.choice(ONE_TO_ONE_NOTES if len(group) == 1 else GROUP_NOTES)
+                    if att in ("PRESENT", "LATE")
+                    else "",
                 )
             )
     SessionAttendance.objects.bulk_create(attendance, batch_size=2000)

@@ -1,4 +1,4 @@
-"""Demo data for Connect rooms, removals, behaviour events and check-ins (fake text only).
+"""Demo data for Connect rooms, removals, behaviour events and check-ins, in invented words.
 
 Called once per demo school by the lead's seeder: ``seed_school(school=, spec=, people=, rng=)``.
 """
@@ -34,9 +34,12 @@ NOTES = [
     "Quiet day, worked well one to one.",
 ]
 REASONS = [
-    "Repeated disruption in lessons; fake referral text for the demo.",
-    "Struggling to regulate in busy corridors; fake referral text for the demo.",
-    "Several removals this half term; fake referral text for the demo.",
+    "Repeated disruption in lessons since October; the behaviour plan and daily report have not "
+    "helped. Settles best with one adult and a predictable routine.",
+    "Struggles to regulate in busy corridors and at lesson changes, and has left class without "
+    "permission several times. Parents are keen for a short placement.",
+    "Five removals this half term, mostly in the afternoon. Says lessons feel too noisy; happy "
+    "to try Connect with a plan back to full timetable.",
 ]
 STAGES = [
     (0, "", "Attends Connect every day and uses a calm-down plan."),
@@ -49,7 +52,25 @@ CATEGORIES = {
     "SANCTION": ["Low-level disruption", "Lateness", "Uniform", "Refusal"],
     "DETENTION": ["Lunchtime detention", "After-school detention"],
 }
-REMOVAL_REASONS = ["Fake reason: disruption", "Fake reason: refusal", "Fake reason: conflict"]
+REMOVAL_REASONS = [
+    "Continued to disrupt the lesson after two warnings",
+    "Refused to follow instructions or move seats",
+    "Argument with another pupil that carried on in class",
+    "Left the classroom without permission",
+]
+WORK_SET = [
+    "Maths worksheet from the class teacher",
+    "Reading comprehension booklet",
+    "Catch-up on this week's English task",
+    "Science revision questions",
+]
+CHECKIN_REASONS = [
+    "Anxious about coming into school; a short check-in at the gate helps.",
+    "Going through a difficult time at home; the family asked for a daily check-in.",
+    "Finding friendships hard this term; needs a trusted adult to start the day with.",
+    "Recently bereaved; a daily check-in agreed with parents.",
+]
+CHECKIN_NOTES = ["", "", "", "Tired today", "Worried about a test", "Happy: football at lunch"]
 
 
 def _school_days(start: dt.date, end: dt.date) -> list[dt.date]:
@@ -173,7 +194,7 @@ def seed_school(*, school: Any, spec: Any, people: Any, rng: random.Random) -> N
                     reason=rng.choice(REMOVAL_REASONS),
                     referred_by=rng.choice(staff),
                     supervised_by=recorder,
-                    work_set="Fake work set for the demo",
+                    work_set=rng.choice(WORK_SET),
                     meeting_on=day + dt.timedelta(days=1) if kind == "SUSPENSION" else None,
                     meeting_attendees="Parent, head of year" if kind == "SUSPENSION" else "",
                     recorded_by=recorder,
@@ -204,7 +225,7 @@ def seed_school(*, school: Any, spec: Any, people: Any, rng: random.Random) -> N
             school=school,
             pupil=pupil,
             key_adult=keeper if n == 0 else adult,
-            reason="Fake reason: needs a daily check-in",
+            reason=CHECKIN_REASONS[n % len(CHECKIN_REASONS)],
             added_by=keeper,
             added_on=today - dt.timedelta(weeks=4),
         )
@@ -219,6 +240,6 @@ def seed_school(*, school: Any, spec: Any, people: Any, rng: random.Random) -> N
                 pupil=pupil,
                 date=day,
                 zone=zone,
-                note=rng.choice(["", "", "Fake note: tired today"]),
+                note=rng.choice(CHECKIN_NOTES),
                 recorded_by=keeper,
             )

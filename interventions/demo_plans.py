@@ -30,7 +30,7 @@ TARGETS = [
     ("SEMH", "Uses the calm card to ask for a break instead of leaving class, four days of five."),
     ("CL", "Writes three sentences unaided using a word bank in English lessons."),
 ]
-# Section E outcomes (area, wording) and the section F provision that serves each: fake text.
+# Section E outcomes (area, wording) and the section F provision that serves each.
 EHCP_OUTCOMES = [
     (
         "CI",
@@ -83,18 +83,18 @@ def _review_last_term(
         plan=plan,
         by=plan.owner,
         held_on=due + dt.timedelta(days=0 if i % 4 == 0 else 9),
-        attendees=["SENDCo", "Class teacher", "Parent (demo)", "Pupil"],
+        attendees=["SENDCo", "Class teacher", "Parent", "Pupil"],
         parent_attended=i % 3 != 2,
         scores={
             t.pk: (
                 rng.choice(["ACHIEVED", "PARTLY", "PARTLY", "NOT_ACHIEVED"]),
-                "Seen in lesson observations and the intervention's session notes (demo).",
+                "Seen in lesson observations and the intervention's session notes.",
             )
             for t in targets
         },
-        pupil_view="Reading group helps; I still find writing hard (demo).",
-        parent_view="Happier about school this term (demo).",
-        decisions="Keep the reading group; new writing target with a word bank (demo).",
+        pupil_view="Reading group helps; I still find writing hard.",
+        parent_view="Happier about school this term and reading more at home.",
+        decisions="Keep the reading group; new writing target with a word bank.",
         carry_forward={targets[0].pk: ""},
         next_review_on=next_review,
     )
@@ -126,7 +126,10 @@ def seed_school(*, school: Any, spec: Any, people: Any, rng: random.Random) -> N
             owner=sendco,
             by=sendco,
             next_review_on=earlier_review or next_review,
-            needs_summary="Needs summarised from the assess stage (demo).",
+            needs_summary=(
+                "Reading and spelling are well below age-related expectations; loses focus in "
+                "whole-class teaching and needs instructions broken into steps."
+            ),
             strategies="Chunk tasks; check understanding; give a visual timetable.",
             pupil_voice="I like it when I know what is coming next.",
             pupil_voice_on=today - dt.timedelta(days=70),
@@ -171,7 +174,7 @@ def seed_school(*, school: Any, spec: Any, people: Any, rng: random.Random) -> N
             school=school,
             pupil=pupil,
             coordinator=sendco,
-            local_authority="Demoshire",
+            local_authority="Wessex County Council",
             issued_on=issued,
             next_review_due=ehcp_clock.next_review_due(issued),
             phase_transfer=EHCP.Transfer.SCHOOL if pupil.nc_year in (6, 11) else "",

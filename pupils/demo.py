@@ -1,4 +1,4 @@
-"""Demo pupils whose SEN register follows the national mix (DfE, January 2025). Fake names only."""
+"""Demo pupils whose SEN register follows the national mix (DfE, January 2025). Invented names only."""
 
 from __future__ import annotations
 

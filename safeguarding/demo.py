@@ -1,7 +1,9 @@
-"""Demo safeguarding records: concerns at every stage over the past year. Fake text only.
+"""Demo safeguarding records: concerns at every stage over the past year, in invented words.
 
 Rows are written directly (not through the services) so that they can carry past dates and send
 no e-mails; nothing is updated afterwards, since PostgreSQL refuses updates to these tables.
+Concerns are recorded in school hours on school days, so the DSL's newest ones wait for triage
+from the last school day whenever the demo is built.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ import random
 import uuid
 from typing import Any
 
+from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from pupils.models import Pupil
@@ -36,6 +40,7 @@ from safeguarding.models import (
 )
 from safeguarding.models.transfers import TRANSFER_SCHOOL_DAYS
 from safeguarding.schooldays import add_school_days
+from safeguarding.services import actions_overdue_remind, transfers_remind
 from staff.models import Membership, User
 
 # (stage, days ago, categories, urgent, days back-dated, where, what happened, words, did, told)
@@ -169,6 +174,35 @@ FILLER_CATEGORIES = [
 ]
 
 
+def seed_today(*, schools: list[Any]) -> None:
+    """Alert the DSL team to overdue actions and unmoved files, as the 07:00 job would have.
+
+    Their e-mails count as sent with the alerts, like the builder's own: the demo's terminal
+    shows e-mails from what people do, not a morning's worth at every start.
+    """
+    started = timezone.now()
+    with transaction.atomic():
+        actions_overdue_remind()
+        transfers_remind()
+        Alert.objects.filter(emailed_at__isnull=True, created_at__gte=started).update(
+            emailed_at=F("created_at")
+        )
+
+
+def _in_school_hours(now: dt.datetime, days_ago: float, rng: random.Random) -> dt.datetime:
+    """Return a time in school hours ``days_ago`` days before ``now``, on a school day, before
+    ``now`` (at a weekend or early in the morning: the last school day's afternoon)."""
+    local = timezone.localtime(now)
+    day = (local - dt.timedelta(days=days_ago)).date()
+    while True:
+        if day.weekday() < 5:
+            at = dt.datetime.combine(day, dt.time(rng.randint(9, 14), rng.choice([5, 20, 35, 50])))
+            at = timezone.make_aware(at)
+            if at < now - dt.timedelta(minutes=30):
+                return at
+        day -= dt.timedelta(days=1)
+
+
 def seed_school(*, school: Any, spec: Any, people: Any, rng: random.Random) -> None:
     """Create the school's demo concerns once (nothing if it has any already)."""
     if Concern.objects.filter(school=school).exists():
@@ -203,7 +237,7 @@ def seed_school(*, school: Any, spec: Any, people: Any, rng: random.Random) -> N
         body_map: list[dict[str, Any]] | None = None,
         witness: Pupil | None = None,
     ) -> Concern:
-        recorded = now - dt.timedelta(days=days_ago, hours=rng.randint(0, 5))
+        recorded = _in_school_hours(now, days_ago, rng)
         occurred = recorded - dt.timedelta(days=backdate, minutes=rng.randint(15, 150))
         row = Concern.objects.create(
             school=school,
@@ -338,7 +372,7 @@ def seed_school(*, school: Any, spec: Any, people: Any, rng: random.Random) -> N
                 pupil=pupil,
                 agency=agency,
                 referred_on=(row.recorded_at + dt.timedelta(hours=2)).date(),
-                reference=f"DEMO-{rng.randint(10000, 99999)}",
+                reference=f"{'CSC' if agency == 'SOCIAL_CARE' else 'EH'}-{rng.randint(10000, 99999)}",
                 rationale="Repeated concerns and the family asked for help.",
                 by=dsl,
                 recorded_at=row.recorded_at + dt.timedelta(hours=2),
@@ -433,7 +467,7 @@ def seed_school(*, school: Any, spec: Any, people: Any, rng: random.Random) -> N
         school=school,
         pupil=leaver,
         leaving_date=left,
-        destination_school="Westbrook Academy (demo)",
+        destination_school="Westbrook Academy",
         destination_contact="Ms R. Okafor, DSL, 01632 960123",
         deadline=add_school_days(left, TRANSFER_SCHOOL_DAYS, school_id=school.pk),
         started_by=dsl,

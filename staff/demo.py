@@ -1,4 +1,4 @@
-"""Synthetic demo trust: schools and the people who work in them. Fake names only.
+"""Synthetic demo trust: schools and the people who work in them. Invented names only.
 
 Every app may add a ``demo.py`` with ``seed_school(school, people, rng)``; the ``seed_demo``
 command calls them in INSTALLED_APPS order, so each later feature grows the demo.
@@ -42,7 +42,7 @@ from staff.training import default_training_types, term_before, term_containing
 
 DEMO_PASSWORD = "send-hub-demo"  # noqa: S105  (printed by seed_demo; demo data only)
 DEMO_DOMAIN = "example"  # reserved top-level domain: these addresses can never reach anyone
-TRUST_NAME = "Northgate Learning Trust (demo)"
+TRUST_NAME = "Northgate Learning Trust"
 
 # The first two schools are the ones people explore; further ones make a bigger trust for
 # benchmarks (12 schools come to about 14,000 pupils).
@@ -155,7 +155,7 @@ def _user(email: str, full_name: str, job_title: str) -> User:
 
 
 def ensure_people(school: School, spec: SchoolSpec, rng: random.Random) -> People:
-    """Create (once) the school's staff in every role, with stable fake names."""
+    """Create (once) the school's staff in every role, with stable invented names."""
     fake = Faker("en_GB")
     fake.seed_instance(rng.randint(0, 10**9))
     people = People()
@@ -188,7 +188,7 @@ def ensure_people(school: School, spec: SchoolSpec, rng: random.Random) -> Peopl
 
 def ensure_trust_hr(schools: list[School]) -> User:
     """One HR admin who works across the whole trust (and so chooses a school after sign-in)."""
-    user = _user(f"hr@northgate.{DEMO_DOMAIN}", "Priya Demo-Hale", "Trust HR officer")
+    user = _user(f"hr@northgate.{DEMO_DOMAIN}", "Priya Dhaliwal", "Trust HR officer")
     for school in schools:
         membership_grant(
             user=user, school=school, roles=[Role.HR_ADMIN], job_title="Trust HR officer"
@@ -506,7 +506,7 @@ def _supervision(school: School, spec: SchoolSpec, elsa: User, today: date) -> N
                 user=elsa,
                 school=school,
                 date=d,
-                supervisor="Dr Ada Placeholder (EP)",
+                supervisor="Dr Helen Okoro",
                 duration_minutes=90,
                 cases_discussed=2 + n % 3,
             )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-EMPLOYER = "Northgate Learning Trust (demo)"
+EMPLOYER = "Northgate Learning Trust"
 
 
 def _p(*points: str) -> str:

@@ -1,4 +1,9 @@
-"""Build the synthetic demo trust. Idempotent: running it again adds nothing that exists."""
+"""Build the synthetic demo trust. Idempotent: running it again adds nothing that exists.
+
+Each app's ``<app>.demo`` module may define ``seed_school`` (called once per school) and
+``seed_today`` (called on every run, after all schools: what the day's scheduled jobs would have
+made by the morning, such as the reminder sweep), so the demo shows today whenever it is started.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +20,7 @@ from staff import demo
 
 
 class Command(BaseCommand):
-    help = "Create a synthetic trust with schools, staff in every role and pupils (fake data only)."
+    help = "Create a synthetic trust: schools, staff in every role and pupils (invented data only)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--schools", type=int, default=2, help="How many schools (default 2).")
@@ -26,7 +31,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, schools: int, quiet_logins: bool, **options: Any) -> None:
         if not 1 <= schools <= 50:
             raise CommandError("--schools must be between 1 and 50.")
-        seeders = []
+        seeders, todays = [], []
         for config in apps.get_app_configs():
             try:
                 module = importlib.import_module(f"{config.name}.demo")
@@ -36,6 +41,8 @@ class Command(BaseCommand):
                 continue
             if hasattr(module, "seed_school"):
                 seeders.append(module.seed_school)
+            if hasattr(module, "seed_today"):
+                todays.append(module.seed_today)
         started = time.monotonic()
         trust = demo.ensure_trust()
         made = []
@@ -51,6 +58,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  {school.name}: ready")
         demo.ensure_trust_hr(made)
         demo.ensure_trust_lead(trust, made)
+        for seed in todays:
+            seed(schools=made)
         self.stdout.write(
             self.style.SUCCESS(f"Demo trust ready in {time.monotonic() - started:.1f}s.")
         )
