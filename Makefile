@@ -13,6 +13,11 @@ install:
 # The zero-install demo: SQLite under var/, Celery in-process, e-mail to the console.
 # Two-factor sign-in is relaxed for the demo only (every page says so); set
 # SEND_HUB_MFA_REQUIRED=true to try it.
+# seed_demo makes today's reminders on every start; Celery beat then runs the production
+# schedule (CELERY_BEAT_SCHEDULE: the reminder sweep at 06:30, the digest at 07:15...) beside
+# the web server. With no broker the demo's tasks run eagerly, so beat runs each job in its own
+# process as it falls due and no worker is needed (with REDIS_URL set, run `make worker` too).
+# Ctrl+C, or runserver ending, stops both.
 run: install
 	@mkdir -p var
 	@$(PY) python manage.py migrate --no-input -v0
@@ -20,7 +25,12 @@ run: install
 	@SEND_HUB_MFA_REQUIRED=$${SEND_HUB_MFA_REQUIRED:-false} $(PY) python manage.py seed_demo
 	@echo ""
 	@echo "SEND Hub is starting at http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
-	@SEND_HUB_MFA_REQUIRED=$${SEND_HUB_MFA_REQUIRED:-false} $(PY) python manage.py runserver $(HOST):$(PORT)
+	@export SEND_HUB_MFA_REQUIRED=$${SEND_HUB_MFA_REQUIRED:-false}; \
+	$(PY) celery --quiet -A send_hub beat --loglevel=warning --schedule var/celerybeat-schedule & \
+	beat=$$!; \
+	trap 'kill $$beat 2>/dev/null; wait $$beat 2>/dev/null' EXIT; \
+	trap 'exit 0' INT; trap 'exit 143' TERM; \
+	$(PY) python manage.py runserver $(HOST):$(PORT)
 
 test: install
 	@scripts/with-services.sh $(PY) pytest $(PYTEST_ARGS)
