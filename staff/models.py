@@ -347,6 +347,7 @@ class AuditEvent(models.Model):
 
 # Role profiles and staff records live in their own modules; importing them here registers them.
 from staff.models_calendar import SchoolTerm, TrustRole  # noqa: E402, F401
+from staff.models_forms import FormSubmission  # noqa: E402, F401
 from staff.models_profiles import (  # noqa: E402, F401
     Accountability,
     Activity,
@@ -364,4 +365,3 @@ from staff.models_records import (  # noqa: E402, F401
     TrainingRecord,
     TrainingType,
 )
-from staff.models_forms import FormSubmission  # noqa: E402, F401
