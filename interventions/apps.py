@@ -10,3 +10,9 @@ class InterventionsConfig(AppConfig):
         from staff.deployment import register_minutes_provider
 
         register_minutes_provider(session_minutes)
+
+        # Tell DSLs, through the bell, when who holds a head or DSL role changes (staff.notices).
+        from interventions.dsl_notices import dsl_notice_deliver
+        from staff.notices import register_dsl_notice_deliverer
+
+        register_dsl_notice_deliverer(dsl_notice_deliver)

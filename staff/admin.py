@@ -12,6 +12,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from staff.admin_roles import MembershipAdminForm, MembershipInlineFormSet, membership_admin_save
 from staff.models import (
     AuditEvent,
     Invitation,
@@ -86,22 +87,13 @@ class HRAdminMixin:
         return qs.filter(**{f"{self.school_path}__in": school_ids}).distinct()
 
 
-class MembershipRoleInline(admin.TabularInline):
-    model = MembershipRole
-    extra = 1
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _admin_allowed(request)
-
-    has_add_permission = has_change_permission = has_delete_permission = has_view_permission
-
-
 class MembershipInline(admin.TabularInline):
     model = Membership
     fk_name = "user"
     extra = 0
     fields = ("school", "job_title", "active")
     show_change_link = True
+    formset = MembershipInlineFormSet
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return _admin_allowed(request)
@@ -110,6 +102,11 @@ class MembershipInline(admin.TabularInline):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.by = request.user
+        return formset
 
 
 @admin.register(User)
@@ -134,7 +131,9 @@ class UserAdmin(HRAdminMixin, admin.ModelAdmin):
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         from staff.admin_records import save_record_formset
 
-        if not save_record_formset(request, formset):
+        if isinstance(formset, MembershipInlineFormSet):
+            formset.save_through_service(request)
+        elif not save_record_formset(request, formset):
             super().save_formset(request, form, formset, change)
 
 
@@ -153,10 +152,15 @@ class MembershipAdmin(HRAdminMixin, admin.ModelAdmin):
     list_display = ("user", "school", "job_title", "role_profile", "line_manager", "active")
     list_filter = ("school", "active", "roles__role", "specialisms__area")
     search_fields = ("user__full_name", "user__email")
-    inlines = [MembershipRoleInline, SpecialismInline]
+    # Roles are a field of the form, saved by staff.services.membership_roles_change: there is
+    # no inline of role rows and no bulk action, so the grant rule has no way round it.
+    form = MembershipAdminForm
+    inlines = [SpecialismInline]
+    actions = None
     autocomplete_fields = ("user", "line_manager")
     fieldsets = [
         (None, {"fields": ("user", "school", "job_title", "active")}),
+        ("Roles", {"fields": ("roles",)}),
         (
             "Role profile and line management",
             {"fields": ("role_profile", "line_manager", ("contracted_hours", "contracted_weeks"))},
@@ -173,6 +177,33 @@ class MembershipAdmin(HRAdminMixin, admin.ModelAdmin):
         if db_field.name == "school" and ids is not None:
             kwargs["queryset"] = School.objects.filter(pk__in=ids)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        # A membership is one person in one school: moving it would carry its roles elsewhere.
+        return ("user", "school") if obj else ()
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.by = request.user
+        return form
+
+    def save_model(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> None:
+        # Opening the membership and its roles are saved by the service, under the grant rule.
+        wanted = obj.active
+        obj.active = (
+            Membership.objects.values_list("active", flat=True).get(pk=obj.pk) if change else False
+        )
+        super().save_model(request, obj, form, change)
+        obj.active = wanted
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        membership = form.instance
+        membership_admin_save(
+            request, membership, roles=form.cleaned_data["roles"], active=membership.active
+        )
 
 
 @admin.register(Trust)

@@ -6,8 +6,9 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.contrib.auth import password_validation
 
-from staff.models import School, User
-from staff.services import grantable_roles
+from send_hub.lib.form_keys import OneTimeKeyForm
+from staff.models import Membership, Role, School, User
+from staff.services import grantable_roles, role_change_refusals
 
 
 class InvitationForm(forms.Form):
@@ -63,3 +64,28 @@ class AcceptInvitationForm(forms.Form):
 
 class ChooseSchoolForm(forms.Form):
     school = forms.IntegerField()
+
+
+class MemberRolesForm(OneTimeKeyForm):
+    """Change one colleague's roles; head and DSL follow the grant rule, checked on the field."""
+
+    roles = forms.MultipleChoiceField(
+        choices=Role.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Roles decide what they can see. Untick a role to take it away.",
+    )
+
+    def __init__(self, *args: Any, membership: Membership, user: User, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"roles": sorted(membership.role_codes)})
+        super().__init__(*args, **kwargs)
+        self.membership, self.user = membership, user
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def clean_roles(self) -> list[str]:
+        roles = self.cleaned_data["roles"]
+        problems = role_change_refusals(membership=self.membership, roles=roles, by=self.user)
+        if problems:
+            raise forms.ValidationError(problems)
+        return roles

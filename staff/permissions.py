@@ -30,6 +30,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "core.today": ALL_ROLES,
     "staff.view_members": LEADERS | {Role.HR_ADMIN},
     "staff.invite": frozenset({Role.HEAD, Role.HR_ADMIN}),
+    # Changing someone's roles in the app; which roles they may change is role_grant_refusal().
+    "staff.change_roles": frozenset({Role.HEAD, Role.HR_ADMIN}),
     # Role profiles and staff records. Everyone reads their own profile and training record
     # (scope, not a capability); HR admins keep the records but see no pupil data.
     "staff.view_own": ALL_ROLES,
@@ -91,6 +93,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "safeguarding.view_all": frozenset({Role.DSL, Role.HEAD}),
     # The governors' report: counts only, no names, small numbers suppressed.
     "safeguarding.report_governors": frozenset({Role.DSL, Role.HEAD}),
+    # The school's safeguarding settings (whether the head reads every concern).
+    "safeguarding.settings": frozenset({Role.DSL, Role.HEAD}),
 }
 
 # Roles whose holders work from a caseload (current key-adult links to pupils).
@@ -213,3 +217,42 @@ def trust_ids_for(user: Any) -> frozenset[int]:
         )
         user._trust_ids = cached
     return cached
+
+
+# Roles that open the whole safeguarding file (DSL, deputies included) or lead the school (head).
+# Whoever grants or removes one is checked here, wherever it happens: invitations, the in-app
+# roles page and the Django admin all ask role_grant_refusal() through staff.services.
+PROTECTED_ROLES = frozenset({Role.HEAD, Role.DSL})
+
+# Who may hand each protected role out: only a head makes a head; a head or a DSL makes a DSL.
+PROTECTED_ROLE_GRANTERS: dict[str, frozenset[str]] = {
+    Role.HEAD: frozenset({Role.HEAD}),
+    Role.DSL: frozenset({Role.HEAD, Role.DSL}),
+}
+
+PROTECTED_ROLE_NAMES = {Role.HEAD: "head", Role.DSL: "DSL"}
+
+
+def role_grant_refusal(
+    user: Any, role: str, *, school_id: int, target_user_id: int | None, adding: bool = True
+) -> str | None:
+    """Return why ``user`` may not grant (or remove) ``role`` in ``school_id``; None if they may.
+
+    Superusers (the IT admin) may; nobody gives a protected role to themselves; otherwise the
+    person needs one of PROTECTED_ROLE_GRANTERS in that school.
+    """
+    if role not in PROTECTED_ROLES:
+        return None
+    label = PROTECTED_ROLE_NAMES[role]
+    who = "the headteacher" if role == Role.HEAD else "the headteacher or a DSL"
+    if getattr(user, "is_superuser", False):
+        return None
+    if adding and target_user_id is not None and target_user_id == getattr(user, "pk", None):
+        return f"Nobody can give themselves the {label} role: ask {who} to grant it."
+    if not roles_for(user, school_id) & PROTECTED_ROLE_GRANTERS[role]:
+        verb = "grant" if adding else "remove"
+        return (
+            f"Only {who} can {verb} the {label} role. Ask them to do it in SEND Hub "
+            "(Staff, then Change roles beside the person)."
+        )
+    return None

@@ -7,6 +7,7 @@ urlpatterns = [
     path("school/", views.choose_school, name="choose_school"),
     path("staff/", views.members, name="members"),
     path("staff/invite/", views.invite, name="invite"),
+    path("staff/people/<int:pk>/roles/", views.member_roles, name="member_roles"),
     path("invitations/<str:token>/", views.accept_invitation, name="accept_invitation"),
     path("staff/chart/", views_profiles.org_chart, name="org_chart"),
     path("staff/profiles/", views_profiles.profiles, name="profiles"),

@@ -12,10 +12,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from staff import services
-from staff.forms import AcceptInvitationForm, ChooseSchoolForm, InvitationForm
+from staff.forms import AcceptInvitationForm, ChooseSchoolForm, InvitationForm, MemberRolesForm
 from staff.middleware import SCHOOL_SESSION_KEY
 from staff.models import Invitation, Membership, MembershipRole
-from staff.permissions import requires
+from staff.permissions import get_object_for, requires
 
 
 @login_required
@@ -69,6 +69,30 @@ def invite(request: HttpRequest) -> HttpResponse:
     return render(
         request, "staff/invite.html", {"form": form, "days": settings.SEND_HUB_INVITATION_DAYS}
     )
+
+
+@requires("staff.change_roles")
+@require_http_methods(["GET", "POST"])
+def member_roles(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change one colleague's roles; the head and DSL roles follow the grant rule."""
+    membership = get_object_for(
+        request, Membership.objects.active().select_related("user"), pk, "staff.change_roles"
+    )
+    form = MemberRolesForm(request.POST or None, membership=membership, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_roles_change(
+                membership=membership,
+                roles=form.cleaned_data["roles"],
+                by=request.user,
+                request=request,
+            )
+        except ValidationError as exc:
+            form.add_error("roles", exc)
+        else:
+            messages.success(request, f"Roles saved for {membership.user.full_name}.")
+            return redirect("staff:members")
+    return render(request, "staff/member_roles.html", {"form": form, "membership": membership})
 
 
 @require_http_methods(["GET", "POST"])

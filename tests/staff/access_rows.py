@@ -45,6 +45,13 @@ ROWS: dict[str, Row] = {
     # HR admins keep the records but see nothing drawn from pupils (caseloads, sessions).
     "staff:deployment": Row(default=FORBIDDEN, expect={"sendco": OK, "other_school": OK}),
     "staff:training": Row(default=FORBIDDEN, expect=LEADERS_AND_HR),
+    # Who may change which roles is staff.permissions.role_grant_refusal (tests/staff/
+    # test_role_grants.py); the page itself opens for heads and HR admins of the school.
+    "staff:member_roles": Row(
+        args=_lsa_membership,
+        default=FORBIDDEN,
+        expect={"head": OK, "hr_admin": OK, "other_school": NOT_FOUND},
+    ),
     "staff:person": Row(
         args=_lsa_membership,
         default=FORBIDDEN,
