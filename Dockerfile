@@ -39,7 +39,7 @@ COPY static ./static
 
 # Static files are collected into the image (var/static); whitenoise serves them.
 RUN DJANGO_DEBUG=false DJANGO_SECRET_KEY=build-only-not-secret \
-    python manage.py collectstatic --noinput
+    SEND_HUB_MFA_REQUIRED=false python manage.py collectstatic --noinput
 
 # Run as an unprivileged user. var/media is created here and owned by that user so the named
 # volume mounted over it starts with the right ownership.

@@ -7,10 +7,12 @@ Every variable is parsed strictly: an odd value stops start-up with ImproperlyCo
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
 from celery.schedules import crontab
+from cryptography.fernet import Fernet
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -152,9 +154,15 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "none"  # invitations prove the address
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False  # a reset never signs in, so it cannot skip MFA
+# A whole school signs in through one public address (the school's router), so per-address limits
+# are generous and per-account limits strict: a locked account (5 failures in 15 minutes, by
+# password or two-factor code) leaves colleagues signing in from the same building. The account
+# limit comes first so that hammering a locked account does not spend the building's allowance.
+# A password reset unlocks the account at once. Every failure and refusal is audited
+# (staff.audit_receivers, staff.adapters) and listed at /staff/sign-ins/.
 ACCOUNT_RATE_LIMITS = {
-    "login": "30/m/ip",
-    "login_failed": "10/m/ip,5/5m/key",
+    "login": "60/m/ip",
+    "login_failed": "5/15m/key,20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",
@@ -171,6 +179,58 @@ MFA_TOTP_ISSUER = "SEND Hub"
 MFA_ALLOW_UNVERIFIED_EMAIL = True
 # MFA before any page with pupil data. The local demo may relax this; every page then says so.
 SEND_HUB_MFA_REQUIRED = env_bool("SEND_HUB_MFA_REQUIRED", default=True)
+MFA_ADAPTER = "staff.adapters.MFAAdapter"
+MFA_FORMS = {
+    "authenticate": "staff.forms_sign_in.AuthenticateForm",
+    "reauthenticate": "staff.forms_sign_in.ReauthenticateForm",
+}
+# Authenticator secrets and recovery-code seeds are encrypted in the database with these Fernet
+# keys (staff.adapters.MFAAdapter), newest first: the first encrypts, every one decrypts, so a key
+# is rotated by putting a new one in front and running `manage.py mfa_reencrypt` (README).
+SEND_HUB_MFA_ENCRYPTION_KEYS = env_list("SEND_HUB_MFA_ENCRYPTION_KEYS", [])
+if not SEND_HUB_MFA_ENCRYPTION_KEYS:
+    if DEBUG:
+        # Development, tests and the local demo; never used with DJANGO_DEBUG=false.
+        SEND_HUB_MFA_ENCRYPTION_KEYS = ["c2VuZC1odWItZGV2ZWxvcG1lbnQtb25seS1rZXktMDA="]
+    elif SEND_HUB_MFA_REQUIRED:
+        raise ImproperlyConfigured(
+            "SEND_HUB_MFA_ENCRYPTION_KEYS (or SEND_HUB_MFA_ENCRYPTION_KEYS_FILE) must be set when "
+            "two-factor sign-in is required; make a key with: python -c \"from "
+            'cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"'
+        )
+for _number, _key in enumerate(SEND_HUB_MFA_ENCRYPTION_KEYS, start=1):
+    try:
+        Fernet(_key)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"SEND_HUB_MFA_ENCRYPTION_KEYS: key {_number} is not a Fernet key (32 bytes in "
+            "URL-safe base64, 44 characters ending in =)."
+        ) from None
+
+# The client address, for the sign-in limits and the audit log. Behind a reverse proxy every
+# request comes from the proxy, so without this a whole trust would share one limit; but a header
+# is only believed when your own proxy sets it (anyone can send one). Empty: the connecting
+# address. X-Forwarded-For: the address SEND_HUB_TRUSTED_PROXY_COUNT proxies from the right
+# (each proxy appends the address it saw). Any other name, e.g. X-Real-IP or CF-Connecting-IP: a
+# header your proxy sets to the client's address alone, overwriting whatever the client sent.
+SEND_HUB_CLIENT_IP_HEADER = env.str("SEND_HUB_CLIENT_IP_HEADER", default="").strip()
+SEND_HUB_TRUSTED_PROXY_COUNT = env_int("SEND_HUB_TRUSTED_PROXY_COUNT", 1, minimum=1)
+ALLAUTH_TRUSTED_PROXY_COUNT = 0
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = None
+if SEND_HUB_CLIENT_IP_HEADER.lower() == "x-forwarded-for":
+    ALLAUTH_TRUSTED_PROXY_COUNT = SEND_HUB_TRUSTED_PROXY_COUNT
+elif SEND_HUB_CLIENT_IP_HEADER:
+    if not re.fullmatch(r"[A-Za-z0-9]+(-[A-Za-z0-9]+)*", SEND_HUB_CLIENT_IP_HEADER):
+        raise ImproperlyConfigured(
+            f"SEND_HUB_CLIENT_IP_HEADER={SEND_HUB_CLIENT_IP_HEADER!r} is not a header name "
+            "(letters, digits and hyphens, e.g. X-Real-IP)."
+        )
+    if SEND_HUB_CLIENT_IP_HEADER.lower() == "forwarded":
+        raise ImproperlyConfigured(
+            "SEND_HUB_CLIENT_IP_HEADER cannot be Forwarded (it holds more than an address): use "
+            "X-Forwarded-For with SEND_HUB_TRUSTED_PROXY_COUNT, or X-Real-IP."
+        )
+    ALLAUTH_TRUSTED_CLIENT_IP_HEADER = SEND_HUB_CLIENT_IP_HEADER
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.adapter import get_adapter as get_account_adapter
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model
 from django.http import HttpRequest
 
@@ -11,10 +13,13 @@ from staff.models import AuditEvent
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
-    """Return the client address Django saw (the proxy sets REMOTE_ADDR correctly)."""
+    """Return the client address, read as the sign-in limits read it (SEND_HUB_CLIENT_IP_HEADER)."""
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    try:
+        return get_account_adapter().get_client_ip(request)
+    except PermissionDenied:
+        return None
 
 
 def log_action(

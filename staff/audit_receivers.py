@@ -16,6 +16,7 @@ from django.utils import timezone
 from staff.audit import log_action
 from staff.middleware import AUTH_AT_SESSION_KEY, MFA_OK_SESSION_KEY
 from staff.permissions import TRUST_ROLE_SESSION_KEY, trust_ids_for
+from staff.sign_ins import STAGE_PASSWORD, account_for_login
 
 
 @receiver(auth_signals.user_logged_in)
@@ -38,8 +39,15 @@ def _signed_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 def _sign_in_failed(
     sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any
 ) -> None:
-    # Only the fact and the address: the attempted e-mail may be a typo of someone else's.
-    log_action(None, "staff.user.sign_in_failed", request=request)
+    # About the account the e-mail names, so its school sees attempts on it (staff.sign_ins). An
+    # e-mail naming no account is not kept (it may be a typo of someone else's); nor the password.
+    email = credentials.get("email") or credentials.get("username")
+    log_action(
+        account_for_login(email),
+        "staff.user.sign_in_failed",
+        request=request,
+        data={"stage": STAGE_PASSWORD},
+    )
 
 
 def _mfa_event(action: str) -> Any:

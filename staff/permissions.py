@@ -30,6 +30,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "core.today": ALL_ROLES,
     "staff.view_members": LEADERS | {Role.HR_ADMIN},
     "staff.invite": frozenset({Role.HEAD, Role.HR_ADMIN}),
+    # Sign-ins and failed sign-in attempts on the school's staff accounts (the audit log).
+    "staff.view_sign_ins": frozenset({Role.HEAD, Role.HR_ADMIN}),
     # Changing someone's roles in the app; which roles they may change is role_grant_refusal().
     "staff.change_roles": frozenset({Role.HEAD, Role.HR_ADMIN}),
     # Role profiles and staff records. Everyone reads their own profile and training record

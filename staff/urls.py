@@ -1,6 +1,6 @@
 from django.urls import path
 
-from staff import views, views_profiles, views_records
+from staff import views, views_profiles, views_records, views_signins
 
 app_name = "staff"
 urlpatterns = [
@@ -15,6 +15,7 @@ urlpatterns = [
     path("staff/profiles/<int:pk>/pdf/", views_profiles.profile_pdf, name="profile_pdf"),
     path("staff/deployment/", views_profiles.deployment, name="deployment"),
     path("staff/training/", views_records.training, name="training"),
+    path("staff/sign-ins/", views_signins.sign_in_history, name="sign_ins"),
     path("staff/people/<int:pk>/", views_records.person, name="person"),
     path("me/", views_records.my_record, name="my_record"),
 ]

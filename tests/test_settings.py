@@ -22,6 +22,7 @@ PRODUCTION_ENV = {
     "SEND_HUB_BASE_URL": "https://send-hub.school.example",
     "SEND_HUB_MFA_REQUIRED": "true",
     "SEND_HUB_BEHIND_PROXY": "true",
+    "SEND_HUB_MFA_ENCRYPTION_KEYS": "lc67iiQb4g-zD4FL628U8T8NRYaclHRKWxaWTdqiCI8=",
 }
 
 

@@ -45,6 +45,10 @@ ROWS: dict[str, Row] = {
     # HR admins keep the records but see nothing drawn from pupils (caseloads, sessions).
     "staff:deployment": Row(default=FORBIDDEN, expect={"sendco": OK, "other_school": OK}),
     "staff:training": Row(default=FORBIDDEN, expect=LEADERS_AND_HR),
+    # Sign-in history: HR admins and heads (other_school is a head in their own school).
+    "staff:sign_ins": Row(
+        default=FORBIDDEN, expect={"hr_admin": OK, "head": OK, "other_school": OK}
+    ),
     # Who may change which roles is staff.permissions.role_grant_refusal (tests/staff/
     # test_role_grants.py); the page itself opens for heads and HR admins of the school.
     "staff:member_roles": Row(
