@@ -37,8 +37,9 @@ COPY safeguarding ./safeguarding
 COPY templates ./templates
 COPY static ./static
 
-# Static files are collected into the image (var/static); whitenoise serves them.
-RUN DJANGO_DEBUG=false DJANGO_SECRET_KEY=build-only-not-secret \
+# Static files are collected into the image (var/static); whitenoise serves them. Settings refuse
+# a weak key even here, so the step makes a throw-away one that is never stored.
+RUN DJANGO_DEBUG=false DJANGO_SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
     SEND_HUB_MFA_REQUIRED=false python manage.py collectstatic --noinput
 
 # Run as an unprivileged user. var/media is created here and owned by that user so the named

@@ -18,6 +18,7 @@ install:
 # the web server. With no broker the demo's tasks run eagerly, so beat runs each job in its own
 # process as it falls due and no worker is needed (with REDIS_URL set, run `make worker` too).
 # Ctrl+C, or runserver ending, stops both.
+run migrations-check: export DJANGO_DEBUG = true
 run: install
 	@mkdir -p var
 	@$(PY) python manage.py migrate --no-input -v0

@@ -30,6 +30,7 @@ from interventions.models import (
 )
 from pupils.models import KeyAdult
 from send_hub.lib.dates import nice_date
+from send_hub.lib.site import email_subject, site_name, site_url
 from staff.models import Membership, Role, School, User
 from staff.services import training_expiring
 
@@ -314,7 +315,7 @@ def _school_summaries(start: dt.datetime) -> dict[int, dict[str, int]]:
 def digest_body(count: int, link: str, schools: list[tuple[str, dict[str, int]]]) -> str:
     """Return the digest text: how many items wait, and for a SENDCo each school's counts."""
     noun = "item" if count == 1 else "items"
-    lines = [f"You have {count} {noun} waiting in SEND Hub."]
+    lines = [f"You have {count} {noun} waiting in {site_name()}."]
     for name, counts in schools:
         lines += ["", f"New today across {name}:"]
         lines += [f"- {n} {words}" for words, n in counts.items()]
@@ -347,7 +348,7 @@ def reminders_digest(*, today: dt.date | None = None) -> int:
     ):
         sendco_schools.setdefault(user_id, []).append((name, summaries[school_id]))
     recipients |= set(sendco_schools)
-    link = settings.BASE_URL + reverse("interventions:notifications")
+    link = site_url(reverse("interventions:notifications"))
     sent = 0
     for user in User.objects.filter(pk__in=list(recipients), is_active=True):
         with transaction.atomic():
@@ -359,7 +360,7 @@ def reminders_digest(*, today: dt.date | None = None) -> int:
             count = Notification.objects.unread().filter(recipient=user).count()
             noun = "item" if count == 1 else "items"
             send_mail(
-                f"SEND Hub: you have {count} {noun}",
+                email_subject(f"You have {count} {noun}"),
                 digest_body(count, link, sendco_schools.get(user.pk, [])),
                 None,
                 [user.email],

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from celery.schedules import crontab
 from cryptography.fernet import Fernet
@@ -17,22 +18,37 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from send_hub.lib.env import env, env_bool, env_choice, env_int, env_list
+from send_hub.lib.secret_key import HOW_TO_MAKE_ONE, machine_secret_key, secret_key_problem
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env.str("SEND_HUB_VAR_DIR", default=str(BASE_DIR / "var")))
 
-DEBUG = env_bool("DJANGO_DEBUG", default=True)
+# Off unless asked for: a server started without it set must not show tracebacks or relax
+# cookies. The demo (`make run`) and the tests (tests/settings.py) turn it on explicitly.
+DEBUG = env_bool("DJANGO_DEBUG", default=False)
 
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("DJANGO_SECRET_KEY (or DJANGO_SECRET_KEY_FILE) must be set.")
-    SECRET_KEY = "development-only-key-never-use-in-production-0123456789abcdef"  # noqa: S105
+if DEBUG:
+    # The demo needs no setup: a key of its own, made once per machine and kept under var/.
+    SECRET_KEY = SECRET_KEY or machine_secret_key(VAR_DIR / "dev-secret-key")
+elif _key_problem := secret_key_problem(SECRET_KEY):
+    raise ImproperlyConfigured(
+        f"DJANGO_SECRET_KEY (or DJANGO_SECRET_KEY_FILE) {_key_problem}. {HOW_TO_MAKE_ONE} "
+        "For the demo on your own computer, set DJANGO_DEBUG=true instead."
+    )
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
-# The address people use, for links in e-mails (never derived from the request's Host header).
+# The address people use, for links in e-mails (never derived from the request's Host header),
+# and the name e-mails call the site by. Both reach e-mails through send_hub.lib.site.
 BASE_URL = env.str("SEND_HUB_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+_base = urlsplit(BASE_URL)
+if _base.scheme not in ("http", "https") or not _base.netloc or _base.path or _base.query:
+    raise ImproperlyConfigured(
+        f"SEND_HUB_BASE_URL={BASE_URL!r} must be the address people open, like "
+        "https://sendhub.school.example (with https://, without a path)."
+    )
+SEND_HUB_SITE_NAME = env.str("SEND_HUB_SITE_NAME", default="SEND Hub").strip() or "SEND Hub"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -169,7 +185,7 @@ ACCOUNT_RATE_LIMITS = {
     "reauthenticate": "10/m/user",
 }
 ACCOUNT_SESSION_REMEMBER = False
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[SEND Hub] "
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SEND_HUB_SITE_NAME}] "
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "SEND Hub"

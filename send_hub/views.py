@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.db import connection
+import logging
+
+from django.db import DatabaseError, connection
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -11,6 +13,8 @@ from django.views.decorators.cache import never_cache
 from pupils.models import Provision, Pupil, SENStatus
 from staff.models import Invitation, Membership
 from staff.permissions import CASELOAD_ROLES, can, requires
+
+logger = logging.getLogger(__name__)
 
 
 @requires("core.today")
@@ -49,7 +53,16 @@ def today(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 def healthz(request: HttpRequest) -> HttpResponse:
-    """Answer 200 when the app can reach its database (for docker-compose and load balancers)."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    """Answer 200 when the app can reach its database, else 503 saying so (for load balancers).
+
+    Only the database decides: without it no page works. Redis is left out on purpose, because
+    the web keeps working while the broker is down (work waits for the next periodic sweep), and
+    restarting the web would not bring Redis back. The answer names what is down, never why.
+    """
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        logger.exception("Health check: the database did not answer")
+        return JsonResponse({"status": "down", "database": "down"}, status=503)
+    return JsonResponse({"status": "ok", "database": "up"})

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from send_hub.lib.site import email_subject, site_name, site_url
 from send_hub.lib.tasks import enqueue_on_commit
 from staff.audit import log_action
 from staff.models import Invitation, Membership, MembershipRole, Role, School, Trust, User
@@ -99,11 +100,16 @@ def invitation_send(*, invitation_id: int) -> bool:
     if not claimed:
         return False
     invitation = Invitation.objects.select_related("school").get(pk=invitation_id)
-    link = settings.BASE_URL + reverse("staff:accept_invitation", args=[invitation.make_token()])
-    context = {"invitation": invitation, "link": link, "days": settings.SEND_HUB_INVITATION_DAYS}
+    link = site_url(reverse("staff:accept_invitation", args=[invitation.make_token()]))
+    context = {
+        "invitation": invitation,
+        "link": link,
+        "days": settings.SEND_HUB_INVITATION_DAYS,
+        "site_name": site_name(),
+    }
     try:
         send_mail(
-            subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}You are invited to SEND Hub",
+            subject=email_subject(f"You are invited to {site_name()}"),
             message=render_to_string("staff/email/invitation.txt", context),
             from_email=None,
             recipient_list=[invitation.email],

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -14,6 +13,7 @@ from django.utils import timezone
 from safeguarding.models import (
     Alert,
 )
+from send_hub.lib.site import email_subject, site_name, site_url
 from send_hub.lib.tasks import enqueue_on_commit
 from staff.models import School, User
 
@@ -77,12 +77,13 @@ def alert_email(*, alert_id: int) -> bool:
     subject = ALERT_SUBJECTS.get(alert.kind, "Safeguarding: something needs your attention")
     if alert.urgent:
         subject = f"Urgent: {subject[0].lower()}{subject[1:]}"
-    link = settings.BASE_URL + reverse("core:today")
+    link = site_url(reverse("core:today"))
     try:
         send_mail(
-            subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}",
+            subject=email_subject(subject),
             message=render_to_string(
-                "safeguarding/email/alert.txt", {"alert": alert, "link": link}
+                "safeguarding/email/alert.txt",
+                {"alert": alert, "link": link, "site_name": site_name()},
             ),
             from_email=None,
             recipient_list=[alert.recipient.email],
