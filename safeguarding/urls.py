@@ -1,6 +1,6 @@
 from django.urls import path
 
-from safeguarding.views import casework, concerns, file, reports, transfers
+from safeguarding.views import actions, casework, concerns, file, reports, transfers
 
 app_name = "safeguarding"
 urlpatterns = [
@@ -9,6 +9,9 @@ urlpatterns = [
     path("raise/pupils/", concerns.pupil_search, name="pupil_search"),
     path("raise/pupils/pick/", concerns.pupil_pick, name="pupil_pick"),
     path("mine/", concerns.mine, name="mine"),
+    # Everyone: the actions the DSL team gave them (their own only)
+    path("my-actions/", actions.my_actions, name="my_actions"),
+    path("my-actions/<int:pk>/", actions.my_action, name="my_action"),
     # One concern: its reporter and the DSL team
     path("concerns/<int:pk>/", concerns.concern_detail, name="concern"),
     path("concerns/<int:pk>/addenda/", concerns.addendum_add, name="addendum_add"),

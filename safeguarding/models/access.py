@@ -39,6 +39,7 @@ class FileAccess(models.Model):
         CHRONOLOGY_VIEWED = "CHRONOLOGY_VIEWED", "Opened the chronology"
         CHRONOLOGY_PRINTED = "CHRONOLOGY_PRINTED", "Printed the chronology (PDF)"
         FILE_EXPORTED = "FILE_EXPORTED", "Exported the file for transfer"
+        ACTION_VIEWED = "ACTION_VIEWED", "Opened a safeguarding action they own"
 
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
     pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="+")
@@ -86,6 +87,8 @@ class Alert(models.Model):
         ADDED = "ADDED", "Something was added to a concern"
         ESCALATED = "ESCALATED", "A concern has waited more than a school day for triage"
         ACTION_OVERDUE = "ACTION_OVERDUE", "A safeguarding action is overdue"
+        ACTION_ASSIGNED = "ACTION_ASSIGNED", "A safeguarding action has been given to you"
+        ACTION_UPDATED = "ACTION_UPDATED", "An action's owner has recorded progress or the outcome"
         TRANSFER_NOT_STARTED = "TRANSFER_NOT_STARTED", "A leaver's file needs transferring"
         TRANSFER_OVERDUE = "TRANSFER_OVERDUE", "A file transfer is overdue"
 

@@ -58,6 +58,8 @@ ALERT_SUBJECTS = {
     Alert.Kind.ADDED: "A safeguarding concern has been added to",
     Alert.Kind.ESCALATED: "A safeguarding concern is waiting for triage",
     Alert.Kind.ACTION_OVERDUE: "A safeguarding action is overdue",
+    Alert.Kind.ACTION_ASSIGNED: "You have a safeguarding action",
+    Alert.Kind.ACTION_UPDATED: "A safeguarding action has an update",
     Alert.Kind.TRANSFER_NOT_STARTED: "A child protection file needs transferring",
     Alert.Kind.TRANSFER_OVERDUE: "A child protection file transfer is overdue",
 }
@@ -73,17 +75,19 @@ def alert_email(*, alert_id: int) -> bool:
     claimed = Alert.objects.filter(pk=alert_id, emailed_at__isnull=True).update(emailed_at=now)
     if not claimed:
         return False
-    alert = Alert.objects.select_related("recipient").get(pk=alert_id)
+    alert = Alert.objects.select_related("recipient", "action").get(pk=alert_id)
     subject = ALERT_SUBJECTS.get(alert.kind, "Safeguarding: something needs your attention")
     if alert.urgent:
         subject = f"Urgent: {subject[0].lower()}{subject[1:]}"
-    link = site_url(reverse("core:today"))
+    # An action's owner is sent to their own list of actions, which holds no concern.
+    owns = alert.action is not None and alert.action.owner_id == alert.recipient_id
+    link = site_url(reverse("safeguarding:my_actions" if owns else "core:today"))
+    template = "safeguarding/email/action.txt" if owns else "safeguarding/email/alert.txt"
     try:
         send_mail(
             subject=email_subject(subject),
             message=render_to_string(
-                "safeguarding/email/alert.txt",
-                {"alert": alert, "link": link, "site_name": site_name()},
+                template, {"alert": alert, "link": link, "site_name": site_name()}
             ),
             from_email=None,
             recipient_list=[alert.recipient.email],

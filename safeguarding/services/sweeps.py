@@ -55,18 +55,46 @@ def concern_escalate(*, concern_id: int, now: dt.datetime | None = None) -> int:
 
 @transaction.atomic
 def actions_overdue_remind(*, today: dt.date | None = None) -> int:
-    """Alert the owner and the setter of every overdue action, once per action."""
+    """Remind the owner of every overdue action once a day, and tell its setter once.
+
+    The owner's alert is keyed by the day, so a re-run on the same day sends nothing new and the
+    next day's sweep reminds them again; yesterday's unread reminder is folded into today's.
+    """
+    today = today or timezone.localdate()
     made = 0
     overdue = Action.objects.overdue(on=today).select_related("concern", "owner", "created_by")
     for action in overdue:
-        made += len(
-            alerts_create(
-                recipients={action.owner, action.created_by},
-                school=action.concern.school_id,
+        about = {"concern": action.concern, "action": action}
+        school_id = action.concern.school_id
+        reminded = alerts_create(
+            recipients=[action.owner],
+            school=school_id,
+            kind=Alert.Kind.ACTION_OVERDUE,
+            key=f"overdue:action:{action.pk}:{today.isoformat()}",
+            **about,
+        )
+        if reminded:
+            Alert.objects.filter(
+                recipient=action.owner,
+                action=action,
+                kind=Alert.Kind.ACTION_OVERDUE,
+                read_at__isnull=True,
+            ).exclude(pk__in=[a.pk for a in reminded]).update(read_at=timezone.now())
+        told = []
+        if action.created_by_id != action.owner_id:
+            told = alerts_create(
+                recipients=[action.created_by],
+                school=school_id,
                 kind=Alert.Kind.ACTION_OVERDUE,
                 key=f"overdue:action:{action.pk}",
-                concern=action.concern,
-                action=action,
+                **about,
             )
-        )
+        if reminded or told:
+            log_action(
+                action,
+                "safeguarding.action.reminded",
+                school=school_id,
+                data={"owner": len(reminded), "setter": len(told), "on": today.isoformat()},
+            )
+        made += len(reminded) + len(told)
     return made

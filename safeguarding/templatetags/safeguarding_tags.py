@@ -1,6 +1,7 @@
 """Template tags that let other apps' pages show safeguarding's little without knowing it.
 
-The pupil page gets only the neutral flag; Today gets the DSL team's queue summary and alerts.
+The pupil page gets only the neutral flag; Today gets the DSL team's queue summary and alerts,
+and everyone's Today and menu get a count of the safeguarding actions they own.
 Each tag does its own query so the views that include them need not import this app.
 """
 
@@ -11,6 +12,7 @@ from typing import Any
 from django import template
 
 from safeguarding.models import Action, Alert, Concern, PupilFlag, Risk, Status
+from safeguarding.services.actions import owner_summary
 from staff.permissions import can
 
 register = template.Library()
@@ -46,6 +48,36 @@ def safeguarding_today(context: template.Context) -> dict[str, Any] | None:
         "urgent": concerns.filter(urgent=True).open().count(),
         "overdue_actions": Action.objects.overdue().filter(concern__in=concerns).count(),
     }
+
+
+def _my_actions(context: template.Context) -> dict[str, int] | None:
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if (
+        user is None
+        or not user.is_authenticated
+        or getattr(user, "current_school_id", None) is None
+        or not can(user, "safeguarding.raise")
+    ):
+        return None
+    # Today asks twice (its panel and the menu): one query per page.
+    cached: dict[str, int] | None = getattr(request, "_safeguarding_my_actions", None)
+    if cached is None:
+        cached = owner_summary(user)
+        request._safeguarding_my_actions = cached
+    return cached
+
+
+@register.simple_tag(takes_context=True)
+def safeguarding_my_actions(context: template.Context) -> dict[str, int] | None:
+    """Return how many safeguarding actions the signed-in person owns: open, overdue, new."""
+    return _my_actions(context)
+
+
+@register.inclusion_tag("safeguarding/my_actions_menu.html", takes_context=True)
+def safeguarding_actions_menu(context: template.Context) -> dict[str, Any]:
+    """Render the menu entry for the person's own actions, with how many are open."""
+    return {"summary": _my_actions(context)}
 
 
 @register.filter

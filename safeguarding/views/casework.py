@@ -26,6 +26,7 @@ from safeguarding.forms import (
     ReferralUpdateForm,
 )
 from safeguarding.models import Concern
+from safeguarding.services import actions as action_services
 from safeguarding.views.concerns import _add_errors, _concern_queryset, render_concern
 from staff.permissions import get_object_for, requires
 
@@ -95,7 +96,8 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         concern,
         form,
-        write=lambda data: services.action_add(concern=concern, by=request.user, **data),
+        # The owner is told at once: in the app and by a content-free e-mail.
+        write=lambda data: action_services.action_assign(concern=concern, by=request.user, **data),
         done="Action added.",
         anchor="actions",
         form_name="action_form",

@@ -34,6 +34,19 @@ def _action(w: World) -> list[Any]:
     return [concern.pk, action.pk]
 
 
+def _owned_action(w: World) -> list[Any]:
+    """An action the DSL gave the teacher on a concern someone else raised."""
+    concern = make_concern(w, reporter=w.users["lsa_caseload"])
+    action = services.action_add(
+        concern=concern,
+        by=w.users["dsl"],
+        description="Walk the pupil to the gate at home time",
+        owner=w.users["teacher"],
+        due_on=timezone.localdate(),
+    )
+    return [action.pk]
+
+
 def _referral(w: World) -> list[Any]:
     concern = make_concern(w)
     referral = services.referral_add(
@@ -82,6 +95,10 @@ ROWS: dict[str, Row] = {
     "safeguarding:pupil_search": Row(default=NOT_ALLOWED),
     "safeguarding:pupil_pick": Row(default=NOT_ALLOWED),
     "safeguarding:mine": Row(),
+    # Everyone has their own list of actions; one action opens for its owner only (the DSL
+    # reads it on the concern), and for everyone else it does not exist.
+    "safeguarding:my_actions": Row(),
+    "safeguarding:my_action": Row(args=_owned_action, default=NOT_FOUND, expect={"teacher": OK}),
     # One concern: its reporter (the teacher) and the DSL; 404 for everyone else.
     "safeguarding:concern": Row(
         args=_concern, default=NOT_FOUND, expect={"teacher": OK, "dsl": OK}

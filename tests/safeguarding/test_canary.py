@@ -73,7 +73,8 @@ def test_concern_text_never_reaches_anyone_outside_the_dsl_team(world, caplog) -
         concern=concern,
         by=dsl,
         description=CANARY,
-        owner=world.users["teacher"],
+        # Its owner reads what to do (my_actions), so the owner is not one of the personas.
+        owner=reporter,
         due_on=timezone.localdate() - timezone.timedelta(days=1),
     )
     services.action_update_add(action=action, by=dsl, outcome=CANARY, completed=False)
@@ -91,7 +92,7 @@ def test_concern_text_never_reaches_anyone_outside_the_dsl_team(world, caplog) -
         referral=referral, by=dsl, outcome=CANARY, outcome_on=timezone.localdate()
     )
     services.flag_set(pupil=world.pupil, by=dsl, on=True, reason=CANARY)
-    services.actions_overdue_remind()  # the teacher owns an overdue action: they get an alert
+    services.actions_overdue_remind()  # the reporter owns an overdue action: they get an alert
     for alert in Alert.objects.all():
         services.alert_email(alert_id=alert.pk)
 
