@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -81,4 +83,72 @@ def test_lsa_sees_only_their_caseload_and_signs_out(
     ).click()
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    assert console_errors == []
+
+
+def _fits_the_phone(page: Page) -> None:
+    """Nothing on the page is wider than the screen (no sideways scrolling on a phone)."""
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{page.url} is {overflow}px wider than the phone"
+
+
+def _fresh_code(secret: str) -> str:
+    """Wait for a fresh 30-second step, so the code is still valid when it is sent."""
+    import time
+
+    from tests.e2e.conftest import totp_now
+
+    while 30 - time.time() % 30 < 3:
+        time.sleep(0.2)
+    return totp_now(secret)
+
+
+def test_two_factor_set_up_on_a_phone_looks_like_the_app(
+    page: Page, live_server, console_errors: list[str]
+) -> None:
+    from tests.factories import SchoolFactory
+
+    school = SchoolFactory(name="Brookfield Phone Primary")
+    teacher = member(school, Role.TEACHER, full_name="Robin Phoneset", totp=False)
+    page.set_viewport_size({"width": 375, "height": 800})
+    sign_in(page, live_server.url, teacher.email, TEST_PASSWORD, secret=None)
+
+    # Every two-factor page carries the app's bar and footer, and fits the phone.
+    brand = page.get_by_role("link", name="SEND Hub", exact=True)
+    if page.get_by_label("Password").count():  # allauth asks for the password again first
+        expect(brand).to_be_visible()
+        _fits_the_phone(page)
+        shot(page, "mfa-reauthenticate-password")
+        page.get_by_label("Password").fill(TEST_PASSWORD)
+        page.get_by_role("button", name="Confirm").click()
+    expect(page.get_by_role("heading", name="Activate Authenticator App")).to_be_visible()
+    expect(brand).to_be_visible()
+    expect(page.get_by_role("img", name=re.compile(r"^[A-Z2-7]{16,}$"))).to_be_visible()
+    _fits_the_phone(page)
+    shot(page, "mfa-activate")
+    secret = page.get_by_label("Authenticator secret").input_value()
+    page.get_by_label("Authenticator code").fill(_fresh_code(secret))
+    page.get_by_role("button", name="Activate").click()
+
+    expect(page.get_by_role("heading", name="Recovery Codes")).to_be_visible()
+    expect(brand).to_be_visible()
+    _fits_the_phone(page)
+    shot(page, "mfa-recovery-codes")
+
+    page.goto(f"{live_server.url}/accounts/2fa/reauthenticate/")
+    expect(page.get_by_label("Code")).to_be_visible()
+    expect(brand).to_be_visible()
+    _fits_the_phone(page)
+    shot(page, "mfa-reauthenticate")
+
+    # Signed out and back in, the code is asked for on the app's own page.
+    page.context.clear_cookies()
+    sign_in(page, live_server.url, teacher.email, TEST_PASSWORD, secret=None)
+    expect(page.get_by_label("Code")).to_be_visible()
+    expect(brand).to_be_visible()
+    _fits_the_phone(page)
+    shot(page, "mfa-authenticate-again")
+    page.get_by_label("Code").fill(_fresh_code(secret))
+    page.get_by_role("button", name="Sign In").click()
+    expect(page.get_by_role("heading", name="Today", level=1)).to_be_visible()
     assert console_errors == []
