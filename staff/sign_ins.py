@@ -26,17 +26,18 @@ LABELS = {
     SIGNED_IN: "Signed in",
     PASSWORD_FAILED: "Wrong password",
     CODE_FAILED: "Wrong two-factor code",
-    REFUSED: "Refused: too many failed attempts",
+    REFUSED: "Locked out",
 }
 FAILED_ACTIONS = frozenset({PASSWORD_FAILED, CODE_FAILED, REFUSED})
 
 STAGE_PASSWORD = "password"  # noqa: S105 (a stage name)
 STAGE_TWO_FACTOR = "two_factor"
 STAGE_REAUTHENTICATION = "reauthentication"
+# Where an attempt was refused unchecked, after too many failures.
 STAGE_LABELS = {
-    STAGE_PASSWORD: "at the password",
-    STAGE_TWO_FACTOR: "at the two-factor code",
-    STAGE_REAUTHENTICATION: "confirming a sensitive change",
+    STAGE_PASSWORD: "refused at the password after too many failures",
+    STAGE_TWO_FACTOR: "refused at the two-factor code after too many failures",
+    STAGE_REAUTHENTICATION: "refused confirming a change after too many failures",
 }
 
 

@@ -35,7 +35,11 @@ def sign_in_history(request: HttpRequest) -> HttpResponse:
             "member": by_user.get(event.object_id),
             "label": sign_ins.LABELS[event.action],
             "failed": event.action in sign_ins.FAILED_ACTIONS,
-            "stage": sign_ins.STAGE_LABELS.get(event.data.get("stage", "")),
+            "refused": (
+                sign_ins.STAGE_LABELS.get(event.data.get("stage", ""))
+                if event.action == sign_ins.REFUSED
+                else None
+            ),
         }
         for event in page
     ]

@@ -45,7 +45,8 @@ def test_refused_attempts_and_wrong_codes_appear_too(world) -> None:
         _fail(teacher.email)
     log_action(teacher, sign_ins.CODE_FAILED, data={"type": "totp"})
     page = world.client("hr_admin").get(URL, {"failed": "on"}).content.decode()
-    assert "Refused: too many failed attempts at the password" in page
+    assert "Locked out" in page
+    assert "refused at the password after too many failures" in page
     assert "Wrong two-factor code" in page
 
 
