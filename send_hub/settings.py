@@ -211,7 +211,7 @@ if not SEND_HUB_MFA_ENCRYPTION_KEYS:
     elif SEND_HUB_MFA_REQUIRED:
         raise ImproperlyConfigured(
             "SEND_HUB_MFA_ENCRYPTION_KEYS (or SEND_HUB_MFA_ENCRYPTION_KEYS_FILE) must be set when "
-            "two-factor sign-in is required; make a key with: python -c \"from "
+            'two-factor sign-in is required; make a key with: python -c "from '
             'cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"'
         )
 for _number, _key in enumerate(SEND_HUB_MFA_ENCRYPTION_KEYS, start=1):
