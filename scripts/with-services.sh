@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Run a command with a real PostgreSQL and Redis. Uses DATABASE_URL / REDIS_URL when given;
 # otherwise starts throw-away instances on free loopback ports and removes them afterwards.
+# The throw-away PostgreSQL has production's two roles: DATABASE_URL connects as the app's
+# (sendhub_app), DATABASE_MIGRATE_URL as the tables' owner, which runs migrations:
+#     DATABASE_URL=$DATABASE_MIGRATE_URL python manage.py migrate
 # Installs missing system packages with apt-get when run as root, or says what to install.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -56,8 +59,15 @@ if [ -z "${DATABASE_URL:-}" ]; then
   as_pg "$pg_bindir/pg_ctl" -D "$tmp/pg" -l "$tmp/pg.log" -w -o \
     "-p $port -k $tmp -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100" start >/dev/null
   pg_started=1
+  # The roles production has (docker/postgres/10-app-role.sh): sendhub owns the tables and runs
+  # migrations, sendhub_app is the app's. Set up in template1, so that the test database pytest
+  # creates (as the owner: tests/conftest.py) inherits the default privileges too.
+  PGHOST=127.0.0.1 PGPORT="$port" PATH="$pg_bindir:$PATH" POSTGRES_USER=sendhub \
+    POSTGRES_DB=template1 POSTGRES_APP_PASSWORD=unused-the-test-server-trusts-local-users \
+    sh docker/postgres/10-app-role.sh
   "$pg_bindir/createdb" -h 127.0.0.1 -p "$port" -U sendhub sendhub
-  export DATABASE_URL="postgres://sendhub@127.0.0.1:$port/sendhub"
+  export DATABASE_URL="postgres://sendhub_app@127.0.0.1:$port/sendhub"
+  export DATABASE_MIGRATE_URL="postgres://sendhub@127.0.0.1:$port/sendhub"
   echo "PostgreSQL $("$pg_bindir/postgres" --version | awk '{print $3}') on 127.0.0.1:$port (throw-away)"
 fi
 if [ -z "${REDIS_URL:-}" ]; then
