@@ -78,3 +78,18 @@ def pytest_configure(config: pytest.Config) -> None:
 
     # Password hashing is deliberately slow; tests do not need it to be.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
+    """Create, migrate and flush the test database as the owner of the tables
+    (DATABASE_MIGRATE_URL, set by scripts/with-services.sh), as production migrates; the app's
+    own role (DATABASE_URL) could not. tests/test_db_roles.py connects as that role."""
+    from django.conf import settings
+
+    from send_hub.lib.env import env
+
+    if env.str("DATABASE_MIGRATE_URL", default=""):
+        owner = env.db_url("DATABASE_MIGRATE_URL")
+        for key in ("NAME", "USER", "PASSWORD", "HOST", "PORT"):
+            settings.DATABASES["default"][key] = owner[key]

@@ -257,10 +257,36 @@ def test_app_services_wait_for_healthy_postgres_and_redis(name: str) -> None:
         assert depends_on[dependency]["condition"] == "service_healthy"
     assert definition["env_file"] in (".env", [".env"])
     environment = definition["environment"]
-    assert environment["DATABASE_URL"].startswith("postgres://sendhub:${POSTGRES_PASSWORD")
+    # The app's own role, which owns no table (docker/postgres/10-app-role.sh).
+    app_url = "postgres://sendhub_app:${POSTGRES_APP_PASSWORD"
+    assert environment["DATABASE_URL"].startswith(app_url)
     assert environment["DATABASE_URL"].endswith("@postgres:5432/sendhub")
     assert environment["REDIS_URL"] == "redis://redis:6379/0"
     assert definition["command"] == [name]
+    assert depends_on["migrate"]["condition"] == "service_completed_successfully"
+
+
+def test_migrations_run_once_as_the_owner_of_the_tables_before_the_app_starts() -> None:
+    definition = service("migrate")
+    assert definition["environment"]["DATABASE_URL"].startswith(
+        "postgres://sendhub:${POSTGRES_PASSWORD"
+    )
+    assert definition["depends_on"]["postgres"]["condition"] == "service_healthy"
+    assert definition["restart"] == "no"
+    commands = [strip_exec(argv) for argv in service_commands("migrate")]
+    assert ["python", "manage.py", "migrate", "--noinput"] in commands
+    for argv in commands:
+        check_command(argv)
+    for name in APP_SERVICES:
+        assert "migrate" not in json.dumps(service_commands(name)), f"{name} cannot migrate"
+
+
+def test_postgres_creates_the_app_role_with_the_database() -> None:
+    mounts = dict(volume.split(":")[1::-1] for volume in service("postgres")["volumes"])
+    script = ROOT / mounts["/docker-entrypoint-initdb.d"].removeprefix("./")
+    assert (script / "10-app-role.sh").is_file()
+    assert os.access(script / "10-app-role.sh", os.X_OK)
+    assert "POSTGRES_APP_PASSWORD" in service("postgres")["environment"]
 
 
 @pytest.mark.parametrize("name", APP_SERVICES)
