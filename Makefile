@@ -5,7 +5,7 @@ PY = $(UV) run --frozen
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install worker beat lint format migrations-check check-deploy demo
+.PHONY: run test bench install worker beat lint format migrations-check check-deploy demo
 
 install:
 	@$(UV) sync --frozen --quiet
@@ -35,6 +35,10 @@ run: install
 
 test: install
 	@scripts/with-services.sh $(PY) pytest $(PYTEST_ARGS)
+
+# Every benchmark under benchmarks/ on a throw-away PostgreSQL seeded with the 12-school trust.
+bench: install
+	@scripts/with-services.sh scripts/bench.sh $(PY)
 
 worker: install
 	@$(PY) celery -A send_hub worker --loglevel=info
