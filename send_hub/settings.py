@@ -214,7 +214,17 @@ if not SEND_HUB_MFA_ENCRYPTION_KEYS:
             'two-factor sign-in is required; make a key with: python -c "from '
             'cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"'
         )
+# Keys ever committed here (.env.example's, the development one) are known to anyone.
+PUBLISHED_MFA_KEYS = frozenset(
+    {"cmVwbGFjZS10aGlzLWtleS13aXRoLXlvdXItb3duISE=", "c2VuZC1odWItZGV2ZWxvcG1lbnQtb25seS1rZXktMDA="}
+)
 for _number, _key in enumerate(SEND_HUB_MFA_ENCRYPTION_KEYS, start=1):
+    if not DEBUG and _key in PUBLISHED_MFA_KEYS:
+        raise ImproperlyConfigured(
+            f"SEND_HUB_MFA_ENCRYPTION_KEYS: key {_number} is a published example, which anyone can "
+            'read; make your own with: python -c "from cryptography.fernet import Fernet; '
+            'print(Fernet.generate_key().decode())"'
+        )
     try:
         Fernet(_key)
     except ValueError:

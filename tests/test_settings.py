@@ -53,6 +53,17 @@ def test_production_refuses_to_start_without_a_secret_key() -> None:
     assert "DJANGO_SECRET_KEY" in result.stderr
 
 
+def test_production_refuses_the_example_two_factor_key() -> None:
+    example = re.search(
+        r"^SEND_HUB_MFA_ENCRYPTION_KEYS=(\S+)$", (ROOT / ".env.example").read_text(), re.M
+    )
+    assert example is not None
+    env = {**PRODUCTION_ENV, "SEND_HUB_MFA_ENCRYPTION_KEYS": example.group(1)}
+    result = _manage("check", extra_env=env)
+    assert result.returncode != 0
+    assert "published example" in result.stderr
+
+
 def test_secret_can_come_from_a_file(tmp_path: Path) -> None:
     secret = tmp_path / "secret"
     secret.write_text("file-secret-" + "abcdefghij0123456789" * 3)
