@@ -1,7 +1,8 @@
 """One child's chronology: everything on their safeguarding file in the order it happened.
 
 Built from a fixed number of queries however long the file is. A back-dated concern slots in
-at the time it happened, not the time it was written down.
+at the time it happened, not the time it was written down. Only what concerns this child is
+on it: the rule is written on ConcernPupil.
 """
 
 from __future__ import annotations
@@ -10,16 +11,20 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from pupils.models import Pupil
 from safeguarding.models import (
+    AccountShare,
     Action,
+    ActionChild,
     ActionUpdate,
     Addendum,
+    AddendumChild,
     ConcernPupil,
     Decision,
+    DecisionChild,
     PupilFlag,
     Referral,
     ReferralUpdate,
@@ -67,6 +72,18 @@ class Chronology:
     def concerns(self) -> list[Any]:
         return [link.concern for link in self.links]
 
+    @property
+    def full_concerns(self) -> list[Any]:
+        """The concerns whose whole account is on this child's file (printed in full)."""
+        return [link.concern for link in self.links if link.shows_account]
+
+    @property
+    def open_actions(self) -> list[Any]:
+        """Actions about this child nobody has completed, closed concerns' carried-over ones too."""
+        return [
+            e.obj for e in self.entries if e.kind == "action" and e.obj.completed_update() is None
+        ]
+
 
 def _moment(day: dt.date, recorded: dt.datetime) -> tuple[dt.datetime, bool]:
     """Place a dated event: at the time it was recorded if that was the same day, else at the
@@ -75,6 +92,15 @@ def _moment(day: dt.date, recorded: dt.datetime) -> tuple[dt.datetime, bool]:
     if local.date() == day:
         return recorded, False
     return timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59, 59))), True
+
+
+def _about(through: Any, parent: str, link_ids: list[int], subject_of: list[int]) -> Q:
+    """Return the filter for casework about this child: marked as about one of ``link_ids``,
+    or (recorded before children were) on a concern this child is the subject of."""
+    rows: QuerySet[Any] = through.objects.filter(**{parent: OuterRef("pk")})
+    return Exists(rows.filter(link_id__in=link_ids)) | (
+        ~Exists(rows) & Q(concern_id__in=subject_of)
+    )
 
 
 def build(pupil: Pupil, *, category: str = "") -> Chronology:
@@ -94,24 +120,51 @@ def build(pupil: Pupil, *, category: str = "") -> Chronology:
     )
     if category:
         links_qs = links_qs.filter(categories__code=category).distinct()
-    links = list(links_qs)
+    latest_share = AccountShare.objects.filter(link=OuterRef("pk")).order_by("-at", "-pk")
+    links = list(links_qs.annotate(shared=Subquery(latest_share.values("on")[:1])))
     concerns = {link.concern_id: link.concern for link in links}
+    link_ids = [link.pk for link in links]
     for link in links:
         link.concern.this_link = link
+        link.shows_account = link.is_subject or bool(link.shared)
     ids = list(concerns)
+    # Casework recorded before children were recorded is about the concern's subjects.
+    subject_of = [link.concern_id for link in links if link.is_subject]
+    full = [link.concern_id for link in links if link.shows_account]
     entries: list[Entry] = []
 
     for link in links:
         entries.append(Entry(link.concern.occurred_at, "concern", link.concern, link.concern))
-    for addendum in Addendum.objects.filter(concern_id__in=ids).select_related("author"):
+    addenda = Addendum.objects.filter(concern_id__in=ids).filter(
+        Q(kind=Addendum.Kind.CASE_NOTE) & _about(AddendumChild, "addendum", link_ids, subject_of)
+        | ~Q(kind=Addendum.Kind.CASE_NOTE) & Q(concern_id__in=full)
+    )
+    for addendum in addenda.select_related("author"):
         entries.append(
             Entry(addendum.written_at, "addendum", addendum, concerns[addendum.concern_id])
         )
-    for decision in Decision.objects.filter(concern_id__in=ids).select_related("decided_by"):
+    own_row = DecisionChild.objects.filter(decision=OuterRef("pk"), link_id__in=link_ids)
+    decisions = (
+        Decision.objects.filter(concern_id__in=ids)
+        .filter(_about(DecisionChild, "decision", link_ids, subject_of))
+        .select_related("decided_by")
+        .annotate(own_not_referred=Subquery(own_row.values("not_referred")[:1]))
+    )
+    for decision in decisions:
+        # Not referred, for this child: their own row says; an older decision says for all.
+        decision.not_referred_here = (
+            decision.not_referred
+            if decision.own_not_referred is None
+            else decision.own_not_referred
+        )
         entries.append(
             Entry(decision.decided_at, "decision", decision, concerns[decision.concern_id])
         )
-    actions = Action.objects.filter(concern_id__in=ids).select_related("owner", "created_by")
+    actions = (
+        Action.objects.filter(concern_id__in=ids)
+        .filter(_about(ActionChild, "action", link_ids, subject_of))
+        .select_related("owner", "created_by")
+    )
     for action in actions.prefetch_related(
         Prefetch("updates", queryset=ActionUpdate.objects.select_related("by"))
     ):

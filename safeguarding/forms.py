@@ -7,6 +7,7 @@ import uuid
 from typing import Any
 
 from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Fieldset, Layout
 from django import forms
 from django.db.models import QuerySet
 from django.http import QueryDict
@@ -14,17 +15,19 @@ from django.utils import timezone
 
 from pupils.models import Pupil
 from safeguarding.models import (
+    Action,
     Addendum,
     Agency,
     Category,
     Concern,
+    ConcernPupil,
     Involvement,
     Risk,
     Status,
     TransferStep,
     parse_body_map,
 )
-from safeguarding.services import PupilLink
+from safeguarding.services import ActionClosing, PupilLink
 from send_hub.lib.widgets import DateInput, DateTimeInput
 from staff.models import Membership, School, User
 
@@ -191,22 +194,82 @@ class ConcernForm(forms.Form):
         return cleaned
 
 
+class ChildrenField(forms.ModelMultipleChoiceField):
+    """The linked children a piece of casework is about, as tick boxes (subjects ticked)."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def label_from_instance(self, obj: ConcernPupil) -> str:
+        return f"{obj.pupil.display_name} ({obj.get_involvement_display().lower()})"
+
+
+def children_field(concern: Concern, *, label: str, help_text: str, required: bool = True) -> Any:
+    """Return a field offering the concern's linked children (each child's file shows only the
+    casework ticked as about them)."""
+    return ChildrenField(
+        label=label,
+        help_text=help_text,
+        required=required,
+        queryset=ConcernPupil.objects.filter(concern=concern).select_related("pupil"),
+        error_messages={"required": "Tick at least one child this is about."},
+    )
+
+
+def subject_link_ids(concern: Concern) -> list[int]:
+    """Return the links a casework form starts with ticked: the children the concern is about."""
+    return [link.pk for link in concern.links.all() if link.is_subject]
+
+
+ABOUT_HELP = "It goes on the file of each child ticked, and on no other child's file."
+
+
 class AddendumForm(forms.Form):
     kind = forms.ChoiceField(label="This is", choices=Addendum.Kind.choices)
     part = forms.ChoiceField(label="About", choices=Addendum.Part.choices)
     text = forms.CharField(label="What you are adding", widget=_text(3))
 
-    def __init__(self, *args: Any, triage: bool, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, triage: bool, concern: Concern | None = None, **kwargs: Any
+    ) -> None:
         kwargs.setdefault("prefix", "addendum")
         super().__init__(*args, **kwargs)
         if not triage:
             self.fields["kind"].choices = [
                 (k, label) for k, label in Addendum.Kind.choices if k != Addendum.Kind.CASE_NOTE
             ]
+        elif concern is not None:
+            self.fields["children"] = children_field(
+                concern,
+                label="Case notes: which children this note is about",
+                help_text=f"{ABOUT_HELP} Additions and corrections go wherever the account goes.",
+                required=False,
+            )
+            self.fields["children"].initial = subject_link_ids(concern)
         self.helper = _helper()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if "children" in self.fields:
+            if cleaned.get("kind") == Addendum.Kind.CASE_NOTE:
+                if not cleaned.get("children"):
+                    self.add_error("children", "Tick at least one child this note is about.")
+                else:
+                    cleaned["children"] = list(cleaned["children"])
+            else:
+                cleaned.pop("children", None)
+        return cleaned
+
+
+CLOSE_CHOICES = [
+    ("complete", "Completed: give the outcome"),
+    ("carry", "Carry over: it stays open on the child's file and the queue"),
+]
 
 
 class DecisionForm(forms.Form):
+    """A decision, the children it is about and, per child, any decision not to refer. Closing
+    a concern asks, for each open action, whether it is complete or carried over."""
+
     status = forms.ChoiceField(
         label="Status from now on",
         choices=[(k, label) for k, label in Status.choices if k != Status.NEW],
@@ -214,7 +277,6 @@ class DecisionForm(forms.Form):
     risk = forms.ChoiceField(
         label="Risk level", choices=[("", "Not assessed"), *Risk.choices], required=False
     )
-    not_referred = forms.BooleanField(label="I have decided not to refer", required=False)
     rationale = forms.CharField(
         label="Rationale",
         help_text="Why you decided this, including why not to refer if you did not.",
@@ -222,10 +284,88 @@ class DecisionForm(forms.Form):
     )
     seen_decision = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, concern: Concern, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "decision")
         super().__init__(*args, **kwargs)
+        self.fields["children"] = children_field(
+            concern, label="Which children this decision is about", help_text=ABOUT_HELP
+        )
+        self.fields["children"].initial = subject_link_ids(concern)
+        self.fields["not_referred_children"] = children_field(
+            concern,
+            label="I have decided not to refer",
+            help_text="Tick each child you decided not to refer; say why in the rationale.",
+            required=False,
+        )
+        self.open_actions = list(
+            Action.objects.filter(concern=concern).open().select_related("owner").order_by("pk")
+        )
+        for action in self.open_actions:
+            self.fields[f"close_{action.pk}"] = forms.ChoiceField(
+                label=f"{action.description} ({action.owner.full_name})",
+                choices=CLOSE_CHOICES,
+                widget=forms.RadioSelect,
+                required=False,
+            )
+            self.fields[f"close_{action.pk}_outcome"] = forms.CharField(
+                label="Outcome, or why it is carried over",
+                required=False,
+                widget=_text(2),
+            )
+        self.action_closings: list[ActionClosing] = []
         self.helper = _helper()
+        main = ["status", "risk", "children", "not_referred_children", "rationale", "seen_decision"]
+        closing = [
+            name for a in self.open_actions for name in (f"close_{a.pk}", f"close_{a.pk}_outcome")
+        ]
+        if closing:
+            hint = HTML(
+                '<p class="small text-body-secondary">Only if you close the concern: say for '
+                "each open action whether it is complete or carried over.</p>"
+            )
+            self.helper.layout = Layout(
+                *main, Fieldset("Open actions, if you close the concern", hint, *closing)
+            )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        closing = cleaned.get("status") == Status.CLOSED
+        self.action_closings = []
+        for action in self.open_actions:
+            choice = cleaned.get(f"close_{action.pk}")
+            outcome = (cleaned.get(f"close_{action.pk}_outcome") or "").strip()
+            if not closing:
+                if choice:
+                    self.add_error(
+                        f"close_{action.pk}",
+                        "Only when closing the concern. Choose Closed, or record progress "
+                        "on the action itself.",
+                    )
+                continue
+            if not choice:
+                self.add_error(
+                    f"close_{action.pk}", "Closing: say whether it is complete or carried over."
+                )
+            elif choice == "complete" and not outcome:
+                self.add_error(f"close_{action.pk}_outcome", "Give the outcome to complete it.")
+            else:
+                self.action_closings.append(
+                    ActionClosing(action=action, carry_over=choice == "carry", outcome=outcome)
+                )
+        return cleaned
+
+    def service_data(self) -> dict[str, Any]:
+        """Return the cleaned data as decision_record takes it."""
+        data = self.cleaned_data
+        return {
+            "status": data["status"],
+            "risk": data["risk"],
+            "rationale": data["rationale"],
+            "seen_decision_id": data["seen_decision"],
+            "children": list(data["children"]),
+            "not_referred_children": list(data["not_referred_children"]),
+            "action_closings": self.action_closings,
+        }
 
 
 def school_staff(school_id: int) -> QuerySet[User]:
@@ -248,7 +388,21 @@ class ActionForm(forms.Form):
         kwargs.setdefault("prefix", "action")
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = school_staff(concern.school_id)
+        self.fields["due_on"].widget.attrs["min"] = timezone.localdate().isoformat()
+        self.fields["children"] = children_field(
+            concern, label="Which children this action is about", help_text=ABOUT_HELP
+        )
+        self.fields["children"].initial = subject_link_ids(concern)
         self.helper = _helper()
+
+    def clean_due_on(self) -> dt.date:
+        value = self.cleaned_data["due_on"]
+        if value < timezone.localdate():
+            raise forms.ValidationError("The deadline cannot be in the past.")
+        return value
+
+    def clean_children(self) -> list[ConcernPupil]:
+        return list(self.cleaned_data["children"])
 
 
 class ActionUpdateForm(forms.Form):
@@ -288,6 +442,23 @@ class ReferralUpdateForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"outcome_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+class AccountShareForm(forms.Form):
+    """Put the full account on (or take it off) the file of a linked child it is not about."""
+
+    on = forms.TypedChoiceField(
+        choices=[("1", "Put on"), ("0", "Take off")],
+        coerce=lambda v: v == "1",
+        widget=forms.HiddenInput,
+    )
+    reason = forms.CharField(
+        label="Why (seen by the DSL team only)", widget=_text(2), max_length=2000
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = _helper()
 

@@ -20,6 +20,7 @@ from safeguarding.models import (
     ConcernPupil,
     ConcernPupilCategory,
     Decision,
+    DecisionChild,
     Involvement,
     Referral,
     ReferralUpdate,
@@ -70,6 +71,21 @@ def _bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
         timezone.make_aware(dt.datetime.combine(start, dt.time.min)),
         timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min)),
     )
+
+
+def _not_referred(school: School, lo: dt.datetime, hi: dt.datetime) -> int:
+    """Count decisions not to refer, one per child; an older decision (no children recorded)
+    counts once."""
+    decisions = Decision.objects.filter(
+        concern__school=school, decided_at__gte=lo, decided_at__lt=hi
+    )
+    per_child = DecisionChild.objects.filter(decision__in=decisions, not_referred=True).count()
+    older = (
+        decisions.filter(not_referred=True)
+        .exclude(Exists(DecisionChild.objects.filter(decision=OuterRef("pk"))))
+        .count()
+    )
+    return per_child + older
 
 
 def build(school: School, *, start: dt.date, end: dt.date, governors: bool) -> dict[str, Any]:
@@ -141,12 +157,7 @@ def build(school: School, *, start: dt.date, end: dt.date, governors: bool) -> d
     outcomes = [
         Cell("Outcome recorded", referrals.filter(has_outcome).count()),
         Cell("Awaiting an outcome", referrals.exclude(has_outcome).count()),
-        Cell(
-            "Decisions not to refer",
-            Decision.objects.filter(
-                concern__school=school, not_referred=True, decided_at__gte=lo, decided_at__lt=hi
-            ).count(),
-        ),
+        Cell("Decisions not to refer (one per child)", _not_referred(school, lo, hi)),
     ]
     tables = {
         "by_category": by_category,

@@ -22,6 +22,11 @@ urlpatterns = [
         casework.action_update,
         name="action_update",
     ),
+    path(
+        "concerns/<int:pk>/pupils/<int:link_pk>/account/",
+        casework.account_share,
+        name="account_share",
+    ),
     path("concerns/<int:pk>/referrals/", casework.referral_add, name="referral_add"),
     path(
         "concerns/<int:pk>/referrals/<int:referral_pk>/",

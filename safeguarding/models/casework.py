@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from pupils.models import Pupil
-from safeguarding.models.concerns import Concern, Risk, Status, append_only
+from safeguarding.models.concerns import Concern, ConcernPupil, Risk, Status, append_only
 from send_hub.lib.dates import nice_date
 from staff.models import User
 
@@ -30,6 +30,11 @@ class Decision(models.Model):
     rationale = models.TextField()
     decided_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(default=timezone.now, editable=False)
+    # The linked children this decision is about; not_referred above is true when it decided
+    # not to refer any of them, and DecisionChild.not_referred says which.
+    children = models.ManyToManyField(
+        ConcernPupil, through="DecisionChild", related_name="+", blank=True
+    )
 
     class Meta:
         ordering = ["decided_at", "pk"]
@@ -67,6 +72,9 @@ class Action(models.Model):
     due_on = models.DateField("deadline")
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    children = models.ManyToManyField(
+        ConcernPupil, through="ActionChild", related_name="+", blank=True
+    )
 
     objects = ActionQuerySet.as_manager()
 
@@ -90,6 +98,39 @@ class Action(models.Model):
 
     def is_overdue(self, today: object = None) -> bool:
         return self.completed_update() is None and self.due_on < (today or timezone.localdate())
+
+
+class DecisionChild(models.Model):
+    """One linked child a decision is about, and whether it decided not to refer that child."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="child_rows")
+    link = models.ForeignKey(ConcernPupil, on_delete=models.PROTECT, related_name="+")
+    not_referred = models.BooleanField("decided not to refer this child", default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "link"], name="decision_child_once"),
+        ]
+        triggers = [append_only()]
+
+    def __str__(self) -> str:
+        return f"About {self.link.pupil}{' (not referred)' if self.not_referred else ''}"
+
+
+class ActionChild(models.Model):
+    """One linked child an action is about: the action is on that child's file."""
+
+    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="child_rows")
+    link = models.ForeignKey(ConcernPupil, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["action", "link"], name="action_child_once"),
+        ]
+        triggers = [append_only()]
+
+    def __str__(self) -> str:
+        return f"About {self.link.pupil}"
 
 
 class ActionUpdate(models.Model):

@@ -59,6 +59,8 @@ class Involvement(models.TextChoices):
     CONCERN_FOR = "CONCERN_FOR", "The child I am worried about"
     HARMED_OTHER = "HARMED_OTHER", "May have harmed another child"
     WITNESS = "WITNESS", "Saw or heard what happened"
+    SIBLING = "SIBLING", "Brother or sister of a child involved"
+    FAMILY = "FAMILY", "Family member of a child involved"
     OTHER = "OTHER", "Otherwise involved"
 
 
@@ -206,11 +208,20 @@ class ConcernQuerySet(models.QuerySet["Concern"]):
             .annotate(n=Count("pk"))
             .values("n")
         )
+        still_open = (
+            Action.objects.filter(concern=OuterRef("pk"))
+            .exclude(Exists(ActionUpdate.objects.filter(action=OuterRef("pk"), completed=True)))
+            .order_by()
+            .values("concern")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
         return (
             self.with_state()
             .with_links()
             .select_related("reporter")
             .annotate(overdue_actions=Coalesce(Subquery(overdue), Value(0)))
+            .annotate(open_actions=Coalesce(Subquery(still_open), Value(0)))
             .annotate(
                 is_closed=models.Case(
                     models.When(current_status=Status.CLOSED, then=Value(1)),
@@ -283,7 +294,26 @@ class Concern(models.Model):
 
 
 class ConcernPupil(models.Model):
-    """One pupil linked to a concern, with their own involvement and their own categories."""
+    """One pupil linked to a concern, with their own involvement and their own categories.
+
+    What each linked child's safeguarding file (the chronology, its PDF and the transfer file)
+    holds, so that one child's file never carries another child's details:
+
+    - The concern entry. On the file of a child the concern is about (CONCERN_FOR) it is given
+      in full: what happened, the child's words, what was done, who was told, the body map, and
+      the reporter's additions and corrections. On the file of any other linked child (a
+      witness, a brother or sister, a family member, a child who may have harmed another, or
+      otherwise involved) it says only that they were involved and how, their own categories,
+      when it happened and who raised it: not the account, not where (a home address would
+      point to the other child), not the other children's names. The DSL can put the full
+      account on such a child's file too, with a reason (AccountShare); the latest choice counts.
+    - Casework (decisions, actions and case notes) is on the files of the children it is marked
+      as about (DecisionChild, ActionChild, AddendumChild), and on no other. The forms start
+      with the concern's subjects ticked and the DSL ticks any other child. Casework recorded
+      before children were recorded (it has no such rows) is about the concern's subjects.
+    - A decision not to refer is recorded per child (DecisionChild.not_referred); a referral
+      names its one pupil, and is on that pupil's file only.
+    """
 
     concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="links")
     pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="+")
@@ -306,6 +336,11 @@ class ConcernPupil(models.Model):
     def __str__(self) -> str:
         return f"{self.pupil} ({self.get_involvement_display()})"
 
+    @property
+    def is_subject(self) -> bool:
+        """Whether the concern is about this child (their file holds all of it by default)."""
+        return self.involvement == Involvement.CONCERN_FOR
+
 
 class ConcernPupilCategory(models.Model):
     """One category recorded for one linked pupil."""
@@ -321,6 +356,27 @@ class ConcernPupilCategory(models.Model):
 
     def __str__(self) -> str:
         return str(self.category)
+
+
+class AccountShare(models.Model):
+    """The DSL putting (on=True) or taking off (on=False) a concern's full account on the file
+    of a linked child it is not about. The latest row for a link counts."""
+
+    link = models.ForeignKey(ConcernPupil, on_delete=models.PROTECT, related_name="shares")
+    on = models.BooleanField()
+    reason = models.TextField()
+    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="account_share_has_reason"),
+        ]
+        triggers = [append_only()]
+
+    def __str__(self) -> str:
+        return f"Full account {'on' if self.on else 'off'} {self.link.pupil}'s file"
 
 
 class Addendum(models.Model):
@@ -347,6 +403,10 @@ class Addendum(models.Model):
     author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     author_job_title = models.CharField(max_length=150, blank=True)
     written_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Case notes only: additions and corrections go wherever the account itself goes.
+    children = models.ManyToManyField(
+        ConcernPupil, through="AddendumChild", related_name="+", blank=True
+    )
 
     class Meta:
         ordering = ["written_at", "pk"]
@@ -362,3 +422,19 @@ class Addendum(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} by {self.author}"
+
+
+class AddendumChild(models.Model):
+    """One linked child a case note is about: the note is on that child's file."""
+
+    addendum = models.ForeignKey(Addendum, on_delete=models.PROTECT, related_name="child_rows")
+    link = models.ForeignKey(ConcernPupil, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["addendum", "link"], name="addendum_child_once"),
+        ]
+        triggers = [append_only()]
+
+    def __str__(self) -> str:
+        return f"About {self.link.pupil}"

@@ -9,6 +9,8 @@ from safeguarding.services.alerts import (
     alerts_pending_email_ids,
 )
 from safeguarding.services.casework import (
+    ActionClosing,
+    account_share_set,
     action_add,
     action_update_add,
     current_flag,
@@ -41,9 +43,11 @@ from safeguarding.services.transfers import (
 
 __all__ = [
     "ALERT_SUBJECTS",
+    "ActionClosing",
     "PupilLink",
     "RuleError",
     "access_record",
+    "account_share_set",
     "action_add",
     "action_update_add",
     "actions_overdue_remind",

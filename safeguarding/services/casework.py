@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -10,21 +12,72 @@ from django.utils import timezone
 
 from pupils.models import Pupil
 from safeguarding.models import (
+    AccountShare,
     Action,
+    ActionChild,
     ActionUpdate,
     Agency,
     Alert,
     Concern,
+    ConcernPupil,
     Decision,
+    DecisionChild,
     PupilFlag,
     Referral,
     ReferralUpdate,
     Status,
 )
-from safeguarding.services.common import RuleError, latest_decision, refuse_if_closed
+from safeguarding.services.common import (
+    RuleError,
+    concern_children,
+    latest_decision,
+    refuse_if_closed,
+)
 from send_hub.lib.dates import nice_datetime
 from staff.audit import log_action
 from staff.models import Membership, User
+
+CARRIED_OVER = "Carried over when the concern was closed: it stays open."
+
+
+@dataclass
+class ActionClosing:
+    """What closing a concern does with one of its open actions: complete it with an outcome,
+    or carry it over (it stays open, on the child's file and the DSL queue)."""
+
+    action: Action
+    carry_over: bool
+    outcome: str = ""
+
+
+def _close_actions(
+    concern: Concern, by: User, closings: Sequence[ActionClosing]
+) -> list[ActionUpdate]:
+    """Complete or carry over each of the concern's open actions; refuse if any is left out."""
+    open_actions = list(
+        Action.objects.select_for_update().filter(concern=concern).open().order_by("pk")
+    )
+    chosen = {c.action.pk: c for c in closings}
+    missing = [a for a in open_actions if a.pk not in chosen]
+    if missing:
+        names = "; ".join(f'"{a.description[:60]}"' for a in missing)
+        raise RuleError(
+            "Before closing, say for each open action whether it is complete (with its outcome) "
+            f"or carried over: {names}."
+        )
+    updates = []
+    for action in open_actions:
+        closing = chosen[action.pk]
+        outcome = closing.outcome.strip()
+        if not closing.carry_over and not outcome:
+            raise ValidationError(
+                {"actions": f'Give the outcome of "{action.description[:60]}" to complete it.'}
+            )
+        text = f"{CARRIED_OVER} {outcome}".strip() if closing.carry_over else outcome
+        update = ActionUpdate(action=action, by=by, outcome=text, completed=not closing.carry_over)
+        update.full_clean()
+        updates.append(update)
+    return updates
 
 
 @transaction.atomic
@@ -37,11 +90,17 @@ def decision_record(
     risk: str = "",
     not_referred: bool = False,
     seen_decision_id: int | None = None,
+    children: Sequence[ConcernPupil] | None = None,
+    not_referred_children: Sequence[ConcernPupil] | None = None,
+    action_closings: Sequence[ActionClosing] = (),
 ) -> Decision:
     """Record a decision (status, risk, and why) as a new row; closing needs a rationale too.
 
     ``seen_decision_id`` is the latest decision the person saw: if a colleague decided since,
     nothing is recorded and they are told, so nobody overrides a decision they have not read.
+    The decision is about ``children`` (by default the concern's subjects); a decision not to
+    refer is recorded per child, for ``not_referred_children`` (or all of them when
+    ``not_referred``). Closing a concern with open actions needs ``action_closings`` for each.
     """
     Concern.objects.select_for_update().filter(pk=concern.pk).first()
     latest = latest_decision(concern)
@@ -55,16 +114,54 @@ def decision_record(
         raise ValidationError({"status": "Choose the status from now on."})
     if not rationale.strip():
         raise ValidationError({"rationale": "Give the reason for this decision."})
+    about = concern_children(concern, children)
+    if not_referred_children is None:
+        not_referred_ids = {link.pk for link in about} if not_referred else set()
+    else:
+        not_referred_ids = {link.pk for link in not_referred_children}
+        about_ids = {link.pk for link in about}
+        outside = [link for link in not_referred_children if link.pk not in about_ids]
+        if outside:
+            names = ", ".join(link.pupil.display_name for link in outside)
+            raise ValidationError(
+                {
+                    "not_referred_children": f"You decided not to refer {names}: tick them as "
+                    "children this decision is about too."
+                }
+            )
+    if action_closings and status != Status.CLOSED:
+        raise ValidationError(
+            {
+                "actions": "You said what happens to open actions, but this decision does not "
+                "close the concern. Choose Closed, or record progress on each action instead."
+            }
+        )
+    closing_updates = (
+        _close_actions(concern, by, action_closings) if status == Status.CLOSED else []
+    )
     decision = Decision(
         concern=concern,
         status=status,
         risk=risk,
-        not_referred=not_referred,
+        not_referred=bool(not_referred_ids),
         rationale=rationale.strip(),
         decided_by=by,
     )
     decision.full_clean()
     decision.save()
+    DecisionChild.objects.bulk_create(
+        DecisionChild(decision=decision, link=link, not_referred=link.pk in not_referred_ids)
+        for link in about
+    )
+    for update in closing_updates:
+        update.save()
+        log_action(
+            update,
+            "safeguarding.action.updated",
+            actor=by,
+            school=concern.school_id,
+            data={"action": update.action_id, "completed": update.completed, "closing": True},
+        )
     # Once someone has triaged it, "a new concern needs you" has been answered for everyone.
     Alert.objects.filter(
         concern=concern,
@@ -80,7 +177,8 @@ def decision_record(
             "concern": concern.pk,
             "status": status,
             "risk": risk,
-            "not_referred": not_referred,
+            "not_referred": sorted(not_referred_ids),
+            "children": [link.pk for link in about],
         },
     )
     return decision
@@ -91,13 +189,30 @@ def _check_staff(school_id: int, user: User, field_name: str) -> None:
         raise ValidationError({field_name: "Choose someone who works at this school."})
 
 
+def refuse_past_deadline(day: dt.date, field_name: str) -> None:
+    """Refuse a deadline that has already gone: nobody can meet it."""
+    if day < timezone.localdate():
+        raise ValidationError({field_name: "The deadline cannot be in the past."})
+
+
 @transaction.atomic
 def action_add(
-    *, concern: Concern, by: User, description: str, owner: User, due_on: dt.date
+    *,
+    concern: Concern,
+    by: User,
+    description: str,
+    owner: User,
+    due_on: dt.date,
+    children: Sequence[ConcernPupil] | None = None,
 ) -> Action:
-    """Set an action with an owner and a deadline."""
+    """Set an action with an owner and a deadline (today or later), about ``children`` (by
+    default the concern's subjects)."""
+    # Locked, so the concern cannot be closed between this check and the new action.
+    Concern.objects.select_for_update().filter(pk=concern.pk).first()
     refuse_if_closed(concern)
+    refuse_past_deadline(due_on, "due_on")
     _check_staff(concern.school_id, owner, "owner")
+    about = concern_children(concern, children)
     action = Action(
         concern=concern,
         description=description.strip(),
@@ -107,14 +222,48 @@ def action_add(
     )
     action.full_clean()
     action.save()
+    ActionChild.objects.bulk_create(ActionChild(action=action, link=link) for link in about)
     log_action(
         action,
         "safeguarding.action.added",
         actor=by,
         school=concern.school_id,
-        data={"concern": concern.pk, "owner": owner.pk, "due_on": due_on.isoformat()},
+        data={
+            "concern": concern.pk,
+            "owner": owner.pk,
+            "due_on": due_on.isoformat(),
+            "children": [link.pk for link in about],
+        },
     )
     return action
+
+
+@transaction.atomic
+def account_share_set(*, link: ConcernPupil, by: User, on: bool, reason: str) -> AccountShare:
+    """Put (or take off) a concern's full account on the file of a linked child it is not about."""
+    ConcernPupil.objects.select_for_update().filter(pk=link.pk).first()
+    if link.is_subject:
+        raise RuleError("The concern is about this child: their file already holds all of it.")
+    latest = link.shares.order_by("-at", "-pk").first()
+    if bool(latest and latest.on) == on:
+        raise RuleError(
+            "The full account is already on this child's file."
+            if on
+            else "The full account is not on this child's file."
+        )
+    if not reason.strip():
+        raise ValidationError({"reason": "Give the reason."})
+    share = AccountShare(link=link, on=on, reason=reason.strip(), by=by)
+    share.full_clean()
+    share.save()
+    log_action(
+        share,
+        "safeguarding.account.shared" if on else "safeguarding.account.unshared",
+        actor=by,
+        school=link.concern.school_id,
+        data={"concern": link.concern_id, "pupil": link.pupil_id},
+    )
+    return share
 
 
 @transaction.atomic

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -12,7 +13,9 @@ from pupils.models import Pupil
 from safeguarding.models import (
     Category,
     Concern,
+    ConcernPupil,
     Decision,
+    Involvement,
     Status,
 )
 from staff.models import Membership, School, User
@@ -63,3 +66,18 @@ def refuse_if_closed(concern: Concern) -> None:
     latest = latest_decision(concern)
     if latest is not None and latest.status == Status.CLOSED:
         raise RuleError("This concern is closed. Record a decision to reopen it first.")
+
+
+def concern_children(
+    concern: Concern, children: Sequence[ConcernPupil] | None, *, field_name: str = "children"
+) -> list[ConcernPupil]:
+    """Return the linked children a piece of casework is about: those given, or by default the
+    children the concern is about. Refuse none, and any child not linked to this concern."""
+    if children is None:
+        return list(concern.links.filter(involvement=Involvement.CONCERN_FOR).order_by("pk"))
+    chosen = list(dict.fromkeys(children))
+    if not chosen:
+        raise ValidationError({field_name: "Tick at least one child this is about."})
+    if any(link.concern_id != concern.pk for link in chosen):
+        raise ValidationError({field_name: "Choose children linked to this concern."})
+    return chosen

@@ -15,6 +15,7 @@ from django.utils import timezone
 from pupils.models import Pupil
 from safeguarding.models import (
     Addendum,
+    AddendumChild,
     Alert,
     Concern,
     ConcernPupil,
@@ -27,6 +28,7 @@ from safeguarding.services.common import (
     FUTURE_TOLERANCE,
     PupilLink,
     RuleError,
+    concern_children,
     job_title,
     people_with_role,
 )
@@ -134,9 +136,19 @@ def concern_submit(
 
 @transaction.atomic
 def addendum_add(
-    *, concern: Concern, by: User, text: str, kind: str = Addendum.Kind.ADDITION, part: str = ""
+    *,
+    concern: Concern,
+    by: User,
+    text: str,
+    kind: str = Addendum.Kind.ADDITION,
+    part: str = "",
+    children: Sequence[ConcernPupil] | None = None,
 ) -> Addendum:
-    """Add a dated addition, correction or case note to a concern, in the author's name."""
+    """Add a dated addition, correction or case note to a concern, in the author's name.
+
+    A case note is about ``children`` (by default the concern's subjects) and goes on their
+    files only; an addition or a correction goes wherever the account itself goes.
+    """
     from staff.permissions import can
 
     triage = can(by, "safeguarding.triage", concern)
@@ -152,8 +164,10 @@ def addendum_add(
         part=part or Addendum.Part.GENERAL,
         text=text.strip(),
     )
+    about = concern_children(concern, children) if kind == Addendum.Kind.CASE_NOTE else []
     addendum.full_clean()
     addendum.save()
+    AddendumChild.objects.bulk_create(AddendumChild(addendum=addendum, link=link) for link in about)
     if not triage:
         alerts_create(
             recipients=people_with_role(concern.school_id, Role.DSL).exclude(pk=by.pk),
@@ -168,7 +182,7 @@ def addendum_add(
         "safeguarding.addendum.added",
         actor=by,
         school=concern.school_id,
-        data={"concern": concern.pk, "kind": kind},
+        data={"concern": concern.pk, "kind": kind, "children": [link.pk for link in about]},
     )
     return addendum
 

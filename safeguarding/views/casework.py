@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from safeguarding import services
 from safeguarding.forms import (
+    AccountShareForm,
     ActionForm,
     ActionUpdateForm,
     DecisionForm,
@@ -62,18 +63,10 @@ def _handle(
 def decision_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Record a decision: the status and risk from now on, and the rationale."""
     concern = _concern(request, pk)
-    form = DecisionForm(request.POST)
+    form = DecisionForm(request.POST, concern=concern)
 
     def write(data: dict[str, Any]) -> Any:
-        return services.decision_record(
-            concern=concern,
-            by=request.user,
-            status=data["status"],
-            risk=data["risk"],
-            not_referred=data["not_referred"],
-            rationale=data["rationale"],
-            seen_decision_id=data["seen_decision"],
-        )
+        return services.decision_record(concern=concern, by=request.user, **form.service_data())
 
     return _handle(
         request,
@@ -160,4 +153,30 @@ def referral_update(request: HttpRequest, pk: int, referral_pk: int) -> HttpResp
         anchor="referrals",
         form_name="referral_update_form",
         referral_update_for=referral.pk,
+    )
+
+
+@requires("safeguarding.triage")
+@require_POST
+def account_share(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
+    """Put (or take off) the concern's full account on a linked child's file it is not about."""
+    concern = _concern(request, pk)
+    link = next((lk for lk in concern.links.all() if lk.pk == link_pk), None)
+    if link is None:
+        raise Http404
+    form = AccountShareForm(request.POST, auto_id=f"id_share{link.pk}_%s")
+    on = form.data.get("on") == "1"
+    return _handle(
+        request,
+        concern,
+        form,
+        write=lambda data: services.account_share_set(link=link, by=request.user, **data),
+        done=(
+            f"The full account is now on {link.pupil.display_name}'s file."
+            if on
+            else f"The full account is off {link.pupil.display_name}'s file."
+        ),
+        anchor="pupils-h",
+        form_name="account_share_form",
+        account_share_for=link.pk,
     )

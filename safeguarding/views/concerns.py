@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from safeguarding import services
 from safeguarding.forms import (
+    AccountShareForm,
     ActionForm,
     ActionUpdateForm,
     AddendumForm,
@@ -27,10 +28,14 @@ from safeguarding.forms import (
     linkable_pupils,
 )
 from safeguarding.models import (
+    AccountShare,
+    ActionChild,
     ActionUpdate,
     Addendum,
+    AddendumChild,
     Concern,
     ConcernPupil,
+    DecisionChild,
     FileAccess,
     Involvement,
     ReferralUpdate,
@@ -230,7 +235,9 @@ def concern_context(request: HttpRequest, concern: Concern, **forms: Any) -> dic
     user = request.user
     sees_all = sees_every_concern(user)
     triage = can(user, "safeguarding.triage", concern)
-    addenda = concern.addenda.select_related("author")
+    addenda = concern.addenda.select_related("author").prefetch_related(
+        Prefetch("child_rows", queryset=AddendumChild.objects.select_related("link__pupil"))
+    )
     if not sees_all:
         addenda = addenda.filter(author=user)
     addenda = list(addenda)
@@ -255,17 +262,37 @@ def concern_context(request: HttpRequest, concern: Concern, **forms: Any) -> dic
         "triage": triage,
         "may_add": triage or concern.reporter_id == user.pk,
         "today": timezone.localdate(),
-        "addendum_form": forms.get("addendum_form") or AddendumForm(triage=triage),
+        "addendum_form": forms.get("addendum_form") or AddendumForm(triage=triage, concern=concern),
     }
     if not sees_all:
         return context
-    decisions = list(concern.decisions.select_related("decided_by"))
+    decisions = list(
+        concern.decisions.select_related("decided_by").prefetch_related(
+            Prefetch("child_rows", queryset=DecisionChild.objects.select_related("link__pupil"))
+        )
+    )
     latest = decisions[-1] if decisions else None
     actions = list(
         concern.actions.select_related("owner", "created_by").prefetch_related(
-            Prefetch("updates", queryset=ActionUpdate.objects.select_related("by"))
+            Prefetch("updates", queryset=ActionUpdate.objects.select_related("by")),
+            Prefetch("child_rows", queryset=ActionChild.objects.select_related("link__pupil")),
         )
     )
+    # Whose file holds the full account: the subjects, and anyone the DSL has put it on.
+    shares: dict[int, AccountShare] = {}
+    for share in AccountShare.objects.filter(link__concern=concern).select_related("by"):
+        shares[share.link_id] = share  # in order, so the latest wins
+    for link in context["links"]:
+        link.latest_share = shares.get(link.pk)
+        link.shows_account = link.is_subject or bool(link.latest_share and link.latest_share.on)
+        link.share_form = (
+            forms.get("account_share_form")
+            if forms.get("account_share_for") == link.pk
+            else AccountShareForm(
+                initial={"on": "0" if link.shows_account else "1"},
+                auto_id=f"id_share{link.pk}_%s",
+            )
+        )
     referrals = list(
         concern.referrals.select_related("pupil", "by").prefetch_related(
             Prefetch("updates", queryset=ReferralUpdate.objects.select_related("by"))
@@ -294,11 +321,12 @@ def concern_context(request: HttpRequest, concern: Concern, **forms: Any) -> dic
             "referrals": referrals,
             "decision_form": forms.get("decision_form")
             or DecisionForm(
+                concern=concern,
                 initial={
                     "status": latest.status if latest else Status.IN_PROGRESS,
                     "risk": latest.risk if latest else "",
                     "seen_decision": latest.pk if latest else None,
-                }
+                },
             ),
             "action_form": forms.get("action_form") or ActionForm(concern=concern),
             "referral_form": forms.get("referral_form") or ReferralForm(concern=concern),
@@ -343,7 +371,7 @@ def addendum_add(request: HttpRequest, pk: int) -> HttpResponse:
     triage = can(request.user, "safeguarding.triage", concern)
     if not triage and concern.reporter_id != request.user.pk:
         raise PermissionDenied  # a head who may read concerns does not write in them
-    form = AddendumForm(request.POST, triage=triage)
+    form = AddendumForm(request.POST, triage=triage, concern=concern)
     if form.is_valid():
         try:
             services.addendum_add(concern=concern, by=request.user, **form.cleaned_data)

@@ -45,7 +45,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     show = (form.cleaned_data.get("show") if form.is_valid() else "") or "open"
     concerns = Concern.objects.visible_to(request.user).for_queue()
     if show == "open":
-        concerns = concerns.exclude(current_status=Status.CLOSED)
+        # A closed concern with an action carried over stays in view until the action is done.
+        concerns = concerns.exclude(current_status=Status.CLOSED, open_actions=0)
     elif show == "new":
         concerns = concerns.untriaged()
     elif show == "urgent":
@@ -94,6 +95,7 @@ def pupil_chronology(request: HttpRequest, pk: int) -> HttpResponse:
         "flag_form": FlagForm(),
         "transfers": Transfer.objects.filter(pupil=pupil).order_by("-leaving_date"),
         "triage": can(request.user, "safeguarding.triage", pupil),
+        "today": timezone.localdate(),
     }
     return render(request, "safeguarding/chronology.html", context)
 

@@ -15,6 +15,7 @@ from safeguarding import services
 from safeguarding.models import Transfer
 from tests.access import FORBIDDEN, NOT_ALLOWED, NOT_FOUND, OK, REDIRECT, Row
 from tests.conftest import World
+from tests.factories import PupilFactory
 from tests.safeguarding.helpers import make_concern
 
 
@@ -123,3 +124,13 @@ ROWS: dict[str, Row] = {
     "safeguarding:report": Row(default=FORBIDDEN, expect=DSL_PAGE),
     "safeguarding:report_governors": Row(default=FORBIDDEN, expect=DSL_PAGE),
 }
+
+
+def _witness_link(w: World) -> list[Any]:
+    witness = PupilFactory(school=w.school)
+    concern = make_concern(w, others=((witness, "WITNESS", ()),))
+    return [concern.pk, concern.links.get(pupil=witness).pk]
+
+
+# Putting a concern's full account on a linked child's file: the DSL team only (issue #13).
+ROWS["safeguarding:account_share"] = Row(args=_witness_link, default=FORBIDDEN, expect=DSL_POST)

@@ -7,6 +7,7 @@ import json
 import logging
 
 import pytest
+import time_machine
 from django.core import mail
 from django.db import transaction
 from django.test import Client
@@ -69,14 +70,16 @@ def test_concern_text_never_reaches_anyone_outside_the_dsl_team(world, caplog) -
     dsl = world.users["dsl"]
     services.addendum_add(concern=concern, by=dsl, text=CANARY, kind=Addendum.Kind.CASE_NOTE)
     services.decision_record(concern=concern, by=dsl, status=Status.REFERRED, rationale=CANARY)
-    action = services.action_add(
-        concern=concern,
-        by=dsl,
-        description=CANARY,
-        # Its owner reads what to do (my_actions), so the owner is not one of the personas.
-        owner=reporter,
-        due_on=timezone.localdate() - timezone.timedelta(days=1),
-    )
+    # Set yesterday, due yesterday: overdue today (a deadline already past is refused).
+    with time_machine.travel(timezone.now() - timezone.timedelta(days=1)):
+        action = services.action_add(
+            concern=concern,
+            by=dsl,
+            description=CANARY,
+            # Its owner reads what to do (my_actions), so the owner is not one of the personas.
+            owner=reporter,
+            due_on=timezone.localdate(),
+        )
     services.action_update_add(action=action, by=dsl, outcome=CANARY, completed=False)
     referral = services.referral_add(
         concern=concern,

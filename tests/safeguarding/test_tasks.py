@@ -111,12 +111,14 @@ def test_overdue_actions_remind_owner_and_setter_once(world) -> None:
     concern = make_concern(world)
     dsl, teacher = world.users["dsl"], world.users["teacher"]
     yesterday = timezone.localdate() - dt.timedelta(days=1)
-    services.action_add(
-        concern=concern, by=dsl, description="Watch at lunch", owner=teacher, due_on=yesterday
-    )
-    done = services.action_add(
-        concern=concern, by=dsl, description="Done one", owner=teacher, due_on=yesterday
-    )
+    # Set yesterday, due yesterday (a deadline already past is refused).
+    with time_machine.travel(timezone.now() - dt.timedelta(days=1)):
+        services.action_add(
+            concern=concern, by=dsl, description="Watch at lunch", owner=teacher, due_on=yesterday
+        )
+        done = services.action_add(
+            concern=concern, by=dsl, description="Done one", owner=teacher, due_on=yesterday
+        )
     services.action_update_add(action=done, by=dsl, outcome="Done", completed=True)
     assert services.actions_overdue_remind() == 2
     assert services.actions_overdue_remind() == 0

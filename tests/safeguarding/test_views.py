@@ -213,6 +213,7 @@ def test_the_dsl_triages_acts_refers_and_closes(world) -> None:
     concern = make_concern(world)
     dsl = world.client("dsl")
     url = reverse("safeguarding:concern", args=[concern.pk])
+    child = concern.links.get().pk  # the forms ask which children each record is about
     page = dsl.get(url).content.decode()
     assert "Not yet triaged" in page
     response = dsl.post(
@@ -221,6 +222,7 @@ def test_the_dsl_triages_acts_refers_and_closes(world) -> None:
             "decision-status": "IN_PROGRESS",
             "decision-risk": "MEDIUM",
             "decision-rationale": "Pattern of missed meals; speak to parent.",
+            "decision-children": child,
         },
     )
     assert response.status_code == 302
@@ -230,6 +232,7 @@ def test_the_dsl_triages_acts_refers_and_closes(world) -> None:
             "action-description": "Phone parent about meals",
             "action-owner": world.users["dsl"].pk,
             "action-due_on": timezone.localdate().isoformat(),
+            "action-children": child,
         },
     )
     assert response.status_code == 302
@@ -273,6 +276,7 @@ def test_the_dsl_triages_acts_refers_and_closes(world) -> None:
         {
             "decision-status": "CLOSED",
             "decision-rationale": "Early help in place; no further concerns.",
+            "decision-children": child,
             "decision-seen_decision": latest.pk,
         },
     )
@@ -297,7 +301,11 @@ def test_a_decision_made_meanwhile_by_a_colleague_is_not_overridden(world) -> No
     services.decision_record(concern=concern, by=colleague, status="REFERRED", rationale="Sent")
     response = dsl.post(
         reverse("safeguarding:decision_add", args=[concern.pk]),
-        {"decision-status": "CLOSED", "decision-rationale": "Nothing to see"},
+        {
+            "decision-status": "CLOSED",
+            "decision-rationale": "Nothing to see",
+            "decision-children": concern.links.get().pk,
+        },
     )
     assert response.status_code == 200
     assert "while you were writing" in response.content.decode()
