@@ -205,7 +205,8 @@ def _training(school: School, today: dt.date) -> list[Due]:
             r.pk,
             r.user_id,
             r.expires_on,
-            f"{r.training_type.name} expires on {nice_date(r.expires_on)}.",
+            f"{r.training_type.name} {'expired' if r.expires_on < today else 'expires'} on "
+            f"{nice_date(r.expires_on)}.",
             reverse("staff:my_record"),
         )
         for r in records
@@ -229,8 +230,10 @@ def _quiet_caseloads(school_id: int, today: dt.date) -> list[Due]:
         )
         .annotate(last_session=Subquery(last))
         .filter(Q(last_session__isnull=True) | Q(last_session__lt=cutoff))
-        .values_list("pk", "staff_id", "start_date", "last_session")
+        .values_list("pk", "staff_id", "pupil_id", "start_date", "last_session")
     )
+    # Still no name in the text (it may reach an e-mail digest), but each line says since when
+    # and opens its own pupil, so five quiet pupils are five different reminders.
     return [
         Due(
             "caseload_quiet",
@@ -238,10 +241,14 @@ def _quiet_caseloads(school_id: int, today: dt.date) -> list[Due]:
             pk,
             staff,
             (last or start) + dt.timedelta(quiet_days),
-            f"A pupil on your caseload has had no session logged for {quiet_days} days.",
-            reverse("core:today"),
+            (
+                f"A pupil on your caseload has had no session logged since {nice_date(last)}."
+                if last
+                else f"A pupil on your caseload since {nice_date(start)} has had no session yet."
+            ),
+            reverse("pupils:detail", args=[pupil]),
         )
-        for pk, staff, start, last in links
+        for pk, staff, pupil, start, last in links
     ]
 
 

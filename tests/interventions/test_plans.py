@@ -334,6 +334,24 @@ def _due_everything(w) -> None:
     # world.pupil is on lsa_caseload's caseload since 2025 with no session: a quiet caseload.
 
 
+def test_quiet_caseload_reminders_open_their_own_pupil_and_past_training_reads_expired(
+    world,
+) -> None:
+    _due_everything(world)
+    reminders.reminders_sweep_school(school_id=world.school.pk, today=TODAY)
+    quiet = Notification.objects.get(kind="caseload_quiet")
+    assert quiet.url == reverse("pupils:detail", args=[world.pupil.pk])
+    assert "has had no session yet" in quiet.text
+    assert world.pupil.legal_surname not in quiet.text
+    training = Notification.objects.get(kind="training_expiry")
+    assert training.text.endswith("expires on 1 Jun 2026.")  # first aid, three years from 2023
+    # The same reminder made after the date says it has run out.
+    due = reminders.reminders_due(school=world.school, today=dt.date(2026, 6, 2))
+    assert [d.text for d in due if d.kind == "training_expiry"] == [
+        "First aid (paediatric or at work) expired on 1 Jun 2026."
+    ]
+
+
 def test_reminders_fire_once_and_only_once(world) -> None:
     _due_everything(world)
     first = reminders.reminders_sweep_school(school_id=world.school.pk, today=TODAY)
