@@ -200,7 +200,8 @@ class ChildrenField(forms.ModelMultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 
     def label_from_instance(self, obj: ConcernPupil) -> str:
-        return f"{obj.pupil.display_name} ({obj.get_involvement_display().lower()})"
+        how = obj.get_involvement_display()
+        return f"{obj.pupil.display_name} ({how[:1].lower()}{how[1:]})"
 
 
 def children_field(concern: Concern, *, label: str, help_text: str, required: bool = True) -> Any:
@@ -315,6 +316,7 @@ class DecisionForm(forms.Form):
         self.action_closings: list[ActionClosing] = []
         self.helper = _helper()
         main = ["status", "risk", "children", "not_referred_children", "rationale", "seen_decision"]
+        self.order_fields(main)
         closing = [
             name for a in self.open_actions for name in (f"close_{a.pk}", f"close_{a.pk}_outcome")
         ]
@@ -324,7 +326,12 @@ class DecisionForm(forms.Form):
                 "each open action whether it is complete or carried over.</p>"
             )
             self.helper.layout = Layout(
-                *main, Fieldset("Open actions, if you close the concern", hint, *closing)
+                *main,
+                Fieldset(
+                    '<span class="fs-6 fw-semibold">Open actions, if you close the concern</span>',
+                    hint,
+                    *closing,
+                ),
             )
 
     def clean(self) -> dict[str, Any]:

@@ -161,6 +161,11 @@ def test_a_teacher_raises_an_urgent_concern_and_the_dsl_handles_it(
     decision = page.locator("form", has=page.get_by_role("heading", name="Record a decision"))
     decision.get_by_label("Status from now on").select_option("CLOSED")
     decision.get_by_label("Rationale").fill("Social care leading; school actions complete.")
+    # Closing asks what happens to each open action (issue #13): this one was done.
+    decision.get_by_label("Completed: give the outcome").check()
+    decision.get_by_label("Outcome, or why it is carried over").fill(
+        "Spoke to Wren with her teacher."
+    )
     decision.get_by_role("button", name="Record decision").click()
     expect(page.get_by_text("Decision recorded.")).to_be_visible()
     latest = Decision.objects.filter(concern=concern).latest("decided_at")
