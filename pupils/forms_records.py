@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from pupils.forms import NO_SUCH_YEAR, school_year_choices
 from pupils.models import NC_YEAR_CHOICES, AccessArrangement, AgencyInvolvement, Contact, Document
-from pupils.records import upload_content_type
 from send_hub.lib.dates import nice_date
+from send_hub.lib.uploads import ACCEPT, upload_content_type
 from send_hub.lib.widgets import DateInput
 from staff.models import School
 
@@ -130,9 +130,7 @@ class DocumentForm(_HelperMixin, forms.Form):
     kind = forms.ChoiceField(label="Type of document", choices=Document.Kind.choices)
     file = forms.FileField(
         help_text="PDF, PNG or JPEG only.",
-        widget=forms.FileInput(
-            attrs={"accept": ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"}
-        ),
+        widget=forms.FileInput(attrs={"accept": ACCEPT}),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -7,11 +7,7 @@ time and the second finds the first's record instead of adding a twin.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import os
-from typing import IO
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -19,16 +15,10 @@ from django.utils import timezone
 
 from pupils.models import AccessArrangement, AgencyInvolvement, Contact, Document, Pupil
 from send_hub.lib.dates import nice_date
+from send_hub.lib.uploads import original_name, sha256_of, upload_content_type
 from staff.audit import log_action
 from staff.models import User
 
-# Extension -> (content type we store and serve, the bytes every such file starts with).
-UPLOAD_TYPES: dict[str, tuple[str, bytes]] = {
-    ".pdf": ("application/pdf", b"%PDF-"),
-    ".png": ("image/png", b"\x89PNG\r\n\x1a\n"),
-    ".jpg": ("image/jpeg", b"\xff\xd8\xff"),
-    ".jpeg": ("image/jpeg", b"\xff\xd8\xff"),
-}
 # A second submit of the same file for the same pupil within this window is the same upload.
 DUPLICATE_UPLOAD_WINDOW = dt.timedelta(minutes=1)
 
@@ -46,54 +36,6 @@ def _check_date_order(start: dt.date | None, end: dt.date | None, *, field: str,
                 "Check the two dates."
             }
         )
-
-
-def max_upload_bytes() -> int:
-    """Return the largest upload accepted, from ``SEND_HUB_MAX_UPLOAD_MB`` (default 10 MB)."""
-    return int(getattr(settings, "SEND_HUB_MAX_UPLOAD_MB", 10) * 1024 * 1024)
-
-
-def upload_content_type(upload: UploadedFile) -> str:
-    """Return the content type of an acceptable upload; raise ValidationError for anything else.
-
-    The name's extension and the file's first bytes must agree: a renamed web page or program is
-    refused however it is labelled. The browser's declared type is ignored.
-    """
-    name = os.path.basename(upload.name or "")
-    extension = os.path.splitext(name)[1].lower()
-    if extension not in UPLOAD_TYPES:
-        raise ValidationError(
-            f"“{name}” is not a PDF, PNG or JPEG file. Save or scan the report as one of those "
-            "and upload it again.",
-            code="file_type",
-        )
-    limit = max_upload_bytes()
-    if upload.size is None or upload.size > limit:
-        raise ValidationError(
-            f"“{name}” is larger than the {limit // (1024 * 1024) or 1} MB limit. Reduce its size "
-            "(for example, scan at a lower resolution) and try again.",
-            code="file_size",
-        )
-    content_type, magic = UPLOAD_TYPES[extension]
-    upload.seek(0)
-    head = upload.read(len(magic))
-    upload.seek(0)
-    if head != magic:
-        raise ValidationError(
-            f"“{name}” is named like a {extension[1:].upper()} file but its contents are not. "
-            "Open it on your computer, save it again as PDF, PNG or JPEG, and upload that copy.",
-            code="file_content",
-        )
-    return content_type
-
-
-def _sha256(stream: IO[bytes]) -> str:
-    digest = hashlib.sha256()
-    stream.seek(0)
-    for chunk in iter(lambda: stream.read(64 * 1024), b""):
-        digest.update(chunk)
-    stream.seek(0)
-    return digest.hexdigest()
 
 
 @transaction.atomic
@@ -236,7 +178,7 @@ def document_upload(
     returned and the second copy is never written.
     """
     content_type = upload_content_type(upload)
-    sha256 = _sha256(upload)
+    sha256 = sha256_of(upload)
     _lock(pupil)
     existing = Document.objects.filter(
         pupil=pupil, sha256=sha256, uploaded_at__gte=timezone.now() - DUPLICATE_UPLOAD_WINDOW
@@ -247,7 +189,7 @@ def document_upload(
         pupil=pupil,
         title=title.strip(),
         kind=kind,
-        original_name=os.path.basename(upload.name or "")[-255:],
+        original_name=original_name(upload),
         content_type=content_type,
         size=upload.size or 0,
         sha256=sha256,

@@ -22,6 +22,7 @@ from safeguarding.models import (
     ActionUpdate,
     Addendum,
     AddendumChild,
+    Attachment,
     ConcernPupil,
     Decision,
     DecisionChild,
@@ -36,6 +37,7 @@ from safeguarding.models import (
 KIND_ORDER = {
     "concern": 0,
     "addendum": 1,
+    "attachment": 1,
     "decision": 2,
     "action": 3,
     "action_update": 4,
@@ -76,6 +78,11 @@ class Chronology:
     def full_concerns(self) -> list[Any]:
         """The concerns whose whole account is on this child's file (printed in full)."""
         return [link.concern for link in self.links if link.shows_account]
+
+    @property
+    def attachments(self) -> list[Any]:
+        """The files on this child's file, in the order they were added."""
+        return [e.obj for e in self.entries if e.kind == "attachment"]
 
     @property
     def open_actions(self) -> list[Any]:
@@ -142,6 +149,15 @@ def build(pupil: Pupil, *, category: str = "") -> Chronology:
     for addendum in addenda.select_related("author"):
         entries.append(
             Entry(addendum.written_at, "addendum", addendum, concerns[addendum.concern_id])
+        )
+    # Files: listed (name, kind, who, when), never their content; the rule is on_files().
+    attachments = Attachment.objects.filter(concern_id__in=ids).on_files(
+        link_ids=link_ids, subject_of=subject_of, full=full
+    )
+    for attachment in attachments.select_related("uploaded_by", "addendum"):
+        attachment.concern = concerns[attachment.concern_id]  # already loaded: no query each
+        entries.append(
+            Entry(attachment.uploaded_at, "attachment", attachment, concerns[attachment.concern_id])
         )
     own_row = DecisionChild.objects.filter(decision=OuterRef("pk"), link_id__in=link_ids)
     decisions = (

@@ -1,4 +1,5 @@
-"""The child's file on paper: a PDF of the chronology, and the zipped file for a transfer."""
+"""The child's file on paper: a PDF of the chronology, and the zipped file for a transfer (the
+PDF, a manifest, and the files attached to the child's concerns)."""
 
 from __future__ import annotations
 
@@ -52,12 +53,39 @@ def chronology_pdf(pupil: Pupil, *, by: User, category: str = "") -> bytes:
     )
 
 
+EXTENSIONS = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg"}
+
+
+def _attachment_files(chron: chronology.Chronology) -> list[tuple[Any, bytes | None]]:
+    """Read each file on the child's file and name it in the package by its concern's reference
+    (never the original name, which may name another child). A file missing from storage is
+    listed as missing rather than stopping the transfer."""
+    files: list[tuple[Any, bytes | None]] = []
+    for n, attachment in enumerate(chron.attachments, start=1):
+        extension = EXTENSIONS.get(attachment.content_type, "")
+        attachment.package_name = (
+            f"attachments/{n:02d}-{attachment.concern.reference}-{attachment.kind.lower()}"
+            f"{extension}"
+        )
+        try:
+            with attachment.file.storage.open(attachment.file.name, "rb") as handle:
+                content: bytes | None = handle.read()
+        except OSError:
+            attachment.package_name = ""
+            attachment.package_missing = True
+            content = None
+        files.append((attachment, content))
+    return files
+
+
 def cp_file_zip(*, transfer: Transfer, by: User) -> tuple[str, bytes]:
-    """Return a file name (no child's name in it) and the zip: chronology.pdf and manifest.json."""
+    """Return a file name (no child's name in it) and the zip: chronology.pdf, manifest.json,
+    and every file on the child's file under attachments/ (listed in the PDF and manifest)."""
     pupil = transfer.pupil
     context = chronology_context(pupil, by=by)
-    pdf = render_pdf("safeguarding/chronology_pdf.html", {**context, "transfer": transfer})
     chron = context["chronology"]
+    attachments = _attachment_files(chron)
+    pdf = render_pdf("safeguarding/chronology_pdf.html", {**context, "transfer": transfer})
     kinds: dict[str, int] = {}
     for entry in chron.entries:
         kinds[entry.kind] = kinds.get(entry.kind, 0) + 1
@@ -84,7 +112,31 @@ def cp_file_zip(*, transfer: Transfer, by: User) -> tuple[str, bytes]:
                 "name": "chronology.pdf",
                 "bytes": len(pdf),
                 "sha256": hashlib.sha256(pdf).hexdigest(),
+            },
+            *(
+                {
+                    "name": attachment.package_name,
+                    "bytes": len(content),
+                    "sha256": hashlib.sha256(content).hexdigest(),
+                }
+                for attachment, content in attachments
+                if content is not None
+            ),
+        ],
+        "attachments": [
+            {
+                "file": attachment.package_name or None,
+                "missing_from_storage": content is None,
+                "kind": attachment.get_kind_display(),
+                "description": attachment.description,
+                "concern": attachment.concern.reference,
+                "with": attachment.addendum.get_kind_display() if attachment.addendum else None,
+                "added_by": attachment.uploaded_by.full_name,
+                "added_by_job_title": attachment.uploaded_by_job_title,
+                "added_at": attachment.uploaded_at.isoformat(),
+                "sha256_when_added": attachment.sha256,
             }
+            for attachment, content in attachments
         ],
         "note": "Child protection file: send separately from the main pupil file, to the DSL.",
     }
@@ -92,4 +144,7 @@ def cp_file_zip(*, transfer: Transfer, by: User) -> tuple[str, bytes]:
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("chronology.pdf", pdf)
         archive.writestr("manifest.json", json.dumps(manifest, indent=2))
+        for attachment, content in attachments:
+            if content is not None:
+                archive.writestr(attachment.package_name, content)
     return f"cp-file-transfer-{transfer.pk}.zip", buffer.getvalue()

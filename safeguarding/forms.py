@@ -18,6 +18,7 @@ from safeguarding.models import (
     Action,
     Addendum,
     Agency,
+    Attachment,
     Category,
     Concern,
     ConcernPupil,
@@ -28,6 +29,8 @@ from safeguarding.models import (
     parse_body_map,
 )
 from safeguarding.services import ActionClosing, PupilLink
+from send_hub.lib.dates import nice_datetime
+from send_hub.lib.uploads import ACCEPT, max_upload_mb, upload_content_type
 from send_hub.lib.widgets import DateInput, DateTimeInput
 from staff.models import Membership, School, User
 
@@ -543,3 +546,51 @@ class ReportPeriodForm(forms.Form):
         if start and end and start > end:
             raise forms.ValidationError("The start of the period must come before its end.")
         return cleaned
+
+
+class AddendumChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Addendum) -> str:
+        text = obj.text if len(obj.text) <= 50 else obj.text[:49] + "…"
+        return f"Your {obj.get_kind_display().lower()} of {nice_datetime(obj.written_at)}: {text}"
+
+
+class AttachmentForm(forms.Form):
+    """A file for a concern: a photo or scan of a handwritten note, a letter, minutes. Checked
+    by its content (send_hub.lib.uploads), not its name."""
+
+    file = forms.FileField(widget=forms.FileInput(attrs={"accept": ACCEPT}))
+    kind = forms.ChoiceField(
+        label="What it is", choices=Attachment.Kind.choices, initial=Attachment.Kind.HANDWRITTEN
+    )
+    description = forms.CharField(
+        label="Describe it (optional)",
+        max_length=200,
+        required=False,
+        help_text="For example “MASH outcome letter” or “my notes from break time”.",
+    )
+    addendum = AddendumChoiceField(
+        label="Add it to",
+        queryset=Addendum.objects.none(),
+        required=False,
+        empty_label="The concern itself",
+    )
+
+    def __init__(self, *args: Any, concern: Concern, user: User, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "attachment")
+        super().__init__(*args, **kwargs)
+        self.fields[
+            "file"
+        ].help_text = (
+            f"PDF, PNG or JPEG, up to {max_upload_mb()} MB. On a phone you can take a photo."
+        )
+        own = concern.addenda.filter(author=user).order_by("-written_at", "-pk")
+        if own.exists():
+            self.fields["addendum"].queryset = own
+        else:
+            del self.fields["addendum"]
+        self.helper = _helper()
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        upload_content_type(upload)
+        return upload

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from safeguarding.views import actions, casework, concerns, file, reports, transfers
+from safeguarding.views import actions, attachments, casework, concerns, file, reports, transfers
 
 app_name = "safeguarding"
 urlpatterns = [
@@ -15,6 +15,12 @@ urlpatterns = [
     # One concern: its reporter and the DSL team
     path("concerns/<int:pk>/", concerns.concern_detail, name="concern"),
     path("concerns/<int:pk>/addenda/", concerns.addendum_add, name="addendum_add"),
+    path("concerns/<int:pk>/files/", attachments.attachment_add, name="attachment_add"),
+    path(
+        "concerns/<int:pk>/files/<int:attachment_pk>/",
+        attachments.attachment_download,
+        name="attachment_download",
+    ),
     path("concerns/<int:pk>/decisions/", casework.decision_add, name="decision_add"),
     path("concerns/<int:pk>/actions/", casework.action_add, name="action_add"),
     path(

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +26,7 @@ from pupils.forms_records import (
     add_service_errors,
 )
 from pupils.models import AccessArrangement, Pupil
+from send_hub.lib.uploads import download_response, max_upload_mb
 from staff.audit import log_action
 from staff.permissions import get_object_for, requires
 
@@ -132,7 +133,7 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "pupils/document_upload.html",
-        {"pupil": pupil, "form": form, "max_mb": records.max_upload_bytes() // (1024 * 1024)},
+        {"pupil": pupil, "form": form, "max_mb": max_upload_mb()},
     )
 
 
@@ -164,14 +165,9 @@ def document_download(request: HttpRequest, pk: int, doc_pk: int) -> HttpRespons
     except BaseException:
         handle.close()
         raise
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=document.original_name,
-        content_type=document.content_type,
+    return download_response(
+        handle, filename=document.original_name, content_type=document.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @requires("pupils.view_exams")

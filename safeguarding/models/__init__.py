@@ -1,6 +1,7 @@
 """Safeguarding records: the most sensitive data in SEND Hub. Append-only in PostgreSQL."""
 
 from safeguarding.models.access import Alert, FileAccess, SafeguardingSettings
+from safeguarding.models.attachments import Attachment
 from safeguarding.models.casework import (
     NEUTRAL_FLAG_TEXT,
     Action,
@@ -41,6 +42,7 @@ __all__ = [
     "AddendumChild",
     "Agency",
     "Alert",
+    "Attachment",
     "Category",
     "Concern",
     "ConcernPupil",

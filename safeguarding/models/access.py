@@ -40,6 +40,7 @@ class FileAccess(models.Model):
         CHRONOLOGY_PRINTED = "CHRONOLOGY_PRINTED", "Printed the chronology (PDF)"
         FILE_EXPORTED = "FILE_EXPORTED", "Exported the file for transfer"
         ACTION_VIEWED = "ACTION_VIEWED", "Opened a safeguarding action they own"
+        FILE_DOWNLOADED = "FILE_DOWNLOADED", "Downloaded a file attached to a concern"
 
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
     pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="+")

@@ -8,6 +8,11 @@ from safeguarding.services.alerts import (
     alerts_mark_read,
     alerts_pending_email_ids,
 )
+from safeguarding.services.attachments import (
+    attachment_add,
+    attachment_children,
+    attachment_download_record,
+)
 from safeguarding.services.casework import (
     ActionClosing,
     account_share_set,
@@ -56,6 +61,9 @@ __all__ = [
     "alerts_create",
     "alerts_mark_read",
     "alerts_pending_email_ids",
+    "attachment_add",
+    "attachment_children",
+    "attachment_download_record",
     "concern_escalate",
     "concern_submit",
     "concerns_due_escalation_ids",

@@ -19,6 +19,7 @@ from safeguarding.forms import (
     ActionForm,
     ActionUpdateForm,
     AddendumForm,
+    AttachmentForm,
     ConcernForm,
     DecisionForm,
     PreselectForm,
@@ -33,6 +34,7 @@ from safeguarding.models import (
     ActionUpdate,
     Addendum,
     AddendumChild,
+    Attachment,
     Concern,
     ConcernPupil,
     DecisionChild,
@@ -263,6 +265,14 @@ def concern_context(request: HttpRequest, concern: Concern, **forms: Any) -> dic
         "may_add": triage or concern.reporter_id == user.pk,
         "today": timezone.localdate(),
         "addendum_form": forms.get("addendum_form") or AddendumForm(triage=triage, concern=concern),
+        # Files: all of them for the DSL team, their own for the reporter.
+        "attachments": list(
+            Attachment.objects.visible_to(user)
+            .filter(concern=concern)
+            .select_related("uploaded_by", "addendum")
+        ),
+        "attachment_form": forms.get("attachment_form")
+        or AttachmentForm(concern=concern, user=user),
     }
     if not sees_all:
         return context
