@@ -134,7 +134,8 @@ def test_the_dsl_adds_a_scanned_letter_finds_it_in_the_chronology_and_downloads_
     page.get_by_label("Password").fill(TEST_PASSWORD)
     with page.expect_download() as download:
         page.get_by_role("button", name="Confirm").click()
-    assert download.value.suggested_filename == f"{concern.reference}-file-{mine.pk + 1}.pdf"
+    letter_row = Attachment.objects.get(original_name="mash letter.pdf")
+    assert download.value.suggested_filename == f"{concern.reference}-file-{letter_row.pk}.pdf"
     assert Path(download.value.path()).read_bytes() == PDF
     access = FileAccess.objects.get(kind=FileAccess.Kind.FILE_DOWNLOADED)
     assert (access.user, access.pupil) == (dsl, pupil)
