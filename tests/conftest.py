@@ -22,6 +22,9 @@ PERSONAS = [
     "dsl",
     "hr_admin",
     "other_school",
+    "head",
+    "inclusion_leader",
+    "behaviour_support",
 ]
 
 
@@ -55,6 +58,9 @@ def world(db: None) -> World:
         "dsl": member(school, Role.DSL),
         "hr_admin": member(school, Role.HR_ADMIN),
         "other_school": member(other_school, Role.SENDCO, Role.DSL, Role.HEAD),
+        "head": member(school, Role.HEAD),
+        "inclusion_leader": member(school, Role.INCLUSION_LEADER),
+        "behaviour_support": member(school, Role.BEHAVIOUR_SUPPORT),
     }
     pupil = PupilFactory(school=school)
     on_register(pupil, "K", "SLCN", "SEMH")

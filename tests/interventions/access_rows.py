@@ -73,9 +73,12 @@ ALL_BUT_HR = {"hr_admin": FORBIDDEN}
 MANAGER = {"sendco": OK, "other_school": OK}
 MANAGES_THIS = {"sendco": OK, "other_school": NOT_FOUND}
 POSTS_ONLY = {"sendco": NOT_ALLOWED, "other_school": NOT_ALLOWED}
+ELSEWHERE_POSTS = {"other_school": NOT_FOUND}  # another school's SENDCo posting here
+# The inclusion leader, like the other LSA, has no caseload and leads no group here.
 SEES_GROUP = {
     "lsa_no_caseload": NOT_FOUND,
     "elsa": NOT_FOUND,
+    "inclusion_leader": NOT_FOUND,
     "hr_admin": FORBIDDEN,
     "other_school": NOT_FOUND,
 }
@@ -83,25 +86,45 @@ DELIVERS = {
     "lsa_caseload": OK,
     "lsa_no_caseload": NOT_FOUND,
     "elsa": NOT_FOUND,
+    "inclusion_leader": NOT_FOUND,
     "other_school": NOT_FOUND,
 }
 
 ROWS: dict[str, Row] = {
     "interventions:list": Row(expect=ALL_BUT_HR),
     "interventions:programmes": Row(expect=ALL_BUT_HR),
-    "interventions:add": Row(default=FORBIDDEN, expect=MANAGER),
-    "interventions:programme_add": Row(default=FORBIDDEN, expect=MANAGER),
-    "interventions:programme_edit": Row(args=_programme, default=FORBIDDEN, expect=MANAGES_THIS),
-    "interventions:detail": Row(args=_group, expect=SEES_GROUP),
-    "interventions:edit": Row(args=_group, default=FORBIDDEN, expect=MANAGES_THIS),
-    "interventions:status": Row(args=_group, default=FORBIDDEN, expect=POSTS_ONLY),
-    "interventions:enrol": Row(args=_group, default=FORBIDDEN, expect=POSTS_ONLY),
-    "interventions:enrol_search": Row(args=_group, default=FORBIDDEN, expect=POSTS_ONLY),
-    "interventions:enrolment_end": Row(args=_enrolment, default=FORBIDDEN, expect=POSTS_ONLY),
-    "interventions:targets": Row(
-        args=_enrolment, default=FORBIDDEN, expect={**DELIVERS, "sendco": OK}
+    # interventions.manage is the SENDCo's alone: the head reads but does not set up groups.
+    "interventions:add": Row(default=FORBIDDEN, expect=MANAGER, post_default=OK),
+    "interventions:programme_add": Row(default=FORBIDDEN, expect=MANAGER, post_default=OK),
+    "interventions:programme_edit": Row(
+        args=_programme, default=FORBIDDEN, expect=MANAGES_THIS, post_default=OK
     ),
-    "interventions:log": Row(args=_group, default=FORBIDDEN, expect=DELIVERS),
+    "interventions:detail": Row(args=_group, expect=SEES_GROUP),
+    "interventions:edit": Row(args=_group, default=FORBIDDEN, expect=MANAGES_THIS, post_default=OK),
+    "interventions:status": Row(
+        args=_group, default=FORBIDDEN, expect=POSTS_ONLY, post=ELSEWHERE_POSTS
+    ),
+    "interventions:enrol": Row(
+        args=_group, default=FORBIDDEN, expect=POSTS_ONLY, post=ELSEWHERE_POSTS
+    ),
+    "interventions:enrol_search": Row(
+        args=_group,
+        default=FORBIDDEN,
+        expect=POSTS_ONLY,
+        post_default=OK,
+        post=ELSEWHERE_POSTS,
+    ),
+    "interventions:enrolment_end": Row(
+        args=_enrolment,
+        default=FORBIDDEN,
+        expect=POSTS_ONLY,
+        post=ELSEWHERE_POSTS,
+        writes=("interventions.Enrolment",),  # leaving today needs nothing more
+    ),
+    "interventions:targets": Row(
+        args=_enrolment, default=FORBIDDEN, expect={**DELIVERS, "sendco": OK}, post_default=OK
+    ),
+    "interventions:log": Row(args=_group, default=FORBIDDEN, expect=DELIVERS, post_default=OK),
     "interventions:session": Row(args=_session, expect=SEES_GROUP),
     **IMPACT_ROWS,
     **CONNECT_ROWS,

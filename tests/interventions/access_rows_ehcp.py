@@ -3,7 +3,8 @@
 The EHCP follows the pupil, as support plans do: whoever sees world.pupil sees its EHCP and
 reviews (the LSA with the caseload, the teacher, the SENDCo, the DSL); other LSAs and the ELSA get
 404, the HR admin 403, another school 404. Only the SENDCo changes it (403 for the others who
-can see it). Leaders download the review report; world has no head, so only the SENDCo.
+can see it). Leaders (the SENDCo and the head) download the review report. The inclusion
+leader has no caseload here (404); behaviour support sees every pupil.
 """
 
 from __future__ import annotations
@@ -64,26 +65,58 @@ SEES_PUPIL = {
     "dsl": OK,
     "lsa_no_caseload": NOT_FOUND,
     "elsa": NOT_FOUND,
+    "inclusion_leader": NOT_FOUND,
     "hr_admin": FORBIDDEN,
     "other_school": NOT_FOUND,
 }
 MANAGES = {"sendco": OK, "other_school": NOT_FOUND}
 POSTS = {"sendco": NOT_ALLOWED, "other_school": NOT_FOUND}
+# These pages turn a POST away (405) before they look the pupil up; the HR admin is refused
+# earlier still, on the capability.
+GET_FIRST = {"post_refused": NOT_ALLOWED, "post": {"hr_admin": FORBIDDEN}}
 
 ROWS: dict[str, Row] = {
-    "interventions:ehcp_pupil": Row(args=_pupil, expect=SEES_PUPIL),
-    "interventions:ehcp_create": Row(args=_pupil, default=FORBIDDEN, expect=MANAGES),
-    "interventions:ehcp": Row(args=_ehcp, expect=SEES_PUPIL),
-    "interventions:ehcp_edit": Row(args=_ehcp, default=FORBIDDEN, expect=MANAGES),
-    "interventions:ehcp_outcome_add": Row(args=_ehcp, default=FORBIDDEN, expect=MANAGES),
-    "interventions:ehcp_outcome_edit": Row(args=_outcome, default=FORBIDDEN, expect=MANAGES),
-    "interventions:ehcp_outcome_remove": Row(args=_outcome, default=FORBIDDEN, expect=POSTS),
-    "interventions:ehcp_provision_add": Row(args=_ehcp, default=FORBIDDEN, expect=MANAGES),
-    "interventions:ehcp_provision_edit": Row(args=_line, default=FORBIDDEN, expect=MANAGES),
-    "interventions:ehcp_provision_remove": Row(args=_line, default=FORBIDDEN, expect=POSTS),
-    "interventions:ehcp_review_schedule": Row(args=_ehcp, default=FORBIDDEN, expect=MANAGES),
-    "interventions:ehcp_review": Row(args=_review, expect=SEES_PUPIL),
-    "interventions:ehcp_review_reschedule": Row(args=_review, default=FORBIDDEN, expect=MANAGES),
+    "interventions:ehcp_pupil": Row(args=_pupil, expect=SEES_PUPIL, **GET_FIRST),
+    "interventions:ehcp_create": Row(
+        args=_pupil, default=FORBIDDEN, expect=MANAGES, post_default=OK
+    ),
+    "interventions:ehcp": Row(args=_ehcp, expect=SEES_PUPIL, **GET_FIRST),
+    "interventions:ehcp_edit": Row(args=_ehcp, default=FORBIDDEN, expect=MANAGES, post_default=OK),
+    "interventions:ehcp_outcome_add": Row(
+        args=_ehcp, default=FORBIDDEN, expect=MANAGES, post_default=OK
+    ),
+    "interventions:ehcp_outcome_edit": Row(
+        args=_outcome, default=FORBIDDEN, expect=MANAGES, post_default=OK
+    ),
+    # Removing a line needs nothing but the POST itself.
+    "interventions:ehcp_outcome_remove": Row(
+        args=_outcome,
+        default=FORBIDDEN,
+        expect=POSTS,
+        writes=("interventions.EHCPOutcome", "interventions.EHCPProvision"),
+    ),
+    "interventions:ehcp_provision_add": Row(
+        args=_ehcp, default=FORBIDDEN, expect=MANAGES, post_default=OK
+    ),
+    "interventions:ehcp_provision_edit": Row(
+        args=_line, default=FORBIDDEN, expect=MANAGES, post_default=OK
+    ),
+    "interventions:ehcp_provision_remove": Row(
+        args=_line, default=FORBIDDEN, expect=POSTS, writes=("interventions.EHCPProvision",)
+    ),
+    "interventions:ehcp_review_schedule": Row(
+        args=_ehcp, default=FORBIDDEN, expect=MANAGES, post_default=OK
+    ),
+    "interventions:ehcp_review": Row(args=_review, expect=SEES_PUPIL, **GET_FIRST),
+    "interventions:ehcp_review_reschedule": Row(
+        args=_review, default=FORBIDDEN, expect=MANAGES, post_default=OK
+    ),
     "interventions:ehcp_review_step": Row(args=_review, default=FORBIDDEN, expect=POSTS),
-    "interventions:ehcp_review_pdf": Row(args=_review, default=FORBIDDEN, expect=MANAGES),
+    # interventions.ehcp_report: leaders, the head included.
+    "interventions:ehcp_review_pdf": Row(
+        args=_review,
+        default=FORBIDDEN,
+        expect={**MANAGES, "head": OK},
+        post={"other_school": NOT_ALLOWED},
+    ),
 }

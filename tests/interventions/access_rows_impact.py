@@ -76,12 +76,23 @@ RUNS_OR_DELIVERS = {
     "dsl": FORBIDDEN,
     "hr_admin": FORBIDDEN,
     "other_school": NOT_FOUND,
+    # The capability table gives the head and behaviour support interventions.view_impact, but
+    # these pages open for the SENDCo and the group's own staff only: 403 (reported on #13).
+    "head": FORBIDDEN,
+    "behaviour_support": FORBIDDEN,
+    "inclusion_leader": NOT_FOUND,  # no caseload, leads no group
 }
 POSTS_ONLY = {**RUNS_OR_DELIVERS, "lsa_caseload": NOT_ALLOWED, "sendco": NOT_ALLOWED}
+# The report pages turn a POST away (405) before they look the group up; the HR admin is
+# refused earlier still, on the capability.
+GET_FIRST = {"post_refused": NOT_ALLOWED, "post": {"hr_admin": FORBIDDEN}}
 
 ROWS: dict[str, Row] = {
-    "interventions:measures": Row(args=_enrolment, expect=RUNS_OR_DELIVERS),
-    "interventions:impact": Row(args=_group, expect=RUNS_OR_DELIVERS),
-    "interventions:impact_pdf": Row(args=_built, expect=RUNS_OR_DELIVERS),
-    "interventions:impact_build": Row(args=_group, expect=POSTS_ONLY),
+    "interventions:measures": Row(args=_enrolment, expect=RUNS_OR_DELIVERS, post_default=OK),
+    "interventions:impact": Row(args=_group, expect=RUNS_OR_DELIVERS, **GET_FIRST),
+    "interventions:impact_pdf": Row(args=_built, expect=RUNS_OR_DELIVERS, **GET_FIRST),
+    # Building the report needs nothing but the POST: it adds the report row.
+    "interventions:impact_build": Row(
+        args=_group, expect=POSTS_ONLY, writes=("interventions.ImpactReport",)
+    ),
 }

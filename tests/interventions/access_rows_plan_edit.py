@@ -59,12 +59,26 @@ SENDCO_ONLY = {"sendco": OK, "other_school": NOT_FOUND}
 
 ROWS: dict[str, Row] = {
     "interventions:plan_list": Row(expect={"hr_admin": FORBIDDEN}),
-    "interventions:plan_start": Row(default=FORBIDDEN, expect={"sendco": OK, "other_school": OK}),
-    "interventions:plan_start_for": Row(args=_pupil, default=FORBIDDEN, expect=SENDCO_ONLY),
-    "interventions:plan_edit": Row(args=_plan_pk, default=FORBIDDEN, expect=SENDCO_ONLY),
-    "interventions:plan_agree": Row(args=_plan_pk, default=FORBIDDEN, expect=SENDCO_ONLY),
+    "interventions:plan_start": Row(
+        default=FORBIDDEN, expect={"sendco": OK, "other_school": OK}, post_default=OK
+    ),
+    "interventions:plan_start_for": Row(
+        args=_pupil, default=FORBIDDEN, expect=SENDCO_ONLY, post_default=OK
+    ),
+    "interventions:plan_edit": Row(
+        args=_plan_pk, default=FORBIDDEN, expect=SENDCO_ONLY, post_default=OK
+    ),
+    "interventions:plan_agree": Row(
+        args=_plan_pk, default=FORBIDDEN, expect=SENDCO_ONLY, post_default=OK
+    ),
     "interventions:plan_version": Row(args=_version, expect=SEES_PUPIL_PLAN),
-    "interventions:plan_target_add": Row(args=_plan_pk, default=FORBIDDEN, expect=SENDCO_ONLY),
-    "interventions:plan_target_edit": Row(args=_target, default=FORBIDDEN, expect=SENDCO_ONLY),
-    "interventions:plan_target_remove": Row(args=_target, default=FORBIDDEN, expect=SENDCO_ONLY),
+    "interventions:plan_target_add": Row(
+        args=_plan_pk, default=FORBIDDEN, expect=SENDCO_ONLY, post_default=OK
+    ),
+    "interventions:plan_target_edit": Row(
+        args=_target, default=FORBIDDEN, expect=SENDCO_ONLY, post_default=OK
+    ),
+    "interventions:plan_target_remove": Row(
+        args=_target, default=FORBIDDEN, expect=SENDCO_ONLY, post_default=OK
+    ),
 }

@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Any
 
 from interventions.models import Notification, PlanKind, SupportPlan
-from tests.access import FORBIDDEN, NOT_ALLOWED, NOT_FOUND, OK, Row
+from tests.access import FORBIDDEN, NOT_ALLOWED, NOT_FOUND, OK, REDIRECT, Row
 from tests.conftest import World
 
 
@@ -46,6 +46,7 @@ SEES_PUPIL_PLAN = {
     "dsl": OK,
     "lsa_no_caseload": NOT_FOUND,
     "elsa": NOT_FOUND,
+    "inclusion_leader": NOT_FOUND,  # no caseload here
     "hr_admin": FORBIDDEN,
     "other_school": NOT_FOUND,
 }
@@ -61,8 +62,19 @@ ROWS: dict[str, Row] = {
             "elsa": FORBIDDEN,
             "other_school": NOT_FOUND,
         },
+        post_default=OK,
     ),
-    "interventions:calendar": Row(default=FORBIDDEN, expect={"sendco": OK, "other_school": OK}),
+    # interventions.ehcp_calendar: leaders.
+    "interventions:calendar": Row(
+        default=FORBIDDEN, expect={"sendco": OK, "head": OK, "other_school": OK}
+    ),
     "interventions:notifications": Row(),
-    "interventions:notification_read": Row(args=_notification, default=NOT_ALLOWED),
+    # A reminder is its recipient's (the SENDCo's) to mark read; for anyone else it is not there.
+    "interventions:notification_read": Row(
+        args=_notification,
+        default=NOT_ALLOWED,
+        post_default=NOT_FOUND,
+        post={"sendco": REDIRECT},
+        writes=("interventions.Notification",),
+    ),
 }

@@ -30,16 +30,20 @@ def _report(w: World) -> list[Any]:
     return [report.pk]
 
 
-LEADERS = {"sendco": OK, "other_school": OK}
+LEADERS = {"sendco": OK, "head": OK, "other_school": OK}
 
 ROWS: dict[str, Row] = {
     "interventions:what_works": Row(default=FORBIDDEN, expect=LEADERS),
     "interventions:termly_reports": Row(default=FORBIDDEN, expect=LEADERS),
     "interventions:termly_report_build": Row(
-        default=FORBIDDEN, expect={"sendco": NOT_ALLOWED, "other_school": NOT_ALLOWED}
+        default=FORBIDDEN,
+        expect={"sendco": NOT_ALLOWED, "head": NOT_ALLOWED, "other_school": NOT_ALLOWED},
     ),
     "interventions:termly_report_download": Row(
-        args=_report, default=FORBIDDEN, expect={"sendco": OK, "other_school": NOT_FOUND}
+        args=_report,
+        default=FORBIDDEN,
+        expect={"sendco": OK, "head": OK, "other_school": NOT_FOUND},
+        post={"other_school": NOT_ALLOWED},  # the method is checked before the report
     ),
-    "interventions:trust": Row(default=FORBIDDEN),
+    "interventions:trust": Row(default=FORBIDDEN, post_refused=NOT_ALLOWED),
 }

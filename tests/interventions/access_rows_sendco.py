@@ -7,9 +7,9 @@ opens their own school's dashboard and map, and gets 404 for this school's pupil
 
 from __future__ import annotations
 
-from tests.access import FORBIDDEN, NOT_FOUND, OK, Row
+from tests.access import FORBIDDEN, NOT_ALLOWED, NOT_FOUND, OK, Row
 
-LEADERS_ONLY = {"sendco": OK, "other_school": OK}
+LEADERS_ONLY = {"sendco": OK, "head": OK, "other_school": OK}
 
 ROWS: dict[str, Row] = {
     "interventions:sendco": Row(default=FORBIDDEN, expect=LEADERS_ONLY),
@@ -22,6 +22,7 @@ ROWS: dict[str, Row] = {
     "interventions:sendco_pupil_provision": Row(
         args=lambda w: [w.pupil.pk],
         default=FORBIDDEN,
-        expect={"sendco": OK, "other_school": NOT_FOUND},
+        expect={"sendco": OK, "head": OK, "other_school": NOT_FOUND},
+        post={"other_school": NOT_ALLOWED},  # the method is checked before the pupil
     ),
 }

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from pupils import records
 from pupils.models import ImportBatch, Passport, Pupil
-from tests.access import FORBIDDEN, NOT_ALLOWED, NOT_FOUND, OK, Row
+from tests.access import FORBIDDEN, NOT_ALLOWED, NOT_FOUND, OK, REDIRECT, Row
 from tests.conftest import World
 
 
@@ -46,30 +46,39 @@ def _leaver(w: World) -> list[Any]:
 
 
 # Who may open what, inside the first school (other_school is a SENDCo, DSL and head elsewhere).
+# The inclusion leader has no caseload here, so, like the other LSA, sees no pupil (404).
 SENDCO_ONLY = {"sendco": OK, "other_school": OK}
+REGISTER_READERS = {**SENDCO_ONLY, "head": OK}  # pupils.view_register: the SENDCo and the head
 SENDCO_EDITS_PUPIL = {"sendco": OK, "other_school": NOT_FOUND}
 RECORD_ADD = {
     "lsa_caseload": FORBIDDEN,
     "lsa_no_caseload": NOT_FOUND,
     "elsa": NOT_FOUND,
+    "inclusion_leader": NOT_FOUND,
     "sendco": OK,
     "other_school": NOT_FOUND,
 }
 SEES_PUPIL = {
     "lsa_no_caseload": NOT_FOUND,
     "elsa": NOT_FOUND,
+    "inclusion_leader": NOT_FOUND,
     "hr_admin": FORBIDDEN,
     "other_school": NOT_FOUND,
 }
+# POST-only actions: another school's SENDCo posting for this school's pupil or batch gets 404.
+ELSEWHERE_POSTS = {"other_school": NOT_FOUND}
 
 ROWS: dict[str, Row] = {
     # The pupil is on lsa_caseload's caseload in the first school.
     "pupils:detail": Row(args=_pupil, expect=SEES_PUPIL),
-    "pupils:register": Row(default=FORBIDDEN, expect=SENDCO_ONLY),
-    "pupils:register_export": Row(default=FORBIDDEN, expect=SENDCO_ONLY),
-    "pupils:add": Row(default=FORBIDDEN, expect=SENDCO_ONLY),
-    "pupils:edit": Row(args=_pupil, default=FORBIDDEN, expect=SENDCO_EDITS_PUPIL),
-    "pupils:sen_status": Row(args=_pupil, default=FORBIDDEN, expect=SENDCO_EDITS_PUPIL),
+    # The register's search form posts, and is answered with a redirect to its query string.
+    "pupils:register": Row(default=FORBIDDEN, expect=REGISTER_READERS, post_default=REDIRECT),
+    "pupils:register_export": Row(default=FORBIDDEN, expect=REGISTER_READERS),
+    "pupils:add": Row(default=FORBIDDEN, expect=SENDCO_ONLY, post_default=OK),
+    "pupils:edit": Row(args=_pupil, default=FORBIDDEN, expect=SENDCO_EDITS_PUPIL, post_default=OK),
+    "pupils:sen_status": Row(
+        args=_pupil, default=FORBIDDEN, expect=SENDCO_EDITS_PUPIL, post_default=OK
+    ),
     "pupils:passport_edit": Row(
         args=_pupil,
         default=FORBIDDEN,
@@ -77,31 +86,60 @@ ROWS: dict[str, Row] = {
             "lsa_caseload": OK,
             "lsa_no_caseload": NOT_FOUND,
             "elsa": NOT_FOUND,
+            "inclusion_leader": NOT_FOUND,
             "sendco": OK,
             "other_school": NOT_FOUND,
         },
+        # Every field is optional: an empty form saves a new, empty passport version.
+        post_default=REDIRECT,
+        writes=("pupils.Passport",),
     ),
     "pupils:passport_print": Row(args=_with_passport, expect=SEES_PUPIL),
     "pupils:key_adult_add": Row(
-        args=_pupil, default=FORBIDDEN, expect={"sendco": NOT_ALLOWED, "other_school": NOT_ALLOWED}
+        args=_pupil,
+        default=FORBIDDEN,
+        expect={"sendco": NOT_ALLOWED, "other_school": NOT_ALLOWED},
+        post=ELSEWHERE_POSTS,
     ),
     "pupils:key_adult_end": Row(
         args=_key_adult_link,
         default=FORBIDDEN,
         expect={"sendco": NOT_ALLOWED, "other_school": NOT_ALLOWED},
+        post=ELSEWHERE_POSTS,
+        writes=("pupils.KeyAdult",),  # ending the link today needs nothing more
     ),
-    "pupils:access_add": Row(args=_pupil, default=FORBIDDEN, expect=RECORD_ADD),
-    "pupils:contact_add": Row(args=_pupil, default=FORBIDDEN, expect=RECORD_ADD),
-    "pupils:agency_add": Row(args=_pupil, default=FORBIDDEN, expect=RECORD_ADD),
-    "pupils:document_upload": Row(args=_pupil, default=FORBIDDEN, expect=RECORD_ADD),
+    "pupils:access_add": Row(args=_pupil, default=FORBIDDEN, expect=RECORD_ADD, post_default=OK),
+    "pupils:contact_add": Row(args=_pupil, default=FORBIDDEN, expect=RECORD_ADD, post_default=OK),
+    "pupils:agency_add": Row(args=_pupil, default=FORBIDDEN, expect=RECORD_ADD, post_default=OK),
+    "pupils:document_upload": Row(
+        args=_pupil, default=FORBIDDEN, expect=RECORD_ADD, post_default=OK
+    ),
+    # pupils.view_documents: leaders and the DSL. The method is checked before the document.
     "pupils:document_download": Row(
-        args=_document, default=FORBIDDEN, expect={**RECORD_ADD, "dsl": OK}
+        args=_document,
+        default=FORBIDDEN,
+        expect={**RECORD_ADD, "dsl": OK, "head": OK},
+        post_refused=NOT_ALLOWED,
+        post={"hr_admin": FORBIDDEN},
     ),
-    "pupils:access_register": Row(default=FORBIDDEN, expect=SENDCO_ONLY),
-    "pupils:import_start": Row(default=FORBIDDEN, expect=SENDCO_ONLY),
-    "pupils:import_preview": Row(args=_batch, default=FORBIDDEN, expect=SENDCO_EDITS_PUPIL),
+    "pupils:access_register": Row(default=FORBIDDEN, expect=REGISTER_READERS),
+    "pupils:import_start": Row(default=FORBIDDEN, expect=SENDCO_ONLY, post_default=OK),
+    "pupils:import_preview": Row(
+        args=_batch,
+        default=FORBIDDEN,
+        expect=SENDCO_EDITS_PUPIL,
+        post={"other_school": NOT_ALLOWED},
+    ),
     "pupils:import_apply": Row(
-        args=_batch, default=FORBIDDEN, expect={"sendco": NOT_ALLOWED, "other_school": NOT_ALLOWED}
+        args=_batch,
+        default=FORBIDDEN,
+        expect={"sendco": NOT_ALLOWED, "other_school": NOT_ALLOWED},
+        post=ELSEWHERE_POSTS,
     ),
-    "pupils:ctf_export": Row(args=_leaver, default=FORBIDDEN, expect=SENDCO_EDITS_PUPIL),
+    "pupils:ctf_export": Row(
+        args=_leaver,
+        default=FORBIDDEN,
+        expect=SENDCO_EDITS_PUPIL,
+        post={"other_school": NOT_ALLOWED},
+    ),
 }

@@ -88,41 +88,100 @@ DSL_PUPIL_PAGE = {"dsl": OK, "other_school": NOT_FOUND}
 DSL_POST = {"dsl": NOT_ALLOWED, "other_school": NOT_ALLOWED}
 # Print and export: the DSL must re-enter a password or code first (allauth reauthentication).
 DSL_REAUTH = {"dsl": REDIRECT, "other_school": NOT_FOUND}
+# An empty POST to a DSL action shows the concern again with the form's errors (200), which,
+# like opening it, marks the DSL's alerts about it read; another school's DSL finds nothing.
+DSL_FORM_POST: dict[str, Any] = {
+    "post_default": OK,
+    "post": {"other_school": NOT_FOUND},
+    "writes": ("safeguarding.Alert",),
+}
+# The file's pages turn a POST away (405) before they look the pupil up (another school's DSL).
+GET_FIRST = {"other_school": NOT_ALLOWED}
 
 ROWS: dict[str, Row] = {
     # Everyone raises concerns. (safeguarding:raise also has a row in tests/test_access_matrix.py
     # for now; the lead moves it here.)
-    "safeguarding:raise": Row(),
-    "safeguarding:pupil_search": Row(default=NOT_ALLOWED),
-    "safeguarding:pupil_pick": Row(default=NOT_ALLOWED),
+    "safeguarding:raise": Row(post_default=OK),
+    "safeguarding:pupil_search": Row(default=NOT_ALLOWED, post_default=OK),
+    "safeguarding:pupil_pick": Row(default=NOT_ALLOWED, post_default=OK),
     "safeguarding:mine": Row(),
     # Everyone has their own list of actions; one action opens for its owner only (the DSL
     # reads it on the concern), and for everyone else it does not exist.
     "safeguarding:my_actions": Row(),
-    "safeguarding:my_action": Row(args=_owned_action, default=NOT_FOUND, expect={"teacher": OK}),
+    "safeguarding:my_action": Row(
+        args=_owned_action, default=NOT_FOUND, expect={"teacher": OK}, post_default=OK
+    ),
     # One concern: its reporter (the teacher) and the DSL; 404 for everyone else.
     "safeguarding:concern": Row(
-        args=_concern, default=NOT_FOUND, expect={"teacher": OK, "dsl": OK}
+        args=_concern,
+        default=NOT_FOUND,
+        expect={"teacher": OK, "dsl": OK},
+        post_refused=NOT_ALLOWED,  # the method is checked before the concern is looked up
     ),
-    "safeguarding:addendum_add": Row(args=_concern, default=NOT_ALLOWED),
-    "safeguarding:decision_add": Row(args=_concern, default=FORBIDDEN, expect=DSL_POST),
-    "safeguarding:action_add": Row(args=_concern, default=FORBIDDEN, expect=DSL_POST),
-    "safeguarding:action_update": Row(args=_action, default=FORBIDDEN, expect=DSL_POST),
-    "safeguarding:referral_add": Row(args=_concern, default=FORBIDDEN, expect=DSL_POST),
-    "safeguarding:referral_update": Row(args=_referral, default=FORBIDDEN, expect=DSL_POST),
-    # The DSL team's pages.
-    "safeguarding:queue": Row(default=FORBIDDEN, expect=DSL_PAGE),
-    "safeguarding:chronology": Row(args=_pupil, default=FORBIDDEN, expect=DSL_PUPIL_PAGE),
-    "safeguarding:chronology_pdf": Row(args=_pupil, default=FORBIDDEN, expect=DSL_REAUTH),
-    "safeguarding:access_log": Row(args=_pupil, default=FORBIDDEN, expect=DSL_PUPIL_PAGE),
-    "safeguarding:flag_set": Row(args=_pupil, default=FORBIDDEN, expect=DSL_POST),
+    # Its reporter and the DSL add to a concern; for anyone else the concern does not exist.
+    "safeguarding:addendum_add": Row(
+        args=_concern,
+        default=NOT_ALLOWED,
+        post_default=NOT_FOUND,
+        post={"teacher": OK, "dsl": OK},
+        writes=("safeguarding.Alert",),
+    ),
+    "safeguarding:decision_add": Row(
+        args=_concern, default=FORBIDDEN, expect=DSL_POST, **DSL_FORM_POST
+    ),
+    "safeguarding:action_add": Row(
+        args=_concern, default=FORBIDDEN, expect=DSL_POST, **DSL_FORM_POST
+    ),
+    "safeguarding:action_update": Row(
+        args=_action, default=FORBIDDEN, expect=DSL_POST, **DSL_FORM_POST
+    ),
+    "safeguarding:referral_add": Row(
+        args=_concern, default=FORBIDDEN, expect=DSL_POST, **DSL_FORM_POST
+    ),
+    "safeguarding:referral_update": Row(
+        args=_referral, default=FORBIDDEN, expect=DSL_POST, **DSL_FORM_POST
+    ),
+    # The DSL team's pages. The head reads concerns only where the school's safeguarding
+    # settings say so (off by default, as in world): 403 here. The head holds
+    # safeguarding.view_all, so a POST is turned away (405) before the setting is read.
+    "safeguarding:queue": Row(default=FORBIDDEN, expect=DSL_PAGE, post={"head": NOT_ALLOWED}),
+    "safeguarding:chronology": Row(
+        args=_pupil,
+        default=FORBIDDEN,
+        expect=DSL_PUPIL_PAGE,
+        post={**GET_FIRST, "head": NOT_ALLOWED},
+    ),
+    "safeguarding:chronology_pdf": Row(
+        args=_pupil,
+        default=FORBIDDEN,
+        expect=DSL_REAUTH,
+        post={**GET_FIRST, "head": NOT_ALLOWED, "dsl": NOT_ALLOWED},
+    ),
+    "safeguarding:access_log": Row(
+        args=_pupil, default=FORBIDDEN, expect=DSL_PUPIL_PAGE, post=GET_FIRST
+    ),
+    "safeguarding:flag_set": Row(
+        args=_pupil, default=FORBIDDEN, expect=DSL_POST, post={"other_school": NOT_FOUND}
+    ),
     "safeguarding:transfers": Row(default=FORBIDDEN, expect=DSL_PAGE),
-    "safeguarding:transfer_start": Row(args=_pupil, default=FORBIDDEN, expect=DSL_POST),
-    "safeguarding:transfer": Row(args=_transfer, default=FORBIDDEN, expect=DSL_PUPIL_PAGE),
-    "safeguarding:transfer_step": Row(args=_transfer, default=FORBIDDEN, expect=DSL_POST),
-    "safeguarding:transfer_export": Row(args=_transfer, default=FORBIDDEN, expect=DSL_REAUTH),
+    "safeguarding:transfer_start": Row(
+        args=_pupil, default=FORBIDDEN, expect=DSL_POST, **DSL_FORM_POST
+    ),
+    "safeguarding:transfer": Row(
+        args=_transfer, default=FORBIDDEN, expect=DSL_PUPIL_PAGE, post=GET_FIRST
+    ),
+    "safeguarding:transfer_step": Row(
+        args=_transfer, default=FORBIDDEN, expect=DSL_POST, **DSL_FORM_POST
+    ),
+    "safeguarding:transfer_export": Row(
+        args=_transfer,
+        default=FORBIDDEN,
+        expect=DSL_REAUTH,
+        post={**GET_FIRST, "dsl": NOT_ALLOWED},
+    ),
     "safeguarding:report": Row(default=FORBIDDEN, expect=DSL_PAGE),
-    "safeguarding:report_governors": Row(default=FORBIDDEN, expect=DSL_PAGE),
+    # safeguarding.report_governors: the DSL team and the head (counts only, no names).
+    "safeguarding:report_governors": Row(default=FORBIDDEN, expect={**DSL_PAGE, "head": OK}),
 }
 
 
@@ -133,4 +192,6 @@ def _witness_link(w: World) -> list[Any]:
 
 
 # Putting a concern's full account on a linked child's file: the DSL team only (issue #13).
-ROWS["safeguarding:account_share"] = Row(args=_witness_link, default=FORBIDDEN, expect=DSL_POST)
+ROWS["safeguarding:account_share"] = Row(
+    args=_witness_link, default=FORBIDDEN, expect=DSL_POST, **DSL_FORM_POST
+)

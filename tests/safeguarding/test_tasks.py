@@ -14,8 +14,6 @@ from safeguarding import services, tasks
 from safeguarding.models import Alert, Status
 from safeguarding.schooldays import add_school_days, is_school_day, school_day_deadline
 from safeguarding.services import alerts as alerts_services
-from staff.models import Role
-from tests.factories import member
 from tests.safeguarding.helpers import make_concern
 
 pytestmark = pytest.mark.django_db
@@ -78,7 +76,7 @@ def test_the_sweep_finds_alerts_still_to_e_mail(world) -> None:
 
 
 def test_an_untriaged_concern_escalates_to_every_dsl_and_the_head_once(world) -> None:
-    head = member(world.school, Role.HEAD)
+    head = world.users["head"]
     with time_machine.travel(at(2025, 3, 7, 15, 0), tick=False):  # a Friday afternoon
         concern = make_concern(world)
     with time_machine.travel(at(2025, 3, 10, 14, 0), tick=False):  # Monday, too early

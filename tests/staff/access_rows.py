@@ -31,10 +31,11 @@ def _lsa_membership(w: World) -> list[Any]:
 PROFILE = {
     "lsa_caseload": OK,  # their own profile
     "sendco": OK,
+    "head": OK,
     "hr_admin": OK,
     "other_school": NOT_FOUND,
 }
-LEADERS_AND_HR = {"sendco": OK, "hr_admin": OK, "other_school": OK}
+LEADERS_AND_HR = {"sendco": OK, "head": OK, "hr_admin": OK, "other_school": OK}
 
 ROWS: dict[str, Row] = {
     "staff:org_chart": Row(),
@@ -43,7 +44,9 @@ ROWS: dict[str, Row] = {
     "staff:profile": Row(args=_lsa_profile, default=FORBIDDEN, expect=PROFILE),
     "staff:profile_pdf": Row(args=_lsa_profile, default=FORBIDDEN, expect=PROFILE),
     # HR admins keep the records but see nothing drawn from pupils (caseloads, sessions).
-    "staff:deployment": Row(default=FORBIDDEN, expect={"sendco": OK, "other_school": OK}),
+    "staff:deployment": Row(
+        default=FORBIDDEN, expect={"sendco": OK, "head": OK, "other_school": OK}
+    ),
     "staff:training": Row(default=FORBIDDEN, expect=LEADERS_AND_HR),
     # Sign-in history: HR admins and heads (other_school is a head in their own school).
     "staff:sign_ins": Row(
@@ -55,10 +58,11 @@ ROWS: dict[str, Row] = {
         args=_lsa_membership,
         default=FORBIDDEN,
         expect={"head": OK, "hr_admin": OK, "other_school": NOT_FOUND},
+        post_default=OK,
     ),
     "staff:person": Row(
         args=_lsa_membership,
         default=FORBIDDEN,
-        expect={"sendco": OK, "hr_admin": OK, "other_school": NOT_FOUND},
+        expect={"sendco": OK, "head": OK, "hr_admin": OK, "other_school": NOT_FOUND},
     ),
 }
