@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from pupils.models import Pupil
@@ -194,4 +195,35 @@ def _witness_link(w: World) -> list[Any]:
 # Putting a concern's full account on a linked child's file: the DSL team only (issue #13).
 ROWS["safeguarding:account_share"] = Row(
     args=_witness_link, default=FORBIDDEN, expect=DSL_POST, **DSL_FORM_POST
+)
+
+
+def _attachment(w: World) -> list[Any]:
+    """A concern the teacher raised, with a scan of their handwritten note on it."""
+    concern = make_concern(w)
+    attachment = services.attachment_add(
+        concern=concern,
+        by=w.users["teacher"],
+        upload=SimpleUploadedFile("note.png", b"\x89PNG\r\n\x1a\n" + b"0" * 64),
+        kind="HANDWRITTEN",
+    )
+    return [concern.pk, attachment.pk]
+
+
+# Files on a concern (issue #13): its reporter and the DSL add them, as they add to a concern
+# (an empty POST shows the concern again with the form's errors; showing it to the DSL marks
+# their alerts about it read); for anyone else the concern does not exist. Only the DSL team
+# downloads a file, after re-entering a password or code; the method is checked first.
+ROWS["safeguarding:attachment_add"] = Row(
+    args=_concern,
+    default=NOT_ALLOWED,
+    post_default=NOT_FOUND,
+    post={"teacher": OK, "dsl": OK},
+    writes=("safeguarding.Alert",),
+)
+ROWS["safeguarding:attachment_download"] = Row(
+    args=_attachment,
+    default=FORBIDDEN,
+    expect=DSL_REAUTH,
+    post={"dsl": NOT_ALLOWED, "other_school": NOT_ALLOWED},
 )
