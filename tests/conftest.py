@@ -99,3 +99,35 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: N
         owner = env.db_url("DATABASE_MIGRATE_URL")
         for key in ("NAME", "USER", "PASSWORD", "HOST", "PORT"):
             settings.DATABASES["default"][key] = owner[key]
+
+
+@pytest.fixture(autouse=True)
+def _as_the_apps_database_role(request: pytest.FixtureRequest) -> None:
+    """Run each test's own queries as the app's database role, as production does.
+
+    The test database is made and flushed by the tables' owner (above), but a test that only
+    connected as the owner would never see what the app's role is refused: a row lock on an
+    append-only table, say, which needs UPDATE privilege. Inside the test's transaction the
+    connection switches to that role (SET LOCAL ROLE ends with the rollback). Tests that commit
+    (transactional ones, the live server) keep the owner, which must flush what they wrote.
+    """
+    from send_hub.lib.env import env
+
+    marker = request.node.get_closest_marker("django_db")
+    names = set(request.fixturenames)
+    if marker is None and not names & {"db", "world"}:
+        return
+    if (marker and marker.kwargs.get("transaction")) or names & {
+        "transactional_db",
+        "live_server",
+        "django_db_serialized_rollback",
+    }:
+        return
+    if not env.str("DATABASE_MIGRATE_URL", default=""):
+        return  # one role for everything: nothing to switch to
+    app_role = env.db_url("DATABASE_URL")["USER"]
+    request.getfixturevalue("db")
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL ROLE {connection.ops.quote_name(app_role)}")

@@ -147,6 +147,8 @@ def test_every_append_only_table_refuses_truncate_by_trigger_too() -> None:
 
 
 def test_the_audit_trail_refuses_changes_even_to_its_owner() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("RESET ROLE")  # tests run as the app's role (conftest); be the owner
     event = log_action(None, "test.db_roles.checked")
     for statement in (
         "UPDATE staff_auditevent SET action = 'rewritten'",
@@ -165,6 +167,7 @@ def test_a_granted_truncate_is_still_refused_by_the_trigger() -> None:
     """Belt and braces: were TRUNCATE ever granted to the app's role, the trigger refuses it."""
     app_role = connection.ops.quote_name(env.db_url("DATABASE_URL")["USER"])
     with connection.cursor() as cursor:
+        cursor.execute("RESET ROLE")  # tests run as the app's role (conftest); be the owner
         cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
         if not cursor.fetchone()[0]:
             pytest.skip("the owner here cannot take on the app's role to try")

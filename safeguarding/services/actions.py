@@ -29,6 +29,7 @@ from safeguarding.services.alerts import alerts_create, alerts_mark_read
 from safeguarding.services.casework import action_add, action_update_add
 from safeguarding.services.common import RuleError, people_with_role
 from send_hub.lib.dates import nice_datetime
+from send_hub.lib.db import lock_record
 from staff.audit import log_action
 from staff.models import Role, User
 
@@ -201,7 +202,7 @@ def action_outcome_record(
     *, action: Action, by: User, outcome: str, completed: bool
 ) -> ActionUpdate:
     """Record the owner's progress or outcome on their action, and tell the DSL who set it."""
-    Action.objects.select_for_update().filter(pk=action.pk).first()
+    lock_record(action)
     done = action.updates.filter(completed=True).select_related("by").first()
     if done is not None:
         raise RuleError(

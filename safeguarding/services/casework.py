@@ -34,6 +34,7 @@ from safeguarding.services.common import (
     refuse_if_closed,
 )
 from send_hub.lib.dates import nice_datetime
+from send_hub.lib.db import lock_record
 from staff.audit import log_action
 from staff.models import Membership, User
 
@@ -54,9 +55,7 @@ def _close_actions(
     concern: Concern, by: User, closings: Sequence[ActionClosing]
 ) -> list[ActionUpdate]:
     """Complete or carry over each of the concern's open actions; refuse if any is left out."""
-    open_actions = list(
-        Action.objects.select_for_update().filter(concern=concern).open().order_by("pk")
-    )
+    open_actions = list(Action.objects.filter(concern=concern).open().order_by("pk"))
     chosen = {c.action.pk: c for c in closings}
     missing = [a for a in open_actions if a.pk not in chosen]
     if missing:
@@ -102,7 +101,7 @@ def decision_record(
     refer is recorded per child, for ``not_referred_children`` (or all of them when
     ``not_referred``). Closing a concern with open actions needs ``action_closings`` for each.
     """
-    Concern.objects.select_for_update().filter(pk=concern.pk).first()
+    lock_record(concern)
     latest = latest_decision(concern)
     if latest is not None and latest.pk != seen_decision_id:
         raise RuleError(
@@ -208,7 +207,7 @@ def action_add(
     """Set an action with an owner and a deadline (today or later), about ``children`` (by
     default the concern's subjects)."""
     # Locked, so the concern cannot be closed between this check and the new action.
-    Concern.objects.select_for_update().filter(pk=concern.pk).first()
+    lock_record(concern)
     refuse_if_closed(concern)
     refuse_past_deadline(due_on, "due_on")
     _check_staff(concern.school_id, owner, "owner")
@@ -241,7 +240,7 @@ def action_add(
 @transaction.atomic
 def account_share_set(*, link: ConcernPupil, by: User, on: bool, reason: str) -> AccountShare:
     """Put (or take off) a concern's full account on the file of a linked child it is not about."""
-    ConcernPupil.objects.select_for_update().filter(pk=link.pk).first()
+    lock_record(link)
     if link.is_subject:
         raise RuleError("The concern is about this child: their file already holds all of it.")
     latest = link.shares.order_by("-at", "-pk").first()
@@ -269,7 +268,7 @@ def account_share_set(*, link: ConcernPupil, by: User, on: bool, reason: str) ->
 @transaction.atomic
 def action_update_add(*, action: Action, by: User, outcome: str, completed: bool) -> ActionUpdate:
     """Record progress on, or the outcome of, an action as a new row."""
-    Action.objects.select_for_update().filter(pk=action.pk).first()
+    lock_record(action)
     if action.updates.filter(completed=True).exists():
         raise RuleError("This action is already complete. Add a case note instead.")
     update = ActionUpdate(action=action, by=by, outcome=outcome.strip(), completed=completed)

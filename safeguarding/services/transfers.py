@@ -23,6 +23,7 @@ from safeguarding.schooldays import add_school_days
 from safeguarding.services.alerts import alerts_create
 from safeguarding.services.common import RuleError, people_with_role
 from safeguarding.services.concerns import access_record
+from send_hub.lib.db import lock_record
 from staff.audit import log_action
 from staff.models import Role, School, User
 
@@ -76,7 +77,7 @@ def transfer_step_add(
     note: str = "",
 ) -> TransferStep:
     """Record that the file was sent (how, to whom) or that the new school confirmed receipt."""
-    Transfer.objects.select_for_update().filter(pk=transfer.pk).first()
+    lock_record(transfer)
     kinds = set(transfer.steps.values_list("kind", flat=True))
     if TransferStep.Kind.RECEIVED in kinds:
         raise RuleError("Receipt is already confirmed: this transfer is complete.")

@@ -76,8 +76,20 @@ def safeguarding_my_actions(context: template.Context) -> dict[str, int] | None:
 
 @register.inclusion_tag("safeguarding/my_actions_menu.html", takes_context=True)
 def safeguarding_actions_menu(context: template.Context) -> dict[str, Any]:
-    """Render the menu entry for the person's own actions, with how many are open."""
-    return {"summary": _my_actions(context)}
+    """Render the menu entry for the person's own actions.
+
+    Every page has the menu, so it links without counting (no query); the count is on Today,
+    where the person looks first, and the bell-style alert tells them of each new action.
+    """
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    shown = (
+        user is not None
+        and user.is_authenticated
+        and getattr(user, "current_school_id", None) is not None
+        and can(user, "safeguarding.raise")
+    )
+    return {"shown": shown}
 
 
 @register.filter

@@ -1,10 +1,23 @@
-"""Small ORM building blocks: correlated subquery totals that never multiply the outer rows."""
+"""Small ORM building blocks: correlated subquery totals that never multiply the outer rows,
+and a lock for records the app's database role may not update."""
 
 from __future__ import annotations
 
+import zlib
 from decimal import Decimal
 
-from django.db.models import DecimalField, F, Field, Func, IntegerField, QuerySet, Subquery, Value
+from django.db import connection
+from django.db.models import (
+    DecimalField,
+    F,
+    Field,
+    Func,
+    IntegerField,
+    Model,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
 
@@ -33,3 +46,18 @@ def total_of(
 def count_of(queryset: QuerySet) -> Coalesce:
     """Return a correlated COUNT(*) subquery over ``queryset`` (0 when it matches nothing)."""
     return total_of(queryset, "pk", "COUNT")
+
+
+def lock_record(obj: Model) -> None:
+    """Hold a lock on one record until the transaction ends, without SELECT ... FOR UPDATE.
+
+    Append-only tables (safeguarding records, the audit trail) grant the app's database role no
+    UPDATE privilege, and PostgreSQL asks for it before it takes a row lock; so writers that must
+    not interleave on such a record (two DSLs closing one concern) take a transaction-scoped
+    advisory lock keyed by table and id instead. SQLite (the demo) serialises writes anyway.
+    """
+    if connection.vendor != "postgresql":
+        return
+    table = zlib.crc32(obj._meta.db_table.encode()) - 2**31  # int4 range
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [table, obj.pk % 2**31])

@@ -92,7 +92,7 @@ def test_the_dsl_gives_a_teacher_an_action_and_reads_the_outcome(
     expect(page.get_by_text("Action added.")).to_be_visible()
     sign_out(page, "Dana Safeguard")
 
-    # The teacher, on a phone: Today says there is something to do, and so does the menu.
+    # The teacher, on a phone: Today says there is something to do; the menu leads there too.
     page.set_viewport_size(PHONE)
     sign_in_with_code(page, base, teacher.email)
     panel = page.get_by_role("region", name="My safeguarding actions")
@@ -101,9 +101,7 @@ def test_the_dsl_gives_a_teacher_an_action_and_reads_the_outcome(
     expect(panel.get_by_text("Wren")).to_have_count(0)  # no child's name on Today
     shots(page, "action-owner-today")
     open_menu(page, "Tamsin Testwell")
-    entry = page.get_by_role("link", name="My safeguarding actions")
-    expect(entry).to_contain_text("1")
-    entry.click()
+    page.get_by_role("link", name="My safeguarding actions").click()
 
     expect(page.get_by_role("heading", name="My safeguarding actions", level=1)).to_be_visible()
     expect(page.get_by_text("Wren Example")).to_be_visible()

@@ -80,3 +80,8 @@ def concern_post(pupil: Any, **overrides: Any) -> dict[str, Any]:
     }
     data.update(overrides)
     return data
+
+
+# What the database says to a change of an append-only record: as the app's role, the missing
+# privilege refuses first; as the tables' owner, the trigger does.
+REFUSED_EDIT = r"Cannot update or delete|permission denied"

@@ -127,7 +127,7 @@ def test_the_owner_is_alerted_and_e_mailed_without_any_detail(world) -> None:
         assert secret not in text
 
 
-def test_today_and_the_menu_count_the_owners_actions_until_they_look(world) -> None:
+def test_today_counts_the_owners_actions_until_they_look_and_the_menu_links_them(world) -> None:
     action = _assign(world)
     teacher = world.client("teacher")
     today = _page(teacher, "core:today")

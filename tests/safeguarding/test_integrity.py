@@ -24,7 +24,7 @@ from safeguarding.models import (
     Transfer,
     TransferStep,
 )
-from tests.safeguarding.helpers import make_concern
+from tests.safeguarding.helpers import REFUSED_EDIT, make_concern
 
 pytestmark = pytest.mark.django_db
 
@@ -84,7 +84,7 @@ def test_raw_sql_cannot_change_or_delete_a_record(full_file, model, statement) -
     assert model.objects.exists()
     table = connection.ops.quote_name(model._meta.db_table)
     with (
-        pytest.raises(DatabaseError, match="Cannot update or delete"),
+        pytest.raises(DatabaseError, match=REFUSED_EDIT),
         transaction.atomic(),
         connection.cursor() as cursor,
     ):
