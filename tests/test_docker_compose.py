@@ -393,6 +393,8 @@ def test_env_example_passes_the_strict_settings_parsing() -> None:
     environment.update(SEND_HUB_VAR_DIR=str(ROOT / "var"), SEND_HUB_MEDIA_ROOT=str(ROOT / "var"))
     # The example's key is a placeholder that settings refuse by design (tests/test_settings.py).
     environment["DJANGO_SECRET_KEY"] = "example-check-" + "0123456789abcdefghij" * 3
+    # Likewise the example's two-factor encryption key.
+    environment["SEND_HUB_MFA_ENCRYPTION_KEYS"] = "lc67iiQb4g-zD4FL628U8T8NRYaclHRKWxaWTdqiCI8="
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "ERROR"],
         cwd=ROOT,
