@@ -4,7 +4,6 @@ outcome on a phone, and the DSL reads it on the concern."""
 from __future__ import annotations
 
 import datetime as dt
-import time
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -12,46 +11,13 @@ from playwright.sync_api import Page, expect
 from safeguarding.categories import ensure_default_categories
 from safeguarding.models import ActionUpdate, Category
 from staff.models import Role
-from tests.e2e.conftest import SCREENSHOTS, shot, sign_in, totp_now
-from tests.factories import TEST_PASSWORD, TEST_TOTP_SECRET, PupilFactory, SchoolFactory, member
+from tests.e2e.conftest import DESKTOP, PHONE, shots, sign_in_with_code
+from tests.factories import PupilFactory, SchoolFactory, member
 from tests.safeguarding.helpers import make_concern
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"width": 375, "height": 800}
-DESKTOP = {"width": 1280, "height": 900}
 WHAT_HAPPENED = "Said they were scared to go home after school."
-
-
-def shots(page: Page, name: str) -> None:
-    """Screenshot the page at phone and desktop widths (only when screenshots are asked for)."""
-    if not SCREENSHOTS:
-        return
-    size = page.viewport_size
-    for viewport in (PHONE, DESKTOP):
-        page.set_viewport_size(viewport)
-        shot(page, name)
-    if size:
-        page.set_viewport_size(size)
-
-
-USED_CODES: dict[str, str] = {}
-
-
-def fresh_code(email: str) -> str:
-    """Wait for a code that will still be valid when sent and that this person has not used
-    (a code is refused a second time), as an authenticator app's user would."""
-    while 30 - time.time() % 30 < 3 or totp_now(TEST_TOTP_SECRET) == USED_CODES.get(email):
-        time.sleep(0.2)
-    USED_CODES[email] = totp_now(TEST_TOTP_SECRET)
-    return USED_CODES[email]
-
-
-def sign_in_with_code(page: Page, base: str, email: str) -> None:
-    sign_in(page, base, email, TEST_PASSWORD, secret=None)
-    page.get_by_label("Code").fill(fresh_code(email))
-    page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("heading", name="Today", level=1)).to_be_visible()
 
 
 def open_menu(page: Page, name: str) -> None:

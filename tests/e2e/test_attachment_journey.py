@@ -4,7 +4,6 @@ child's words and the body map, and downloads one. The teacher cannot open eithe
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -13,49 +12,18 @@ from playwright.sync_api import Page, expect
 from safeguarding.categories import ensure_default_categories
 from safeguarding.models import Attachment, Category, FileAccess
 from staff.models import Role
-from tests.e2e.conftest import SCREENSHOTS, shot, sign_in, totp_now
-from tests.factories import TEST_PASSWORD, TEST_TOTP_SECRET, PupilFactory, SchoolFactory, member
+from tests.e2e.conftest import DESKTOP, PHONE, SCREENSHOTS, shots, sign_in_with_code
+from tests.factories import TEST_PASSWORD, PupilFactory, SchoolFactory, member
 from tests.safeguarding.helpers import make_concern
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"width": 375, "height": 800}
-DESKTOP = {"width": 1280, "height": 900}
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 300
 PDF = b"%PDF-1.4\n% a scanned letter, synthetic\n%%EOF\n"
 MARKS = [
     {"side": "front", "x": 31.0, "y": 42.0, "note": "Bruise on the left forearm"},
     {"side": "back", "x": 56.0, "y": 28.0, "note": "Red mark below the shoulder"},
 ]
-
-USED_CODES: dict[str, str] = {}
-
-
-def fresh_code(email: str) -> str:
-    """Wait for a code that will still be valid when sent and that this person has not used."""
-    while 30 - time.time() % 30 < 3 or totp_now(TEST_TOTP_SECRET) == USED_CODES.get(email):
-        time.sleep(0.2)
-    USED_CODES[email] = totp_now(TEST_TOTP_SECRET)
-    return USED_CODES[email]
-
-
-def sign_in_with_code(page: Page, base: str, email: str) -> None:
-    sign_in(page, base, email, TEST_PASSWORD, secret=None)
-    page.get_by_label("Code").fill(fresh_code(email))
-    page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("heading", name="Today", level=1)).to_be_visible()
-
-
-def shots(page: Page, name: str) -> None:
-    """Screenshot the page at phone and desktop widths (only when screenshots are asked for)."""
-    if not SCREENSHOTS:
-        return
-    size = page.viewport_size
-    for viewport in (PHONE, DESKTOP):
-        page.set_viewport_size(viewport)
-        shot(page, name)
-    if size:
-        page.set_viewport_size(size)
 
 
 def test_the_dsl_adds_a_scanned_letter_finds_it_in_the_chronology_and_downloads_it(

@@ -12,10 +12,8 @@ from pupils.models import Pupil
 from safeguarding.categories import ensure_default_categories
 from safeguarding.models import Category, Concern, Decision, FileAccess, Status
 from staff.models import Role
-from tests.e2e.conftest import SCREENSHOTS, shot, sign_in, totp_now
+from tests.e2e.conftest import DESKTOP, PHONE, shots, sign_in_with_code
 from tests.factories import (
-    TEST_PASSWORD,
-    TEST_TOTP_SECRET,
     PupilFactory,
     SchoolFactory,
     member,
@@ -24,28 +22,6 @@ from tests.factories import (
 from tests.safeguarding.helpers import make_concern
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-PHONE = {"width": 375, "height": 800}
-DESKTOP = {"width": 1280, "height": 900}
-
-
-def shots(page: Page, name: str) -> None:
-    """Screenshot the page at phone and desktop widths (only when screenshots are asked for)."""
-    if not SCREENSHOTS:
-        return
-    size = page.viewport_size
-    for viewport in (PHONE, DESKTOP):
-        page.set_viewport_size(viewport)
-        shot(page, name)
-    if size:
-        page.set_viewport_size(size)
-
-
-def sign_in_with_code(page: Page, base: str, email: str) -> None:
-    sign_in(page, base, email, TEST_PASSWORD, secret=None)
-    page.get_by_label("Code").fill(totp_now(TEST_TOTP_SECRET))
-    page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("heading", name="Today", level=1)).to_be_visible()
 
 
 def test_a_teacher_raises_an_urgent_concern_and_the_dsl_handles_it(

@@ -11,7 +11,7 @@ from safeguarding.categories import ensure_default_categories
 from safeguarding.models import Category, Transfer, TransferStep
 from safeguarding.services import transfer_deadline
 from staff.models import Role
-from tests.e2e.conftest import SCREENSHOTS, shot, sign_in, totp_now
+from tests.e2e.conftest import DESKTOP, shots, sign_in, totp_now
 from tests.factories import (
     TEST_PASSWORD,
     TEST_TOTP_SECRET,
@@ -22,21 +22,6 @@ from tests.factories import (
 from tests.safeguarding.helpers import make_concern
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-PHONE = {"width": 375, "height": 800}
-DESKTOP = {"width": 1280, "height": 900}
-
-
-def shots(page: Page, name: str) -> None:
-    """Screenshot the page at phone and desktop widths (only when screenshots are asked for)."""
-    if not SCREENSHOTS:
-        return
-    size = page.viewport_size
-    for viewport in (PHONE, DESKTOP):
-        page.set_viewport_size(viewport)
-        shot(page, name)
-    if size:
-        page.set_viewport_size(size)
 
 
 def test_the_dsl_moves_a_file_to_the_new_school_and_sees_an_overdue_leaver(

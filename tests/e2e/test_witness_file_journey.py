@@ -16,13 +16,11 @@ from pupils.models import Pupil
 from safeguarding.categories import ensure_default_categories
 from safeguarding.models import Category, Concern, Transfer
 from staff.models import Role
-from tests.e2e.conftest import SCREENSHOTS, shot, sign_in, totp_now
+from tests.e2e.conftest import DESKTOP, shots, sign_in, totp_now
 from tests.factories import TEST_PASSWORD, TEST_TOTP_SECRET, PupilFactory, SchoolFactory, member
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"width": 375, "height": 800}
-DESKTOP = {"width": 1280, "height": 900}
 
 NARRATIVE = "Alfie had a bruise on his cheek and said dad hit mum. NARR-ALFIE"
 WORDS = "Dad shouts and then he hits. WORDS-ALFIE"
@@ -30,18 +28,6 @@ RATIONALE = "Domestic abuse at home: speak to mum away from dad. WHY-ALFIE"
 ACTION = "Phone the family social worker today. TODO-ALFIE"
 NOTE = "Mum says dad has left the family home. NOTE-ALFIE"
 ALFIE_ONLY = ["NARR-ALFIE", "WORDS-ALFIE", "WHY-ALFIE", "TODO-ALFIE", "NOTE-ALFIE"]
-
-
-def shots(page: Page, name: str) -> None:
-    """Screenshot the page at phone and desktop widths (only when screenshots are asked for)."""
-    if not SCREENSHOTS:
-        return
-    size = page.viewport_size
-    for viewport in (PHONE, DESKTOP):
-        page.set_viewport_size(viewport)
-        shot(page, name)
-    if size:
-        page.set_viewport_size(size)
 
 
 def pdf_text(pdf: bytes) -> str:
