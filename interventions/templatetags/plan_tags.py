@@ -13,14 +13,23 @@ from staff.permissions import can
 register = template.Library()
 
 
-@register.inclusion_tag("interventions/plans/bell.html", takes_context=True)
-def notification_bell(context: template.Context) -> dict[str, Any]:
-    """Render the bell with the signed-in person's unread count (one query)."""
+@register.simple_tag(takes_context=True)
+def unread_reminders(context: template.Context) -> int | None:
+    """Return the signed-in person's unread reminder count (one query), or None without a bell.
+
+    The layout asks once and shows it twice: beside their name, where a phone user sees it
+    without opening the menu, and on the menu's Reminders entry.
+    """
     user = context["request"].user
     if not can(user, "interventions.notifications"):
-        return {"show": False}
-    unread = Notification.objects.visible_to(user).unread().count()
-    return {"show": True, "unread": unread}
+        return None
+    return Notification.objects.visible_to(user).unread().count()
+
+
+@register.inclusion_tag("interventions/plans/bell.html")
+def notification_bell(unread: int | None) -> dict[str, Any]:
+    """Render the menu's Reminders entry with the count from ``unread_reminders``."""
+    return {"show": unread is not None, "unread": unread}
 
 
 @register.inclusion_tag("interventions/plans/pupil_plans.html", takes_context=True)
