@@ -7,13 +7,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=("$@")  # the Python runner, e.g. `uv run --frozen`
 
-export DJANGO_DEBUG=false SEND_HUB_MFA_REQUIRED=false
+# In process there is no HTTPS proxy in front: measure the pages, not a redirect to https.
+export DJANGO_DEBUG=false SEND_HUB_MFA_REQUIRED=false SEND_HUB_SSL_REDIRECT=false
 DJANGO_SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_urlsafe(60))')
 export DJANGO_SECRET_KEY
 
 echo "== Migrating and seeding the 12-school demo trust (a few minutes) =="
 DATABASE_URL=$DATABASE_MIGRATE_URL "${PY[@]}" python manage.py migrate --no-input -v0
 DATABASE_URL=$DATABASE_MIGRATE_URL "${PY[@]}" python manage.py createcachetable
+"${PY[@]}" python manage.py collectstatic --no-input -v0  # production serves hashed files
 DATABASE_URL=$DATABASE_MIGRATE_URL "${PY[@]}" python manage.py seed_demo --schools 12 --quiet-logins
 psql "$DATABASE_MIGRATE_URL" -qc "ANALYZE" >/dev/null
 
