@@ -9,7 +9,7 @@ from crispy_forms.layout import Fieldset, Layout
 from django import forms
 
 from interventions.importers_behaviour import COLUMNS, DEFAULT_COLUMNS
-from pupils.importers import MAX_UPLOAD_BYTES
+from pupils.importers import upload_size_check
 from pupils.models import ImportMapping
 
 SOURCES = [(s, ImportMapping.Source(s).label) for s in DEFAULT_COLUMNS]
@@ -53,15 +53,9 @@ class BehaviourImportForm(forms.Form):
         )
 
     def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                f"The file is {upload.size / 1024 / 1024:.1f} MB: the limit is 10 MB. "
-                "Export a shorter period at a time."
-            )
-        if upload.size == 0:
-            raise forms.ValidationError("The file is empty.")
-        return upload
+        return upload_size_check(
+            self.cleaned_data["file"], too_big_hint="Export a shorter period at a time."
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

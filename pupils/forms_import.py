@@ -8,7 +8,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
 
-from pupils.importers import CONFIRM_LABEL, MAX_UPLOAD_BYTES
+from pupils.importers import CONFIRM_LABEL, upload_size_check
 from pupils.importers.mis_csv import COLUMNS, DEFAULT_COLUMNS, columns_problems
 from pupils.models import ImportBatch, ImportMapping
 from staff.models import School
@@ -103,15 +103,9 @@ class ImportUploadForm(forms.Form):
         )
 
     def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                f"The file is {upload.size / 1024 / 1024:.1f} MB: the limit is 10 MB. "
-                "Export fewer pupils at a time."
-            )
-        if upload.size == 0:
-            raise forms.ValidationError("The file is empty.")
-        return upload
+        return upload_size_check(
+            self.cleaned_data["file"], too_big_hint="Export fewer pupils at a time."
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -20,6 +20,7 @@ from pupils.importers.apply import (
     ImportRefused,
     ParseResult,
     plan_import,
+    upload_size_check,
     write_plan,
 )
 from pupils.models import ImportBatch
@@ -133,4 +134,5 @@ __all__ = [
     "batch_create",
     "parse_batch",
     "plan_import",
+    "upload_size_check",
 ]

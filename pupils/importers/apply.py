@@ -33,6 +33,19 @@ from send_hub.lib.dates import nice_date
 from staff.models import School, User
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+
+
+def upload_size_check(upload: Any, *, too_big_hint: str) -> Any:
+    """Return an uploaded import file, or refuse an empty one or one over the limit."""
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise ValidationError(
+            f"The file is {upload.size / 1024 / 1024:.1f} MB: the limit is 10 MB. {too_big_hint}"
+        )
+    if upload.size == 0:
+        raise ValidationError("The file is empty.")
+    return upload
+
+
 # Existing pupils are fetched by UPN in chunks this big: one query for any real school's file,
 # while staying far below SQLite's limit on query parameters.
 UPN_CHUNK = 5000
