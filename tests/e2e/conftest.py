@@ -22,7 +22,10 @@ SCREENSHOTS = os.environ.get("SEND_HUB_SCREENSHOTS")
 
 
 def totp_now(secret: str) -> str:
-    """Return the current code an authenticator app would show for ``secret``."""
+    """Return the code an authenticator app shows for ``secret``, waiting out the last seconds
+    of a 30-second step as a person would, so the code cannot run out on its way (busy machine)."""
+    while 30 - time.time() % 30 < 3:
+        time.sleep(0.2)
     return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 
 
