@@ -1,12 +1,13 @@
-"""factory_boy factories. Faker data only: never a real pupil or member of staff."""
+"""factory_boy factories and sign-in codes. Synthetic data only: no real pupil or staff member."""
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import time
 
 import factory
-import faker
-from allauth.mfa.totp.internal.auth import TOTP
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from factory.django import DjangoModelFactory
 
 from pupils.demo import make_upn
@@ -39,12 +40,67 @@ class SchoolFactory(DjangoModelFactory):
     phase = School.Phase.SECONDARY
 
 
-def _plain_name(kind: str) -> factory.LazyFunction:
-    """A Faker name without apostrophes: "O'Connor" is HTML-escaped in pages, and tests that look
-    for a name in a page should not fail one run in fifty. Tests of such names build them on
-    purpose."""
-    fake = faker.Faker("en_GB")
-    return factory.LazyFunction(lambda: getattr(fake, kind)().replace("'", ""))
+# Names made by the factories are unique by construction, so a test that checks a name is *not*
+# in an e-mail or a page cannot fail because two people happened to share one (a Faker surname
+# once matched the DSL's name). Each name part comes from one counter shared by every factory,
+# spelt as a capitalised word of consonant-vowel syllables ending in "n" ("Kavizon"):
+# - no two parts are equal, and none is inside another: the only capital starts a part and the
+#   only "n" ends it, so a part found inside another part is that part;
+# - a hand-written name ("Wren", "Dana Safeguard", "Testpupil") is never inside one: that would
+#   need a name spelt only from these letters, consonant then vowel, without "e" (no test's is);
+# - nor is page text: words without "e" or common consonants in that shape are not English.
+_NAME_PARTS = itertools.count(1)
+_CONSONANTS = "bdgkmpvz"
+_VOWELS = "aiou"
+_SYLLABLES = [c + v for c in _CONSONANTS for v in _VOWELS]
+
+
+def unique_name_part() -> str:
+    """Return a name part ("Kavizon") that no other call in this test run returns."""
+    serial = next(_NAME_PARTS)
+    syllables: list[str] = []
+    while serial or len(syllables) < 3:
+        serial, digit = divmod(serial, len(_SYLLABLES))
+        syllables.append(_SYLLABLES[digit])
+    return ("".join(syllables) + "n").capitalize()
+
+
+def unique_full_name() -> str:
+    """Return a forename and surname that no other person made in this test run shares."""
+    return f"{unique_name_part()} {unique_name_part()}"
+
+
+# Allauth accepts a code only in its own 30-second step, and only once per person. A code read
+# in the step's last seconds can run out before a busy machine delivers it, so the helpers wait
+# for a step with at least this many seconds left, as a person glancing at their phone would.
+TOTP_STEP = 30
+TOTP_MARGIN = 10
+
+
+def totp_code(secret: str = TEST_TOTP_SECRET) -> str:
+    """Return the authenticator's code for ``secret``, valid for at least TOTP_MARGIN seconds."""
+    now = time.time()
+    while TOTP_STEP - now % TOTP_STEP < TOTP_MARGIN:
+        time.sleep(0.2)
+        if time.time() == now:
+            break  # a clock frozen by time_machine: the server reads the same moment
+        now = time.time()
+    return format_hotp_value(hotp_value(secret, int(now) // TOTP_STEP))
+
+
+# The code each person last sent, across every test in the run: allauth refuses a code twice,
+# and two tests (or two modules) may sign one person in within the same step.
+USED_CODES: dict[str, str] = {}
+
+
+def fresh_code(email: str, secret: str = TEST_TOTP_SECRET) -> str:
+    """Return a code for ``email`` that is still valid when it arrives and has not been sent."""
+    code = totp_code(secret)
+    while code == USED_CODES.get(email):
+        time.sleep(0.2)
+        code = totp_code(secret)
+    USED_CODES[email] = code
+    return code
 
 
 class UserFactory(DjangoModelFactory):
@@ -53,7 +109,7 @@ class UserFactory(DjangoModelFactory):
         skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"person{n}@school.example")
-    full_name = _plain_name("name")
+    full_name = factory.LazyFunction(unique_full_name)
     job_title = "Member of staff"
     password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
 
@@ -82,8 +138,8 @@ class PupilFactory(DjangoModelFactory):
     upn = factory.LazyAttributeSequence(
         lambda o, n: make_upn(o.school.la_code or "850", o.school.estab or "1234", 24, n % 999 + 1)
     )
-    legal_forename = _plain_name("first_name")
-    legal_surname = _plain_name("last_name")
+    legal_forename = factory.LazyFunction(unique_name_part)
+    legal_surname = factory.LazyFunction(unique_name_part)
     date_of_birth = dt.date(2013, 5, 4)
     sex = "F"
     nc_year = 8
@@ -113,6 +169,10 @@ __all__ = [
     "TrustFactory",
     "UserFactory",
     "assign",
+    "fresh_code",
     "member",
     "on_register",
+    "totp_code",
+    "unique_full_name",
+    "unique_name_part",
 ]
