@@ -197,8 +197,8 @@ MFA_ALLOW_UNVERIFIED_EMAIL = True
 SEND_HUB_MFA_REQUIRED = env_bool("SEND_HUB_MFA_REQUIRED", default=True)
 MFA_ADAPTER = "staff.adapters.MFAAdapter"
 MFA_FORMS = {
-    "authenticate": "staff.forms_sign_in.AuthenticateForm",
-    "reauthenticate": "staff.forms_sign_in.ReauthenticateForm",
+    "authenticate": "staff.forms.sign_in.AuthenticateForm",
+    "reauthenticate": "staff.forms.sign_in.ReauthenticateForm",
 }
 # Authenticator secrets and recovery-code seeds are encrypted in the database with these Fernet
 # keys (staff.adapters.MFAAdapter), newest first: the first encrypts, every one decrypts, so a key

@@ -19,7 +19,7 @@ from django.utils import timezone
 from faker import Faker
 from simple_history.utils import bulk_create_with_history
 
-from staff import demo_profiles, profile_io, services, terms
+from staff import demo_profiles, services, terms
 from staff.models import (
     CPDEntry,
     Membership,
@@ -36,7 +36,8 @@ from staff.models import (
     User,
     Value,
 )
-from staff.models_records import expiry_from
+from staff.models.records import expiry_from
+from staff.profiles import io as profile_io
 from staff.services import membership_grant
 from staff.training import default_training_types, term_before, term_containing
 

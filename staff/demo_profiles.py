@@ -1,4 +1,4 @@
-"""The demo trust's role profiles, in the SEND Hub export format (see staff.profile_io).
+"""The demo trust's role profiles, in the SEND Hub export format (see staff.profiles.io).
 
 Five are modelled on the real documents in shared/seeds (their shape: sections, columns, time
 shares, person-specification keys) but written afresh in our own words; the rest are short

@@ -23,8 +23,15 @@ from typing import Any, Protocol
 
 from django.db.models import Count, Model, Prefetch, Q
 
-from staff.models import Membership, MembershipRole, Role, School, User
-from staff.models_profiles import Accountability, Activity
+from staff.models import (
+    Accountability,
+    Activity,
+    Membership,
+    MembershipRole,
+    Role,
+    School,
+    User,
+)
 
 
 class MinutesProvider(Protocol):

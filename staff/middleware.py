@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -13,6 +14,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+
+from staff.models import Membership
 
 AUTH_AT_SESSION_KEY = "send_hub_auth_at"
 SCHOOL_SESSION_KEY = "send_hub_school_id"
@@ -59,8 +62,6 @@ class CurrentSchoolMiddleware:
         request.membership = None
         user = request.user
         if user.is_authenticated:
-            from staff.models import Membership
-
             memberships = list(
                 Membership.objects.active().filter(user=user).select_related("school")
             )
@@ -98,8 +99,6 @@ class RequireMFAMiddleware:
             and not request.session.get(MFA_OK_SESSION_KEY)
             and not request.path.startswith(OPEN_PREFIXES)
         ):
-            from allauth.mfa.utils import is_mfa_enabled
-
             if not is_mfa_enabled(request.user):
                 messages.info(
                     request,

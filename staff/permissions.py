@@ -13,11 +13,13 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from django.contrib.auth.mixins import AccessMixin
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 
-from staff.models import Role
+from staff.models import Role, TrustRole
+from staff.models.people import roles_for
 
 ALL_ROLES = frozenset(Role.values)
 LEADERS = frozenset({Role.SENDCO, Role.HEAD})
@@ -106,28 +108,6 @@ CASELOAD_ROLES = frozenset({Role.LSA, Role.ELSA, Role.INCLUSION_LEADER})
 WHOLE_SCHOOL_PUPIL_ROLES = LEADERS | {Role.DSL, Role.TEACHER, Role.BEHAVIOUR_SUPPORT}
 
 
-def roles_for(user: Any, school_id: int | None = None) -> frozenset[str]:
-    """Return the role codes ``user`` holds in ``school_id`` (default: their current school)."""
-    if not getattr(user, "is_authenticated", False):
-        return frozenset()
-    if school_id is None:
-        school_id = getattr(user, "current_school_id", None)
-    if school_id is None:
-        return frozenset()
-    cache: dict[int, frozenset[str]] | None = getattr(user, "_roles_by_school", None)
-    if cache is None:
-        from staff.models import MembershipRole
-
-        cache = {}
-        rows = MembershipRole.objects.filter(
-            membership__user=user, membership__active=True
-        ).values_list("membership__school_id", "role")
-        for sid, role in rows:
-            cache[sid] = cache.get(sid, frozenset()) | {role}
-        user._roles_by_school = cache
-    return cache.get(school_id, frozenset())
-
-
 def can(user: Any, capability: str, obj: Model | None = None) -> bool:
     """Return whether ``user`` holds ``capability`` in ``obj``'s school (or their current one)."""
     if capability not in CAPABILITIES:
@@ -172,8 +152,6 @@ def requires(capability: str) -> Callable[[V], V]:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not request.user.is_authenticated:
-                from django.contrib.auth.views import redirect_to_login
-
                 return redirect_to_login(request.get_full_path())
             check(request.user, capability)
             return view(request, *args, **kwargs)
@@ -210,8 +188,6 @@ def trust_ids_for(user: Any) -> frozenset[int]:
         return frozenset()
     cached: frozenset[int] | None = getattr(user, "_trust_ids", None)
     if cached is None:
-        from staff.models import TrustRole
-
         cached = frozenset(
             TrustRole.objects.filter(user=user, active=True, user__is_active=True).values_list(
                 "trust_id", flat=True

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from staff.models_calendar import SchoolTerm
+from staff.models import SchoolTerm
 
 # Typical dates (month, day) for each half term when a school has recorded none.
 TYPICAL: dict[str, tuple[tuple[int, int], tuple[int, int]]] = {

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from staff.models_records import SupervisionSession, TrainingRecord, TrainingType
+from staff.models import SupervisionSession, TrainingRecord, TrainingType
 
 EXPIRING_SOON_DAYS = 60
 

@@ -333,7 +333,7 @@ def test_across_the_trust_rows_merge_by_kind(world: World) -> None:
 
 
 def test_terms_for_uses_each_schools_own_dates(world: World) -> None:
-    from staff.models_calendar import SchoolTerm
+    from staff.models.calendar import SchoolTerm
 
     SchoolTerm.objects.create(
         school=world.school,

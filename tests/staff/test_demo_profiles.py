@@ -8,7 +8,7 @@ import pytest
 
 from staff import demo
 from staff.models import Criterion, Membership, RoleProfile, School
-from staff.profile_document import document_context
+from staff.profiles.document import document_context
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from staff import services
-from staff.admin_profiles import RoleProfileForm
+from staff.admin.profile_forms import RoleProfileForm
 from staff.models import Accountability, Membership, Role, RoleProfile
 from tests.factories import member
 

@@ -8,10 +8,10 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from staff import services
-from staff.admin_profiles import AccountabilityFormSet
+from staff.admin.profile_inlines import AccountabilityFormSet
 from staff.models import Accountability, Criterion, Membership, RoleProfile, Value
-from staff.models_profiles import time_share_problem
-from staff.profile_io import parse_profiles, profiles_to_json
+from staff.models.profiles import time_share_problem
+from staff.profiles.io import parse_profiles, profiles_to_json
 from tests.factories import SchoolFactory
 
 pytestmark = pytest.mark.django_db

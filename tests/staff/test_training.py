@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from staff import services
 from staff.models import Role, SupervisionSession, TrainingRecord
-from staff.models_records import expiry_from
+from staff.models.records import expiry_from
 from staff.training import default_training_types, elsa_status, term_containing
 from tests.factories import member
 

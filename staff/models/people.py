@@ -1,14 +1,10 @@
-"""People, schools and the audit trail."""
+"""People and schools: users, trusts, schools, memberships and the roles held in them."""
 
 from __future__ import annotations
 
-import secrets
-from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -132,8 +128,6 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
 
     def visible_to(self, user: Any) -> MembershipQuerySet:
         """Return the memberships of ``user``'s current school (none if they work elsewhere)."""
-        from staff.permissions import roles_for
-
         school_id = getattr(user, "current_school_id", None)
         if not roles_for(user, school_id):
             return self.none()
@@ -223,145 +217,23 @@ class MembershipRole(models.Model):
         return self.get_role_display()
 
 
-class InvitationQuerySet(models.QuerySet["Invitation"]):
-    def pending_send(self) -> InvitationQuerySet:
-        """Return live invitations whose e-mail has not gone out yet."""
-        return self.filter(
-            sent_at__isnull=True, accepted_at__isnull=True, expires_at__gt=timezone.now()
-        )
-
-
-INVITATION_SALT = "staff.invitation"
-
-
-def _new_nonce() -> str:
-    return secrets.token_hex(16)
-
-
-class Invitation(models.Model):
-    """A single-use, expiring link that is the only way to get an account."""
-
-    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="invitations")
-    email = models.EmailField()
-    full_name = models.CharField(max_length=150)
-    job_title = models.CharField(max_length=150, blank=True)
-    roles = models.JSONField(default=list, help_text="Role codes granted on acceptance.")
-    # The link carries this nonce signed with SECRET_KEY: a leaked database alone cannot forge a
-    # link, and a new nonce (re-sending) invalidates every earlier link.
-    nonce = models.CharField(max_length=32, default=_new_nonce, editable=False)
-    invited_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
-    sent_at = models.DateTimeField(null=True, blank=True)
-    accepted_at = models.DateTimeField(null=True, blank=True)
-    accepted_user = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-
-    objects = InvitationQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at"]
-        constraints = [
-            # One open invitation per person and school: a double submission cannot make two.
-            models.UniqueConstraint(
-                fields=["school", "email"],
-                condition=models.Q(accepted_at__isnull=True),
-                name="invitation_one_open_per_school",
-            ),
-        ]
-        indexes = [
-            # invitations_send_pending: unsent, unaccepted, unexpired
-            models.Index(fields=["sent_at", "expires_at"], name="invitation_pending_idx"),
-        ]
-
-    def __str__(self) -> str:
-        return f"Invitation for {self.email} to {self.school}"
-
-    def make_token(self) -> str:
-        # No timestamp in the link: expiry lives in the row, so the same link is stable.
-        return signing.Signer(salt=INVITATION_SALT).sign_object([self.pk, self.nonce])
-
-    @classmethod
-    def from_token(cls, token: str) -> Invitation | None:
-        """Return the invitation a link points to, or None for a forged or outdated link."""
-        try:
-            pk, nonce = signing.Signer(salt=INVITATION_SALT).unsign_object(token)
-        except (signing.BadSignature, ValueError, TypeError):
-            return None
-        return cls.objects.select_related("school").filter(pk=pk, nonce=nonce).first()
-
-    @staticmethod
-    def default_expiry() -> Any:
-        return timezone.now() + timedelta(days=settings.SEND_HUB_INVITATION_DAYS)
-
-    @property
-    def is_usable(self) -> bool:
-        return self.accepted_at is None and self.expires_at > timezone.now()
-
-
-class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
-    def update(self, **kwargs: Any) -> int:
-        raise TypeError("Audit events are append-only.")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise TypeError("Audit events are append-only.")
-
-
-class AuditEvent(models.Model):
-    """One thing somebody did (or looked at). Append-only: written once, never changed."""
-
-    at = models.DateTimeField(default=timezone.now, db_index=True)
-    action = models.CharField(max_length=100, db_index=True, help_text="<app>.<entity>.<past_verb>")
-    actor = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events"
-    )
-    school = models.ForeignKey(
-        School, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events"
-    )
-    object_type = models.CharField(max_length=100, blank=True)
-    object_id = models.CharField(max_length=64, blank=True)
-    data = models.JSONField(default=dict, blank=True)
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
-
-    objects = AuditEventQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-at"]
-        indexes = [
-            # "who looked at this record": all events about one object, newest first
-            models.Index(fields=["object_type", "object_id", "-at"], name="audit_object_idx"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not self._state.adding:
-            raise TypeError("Audit events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise TypeError("Audit events are append-only.")
-
-
-# Role profiles and staff records live in their own modules; importing them here registers them.
-from staff.models_calendar import SchoolTerm, TrustRole  # noqa: E402, F401
-from staff.models_forms import FormSubmission  # noqa: E402, F401
-from staff.models_profiles import (  # noqa: E402, F401
-    Accountability,
-    Activity,
-    Contact,
-    Criterion,
-    RoleProfile,
-    SafeguardingDuty,
-    Value,
-)
-from staff.models_records import (  # noqa: E402, F401
-    AreaOfNeed,
-    CPDEntry,
-    Specialism,
-    SupervisionSession,
-    TrainingRecord,
-    TrainingType,
-)
+def roles_for(user: Any, school_id: int | None = None) -> frozenset[str]:
+    """Return the role codes ``user`` holds in ``school_id`` (default: their current school)."""
+    # Here beside MembershipRole, not in staff.permissions (which re-exports it): querysets'
+    # visible_to() ask it too, and the models must not import the policy module built on them.
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    if school_id is None:
+        school_id = getattr(user, "current_school_id", None)
+    if school_id is None:
+        return frozenset()
+    cache: dict[int, frozenset[str]] | None = getattr(user, "_roles_by_school", None)
+    if cache is None:
+        cache = {}
+        rows = MembershipRole.objects.filter(
+            membership__user=user, membership__active=True
+        ).values_list("membership__school_id", "role")
+        for sid, role in rows:
+            cache[sid] = cache.get(sid, frozenset()) | {role}
+        user._roles_by_school = cache
+    return cache.get(school_id, frozenset())

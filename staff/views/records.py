@@ -10,8 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from staff import services
-from staff.models import Membership, MembershipRole
-from staff.models_records import TrainingRecord
+from staff.models import Membership, MembershipRole, TrainingRecord
 from staff.permissions import can, get_object_for, requires
 from staff.training import EXPIRING_SOON_DAYS, elsa_status, elsa_statuses, training_lines
 

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from staff import sign_ins
-from staff.forms_sign_in import SignInFilterForm
+from staff.forms.sign_in import SignInFilterForm
 from staff.permissions import requires
 
 PER_PAGE = 50

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils.dateformat import format as date_format
 
-from staff.models_profiles import Criterion, RoleProfile
+from staff.models import Criterion, RoleProfile
 from staff.templatetags.role_profiles import profile_date
 
 # The sections that are lists of points with an optional local column, in document order.

@@ -17,9 +17,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from staff import services
-from staff.admin import HRAdminMixin, _admin_allowed, hr_school_ids
-from staff.models import School, User
-from staff.models_records import CPDEntry, SupervisionSession, TrainingRecord, TrainingType
+from staff.admin.access import HRAdminMixin, admin_allowed, hr_school_ids
+from staff.models import CPDEntry, School, SupervisionSession, TrainingRecord, TrainingType, User
 
 
 def people_of(user: Any) -> QuerySet[User]:
@@ -44,7 +43,7 @@ class _RecordInline(admin.TabularInline):
     extra = 0
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _admin_allowed(request)
+        return admin_allowed(request)
 
     has_add_permission = has_change_permission = has_delete_permission = has_view_permission
 
@@ -157,7 +156,7 @@ class TrainingRecordAdmin(PersonScopedMixin, HRAdminMixin, admin.ModelAdmin):
     )
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _admin_allowed(request)  # a record entered by mistake; its history stays
+        return admin_allowed(request)  # a record entered by mistake; its history stays
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         try:
@@ -175,7 +174,7 @@ class SupervisionSessionAdmin(PersonScopedMixin, HRAdminMixin, admin.ModelAdmin)
     date_hierarchy = "date"
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _admin_allowed(request)
+        return admin_allowed(request)
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         ids = hr_school_ids(request.user)
@@ -198,4 +197,4 @@ class CPDEntryAdmin(PersonScopedMixin, HRAdminMixin, admin.ModelAdmin):
     date_hierarchy = "date"
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _admin_allowed(request)
+        return admin_allowed(request)

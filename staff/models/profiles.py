@@ -21,7 +21,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from staff.models import School, Trust
+from staff.models.people import School, Trust, roles_for
 
 MAX_TIME_SHARE = 100
 
@@ -75,8 +75,6 @@ class RoleProfileQuerySet(models.QuerySet["RoleProfile"]):
         Whether someone may read a given profile (their own, or every one) is the capability
         ``staff.view_profiles``, checked by the view.
         """
-        from staff.permissions import roles_for
-
         school_id = getattr(user, "current_school_id", None)
         if not roles_for(user, school_id):
             return self.none()

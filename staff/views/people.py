@@ -1,3 +1,5 @@
+"""Who works here: choosing a school, the staff list, invitations and changing roles."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -12,7 +14,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from staff import services
-from staff.forms import AcceptInvitationForm, ChooseSchoolForm, InvitationForm, MemberRolesForm
+from staff.forms.people import (
+    AcceptInvitationForm,
+    ChooseSchoolForm,
+    InvitationForm,
+    MemberRolesForm,
+)
 from staff.middleware import SCHOOL_SESSION_KEY
 from staff.models import Invitation, Membership, MembershipRole
 from staff.permissions import get_object_for, requires

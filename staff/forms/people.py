@@ -1,3 +1,5 @@
+"""Forms about who works here: inviting, accepting an invitation, choosing a school, roles."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -17,11 +17,10 @@ from django.utils import timezone
 
 from send_hub.lib.widgets import DateInput
 from staff.deployment import deployment_for_school, providers_registered, week_start_of
-from staff.models import Membership, School
-from staff.models_profiles import RoleProfile
+from staff.models import Membership, RoleProfile, School
 from staff.permissions import can, requires
-from staff.printing import pdf_response, render_pdf
-from staff.profile_document import document_context
+from staff.profiles.document import document_context
+from staff.profiles.printing import pdf_response, render_pdf
 
 
 def _readable_profile(request: HttpRequest, pk: Any) -> RoleProfile:

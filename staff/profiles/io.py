@@ -15,8 +15,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 
-from staff.models_profiles import (
-    STANDARD_FIELDS,
+from staff.models import (
     Accountability,
     Contact,
     Criterion,
@@ -24,6 +23,7 @@ from staff.models_profiles import (
     SafeguardingDuty,
     Value,
 )
+from staff.models.profiles import STANDARD_FIELDS
 
 FORMAT = "send-hub/role-profiles"
 FORMAT_VERSION = 1

@@ -9,7 +9,7 @@ from django.db.models import F, OuterRef, Q, Subquery
 from simple_history.models import HistoricalRecords
 
 from send_hub.lib.dates import nice_date
-from staff.models import Membership, School, User
+from staff.models.people import Membership, School, User
 
 
 class AreaOfNeed(models.TextChoices):

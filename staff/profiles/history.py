@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from staff.models_profiles import RoleProfile
-from staff.profile_io import PARTS
+from staff.models import RoleProfile
+from staff.profiles.io import PARTS
 
 ACTIONS = {"+": "added", "~": "changed", "-": "removed"}
 # Bookkeeping fields nobody needs to read about.

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from adminsortable2.admin import CustomInlineFormSet, SortableAdminBase, SortableInlineAdminMixin
-from django import forms
+from adminsortable2.admin import SortableAdminBase
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -25,273 +23,29 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from staff import services
-from staff.admin import HRAdminMixin, _admin_allowed, hr_school_ids
-from staff.models import School, Trust
-from staff.models_profiles import (
-    STANDARD_FIELDS,
-    Accountability,
-    Contact,
-    Criterion,
-    RoleProfile,
-    SafeguardingDuty,
-    Value,
-    time_share_problem,
+from staff.admin.access import HRAdminMixin, editable_trust_ids, hr_school_ids, may_edit
+from staff.admin.profile_forms import (
+    AdoptForm,
+    DepartmentFilter,
+    GradeFilter,
+    ImportForm,
+    RoleProfileForm,
 )
-from staff.printing import pdf_response, render_pdf
-from staff.profile_document import document_context
-from staff.profile_history import profile_changes
-from staff.profile_io import PROFILE_FIELDS, parse_profiles, profiles_to_json
+from staff.admin.profile_inlines import (
+    AccountabilityInline,
+    ContactInline,
+    CriterionInline,
+    SafeguardingDutyInline,
+    ValueInline,
+)
+from staff.models import RoleProfile, School, Trust
+from staff.models.profiles import STANDARD_FIELDS
+from staff.profiles.document import document_context
+from staff.profiles.history import profile_changes
+from staff.profiles.io import profiles_to_json
+from staff.profiles.printing import pdf_response, render_pdf
 
 # The employer's wording on a profile adopted from a trust standard is shown, never edited here.
-
-
-def editable_trust_ids(user: Any) -> set[int] | None:
-    """Return the trusts whose standards ``user`` may change (None meaning all: superusers).
-
-    A trust-wide standard binds every school in the trust, so only someone who is HR admin in
-    all of them changes it.
-    """
-    ids = hr_school_ids(user)
-    if ids is None:
-        return None
-    trusts = set(School.objects.filter(pk__in=ids).values_list("trust_id", flat=True))
-    return {t for t in trusts if not School.objects.filter(trust_id=t).exclude(pk__in=ids).exists()}
-
-
-def may_edit(request: HttpRequest, profile: RoleProfile | None) -> bool:
-    """Return whether the signed-in HR admin may change ``profile`` (None: a new one)."""
-    if not _admin_allowed(request):
-        return False
-    if profile is None:
-        return True
-    if not profile.is_current:
-        return False  # earlier versions are kept as they were
-    if profile.school_id is not None:
-        ids = hr_school_ids(request.user)
-        return ids is None or profile.school_id in ids
-    trusts = editable_trust_ids(request.user)
-    return trusts is None or profile.trust_id in trusts
-
-
-# --- Inlines -------------------------------------------------------------------------------
-
-
-class OrderedFormSet(CustomInlineFormSet):
-    """adminsortable2's drag ordering, with the position also shown as a number to type."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.form.base_fields.get(self.default_order_field or "")
-        if field is not None:
-            # adminsortable2 finds the input by its class when a row is dragged.
-            field.widget = forms.NumberInput(
-                attrs={"class": "_reorder_ staff-position", "min": 0, "aria-label": "Position"}
-            )
-            field.label = "Position"
-            field.help_text = ""
-
-
-class AccountabilityFormSet(OrderedFormSet):
-    def clean(self) -> None:
-        super().clean()
-        shares = [
-            form.cleaned_data.get("time_share")
-            for form in self.forms
-            if getattr(form, "cleaned_data", None) and not form.cleaned_data.get("DELETE")
-        ]
-        problem = time_share_problem(shares)
-        if problem:
-            raise ValidationError(problem)
-
-
-class _PartPermissions:
-    """A profile's rows may be changed exactly when the profile itself may."""
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _admin_allowed(request)
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return may_edit(request, obj)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return may_edit(request, obj)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return may_edit(request, obj)
-
-
-class _PartInline(_PartPermissions, SortableInlineAdminMixin, admin.TabularInline):
-    formset = OrderedFormSet
-    extra = 0
-    # Compact boxes: a row of the table must fit beside its neighbours.
-    formfield_overrides = {
-        models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 34})},
-    }
-
-
-class AccountabilityInline(_PartPermissions, SortableInlineAdminMixin, admin.StackedInline):
-    model = Accountability
-    formset = AccountabilityFormSet
-    extra = 0
-    fields = (
-        "heading",
-        "reference",
-        "standard_duties",
-        "local_duties",
-        ("time_share", "lessons_per_week"),
-        "time_note",
-        "activity",
-    )
-    formfield_overrides = {
-        models.TextField: {"widget": forms.Textarea(attrs={"rows": 8, "class": "vLargeTextField"})},
-    }
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
-        # An adopted standard: the employer's wording is shown, the school writes beside it.
-        if obj is not None and obj.based_on_id:
-            return ("standard_duties",)
-        return ()
-
-
-class ContactInline(_PartInline):
-    model = Contact
-    fields = ("kind", "who", "purpose", "local_who")
-
-
-class ValueInline(_PartInline):
-    model = Value
-    fields = ("name", "meaning")
-
-
-class SafeguardingDutyInline(_PartInline):
-    model = SafeguardingDuty
-    fields = ("name", "duty")
-
-
-class CriterionInline(_PartInline):
-    model = Criterion
-    fields = (
-        "group",
-        "text",
-        "level",
-        "by_application",
-        "by_test",
-        "by_interview",
-        "by_references",
-        "by_certificate",
-    )
-
-
-# --- The profile form ----------------------------------------------------------------------
-
-
-class RoleProfileForm(forms.ModelForm):
-    # When the page was opened: saving over someone else's later save is refused, not silent.
-    seen_updated_at = forms.CharField(widget=forms.HiddenInput, required=False)
-
-    class Meta:
-        model = RoleProfile
-        fields = ["school", "trust", "reports_to", *PROFILE_FIELDS]
-        widgets = {
-            name: forms.Textarea(attrs={"rows": 6, "class": "vLargeTextField"})
-            for name in (
-                "summary",
-                "purpose",
-                *STANDARD_FIELDS,
-                *(f"{n}_local" for n in STANDARD_FIELDS if n != "purpose"),
-            )
-        }
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if self.instance.pk and not self.is_bound:
-            self.initial["seen_updated_at"] = self.instance.updated_at.isoformat()
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        seen = data.get("seen_updated_at")
-        if self.instance.pk and seen:
-            latest = RoleProfile.objects.filter(pk=self.instance.pk).values_list(
-                "updated_at", flat=True
-            )
-            saved = next(iter(latest), None)
-            if saved is not None and saved.isoformat() != seen:
-                last = self.instance.history.order_by("-history_date").first()
-                who = getattr(last, "history_user", None) or "Someone"
-                when = timezone.localtime(saved).strftime("%H:%M")
-                raise ValidationError(
-                    f"{who} saved this profile at {when}, after you opened it. Your changes "
-                    "are not saved: open the profile again to see theirs, then make yours."
-                )
-        return data
-
-
-class DepartmentFilter(admin.SimpleListFilter):
-    """Departments of the profiles this person can see (never another school's)."""
-
-    title = "department"
-    parameter_name = "department"
-    field = "department"
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        values = (
-            model_admin.get_queryset(request)
-            .exclude(**{self.field: ""})
-            .values_list(self.field, flat=True)
-            .distinct()
-            .order_by(self.field)
-        )
-        return [(v, v) for v in values]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        return queryset.filter(**{self.field: self.value()}) if self.value() else queryset
-
-
-class GradeFilter(DepartmentFilter):
-    title = "grade"
-    parameter_name = "grade"
-    field = "grade"
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(label="JSON file exported from SEND Hub")
-    school = forms.ModelChoiceField(
-        queryset=School.objects.none(), required=False, label="Import into school"
-    )
-    trust = forms.ModelChoiceField(
-        queryset=Trust.objects.none(),
-        required=False,
-        label="Or, as trust-wide standards, into trust",
-    )
-
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        ids = hr_school_ids(user)
-        trusts = editable_trust_ids(user)
-        self.fields["school"].queryset = (
-            School.objects.all() if ids is None else School.objects.filter(pk__in=ids)
-        )
-        self.fields["trust"].queryset = (
-            Trust.objects.all() if trusts is None else Trust.objects.filter(pk__in=trusts)
-        )
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        if bool(data.get("school")) == bool(data.get("trust")):
-            raise ValidationError("Choose a school, or a trust for trust-wide standards.")
-        upload = data.get("file")
-        if upload is not None:
-            if upload.size > 2 * 1024 * 1024:
-                raise ValidationError("The file is too big for role profiles (2 MB at most).")
-            data["parsed"] = parse_profiles(upload.read())
-        return data
-
-
-class AdoptForm(forms.Form):
-    school = forms.ModelChoiceField(queryset=School.objects.none(), label="For school")
-
-
-# --- The profile admin ---------------------------------------------------------------------
 
 
 @admin.register(RoleProfile)

@@ -1,8 +1,4 @@
-"""The Django admin, for HR admins and superusers only.
-
-HR admins hold no Django model permissions; what they may do here is decided by the HR_ADMIN role
-(staff.permissions), and they see only the people and schools where they hold it.
-"""
+"""People in the admin: accounts, their memberships and roles, invitations, the audit trail."""
 
 from __future__ import annotations
 
@@ -12,79 +8,10 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from staff.admin_roles import MembershipAdminForm, MembershipInlineFormSet, membership_admin_save
-from staff.models import (
-    AuditEvent,
-    Invitation,
-    Membership,
-    MembershipRole,
-    Role,
-    RoleProfile,
-    School,
-    SchoolTerm,
-    Specialism,
-    Trust,
-    TrustRole,
-    User,
-)
-
-
-def hr_school_ids(user: Any) -> set[int] | None:
-    """Return the schools where ``user`` is an HR admin (None meaning all, for superusers)."""
-    if user.is_superuser:
-        return None
-    return set(
-        MembershipRole.objects.filter(
-            role=Role.HR_ADMIN, membership__user=user, membership__active=True
-        ).values_list("membership__school_id", flat=True)
-    )
-
-
-def _admin_allowed(request: HttpRequest) -> bool:
-    user = request.user
-    if not (user.is_active and user.is_authenticated and user.is_staff):
-        return False
-    ids = hr_school_ids(user)
-    return ids is None or bool(ids)
-
-
-admin.site.has_permission = _admin_allowed  # type: ignore[method-assign]
-
-
-class HRAdminMixin:
-    """Grant HR admins the admin for their own schools without Django model permissions."""
-
-    school_path: str = "school"
-    read_only = False
-
-    def _allowed(self, request: HttpRequest) -> bool:
-        return _admin_allowed(request)
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return self._allowed(request)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._allowed(request)
-
-    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
-        return self._allowed(request) and not self.read_only
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._allowed(request) and not self.read_only
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False  # people and schools are deactivated, never deleted
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        qs = super().get_queryset(request)  # type: ignore[misc]
-        ids = hr_school_ids(request.user)
-        if ids is None:
-            return qs
-        return self.scope(qs, ids)
-
-    def scope(self, qs: QuerySet[Any], school_ids: set[int]) -> QuerySet[Any]:
-        """Return the rows of ``qs`` that belong to ``school_ids``."""
-        return qs.filter(**{f"{self.school_path}__in": school_ids}).distinct()
+from staff.admin.access import HRAdminMixin, admin_allowed, hr_school_ids
+from staff.admin.records import person_record_inlines, save_record_formset
+from staff.admin.roles import MembershipAdminForm, MembershipInlineFormSet, membership_admin_save
+from staff.models import AuditEvent, Invitation, Membership, RoleProfile, School, Specialism, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -96,7 +23,7 @@ class MembershipInline(admin.TabularInline):
     formset = MembershipInlineFormSet
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _admin_allowed(request)
+        return admin_allowed(request)
 
     has_add_permission = has_change_permission = has_view_permission
 
@@ -124,13 +51,9 @@ class UserAdmin(HRAdminMixin, admin.ModelAdmin):
         return (*self.readonly_fields, "email") if obj else self.readonly_fields
 
     def get_inlines(self, request: HttpRequest, obj: Any) -> list[Any]:
-        from staff.admin_records import person_record_inlines
-
         return [*self.inlines, *person_record_inlines()] if obj else list(self.inlines)
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
-        from staff.admin_records import save_record_formset
-
         if isinstance(formset, MembershipInlineFormSet):
             formset.save_through_service(request)
         elif not save_record_formset(request, formset):
@@ -142,7 +65,7 @@ class SpecialismInline(admin.TabularInline):
     extra = 0
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _admin_allowed(request)
+        return admin_allowed(request)
 
     has_add_permission = has_change_permission = has_delete_permission = has_view_permission
 
@@ -206,22 +129,6 @@ class MembershipAdmin(HRAdminMixin, admin.ModelAdmin):
         )
 
 
-@admin.register(Trust)
-class TrustAdmin(HRAdminMixin, admin.ModelAdmin):
-    school_path = "schools"
-    read_only = True
-    search_fields = ("name",)
-
-
-@admin.register(School)
-class SchoolAdmin(HRAdminMixin, admin.ModelAdmin):
-    school_path = "pk"
-    read_only = True
-    list_display = ("name", "urn", "phase", "trust")
-    list_filter = ("phase", "trust")
-    search_fields = ("name", "urn")
-
-
 @admin.register(Invitation)
 class InvitationAdmin(HRAdminMixin, admin.ModelAdmin):
     read_only = True
@@ -242,49 +149,3 @@ class AuditEventAdmin(HRAdminMixin, admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         # Safeguarding views are audited here too, and HR admins see no safeguarding data.
         return super().get_queryset(request).exclude(action__startswith="safeguarding.")
-
-
-# Role profiles and staff records have admins of their own, in modules of their own.
-from staff import admin_profiles, admin_records  # noqa: E402, F401
-
-
-@admin.register(SchoolTerm)
-class SchoolTermAdmin(HRAdminMixin, admin.ModelAdmin):
-    """Term dates: the school office records its local authority's dates each year."""
-
-    list_display = ("school", "academic_year", "half", "starts_on", "ends_on")
-    list_filter = ("school", "academic_year")
-    ordering = ("school", "starts_on")
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._allowed(request)  # a wrongly entered half term can simply be removed
-
-    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        ids = hr_school_ids(request.user)
-        if db_field.name == "school" and ids is not None:
-            kwargs["queryset"] = School.objects.filter(pk__in=ids)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-@admin.register(TrustRole)
-class TrustRoleAdmin(admin.ModelAdmin):
-    """Trust-wide roles are granted by the installation's superusers, not by a school's HR."""
-
-    list_display = ("user", "trust", "role", "active")
-    list_filter = ("trust", "role", "active")
-    autocomplete_fields = ("user",)
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return request.user.is_superuser
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return request.user.is_superuser
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return request.user.is_superuser
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return request.user.is_superuser
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return request.user.is_superuser
