@@ -28,7 +28,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from interventions.models import Notification, ReminderSent  # noqa: E402
-from interventions.reminders import reminders_digest, reminders_sweep_school  # noqa: E402
+from interventions.reminders.services import reminders_digest, reminders_sweep_school  # noqa: E402
 from pupils.models import Pupil  # noqa: E402
 from staff.models import School  # noqa: E402
 

@@ -27,7 +27,6 @@ from django.db import connection, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from interventions.impact import impact_figures, render_impact_pdf  # noqa: E402
 from interventions.models import (  # noqa: E402
     Enrolment,
     EnrolmentTarget,
@@ -37,6 +36,8 @@ from interventions.models import (  # noqa: E402
     Session,
     SessionAttendance,
 )
+from interventions.outcomes.impact import impact_figures  # noqa: E402
+from interventions.outcomes.reports import render_impact_pdf  # noqa: E402
 from pupils.models import Pupil  # noqa: E402
 from staff.models import School, Trust, User  # noqa: E402
 

@@ -22,7 +22,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from interventions.models import PlanKind, SupportPlan  # noqa: E402
-from interventions.reminders import reminders_sweep_school  # noqa: E402
+from interventions.reminders.services import reminders_sweep_school  # noqa: E402
 from pupils.models import Pupil  # noqa: E402
 from staff.models import School, Trust, User  # noqa: E402
 

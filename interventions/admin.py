@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
-from interventions.models import PlanKind
+from interventions.plans.models import PlanKind
 
 
 @admin.register(PlanKind)

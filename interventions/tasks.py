@@ -2,7 +2,10 @@
 
 from celery import shared_task
 
-from interventions import impact, reminders
+from interventions.insight import termly
+from interventions.outcomes import reports as outcome_reports
+from interventions.outcomes import services as outcome_services
+from interventions.reminders import services as reminders
 from send_hub.lib.tasks import enqueue_on_commit
 from staff.models import School
 
@@ -10,14 +13,14 @@ from staff.models import School
 @shared_task(autoretry_for=(OSError,), retry_backoff=30, max_retries=5)
 def impact_report_build_task(intervention_id: int) -> str:
     """Build one intervention's impact report; return its figures hash ("" if it has gone)."""
-    report = impact.impact_report_build(intervention_id=intervention_id)
+    report = outcome_reports.impact_report_build(intervention_id=intervention_id)
     return report.figures_hash if report else ""
 
 
 @shared_task
 def impact_reports_build_pending_task() -> int:
     """Fan out one build per report that is due (e.g. asked for while Redis was down)."""
-    ids = impact.impact_reports_pending_ids()
+    ids = outcome_services.impact_reports_pending_ids()
     for pk in ids:
         enqueue_on_commit(impact_report_build_task, pk)
     return len(ids)
@@ -47,8 +50,6 @@ def reminders_digest_task() -> int:
 @shared_task(autoretry_for=(OSError,), retry_backoff=30, max_retries=3)
 def termly_report_build_task(report_id: int) -> str:
     """Build one queued termly impact report; return its status ("" if another run had it)."""
-    from interventions.insight import termly
-
     report = termly.termly_report_build(report_id=report_id)
     return report.status if report else ""
 
@@ -56,8 +57,6 @@ def termly_report_build_task(report_id: int) -> str:
 @shared_task
 def termly_reports_build_pending_task() -> int:
     """Send again the termly reports left queued (broker down) or stuck building."""
-    from interventions.insight import termly
-
     ids = termly.termly_reports_pending_ids()
     for pk in ids:
         enqueue_on_commit(termly_report_build_task, pk)

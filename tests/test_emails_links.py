@@ -10,8 +10,8 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from interventions import reminders
 from interventions.models import Notification
+from interventions.reminders import services as reminders
 from safeguarding import services as safeguarding_services
 from safeguarding.models import Alert
 from staff import services as staff_services

@@ -15,7 +15,7 @@ from django.db import connection
 from django.template import loader
 from django.urls import reverse
 
-from interventions import services
+from interventions.delivery import services
 from interventions.models import EnrolmentTarget
 from send_hub.lib.form_keys import REFUSED, SENT_TWICE
 from staff.models import AuditEvent, FormSubmission

@@ -1,2 +1,3 @@
-"""The SENDCo's view: figures across pupils, interventions, programmes and schools, computed in
-the database (aggregations and annotations), so a page's queries do not grow with its pupils."""
+"""Insight: the SENDCo's dashboard and flag lists, the provision map, what works, termly
+and trust reports.
+"""

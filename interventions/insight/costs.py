@@ -1,8 +1,9 @@
 """What provision costs: delivered staff time, not timetabled time.
 
-The rule (the same as the impact report's, interventions.impact.impact_figures): a delivered
-session costs its minutes x the programme's cost per staff hour x the staff in the room (the lead
-plus each assistant) / 60. An intervention's fixed costs count once, in the window it started in.
+The rule (the same as the impact report's, interventions.outcomes.impact.impact_figures): a
+delivered session costs its minutes x the programme's cost per staff hour x the staff in the
+room (the lead plus each assistant) / 60. An intervention's fixed costs count once, in the
+window it started in.
 
 A pupil's share (the provision map's per-pupil cost, an EHCP's section F evidence): each
 delivered session's cost is split equally among the pupils who attended it (present or late). A
@@ -28,7 +29,7 @@ from django.db.models import (
     When,
 )
 
-from interventions.models import Intervention, Session, SessionAttendance
+from interventions.delivery.models import Intervention, Session, SessionAttendance, delivered
 from send_hub.lib.db import count_of, total_of
 
 MONEY = DecimalField(max_digits=12, decimal_places=2)
@@ -64,7 +65,7 @@ def with_delivery(
     joins, so neither attendance nor assistants multiply the rows.
     """
     window = Session.objects.filter(intervention=OuterRef("pk"), date__gte=start, date__lte=end)
-    delivered = window.filter(status=Session.Status.DELIVERED)
+    delivered = window.delivered()
     assistants = Intervention.assistants.through.objects.filter(intervention=OuterRef("pk"))
     return (
         interventions.annotate(
@@ -105,9 +106,7 @@ def with_cost_share(attendance: QuerySet[SessionAttendance]) -> QuerySet[Session
         intervention=OuterRef("session__intervention")
     )
     return (
-        attendance.filter(
-            attendance__in=SessionAttendance.ATTENDED, session__status=Session.Status.DELIVERED
-        )
+        attendance.filter(delivered("session__"), attendance__in=SessionAttendance.ATTENDED)
         .annotate(
             session_attendees=count_of(attendees),
             session_staff=Value(1) + count_of(assistants),

@@ -1,6 +1,6 @@
 """What works: each programme's completions, measure change, attendance and cost in a term.
 
-Definitions (the same as the impact report's, interventions.impact, summed across groups):
+Definitions (the same as the impact report's, interventions.outcomes.impact, summed across groups):
 
 - A pupil's enrolment *ends* on the day they left the group, or else on the day the group was
   completed or stopped early. A pupil *completed* a programme in a term when their enrolment
@@ -47,17 +47,18 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from interventions.impact import enrolment_window
-from interventions.insight.costs import with_delivery
-from interventions.measures import gbo_reliable_change
-from interventions.models import (
+from interventions.delivery.models import (
     Enrolment,
     Intervention,
-    MeasureRecord,
     Programme,
     Session,
     SessionAttendance,
+    delivered,
 )
+from interventions.insight.costs import with_delivery
+from interventions.outcomes.impact import enrolment_window
+from interventions.outcomes.measures import gbo_reliable_change
+from interventions.outcomes.models import MeasureRecord
 from send_hub.lib.db import count_of
 from staff.terms import TERM_NAMES, Term, half_terms_for
 
@@ -290,13 +291,13 @@ def _completions(windows: Windows) -> dict[tuple[int, int], dict[str, Any]]:
             + F(f"{alias}__sdq_peer")
         )
 
-    delivered = Session.objects.filter(
-        enrolment_window(), intervention=OuterRef("intervention"), status=Session.Status.DELIVERED
+    delivered_ = Session.objects.delivered().filter(
+        enrolment_window(), intervention=OuterRef("intervention")
     )
     attended = SessionAttendance.objects.filter(
         enrolment_window("session__"),
+        delivered("session__"),
         session__intervention=OuterRef("intervention"),
-        session__status=Session.Status.DELIVERED,
         pupil=OuterRef("pupil"),
         attendance__in=SessionAttendance.ATTENDED,
     )
@@ -315,7 +316,7 @@ def _completions(windows: Windows) -> dict[tuple[int, int], dict[str, Any]]:
             **goal_changes,
             numeric_change=F("nx__value") - F("nb__value"),
             sdq_change=sdq_total("sx") - sdq_total("sb"),
-            sessions_possible=count_of(delivered),
+            sessions_possible=count_of(delivered_),
             sessions_attended=count_of(attended),
         )
         .values(*GROUP)

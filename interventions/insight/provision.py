@@ -43,21 +43,22 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, ExtractIsoWeekDay, Greatest, Least
 from django.db.models.lookups import GreaterThanOrEqual
 
+from interventions.connect.models import Placement
+from interventions.delivery.models import (
+    Enrolment,
+    Intervention,
+    ScheduleSlot,
+    Session,
+    SessionAttendance,
+    delivered,
+)
+from interventions.ehcp.models import EHCPProvision, live
 from interventions.insight.costs import (
     MONEY,
     SHARE,
     Divide,
     with_cost_share,
     with_delivery,
-)
-from interventions.models import (
-    EHCPProvision,
-    Enrolment,
-    Intervention,
-    Placement,
-    ScheduleSlot,
-    Session,
-    SessionAttendance,
 )
 from pupils.models import NC_YEAR_CHOICES, Area, Pupil
 from send_hub.lib.db import count_of, total_of
@@ -378,23 +379,21 @@ def pupil_provision(pupil: Pupil, start: dt.date, end: dt.date, today: dt.date) 
     (they carry no cost here). A live EHCP's section F lines show the hours the pupil attended
     in the interventions linked to each line. A fixed number of queries.
     """
-    delivered = Session.objects.filter(
-        _window("", start, end),
-        intervention=OuterRef("intervention"),
-        status=Session.Status.DELIVERED,
+    delivered_ = Session.objects.delivered().filter(
+        _window("", start, end), intervention=OuterRef("intervention")
     )
     attended = SessionAttendance.objects.filter(
         _window("session__", start, end),
+        delivered("session__"),
         pupil=OuterRef("pupil"),
         session__intervention=OuterRef("intervention"),
-        session__status=Session.Status.DELIVERED,
         attendance__in=SessionAttendance.ATTENDED,
     )
     enrolments = list(
         Enrolment.objects.filter(enrolled_between(start, end), pupil=pupil)
         .select_related("intervention__programme", "intervention__lead")
         .annotate(
-            sessions_delivered=count_of(delivered),
+            sessions_delivered=count_of(delivered_),
             sessions_attended=count_of(attended),
             minutes_attended=total_of(attended, "session__minutes"),
             cost=total_of(with_cost_share(attended), "cost_share", output_field=SHARE),
@@ -408,17 +407,17 @@ def pupil_provision(pupil: Pupil, start: dt.date, end: dt.date, today: dt.date) 
         .order_by("start_date")
     )
     linked = SessionAttendance.objects.filter(
+        delivered("session__"),
         pupil=pupil,
         session__date__gte=start,
         session__date__lte=end,
-        session__status=Session.Status.DELIVERED,
         attendance__in=SessionAttendance.ATTENDED,
         session__intervention__in=Intervention.ehcp_provision.through.objects.filter(
             ehcpprovision=OuterRef(OuterRef("pk"))
         ).values("intervention"),
     )
     section_f = list(
-        EHCPProvision.objects.filter(ehcp__pupil=pupil, ehcp__ceased_on__isnull=True)
+        EHCPProvision.objects.filter(live("ehcp__"), ehcp__pupil=pupil)
         .prefetch_related("interventions")
         .annotate(
             minutes_attended=total_of(linked, "session__minutes"),

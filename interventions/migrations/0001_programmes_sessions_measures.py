@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import interventions.models.impact
+import interventions.outcomes.models
 import uuid
 from decimal import Decimal
 from django.conf import settings
@@ -49,7 +49,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('figures', models.JSONField(default=dict)),
                 ('figures_hash', models.CharField(blank=True, max_length=64)),
-                ('pdf', models.FileField(blank=True, max_length=200, upload_to=interventions.models.impact.impact_report_path)),
+                ('pdf', models.FileField(blank=True, max_length=200, upload_to=interventions.outcomes.models.impact_report_path)),
                 ('built_at', models.DateTimeField(blank=True, null=True)),
                 ('requested_at', models.DateTimeField(blank=True, null=True)),
                 ('intervention', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='impact_report', to='interventions.intervention')),

@@ -4,7 +4,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-import interventions.models.reports
+import interventions.insight.models
 
 
 class Migration(migrations.Migration):
@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
                     models.FileField(
                         blank=True,
                         max_length=200,
-                        upload_to=interventions.models.reports.termly_report_path,
+                        upload_to=interventions.insight.models.termly_report_path,
                     ),
                 ),
                 ("requested_at", models.DateTimeField(blank=True, null=True)),

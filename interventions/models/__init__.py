@@ -1,7 +1,11 @@
-"""Interventions: programmes, groups and 1:1s, sessions, measures and impact reports."""
+"""Every model of the interventions app, defined in its feature package and re-exported here.
 
-from interventions.models.behaviour import BehaviourEvent, BehaviourImport, Removal
-from interventions.models.connect import (
+The app label stays ``interventions`` (audit rows, capabilities and migrations carry it), so
+Django finds the models through this module whichever feature package defines them.
+"""
+
+from interventions.behaviour.models import BehaviourEvent, BehaviourImport, Removal
+from interventions.connect.models import (
     CheckIn,
     CheckInPupil,
     DailyRecord,
@@ -10,7 +14,7 @@ from interventions.models.connect import (
     Room,
     Zone,
 )
-from interventions.models.delivery import (
+from interventions.delivery.models import (
     Enrolment,
     EnrolmentTarget,
     Intervention,
@@ -19,22 +23,17 @@ from interventions.models.delivery import (
     Session,
     SessionAttendance,
 )
-from interventions.models.impact import ImpactReport, MeasureRecord
-from interventions.models.plans import (
+from interventions.ehcp.models import (
     EHCP,
     AnnualReview,
     AnnualReviewStep,
     EHCPOutcome,
     EHCPProvision,
-    Notification,
-    PlanKind,
-    PlanReview,
-    PlanTarget,
-    PlanVersion,
-    ReminderSent,
-    SupportPlan,
 )
-from interventions.models.reports import TermlyReport
+from interventions.insight.models import TermlyReport
+from interventions.outcomes.models import ImpactReport, MeasureRecord
+from interventions.plans.models import PlanKind, PlanReview, PlanTarget, PlanVersion, SupportPlan
+from interventions.reminders.models import Notification, ReminderSent
 
 __all__ = [
     "EHCP",

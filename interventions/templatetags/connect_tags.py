@@ -8,8 +8,8 @@ from typing import Any
 from django import template
 from django.utils import timezone
 
-from interventions.connect import low_checkin_flags
-from interventions.models import CheckIn, CheckInPupil, Placement
+from interventions.connect.models import CheckIn, CheckInPupil, Placement
+from interventions.connect.services import low_checkin_flags
 from staff.permissions import can
 
 register = template.Library()

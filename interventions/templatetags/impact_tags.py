@@ -8,7 +8,7 @@ from typing import Any
 
 from django import template
 
-from interventions.impact import pupil_measure_trends as trends_for
+from interventions.outcomes.impact import pupil_measure_trends as trends_for
 
 register = template.Library()
 

@@ -7,7 +7,13 @@ from typing import Any
 from django import template
 from django.utils import timezone
 
-from interventions.models import Enrolment, Intervention, ScheduleSlot, Session, SessionAttendance
+from interventions.delivery.models import (
+    Enrolment,
+    Intervention,
+    ScheduleSlot,
+    Session,
+    SessionAttendance,
+)
 from staff.permissions import can
 
 register = template.Library()
@@ -65,8 +71,7 @@ def pupil_interventions(context: template.Context, pupil: Any) -> dict[str, Any]
         if can(user, "interventions.view_notes", e.intervention)
         and (
             can(user, "interventions.manage", e.intervention)
-            or e.intervention.lead_id == user.pk
-            or e.intervention.assistants.filter(pk=user.pk).exists()
+            or e.intervention.is_delivered_by(user)
         )
     ]
     notes = list(

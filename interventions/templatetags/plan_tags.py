@@ -6,8 +6,9 @@ from typing import Any
 
 from django import template
 
-from interventions import plan_services
-from interventions.models import Notification, SupportPlan
+from interventions.plans import services as plan_services
+from interventions.plans.models import SupportPlan
+from interventions.reminders.models import Notification
 from staff.permissions import can
 
 register = template.Library()
@@ -26,7 +27,7 @@ def unread_reminders(context: template.Context) -> int | None:
     return Notification.objects.visible_to(user).unread().count()
 
 
-@register.inclusion_tag("interventions/plans/bell.html")
+@register.inclusion_tag("interventions/reminders/bell.html")
 def notification_bell(unread: int | None) -> dict[str, Any]:
     """Render the menu's Reminders entry with the count from ``unread_reminders``."""
     return {"show": unread is not None, "unread": unread}

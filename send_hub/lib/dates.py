@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 
 from django.utils import dateformat, timezone
@@ -24,3 +25,11 @@ def nice_datetime(value: dt.datetime) -> str:
 def nice_day(value: dt.date) -> str:
     """Return a day within a year people already know, e.g. "2 Dec" (chart labels)."""
     return dateformat.format(value, "j M")
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """Return ``day`` moved by whole months, clamped to the month's last day (29 Feb -> 28 Feb)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from interventions import plan_services
 from interventions.models import PlanKind, SupportPlan
+from interventions.plans import services as plan_services
 from staff.models import Role
 from tests.e2e.conftest import shot
 from tests.e2e.test_session_journey import _sign_in

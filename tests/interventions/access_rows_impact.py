@@ -12,8 +12,8 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from interventions.impact import impact_report_build
 from interventions.models import Enrolment, Intervention, Programme, Session, SessionAttendance
+from interventions.outcomes.reports import impact_report_build
 from tests.access import FORBIDDEN, NOT_ALLOWED, NOT_FOUND, OK, Row
 from tests.conftest import World
 

@@ -11,8 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from interventions import behaviour
-from interventions.importers_behaviour import (
+from interventions.behaviour import services as behaviour
+from interventions.behaviour.importer import (
     COLUMNS,
     DEFAULT_COLUMNS,
     ImportRefused,

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from interventions import services
+from interventions.delivery import services
 from interventions.models import Enrolment
 from staff.models import AuditEvent
 from tests.factories import PupilFactory

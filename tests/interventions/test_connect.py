@@ -12,8 +12,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from interventions import connect
-from interventions.insight import dashboard as board
+from interventions.connect import services as connect
+from interventions.insight import flags as flag_lists
 from interventions.models import CheckIn, DailyRecord, Placement, Room
 from staff.models import AuditEvent, Role
 from tests.factories import PupilFactory, member
@@ -293,7 +293,7 @@ def test_connect_overdue_flag_says_a_running_placement_is_still_running(world) -
     Placement.objects.filter(pk=placement.pk).update(
         start_date=today - dt.timedelta(weeks=8), planned_weeks=6
     )
-    reasons = board.flag_by_slug("connect-overdue").why([world.pupil.pk], today)
+    reasons = flag_lists.flag_by_slug("connect-overdue").why([world.pupil.pk], today)
     text = reasons[world.pupil.pk][0].text
     assert "ended" not in text and "still running" in text and "(14 days over)" in text
     page = world.client("sendco").get(
@@ -348,7 +348,7 @@ def test_demo_seeds_a_room_once(world, phase) -> None:
     import random
     from types import SimpleNamespace
 
-    from interventions.demo_connect import seed_school
+    from interventions.demo.connect import seed_school
     from tests.factories import on_register
 
     for _ in range(8):

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from interventions import services
+from interventions.delivery import services
 from interventions.models import Enrolment, Intervention, Programme, ScheduleSlot, Session
 from send_hub.lib.dates import nice_date
 from tests.factories import PupilFactory

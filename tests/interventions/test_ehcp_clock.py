@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from interventions import ehcp_clock
+from interventions.ehcp import clock as ehcp_clock
 
 
 @time_machine.travel(dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC), tick=False)

@@ -18,7 +18,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
 
-from interventions import ehcp_report, ehcp_services
+from interventions.ehcp import report as ehcp_report
+from interventions.ehcp import services as ehcp_services
+from interventions.errors import PlanError
 from interventions.models import (
     EHCP,
     AnnualReview,
@@ -26,7 +28,6 @@ from interventions.models import (
     EHCPOutcome,
     EHCPProvision,
 )
-from interventions.plan_services import PlanError
 from staff.models import AuditEvent
 from tests.factories import PupilFactory
 from tests.interventions.factories import EnrolmentFactory, InterventionFactory, cancel, deliver
@@ -555,7 +556,7 @@ def test_pupil_plans_block_links_to_the_pupils_ehcp(world) -> None:
 def test_demo_ehcps_have_outcomes_provision_and_real_delivery(world) -> None:
     from types import SimpleNamespace
 
-    from interventions import demo_plans
+    from interventions.demo import plans as demo_plans
     from tests.factories import on_register
 
     for _ in range(3):

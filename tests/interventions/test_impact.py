@@ -18,8 +18,9 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from interventions import impact
 from interventions.models import ImpactReport, Intervention, Session, SessionAttendance
+from interventions.outcomes import impact, reports
+from interventions.outcomes import services as outcome_services
 from interventions.tasks import impact_report_build_task, impact_reports_build_pending_task
 from staff.models import AuditEvent, Role
 from tests.conftest import World
@@ -223,7 +224,7 @@ def _pdf_text(report: ImpactReport) -> str:
 
 
 def test_build_stores_figures_and_a_pdf_with_them(group) -> None:
-    report = impact.impact_report_build(intervention_id=group.pk)
+    report = reports.impact_report_build(intervention_id=group.pk)
     assert report.figures["cost"]["total"] == "171.50"
     assert report.built_at is not None
     text = _pdf_text(report)
@@ -232,27 +233,27 @@ def test_build_stores_figures_and_a_pdf_with_them(group) -> None:
 
 
 def test_rebuild_with_unchanged_figures_does_not_rewrite_the_pdf(group) -> None:
-    first = impact.impact_report_build(intervention_id=group.pk)
+    first = reports.impact_report_build(intervention_id=group.pk)
     path = Path(first.pdf.path)
     written = path.stat().st_mtime_ns
-    with mock.patch.object(impact, "render_impact_pdf", wraps=impact.render_impact_pdf) as render:
-        second = impact.impact_report_build(intervention_id=group.pk)
+    with mock.patch.object(reports, "render_impact_pdf", wraps=reports.render_impact_pdf) as render:
+        second = reports.impact_report_build(intervention_id=group.pk)
         assert render.call_count == 0
         assert second.pdf.name == first.pdf.name
         assert path.stat().st_mtime_ns == written
         assert second.built_at >= first.built_at
         # A new session changes the figures: now the PDF is rebuilt.
         deliver(group, day(28), minutes=30)
-        third = impact.impact_report_build(intervention_id=group.pk)
+        third = reports.impact_report_build(intervention_id=group.pk)
         assert render.call_count == 1
     assert third.figures_hash != first.figures_hash
     assert "7 / 10" in _pdf_text(third)
 
 
 def test_build_rewrites_a_pdf_missing_from_storage(group) -> None:
-    first = impact.impact_report_build(intervention_id=group.pk)
+    first = reports.impact_report_build(intervention_id=group.pk)
     Path(first.pdf.path).unlink()
-    second = impact.impact_report_build(intervention_id=group.pk)
+    second = reports.impact_report_build(intervention_id=group.pk)
     assert second.pdf.storage.exists(second.pdf.name)
 
 
@@ -266,7 +267,7 @@ def test_request_enqueues_after_commit(group, django_capture_on_commit_callbacks
         mock.patch.object(impact_report_build_task, "delay") as delay,
         django_capture_on_commit_callbacks(execute=True),
     ):
-        report = impact.request_impact_report(group)
+        report = outcome_services.request_impact_report(group)
         delay.assert_not_called()
     delay.assert_called_once_with(group.pk)
     assert report.requested_at is not None
@@ -276,13 +277,13 @@ def test_sweep_finds_completed_unbuilt_and_newly_requested_reports(
     group, world, django_capture_on_commit_callbacks
 ) -> None:
     running = InterventionFactory(school=world.school)
-    assert impact.impact_reports_pending_ids() == []
+    assert outcome_services.impact_reports_pending_ids() == []
     Intervention.objects.filter(pk=group.pk).update(status="COMPLETED")
-    assert impact.impact_reports_pending_ids() == [group.pk]
-    impact.impact_report_build(intervention_id=group.pk)
-    assert impact.impact_reports_pending_ids() == []
+    assert outcome_services.impact_reports_pending_ids() == [group.pk]
+    reports.impact_report_build(intervention_id=group.pk)
+    assert outcome_services.impact_reports_pending_ids() == []
     ImpactReport.objects.create(intervention=running, requested_at=timezone.now())
-    assert impact.impact_reports_pending_ids() == [running.pk]
+    assert outcome_services.impact_reports_pending_ids() == [running.pk]
     with (
         mock.patch.object(impact_report_build_task, "delay") as delay,
         django_capture_on_commit_callbacks(execute=True),
@@ -319,7 +320,7 @@ def test_build_now_posts_then_redirects_and_the_pdf_downloads(
     delay.assert_called_once_with(group.pk)
     assert AuditEvent.objects.filter(action="interventions.impact_report.requested").exists()
 
-    impact.impact_report_build(intervention_id=group.pk)
+    reports.impact_report_build(intervention_id=group.pk)
     page = client.get(reverse("interventions:impact", args=[group.pk])).content.decode()
     assert "Download PDF" in page and "up to date" in page
     download = client.get(reverse("interventions:impact_pdf", args=[group.pk]))
@@ -421,7 +422,7 @@ def _pupil_measures(world: World, persona: str, pupil: Any) -> str:
     request.user = world.users[persona] if persona != "anonymous" else None
     user = request.user
     user.current_school_id = world.school.pk if persona != "other_school" else world.other_school.pk
-    template = Template('{% include "interventions/pupil_measures.html" %}')
+    template = Template('{% include "interventions/outcomes/pupil_measures.html" %}')
     return template.render(Context({"pupil": pupil, "request": request}))
 
 

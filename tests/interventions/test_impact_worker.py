@@ -13,8 +13,9 @@ from celery.contrib.testing.worker import start_worker
 from django.db import transaction
 from pypdf import PdfReader
 
-from interventions.impact import impact_figures, request_impact_report
 from interventions.models import ImpactReport, Intervention
+from interventions.outcomes.impact import impact_figures
+from interventions.outcomes.services import request_impact_report
 from send_hub.celery import app as celery_app
 from staff.models import Role
 from tests.factories import PupilFactory, SchoolFactory, member

@@ -11,10 +11,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from interventions import measures
-from interventions.forms_measures import SDQForm
-from interventions.measures import SDQScores, gbo_reliability, sdq_band
 from interventions.models import Enrolment, ImpactReport, Intervention, MeasureRecord
+from interventions.outcomes import measures
+from interventions.outcomes.forms import SDQForm
+from interventions.outcomes.measures import SDQScores, gbo_reliability, sdq_band
 from staff.models import AuditEvent, Role
 from tests.conftest import World
 from tests.factories import member

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from interventions.behaviour import disproportionality, removal_rates
+from interventions.behaviour.services import disproportionality, removal_rates
 from interventions.models import Removal
 from staff.models import Role
 from tests.factories import PupilFactory, member, on_register

@@ -11,9 +11,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from interventions import plan_services
+from interventions.errors import PlanError
 from interventions.models import PlanKind, PlanTarget, SupportPlan
-from interventions.plan_services import PlanConflict, PlanError
+from interventions.plans import services as plan_services
+from interventions.plans.services import PlanConflict
 from staff.models import AuditEvent, Role
 from tests.factories import PupilFactory, SchoolFactory, assign, member
 from tests.interventions.factories import EnrolmentFactory, InterventionFactory

@@ -12,7 +12,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from interventions import ehcp_services, plan_services, reminders
+from interventions.ehcp import services as ehcp_services
+from interventions.errors import PlanError
 from interventions.models import (
     EHCP,
     AnnualReviewStep,
@@ -24,7 +25,8 @@ from interventions.models import (
     ReminderSent,
     SupportPlan,
 )
-from interventions.plan_services import PlanError
+from interventions.plans import services as plan_services
+from interventions.reminders import services as reminders
 from send_hub.lib.dates import nice_date
 from staff import services as staff_services
 from staff.models import TrainingRecord
@@ -538,7 +540,7 @@ def test_calendar_shows_a_phase_transfer_deadline_in_its_half_term(world, settin
 def test_demo_plans_seed_is_idempotent_and_has_due_items(world) -> None:
     from types import SimpleNamespace
 
-    from interventions import demo_plans
+    from interventions.demo import plans as demo_plans
     from tests.factories import on_register
 
     for _ in range(3):

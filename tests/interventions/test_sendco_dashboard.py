@@ -38,8 +38,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from interventions import reminders
 from interventions.insight import dashboard as board
+from interventions.insight import flags as flag_lists
 from interventions.models import (
     EHCP,
     AnnualReview,
@@ -55,6 +55,7 @@ from interventions.models import (
     ScheduleSlot,
     SupportPlan,
 )
+from interventions.reminders import services as reminders
 from pupils.models import AccessArrangement, KeyAdult, Pupil, SENStatus
 from staff.models import Role
 from tests.factories import PupilFactory, SchoolFactory, member, on_register
@@ -366,7 +367,7 @@ def c() -> Clinic:
 
 
 def _flagged(c: Clinic, slug: str) -> set[str]:
-    flag = board.flag_by_slug(slug)
+    flag = flag_lists.flag_by_slug(slug)
     assert flag is not None
     pupils = flag.select(board.base_pupils(as_user(c.sendco, c.school)), TODAY)
     return set(pupils.values_list("legal_forename", flat=True))
@@ -402,7 +403,7 @@ def test_no_current_provision_is_sen_pupils_in_neither_a_running_intervention_no
     # Hal left his only intervention; Jon never had any. Ivy and Ava are in Connect (Ava in a
     # group too); Dee's place started 24 Feb; Gus has no provision but has left the school.
     assert _flagged(c, "no-provision") == {"Hal", "Jon"}
-    reasons = board.flag_by_slug("no-provision").why([c.p["hal"].pk, c.p["jon"].pk], TODAY)
+    reasons = flag_lists.flag_by_slug("no-provision").why([c.p["hal"].pk, c.p["jon"].pk], TODAY)
     assert [r.text for r in reasons[c.p["hal"].pk]] == [
         "Last provision: ELSA friendship block, ended 1 Feb 2026"
     ]
@@ -440,7 +441,7 @@ def test_ehcp_flag_is_reviews_due_and_statutory_steps_late_or_due(c: Clinic) -> 
     # (today) and LA decision due 18 Mar. Jon: the LA maintained, so no final plan is
     # expected; his school-move deadline (15 Feb) has passed. Ivy's EHCP has ceased.
     assert _flagged(c, "ehcp") == {"Cal", "Dee"}
-    reasons = board.flag_by_slug("ehcp").why([c.p["cal"].pk, c.p["dee"].pk], TODAY)
+    reasons = flag_lists.flag_by_slug("ehcp").why([c.p["cal"].pk, c.p["dee"].pk], TODAY)
     assert [r.text for r in reasons[c.p["cal"].pk]] == ["Annual review due in 6 days (10 Mar 2026)"]
     assert [r.text for r in reasons[c.p["dee"].pk]] == [
         "Report to the LA: due today (4 Mar 2026)",
@@ -451,7 +452,7 @@ def test_ehcp_flag_is_reviews_due_and_statutory_steps_late_or_due(c: Clinic) -> 
 def test_ehcp_flag_shows_a_phase_transfer_deadline_within_14_days(c: Clinic, settings) -> None:
     settings.SEND_HUB_PHASE_TRANSFER_SCHOOL = "03-15"  # Jon moves school in September 2026
     assert _flagged(c, "ehcp") == {"Cal", "Dee", "Jon"}
-    reasons = board.flag_by_slug("ehcp").why([c.p["jon"].pk], TODAY)
+    reasons = flag_lists.flag_by_slug("ehcp").why([c.p["jon"].pk], TODAY)
     assert [r.text for r in reasons[c.p["jon"].pk]] == [
         "Phase transfer: amended plan due in 11 days (15 Mar 2026)"
     ]
@@ -472,7 +473,7 @@ def test_falling_check_ins_compare_the_newest_five_with_the_five_before(c: Clini
     # Ava: mean 4.0 then 3.0 (a drop of exactly 1). Cal: green (5) then yellow (3). Ben: 4.0
     # then 3.2 (0.8). Dee: only nine. Eli: a big drop, but the newest was on 20 Jan.
     assert _flagged(c, "checkin-trend") == {"Ava", "Cal"}
-    reasons = board.flag_by_slug("checkin-trend").why([c.p["ava"].pk], TODAY)
+    reasons = flag_lists.flag_by_slug("checkin-trend").why([c.p["ava"].pk], TODAY)
     assert reasons[c.p["ava"].pk][0].text == (
         "Mean of the last 5 check-ins 3.0, of the 5 before 4.0"
     )
@@ -481,7 +482,7 @@ def test_falling_check_ins_compare_the_newest_five_with_the_five_before(c: Clini
 def test_connect_flag_is_placements_past_their_planned_weeks(c: Clinic) -> None:
     # Ivy: 5 Jan + 6 weeks = 16 Feb, past. Ava: 21 Jan + 6 weeks = 4 Mar, today: not yet past.
     assert _flagged(c, "connect-overdue") == {"Ivy"}
-    reasons = board.flag_by_slug("connect-overdue").why([c.p["ivy"].pk], TODAY)
+    reasons = flag_lists.flag_by_slug("connect-overdue").why([c.p["ivy"].pk], TODAY)
     assert reasons[c.p["ivy"].pk][0].text == (
         "Connect since 5 Jan 2026, still running: planned for 6 weeks, to 16 Feb 2026 "
         "(16 days over)"
@@ -492,12 +493,12 @@ def test_access_arrangement_flag_is_valid_arrangements_missing_evidence(c: Clini
     # Cal: no normal way of working. Ava: no assessment date. Dee's reader has expired and
     # her scribe has both.
     assert _flagged(c, "access-evidence") == {"Ava", "Cal"}
-    reasons = board.flag_by_slug("access-evidence").why([c.p["cal"].pk], TODAY)
+    reasons = flag_lists.flag_by_slug("access-evidence").why([c.p["cal"].pk], TODAY)
     assert reasons[c.p["cal"].pk][0].text == "Extra time (25%): no normal way of working"
 
 
 def test_flag_counts_in_page_order(c: Clinic) -> None:
-    counts = [(f.slug, n) for f, n in board.flag_counts(as_user(c.sendco, c.school), TODAY)]
+    counts = [(f.slug, n) for f, n in flag_lists.flag_counts(as_user(c.sendco, c.school), TODAY)]
     assert counts == [
         ("no-provision", 2),
         ("no-session", 1),
@@ -643,7 +644,7 @@ def _queries(client: Any, url: str) -> int:
 @pytest.mark.parametrize(
     "url_name,args",
     [("interventions:sendco", [])]
-    + [("interventions:sendco_flag", [flag.slug]) for flag in board.flags()],
+    + [("interventions:sendco_flag", [flag.slug]) for flag in flag_lists.flags()],
 )
 def test_dashboard_queries_do_not_grow_with_pupils(c: Clinic, url_name: str, args: list) -> None:
     client = _client(c.sendco)

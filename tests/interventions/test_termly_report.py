@@ -23,8 +23,8 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from interventions import plan_services
 from interventions.insight import termly
+from interventions.insight.termly import report as termly_report
 from interventions.models import (
     EHCP,
     AnnualReview,
@@ -36,6 +36,7 @@ from interventions.models import (
     Room,
     TermlyReport,
 )
+from interventions.plans import services as plan_services
 from pupils.models import Pupil, SENNeed, SENStatus
 from send_hub.celery import app as celery_app
 from staff import terms
@@ -525,7 +526,7 @@ def test_a_failed_build_says_so_and_can_be_asked_for_again(world: World, monkeyp
     def broken(*args: Any, **kwargs: Any) -> bytes:
         raise ValueError("the layout broke")
 
-    monkeypatch.setattr(termly, "render_termly_pdf", broken)
+    monkeypatch.setattr(termly_report, "render_termly_pdf", broken)
     with pytest.raises(ValueError):
         termly.termly_report_build(report_id=report.pk)
     report.refresh_from_db()

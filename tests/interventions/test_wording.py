@@ -9,7 +9,7 @@ import time_machine
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from interventions import ehcp_services
+from interventions.ehcp import services as ehcp_services
 from interventions.models import EHCP, AnnualReviewStep
 from send_hub.lib.text import mid_sentence
 

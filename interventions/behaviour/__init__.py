@@ -1,0 +1,3 @@
+"""Behaviour: removals, isolation and suspensions, behaviour events, the import and
+pattern monitoring.
+"""

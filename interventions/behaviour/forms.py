@@ -1,0 +1,136 @@
+"""Behaviour forms: removals, events, review meetings, the monitoring period and the import."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Fieldset, Layout
+from django import forms
+from django.utils import timezone
+
+from interventions.behaviour.importer import COLUMNS, DEFAULT_COLUMNS
+from interventions.behaviour.models import BehaviourEvent, Removal
+from interventions.delivery.forms import school_staff
+from pupils.importers import upload_size_check
+from pupils.models import ImportMapping, Pupil
+from send_hub.lib.widgets import DateInput, DateTimeInput
+
+SOURCES = [(s, ImportMapping.Source(s).label) for s in DEFAULT_COLUMNS]
+
+
+class BehaviourImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file from the MIS or behaviour system",
+        help_text="Up to 10 MB. You see a preview before anything is saved.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+    source = forms.ChoiceField(label="Exported from", choices=SOURCES, required=False)
+    save_as = forms.CharField(
+        label="Save these columns as",
+        max_length=100,
+        required=False,
+        help_text="Name them to reuse next time (for example “Class Charts weekly”). "
+        "Leave blank to use them just this once.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for column in COLUMNS:
+            self.fields[f"col_{column.name}"] = forms.CharField(
+                label=f"{column.label} column",
+                max_length=100,
+                required=False,
+                help_text=("Leave blank to find " + " or ".join(f"“{a}”" for a in column.aliases)),
+            )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the template owns the form
+        self.helper.layout = Layout(
+            "file",
+            Fieldset(
+                "Columns in your export",
+                "source",
+                *(f"col_{c.name}" for c in COLUMNS),
+                "save_as",
+            ),
+        )
+
+    def clean_file(self) -> Any:
+        return upload_size_check(
+            self.cleaned_data["file"], too_big_hint="Export a shorter period at a time."
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not data.get("source"):
+            data["source"] = ImportMapping.Source.OTHER
+        return data
+
+    def columns(self) -> dict[str, str]:
+        """Return our field -> CSV header, as typed (blank: recognise the usual names)."""
+        return {c.name: (self.cleaned_data.get(f"col_{c.name}") or "").strip() for c in COLUMNS}
+
+
+class RemovalForm(forms.ModelForm):
+    class Meta:
+        model = Removal
+        fields = [
+            "pupil",
+            "kind",
+            "started_at",
+            "ended_at",
+            "suspension_days",
+            "location",
+            "reason",
+            "referred_by",
+            "supervised_by",
+            "work_set",
+        ]
+        widgets = {
+            "started_at": DateTimeInput(),
+            "ended_at": DateTimeInput(),
+            "reason": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args: Any, user: Any, school: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["pupil"].queryset = Pupil.objects.visible_to(user).on_roll()
+        for name in ("referred_by", "supervised_by"):
+            self.fields[name].queryset = school_staff(school)
+        self.fields["started_at"].input_formats = ["%Y-%m-%dT%H:%M"]
+        self.fields["ended_at"].input_formats = ["%Y-%m-%dT%H:%M"]
+
+
+class MeetingForm(forms.Form):
+    meeting_on = forms.DateField(widget=DateInput(), label="Meeting date")
+    attendees = forms.CharField(max_length=300)
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class EventForm(forms.ModelForm):
+    class Meta:
+        model = BehaviourEvent
+        fields = ["pupil", "kind", "category", "points", "occurred_on", "note"]
+        widgets = {"occurred_on": DateInput()}
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["pupil"].queryset = Pupil.objects.visible_to(user).on_roll()
+        self.initial.setdefault("occurred_on", timezone.localdate())
+
+
+class PeriodForm(forms.Form):
+    start = forms.DateField(required=False, widget=DateInput())
+    end = forms.DateField(required=False, widget=DateInput())
+
+    def period(self) -> tuple[dt.date, dt.date]:
+        today = timezone.localdate()
+        start, end = today - dt.timedelta(weeks=12), today
+        if self.is_valid():
+            start = self.cleaned_data["start"] or start
+            end = self.cleaned_data["end"] or end
+        if start > end:
+            start, end = end, start
+        return start, end

@@ -1,0 +1,176 @@
+"""Logging a session (phone first) and a session's page."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+from django_htmx.http import HttpResponseClientRedirect
+
+from interventions.delivery import services
+from interventions.delivery.forms import (
+    SessionForm,
+)
+from interventions.delivery.models import (
+    Intervention,
+    ScheduleSlot,
+    Session,
+    SessionAttendance,
+)
+from interventions.delivery.views.interventions import _check_delivers, _sees_notes
+from pupils.models import Pupil
+from staff.permissions import get_object_for, requires
+
+
+@requires("interventions.log_session")
+@require_http_methods(["GET", "POST"])
+def session_log(request: HttpRequest, pk: int) -> HttpResponse:
+    """Log a session on a phone: everyone present by default, one tap per change, one line."""
+    intervention = get_object_for(
+        request, Intervention.objects.select_related("programme"), pk, "interventions.log_session"
+    )
+    _check_delivers(request, intervention)
+    data = request.POST if request.method == "POST" else request.GET
+    slot = _slot(intervention, data.get("slot"))
+    day = _day(data.get("date"))
+    pupils = list(
+        Pupil.objects.filter(enrolments__intervention=intervention, enrolments__joined_on__lte=day)
+        .exclude(enrolments__intervention=intervention, enrolments__left_on__lt=day)
+        .distinct()
+        .order_by("legal_surname", "legal_forename")
+    )
+    default_minutes = slot.minutes if slot else intervention.programme.session_minutes
+    form = SessionForm(
+        request.POST or None, pupils=pupils, initial={"date": day, "minutes": default_minutes}
+    )
+    already = (
+        Session.objects.filter(intervention=intervention, slot=slot, date=day)
+        .select_related("logged_by")
+        .first()
+        if slot
+        else None
+    )
+    if request.method == "POST" and form.is_valid():
+        cd = form.cleaned_data
+        try:
+            _session, created = services.session_log(
+                intervention=intervention,
+                client_key=cd["client_key"],
+                date=cd["date"],
+                slot=slot,
+                status=cd["status"],
+                minutes=cd["minutes"] or 0,
+                cancel_reason=cd["cancel_reason"],
+                plan=cd["plan"],
+                evaluation=cd["evaluation"],
+                is_ending=cd["is_ending"],
+                attendance=cd["attendance"],
+                by=request.user,
+            )
+        except services.KeyAlreadyUsed as exc:
+            form.add_error(None, exc)
+            form.renew_key()  # so the next tap logs this as the new session it is
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            if created:
+                messages.success(request, f"Session logged for {intervention.name}.")
+            else:
+                # A resend (double tap, or the answer lost on the way back): say so, add nothing.
+                messages.info(request, "This session was already saved; nothing new was added.")
+            target = reverse("interventions:detail", args=[intervention.pk])
+            return HttpResponseClientRedirect(target) if request.htmx else redirect(target)
+    targets = {
+        e.pupil_id: list(e.targets.all())
+        for e in intervention.enrolments.filter(pupil__in=pupils).prefetch_related("targets")
+    }
+    rows = [
+        {
+            "pupil": p,
+            "targets": targets.get(p.pk, []),
+            "attendance": form.data.get(f"att-{p.pk}", "PRESENT") if form.is_bound else "PRESENT",
+            "engagement": form.data.get(f"eng-{p.pk}", "") if form.is_bound else "",
+            "note": form.data.get(f"note-{p.pk}", "") if form.is_bound else "",
+        }
+        for p in pupils
+    ]
+    context = {
+        "intervention": intervention,
+        "form": form,
+        "slot": slot,
+        "day": day,
+        "rows": rows,
+        "already": already,
+        "attendance_choices": SessionAttendance.Attendance.choices,
+        # A timetabled slot's day is fixed; an unscheduled session's date is edited in the form,
+        # so its draft is kept per intervention (a per-day key would change under the person).
+        "draft_key": (
+            f"session-{intervention.pk}-{slot.pk}-{day.isoformat()}"
+            if slot
+            else f"session-{intervention.pk}-adhoc"
+        ),
+        # Keys this person's recent logs used: a draft still holding one was saved (perhaps by a
+        # plain form post), so the phone drops it instead of offering it again.
+        "used_keys": list(
+            intervention.sessions.filter(logged_by=request.user)
+            .order_by("-logged_at")
+            .values_list("client_key", flat=True)[:20]
+        ),
+    }
+    template = (
+        "interventions/delivery/session_log.html#log_form"
+        if request.htmx
+        else "interventions/delivery/session_log.html"
+    )
+    return render(request, template, context)
+
+
+def _slot(intervention: Intervention, raw: str | None) -> ScheduleSlot | None:
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise Http404
+    slot = intervention.slots.filter(pk=int(raw)).first()
+    if slot is None:
+        raise Http404
+    return slot
+
+
+def _day(raw: str | None) -> dt.date:
+    today = timezone.localdate()
+    if not raw:
+        return today
+    try:
+        day = dt.date.fromisoformat(raw)
+    except ValueError:
+        return today
+    return min(day, today)
+
+
+@requires("interventions.view")
+def session_detail(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
+    """Show one logged session (its notes only to those who may read them)."""
+    intervention = get_object_for(request, Intervention.objects, pk, "interventions.view")
+    session = (
+        intervention.sessions.select_related("logged_by", "slot")
+        .prefetch_related(
+            Prefetch("attendance", queryset=SessionAttendance.objects.select_related("pupil"))
+        )
+        .filter(pk=session_pk)
+        .first()
+    )
+    if session is None:
+        raise Http404
+    context = {
+        "intervention": intervention,
+        "session": session,
+        "sees_notes": _sees_notes(request, intervention),
+    }
+    return render(request, "interventions/delivery/session_detail.html", context)

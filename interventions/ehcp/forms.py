@@ -1,0 +1,242 @@
+"""Forms for the EHCP record (sections E and F) and its annual review steps."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+
+from interventions.connect.forms import school_staff
+from interventions.delivery.models import Intervention
+from interventions.ehcp.models import (
+    EHCP,
+    AnnualReview,
+    AnnualReviewStep,
+    EHCPOutcome,
+    EHCPProvision,
+)
+from pupils.models import Area
+from send_hub.lib.form_keys import OneTimeKeyForm
+from send_hub.lib.widgets import DateInput
+
+
+def _helper() -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    return helper
+
+
+class _KeyedForm(OneTimeKeyForm):
+    """An add form: its one-time key makes a double submission save once."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+class _VersionedForm(forms.Form):
+    """An edit form that remembers which version of the record it was opened on."""
+
+    version = forms.CharField(widget=forms.HiddenInput, required=False, max_length=32)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+class EHCPForm(forms.Form):
+    local_authority = forms.CharField(max_length=100, label="Local authority")
+    issued_on = forms.DateField(widget=DateInput(), label="Date the plan was issued")
+    coordinator = forms.ModelChoiceField(
+        queryset=None, help_text="The member of staff who keeps this EHCP and its reviews."
+    )
+    phase_transfer = forms.ChoiceField(
+        choices=[
+            ("", "No phase transfer"),
+            (EHCP.Transfer.SCHOOL, "School move"),
+            (EHCP.Transfer.POST16, "Move to post-16"),
+        ],
+        required=False,
+        label="Phase transfer",
+    )
+    transfer_year = forms.IntegerField(
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        label="Year of the move",
+        help_text="The calendar year the pupil moves, in September.",
+    )
+
+    def __init__(self, *args: Any, school: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["coordinator"].queryset = school_staff(school)
+        self.fields["coordinator"].label_from_instance = lambda u: u.full_name or u.email
+        school_move, post16 = (
+            dt.date(2000, *(int(p) for p in value.split("-")))
+            for value in (
+                settings.SEND_HUB_PHASE_TRANSFER_SCHOOL,
+                settings.SEND_HUB_PHASE_TRANSFER_POST16,
+            )
+        )
+        self.fields["phase_transfer"].help_text = (
+            f"The amended plan is due by {school_move:%-d %b} for a school move, or "
+            f"{post16:%-d %b} for a move to post-16, in the year of the move."
+        )
+        self.helper = _helper()
+
+    def clean_issued_on(self) -> dt.date:
+        issued = self.cleaned_data["issued_on"]
+        if issued > timezone.localdate():
+            raise forms.ValidationError("The issue date cannot be in the future.")
+        return issued
+
+
+class EHCPCreateForm(_KeyedForm, EHCPForm):
+    pass
+
+
+class EHCPEditForm(_VersionedForm, EHCPForm):
+    ceased_on = forms.DateField(
+        widget=DateInput(),
+        required=False,
+        label="Ceased on",
+        help_text="Only when the plan has ended (after the LA's decision to cease).",
+    )
+
+
+class OutcomeForm(forms.Form):
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        label="Outcome (section E)",
+        help_text="As the plan words it.",
+    )
+    area = forms.ChoiceField(
+        choices=[("", "Not stated"), *Area.choices], required=False, label="Area of need"
+    )
+
+
+class OutcomeAddForm(_KeyedForm, OutcomeForm):
+    pass
+
+
+class OutcomeEditForm(_VersionedForm, OutcomeForm):
+    pass
+
+
+class ProvisionForm(forms.Form):
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        label="Provision (section F)",
+        help_text="As the plan states it: what, how often, by whom.",
+    )
+    hours_per_week = forms.DecimalField(
+        required=False,
+        min_value=Decimal("0.05"),
+        max_value=Decimal("40"),
+        decimal_places=2,
+        label="Hours a week",
+        help_text="Only where section F states them.",
+        widget=forms.NumberInput(attrs={"step": "0.25", "inputmode": "decimal"}),
+    )
+    outcome = forms.ModelChoiceField(
+        queryset=None, required=False, label="Outcome it serves", empty_label="None named"
+    )
+    interventions = forms.ModelMultipleChoiceField(
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Delivered by",
+        help_text="Interventions this pupil is or was in: their sessions are the evidence.",
+    )
+
+    def __init__(self, *args: Any, ehcp: EHCP, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].queryset = EHCPOutcome.objects.filter(ehcp=ehcp).order_by("pk")
+        self.fields["outcome"].label_from_instance = lambda o: o.text[:90]
+        self.fields["interventions"].queryset = (
+            Intervention.objects.visible_to(user)
+            .filter(school_id=ehcp.school_id, enrolments__pupil_id=ehcp.pupil_id)
+            .distinct()
+            .order_by("-start_date", "name")
+        )
+        self.fields["interventions"].label_from_instance = lambda i: (
+            f"{i.name} ({i.get_status_display().lower()})"
+        )
+
+
+class ProvisionAddForm(_KeyedForm, ProvisionForm):
+    pass
+
+
+class ProvisionEditForm(_VersionedForm, ProvisionForm):
+    pass
+
+
+def provision_initial(line: EHCPProvision) -> dict[str, Any]:
+    return {
+        "description": line.description,
+        "hours_per_week": line.hours_per_week,
+        "outcome": line.outcome_id,
+        "interventions": list(line.interventions.values_list("pk", flat=True)),
+    }
+
+
+class ScheduleReviewForm(forms.Form):
+    meeting_on = forms.DateField(
+        widget=DateInput(),
+        label="Date of the annual review meeting",
+        help_text="Invitations and advice must go out at least two weeks before.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+    def clean_meeting_on(self) -> dt.date:
+        day = self.cleaned_data["meeting_on"]
+        today = timezone.localdate()
+        if not today - dt.timedelta(days=366) <= day <= today + dt.timedelta(days=366):
+            raise forms.ValidationError("Choose a date within a year of today.")
+        return day
+
+
+class StepForm(forms.Form):
+    """Record one statutory step; who did it is the signed-in person.
+
+    The step itself travels as a plain ``step`` field beside the form (its fields are prefixed
+    by the step, so each step's form on the page has its own ids).
+    """
+
+    done_on = forms.DateField(widget=DateInput(), label="Date done")
+    la_decision = forms.ChoiceField(
+        choices=[("", "Choose…"), *AnnualReview.Decision.choices],
+        required=False,
+        label="The LA's decision",
+    )
+
+    def __init__(self, *args: Any, step: str, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", step.lower())
+        kwargs.setdefault("initial", {"done_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+        self.step_code = step
+        if step != AnnualReviewStep.Step.LA_DECISION:
+            del self.fields["la_decision"]
+        else:
+            self.fields["la_decision"].required = True
+            self.fields["la_decision"].widget.attrs["class"] = "form-select"
+        self.fields["done_on"].widget.attrs["class"] = "form-control"
+        self.helper = _helper()
+
+    def clean_done_on(self) -> dt.date:
+        day = self.cleaned_data["done_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError("That day has not happened yet.")
+        return day

@@ -1,0 +1,1 @@
+"""Support plans: assess, plan, do, review; targets, agreed versions and reviews."""

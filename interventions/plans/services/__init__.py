@@ -1,0 +1,51 @@
+"""Support plan services: the plan cycle, and editing a plan on the SENDCo's pages."""
+
+from interventions.plans.services.cycle import (
+    parent_meetings,
+    plan_agree,
+    plan_create,
+    plan_review_complete,
+    plan_target_add,
+)
+from interventions.plans.services.editing import (
+    EDITABLE_STATUSES,
+    PLAN_EDIT_FIELDS,
+    REVIEW_HORIZON_MONTHS,
+    TARGET_EDIT_FIELDS,
+    AgreePreview,
+    PlanConflict,
+    plan_agree_as_seen,
+    plan_agree_preview,
+    plan_edit_token,
+    plan_locked_reason,
+    plan_start,
+    plan_target_create,
+    plan_target_remove,
+    plan_target_update,
+    plan_update,
+    target_edit_token,
+)
+
+__all__ = [
+    "EDITABLE_STATUSES",
+    "PLAN_EDIT_FIELDS",
+    "REVIEW_HORIZON_MONTHS",
+    "TARGET_EDIT_FIELDS",
+    "AgreePreview",
+    "PlanConflict",
+    "parent_meetings",
+    "plan_agree",
+    "plan_agree_as_seen",
+    "plan_agree_preview",
+    "plan_create",
+    "plan_edit_token",
+    "plan_locked_reason",
+    "plan_review_complete",
+    "plan_start",
+    "plan_target_add",
+    "plan_target_create",
+    "plan_target_remove",
+    "plan_target_update",
+    "plan_update",
+    "target_edit_token",
+]

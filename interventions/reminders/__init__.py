@@ -1,0 +1,1 @@
+"""Reminders: what is due, the daily sweep, in-app notifications and the morning digest."""
