@@ -32,7 +32,7 @@ from safeguarding.services import ActionClosing, PupilLink
 from send_hub.lib.dates import nice_datetime
 from send_hub.lib.uploads import ACCEPT, max_upload_mb, upload_content_type
 from send_hub.lib.widgets import DateInput, DateTimeInput
-from staff.models import Membership, School, User
+from staff.models import School, User
 
 MAX_LINKED_PUPILS = 12
 
@@ -182,7 +182,8 @@ class ConcernForm(forms.Form):
         return value
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         by_code = {c.code: c for c in self.categories}
         self.links = []
         for row in self.linked_rows():
@@ -252,7 +253,8 @@ class AddendumForm(forms.Form):
         self.helper = _helper()
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if "children" in self.fields:
             if cleaned.get("kind") == Addendum.Kind.CASE_NOTE:
                 if not cleaned.get("children"):
@@ -338,7 +340,8 @@ class DecisionForm(forms.Form):
             )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         closing = cleaned.get("status") == Status.CLOSED
         self.action_closings = []
         for action in self.open_actions:
@@ -378,12 +381,6 @@ class DecisionForm(forms.Form):
         }
 
 
-def school_staff(school_id: int) -> QuerySet[User]:
-    """Return the people working at the school now, for choosing an action's owner."""
-    user_ids = Membership.objects.active().filter(school_id=school_id).values("user_id")
-    return User.objects.filter(pk__in=user_ids).order_by("full_name")
-
-
 class StaffChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: User) -> str:
         return obj.full_name
@@ -397,7 +394,7 @@ class ActionForm(forms.Form):
     def __init__(self, *args: Any, concern: Concern, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "action")
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = school_staff(concern.school_id)
+        self.fields["owner"].queryset = User.objects.working_at(concern.school_id)
         self.fields["due_on"].widget.attrs["min"] = timezone.localdate().isoformat()
         self.fields["children"] = children_field(
             concern, label="Which children this action is about", help_text=ABOUT_HELP
@@ -541,7 +538,8 @@ class ReportPeriodForm(forms.Form):
     end = forms.DateField(label="To", widget=DateInput())
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end and start > end:
             raise forms.ValidationError("The start of the period must come before its end.")

@@ -12,10 +12,10 @@ from django.utils import timezone
 
 from interventions.behaviour.importer import COLUMNS, DEFAULT_COLUMNS
 from interventions.behaviour.models import BehaviourEvent, Removal
-from interventions.delivery.forms import school_staff
 from pupils.importers import upload_size_check
 from pupils.models import ImportMapping, Pupil
 from send_hub.lib.widgets import DateInput, DateTimeInput
+from staff.models import User
 
 SOURCES = [(s, ImportMapping.Source(s).label) for s in DEFAULT_COLUMNS]
 
@@ -98,7 +98,7 @@ class RemovalForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["pupil"].queryset = Pupil.objects.visible_to(user).on_roll()
         for name in ("referred_by", "supervised_by"):
-            self.fields[name].queryset = school_staff(school)
+            self.fields[name].queryset = User.objects.working_at(school)
         self.fields["started_at"].input_formats = ["%Y-%m-%dT%H:%M"]
         self.fields["ended_at"].input_formats = ["%Y-%m-%dT%H:%M"]
 

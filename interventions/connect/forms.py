@@ -9,9 +9,9 @@ from django import forms
 from django.utils import timezone
 
 from interventions.connect.models import DailyRecord, Placement, ReintegrationStage, Zone
-from interventions.delivery.forms import school_staff
 from pupils.models import Pupil
 from send_hub.lib.widgets import DateInput
+from staff.models import User
 
 MAX_STAGES = 4
 
@@ -28,8 +28,8 @@ class RoomForm(forms.Form):
 
     def __init__(self, *args: Any, school: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["leaders"].queryset = school_staff(school)
-        self.fields["staff"].queryset = school_staff(school)
+        self.fields["leaders"].queryset = User.objects.working_at(school)
+        self.fields["staff"].queryset = User.objects.working_at(school)
 
 
 class RoomEditForm(RoomForm):
@@ -66,7 +66,7 @@ class PlacementForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["pupil"].queryset = Pupil.objects.visible_to(user).on_roll()
         for name in ("referred_by", "key_worker"):
-            self.fields[name].queryset = school_staff(school)
+            self.fields[name].queryset = User.objects.working_at(school)
         self.initial.setdefault("start_date", timezone.localdate())
         for n in range(1, MAX_STAGES + 1):
             required = n == 1
@@ -197,4 +197,4 @@ class CheckInListForm(forms.Form):
     def __init__(self, *args: Any, user: Any, school: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["pupil"].queryset = Pupil.objects.visible_to(user).on_roll()
-        self.fields["key_adult"].queryset = school_staff(school)
+        self.fields["key_adult"].queryset = User.objects.working_at(school)

@@ -19,7 +19,7 @@ from interventions.delivery.models import (
 )
 from pupils.models import NC_YEAR_CHOICES, Pupil
 from send_hub.lib.widgets import DateInput
-from staff.models import Membership, School, User
+from staff.models import School, User
 
 
 def _helper() -> FormHelper:
@@ -27,12 +27,6 @@ def _helper() -> FormHelper:
     helper.form_tag = False
     helper.disable_csrf = True
     return helper
-
-
-def school_staff(school: School) -> Any:
-    """Return the active staff of ``school`` (the choices for leaders, referrers, key adults)."""
-    members = Membership.objects.active().filter(school=school).values("user_id")
-    return User.objects.filter(pk__in=members).order_by("full_name")
 
 
 class ProgrammeForm(forms.ModelForm):
@@ -115,7 +109,7 @@ class InterventionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk is None and self.initial.get("start_date") is None:
             self.initial["start_date"] = timezone.localdate()
-        staff = school_staff(school)
+        staff = User.objects.working_at(school)
         self.fields["programme"].queryset = Programme.objects.filter(school=school, active=True)
         self.fields["lead"].queryset = staff
         self.fields["assistants"].queryset = staff

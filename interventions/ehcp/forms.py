@@ -11,7 +11,6 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
-from interventions.connect.forms import school_staff
 from interventions.delivery.models import Intervention
 from interventions.ehcp.models import (
     EHCP,
@@ -23,6 +22,7 @@ from interventions.ehcp.models import (
 from pupils.models import Area
 from send_hub.lib.form_keys import OneTimeKeyForm
 from send_hub.lib.widgets import DateInput
+from staff.models import User
 
 
 def _helper() -> FormHelper:
@@ -75,7 +75,7 @@ class EHCPForm(forms.Form):
 
     def __init__(self, *args: Any, school: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["coordinator"].queryset = school_staff(school)
+        self.fields["coordinator"].queryset = User.objects.working_at(school)
         self.fields["coordinator"].label_from_instance = lambda u: u.full_name or u.email
         school_move, post16 = (
             dt.date(2000, *(int(p) for p in value.split("-")))

@@ -15,7 +15,7 @@ from interventions.plans.models import PlanKind, SupportPlan
 from pupils.models import AREA_OF_NEED, Area, Pupil
 from send_hub.lib.form_keys import OneTimeKeyForm
 from send_hub.lib.widgets import DateInput
-from staff.models import Membership, User
+from staff.models import User
 
 # A new plan's first review: about a term ahead, a suggestion the SENDCo can change.
 FIRST_REVIEW_AFTER = dt.timedelta(weeks=12)
@@ -39,12 +39,6 @@ def _helper(*layout: Any) -> FormHelper:
     if layout:
         helper.layout = Layout(*layout)
     return helper
-
-
-def school_staff(user: Any) -> Any:
-    """Return the people working in ``user``'s current school, by name."""
-    members = Membership.objects.visible_to(user).active().values("user_id")
-    return User.objects.filter(pk__in=members).order_by("full_name")
 
 
 class StaffChoiceField(forms.ModelChoiceField):
@@ -93,7 +87,7 @@ class PlanStartForm(OneTimeKeyForm):
 
     def __init__(self, *args: Any, user: Any, pupil: Pupil | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = school_staff(user)
+        self.fields["owner"].queryset = User.objects.working_at(user.current_school_id)
         self.fields["owner"].initial = user.pk
         self.fields["next_review_on"].initial = timezone.localdate() + FIRST_REVIEW_AFTER
         self.fixed_pupil = pupil
@@ -163,7 +157,7 @@ class PlanEditForm(forms.Form):
             **kwargs["initial"],
         }
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = school_staff(user)
+        self.fields["owner"].queryset = User.objects.working_at(user.current_school_id)
         self.helper = _helper(
             "seen",
             Fieldset("The plan", "owner", "next_review_on", "needs_summary", "strategies"),
@@ -232,7 +226,7 @@ class TargetForm(OneTimeKeyForm):
             .distinct()
             .order_by("name")
         )
-        self.fields["responsible"].queryset = school_staff(user)
+        self.fields["responsible"].queryset = User.objects.working_at(user.current_school_id)
         # A pupil in no interventions yet gets a note instead of an empty list of boxes.
         self.no_interventions = not self.fields["interventions"].queryset.exists()
         if self.no_interventions:

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import QuerySet
 from django.utils import timezone
 
 
@@ -43,6 +44,12 @@ class UserManager(BaseUserManager["User"]):
     def create_superuser(self, email: str, password: str | None = None, **fields: Any) -> User:
         fields.update(is_staff=True, is_superuser=True)
         return self._create(email, password, **fields)
+
+    def working_at(self, school: School | int | None) -> QuerySet[User]:
+        """Return the people working at ``school`` now, by name: every staff choice
+        (leads, key adults, owners of plans and actions) offers these."""
+        members = Membership.objects.active().filter(school=school).values("user_id")
+        return self.filter(pk__in=members).order_by("full_name")
 
 
 class User(AbstractBaseUser, PermissionsMixin):
