@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import os
-import time
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-from playwright.sync_api import Page, expect
+from django.urls import reverse
+from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.factories import TEST_PASSWORD, TEST_TOTP_SECRET
+from tests.factories import TEST_PASSWORD, TEST_TOTP_SECRET, fresh_code
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test
 # body (fixtures, assertions) are still synchronous and safe.
@@ -20,13 +20,29 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 SCREENSHOTS = os.environ.get("SEND_HUB_SCREENSHOTS")
 
+# Every wait in a journey is on a state of the page (a heading, a message, a URL), never on a
+# length of time, so a generous limit costs a passing test nothing: it only bounds how long a
+# broken one takes to fail. Playwright's own defaults (5 s for expect) were met by a page that
+# was merely slow while both cores were busy with other work.
+EXPECT_TIMEOUT_MS = 30_000
+ACTION_TIMEOUT_MS = 60_000
+NAVIGATION_TIMEOUT_MS = 90_000
+expect.set_options(timeout=EXPECT_TIMEOUT_MS)
 
-def totp_now(secret: str) -> str:
-    """Return the code an authenticator app shows for ``secret``, waiting out the last seconds
-    of a 30-second step as a person would, so the code cannot run out on its way (busy machine)."""
-    while 30 - time.time() % 30 < 3:
-        time.sleep(0.2)
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+@pytest.fixture
+def new_context(
+    new_context: Callable[..., BrowserContext],
+) -> Callable[..., BrowserContext]:
+    """Make browser contexts (the ``context`` and ``page`` fixtures' too) with patient timeouts."""
+
+    def patient_context(**kwargs: Any) -> BrowserContext:
+        context = new_context(**kwargs)
+        context.set_default_timeout(ACTION_TIMEOUT_MS)
+        context.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
+        return context
+
+    return patient_context
 
 
 @pytest.fixture
@@ -63,28 +79,22 @@ def shots(page: Page, name: str) -> None:
         page.set_viewport_size(size)
 
 
-# The code each person last sent, across every browser test in the run: a code is refused a
-# second time, and two tests may sign the same person in within one 30-second step.
-USED_CODES: dict[str, str] = {}
-
-
-def fresh_code(email: str, secret: str) -> str:
-    """Wait for a code that will still be valid when sent and that this person has not used,
-    as an authenticator app's user would."""
-    while 30 - time.time() % 30 < 3 or totp_now(secret) == USED_CODES.get(email):
-        time.sleep(0.2)
-    USED_CODES[email] = totp_now(secret)
-    return USED_CODES[email]
+def enter_code(page: Page, email: str, secret: str = TEST_TOTP_SECRET) -> None:
+    """Answer the authenticator-code page with a fresh code and wait until it is accepted."""
+    page.get_by_label("Code").fill(fresh_code(email, secret))
+    page.get_by_role("button", name="Sign In").click()
+    # Signed in once the code page has gone; a refused code stays there and fails here, clearly.
+    expect(page).not_to_have_url(re.compile(re.escape(reverse("mfa_authenticate"))))
 
 
 def sign_in(page: Page, base: str, email: str, password: str, secret: str | None) -> None:
+    """Sign in with the password, then (given the authenticator ``secret``) a fresh code."""
     page.goto(f"{base}/")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     if secret:
-        page.get_by_label("Code").fill(totp_now(secret))
-        page.get_by_role("button", name="Sign In").click()
+        enter_code(page, email, secret)
 
 
 @pytest.fixture
@@ -93,8 +103,6 @@ def base_url_live(live_server: Any) -> str:
 
 
 def sign_in_with_code(page: Page, base: str, email: str) -> None:
-    """Sign a test person in with the test password and a fresh code from their authenticator."""
-    sign_in(page, base, email, TEST_PASSWORD, secret=None)
-    page.get_by_label("Code").fill(fresh_code(email, TEST_TOTP_SECRET))
-    page.get_by_role("button", name="Sign In").click()
+    """Sign a test person in with the test password and a fresh code, and wait for Today."""
+    sign_in(page, base, email, TEST_PASSWORD, TEST_TOTP_SECRET)
     expect(page.get_by_role("heading", name="Today", level=1)).to_be_visible()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from safeguarding.categories import ensure_default_categories
@@ -44,7 +45,7 @@ def test_the_dsl_gives_a_teacher_an_action_and_reads_the_outcome(
     pupil = PupilFactory(school=school, legal_forename="Wren", legal_surname="Example")
     concern = make_concern(None, pupil=pupil, reporter=lsa, text=WHAT_HAPPENED)
     base = live_server.url
-    due = dt.date.today() + dt.timedelta(days=3)
+    due = timezone.localdate() + dt.timedelta(days=3)
 
     # The DSL, at a desk, sets the teacher an action on the concern.
     page.set_viewport_size(DESKTOP)

@@ -4,12 +4,11 @@ then moves a pupil on to reintegration stage 2."""
 from __future__ import annotations
 
 import datetime as dt
-import time
-from collections.abc import Iterator
+from collections.abc import Callable
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 
 from interventions.models import DailyRecord, Placement, ReintegrationStage, Removal, Room
 from staff.models import Role
@@ -66,7 +65,6 @@ def test_inclusion_leader_takes_the_register_for_six_then_moves_a_pupil_on(
     sign_in(page, live_server.url, leader.email, TEST_PASSWORD, TEST_TOTP_SECRET)
     expect(page.get_by_role("heading", name="Today", level=1)).to_be_visible()
 
-    began = time.monotonic()
     page.goto(f"{live_server.url}/interventions/connect/rooms/{room.pk}/")
     expect(page.get_by_text("Not checked in yet (6)")).to_be_visible()
     shot(page, "connect-room-before")
@@ -83,7 +81,6 @@ def test_inclusion_leader_takes_the_register_for_six_then_moves_a_pupil_on(
 
     expect(page.get_by_text("Register saved for Connect 1.")).to_be_visible()
     expect(page.get_by_text("Not checked in yet (1): Fay Testpupil")).to_be_visible()
-    assert time.monotonic() - began < 60
     shot(page, "connect-room-after")
     records = {
         r.placement.pupil.legal_forename: r
@@ -131,24 +128,11 @@ def test_pages_at_desktop_width(page: Page, live_server, console_errors) -> None
     assert console_errors == []
 
 
-@pytest.fixture
-def phones(browser: Browser) -> Iterator[list[BrowserContext]]:
-    """Browser contexts of their own (one per person), closed after the test."""
-    contexts: list[BrowserContext] = []
-    yield contexts
-    for context in contexts:
-        context.close()
-
-
 def _register_page(
-    phones: list[BrowserContext], browser: Browser, base: str, user, errors: list[str]
+    new_context: Callable[..., BrowserContext], base: str, user, errors: list[str]
 ) -> Page:
     """Sign ``user`` in on a phone-sized page of their own (a second person, a second phone)."""
-    context = browser.new_context(viewport={"width": 375, "height": 800})
-    phones.append(context)
-    page = context.new_page()
-    while time.time() % 30 > 25:  # a code typed near the end of its 30 seconds can expire
-        page.wait_for_timeout(500)
+    page = new_context(viewport={"width": 375, "height": 800}).new_page()
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     sign_in(page, base, user.email, TEST_PASSWORD, TEST_TOTP_SECRET)
@@ -157,15 +141,15 @@ def _register_page(
 
 
 def test_two_staff_on_one_register_see_each_other_before_anything_is_overwritten(
-    browser: Browser, live_server, phones
+    new_context: Callable[..., BrowserContext], live_server
 ) -> None:
     leader, _sendco, room = _room_of_six()
     colleague = member(room.school, Role.LSA, full_name="Blake Testlsa")
     room.staff.add(colleague)
     url = f"{live_server.url}/interventions/connect/rooms/{room.pk}/register/"
     errors: list[str] = []
-    a = _register_page(phones, browser, live_server.url, leader, errors)
-    b = _register_page(phones, browser, live_server.url, colleague, errors)
+    a = _register_page(new_context, live_server.url, leader, errors)
+    b = _register_page(new_context, live_server.url, colleague, errors)
     for page in (a, b):
         page.goto(url)
         expect(page.get_by_role("heading", name="Register and check-in")).to_be_visible()

@@ -6,12 +6,14 @@ head makes a teacher a deputy DSL in the app; the DSL finds the notice behind th
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 
 from staff.models import AuditEvent, MembershipRole, Role
-from tests.e2e.conftest import fresh_code, shot
-from tests.factories import TEST_PASSWORD, TEST_TOTP_SECRET, SchoolFactory, member
+from tests.e2e.conftest import enter_code, shot
+from tests.factories import TEST_PASSWORD, SchoolFactory, member
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -23,15 +25,12 @@ def _sign_in(page: Page, url: str, email: str) -> None:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    # A code that will not run out on its way, and that this person has not sent before.
-    page.get_by_label("Code").fill(fresh_code(email, TEST_TOTP_SECRET))
-    page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_label("Code")).to_have_count(0)  # signed in, not asked again
+    enter_code(page, email)  # a fresh code; waits until signed in
 
 
 @pytest.mark.parametrize("width", [1280, 375])
 def test_hr_cannot_self_grant_and_the_head_grants_a_deputy_dsl(
-    browser: Browser, live_server, width: int
+    new_context: Callable[..., BrowserContext], live_server, width: int
 ) -> None:
     school = SchoolFactory(name="Brookfield Test Primary")
     hr = member(school, Role.HR_ADMIN, full_name="Hana Recordkeeper")
@@ -41,7 +40,7 @@ def test_hr_cannot_self_grant_and_the_head_grants_a_deputy_dsl(
     size = {"width": width, "height": 900}
 
     # The HR admin, in the Django admin, ticks the DSL role on their own membership.
-    hr_page = browser.new_context(viewport=size).new_page()
+    hr_page = new_context(viewport=size).new_page()
     _sign_in(hr_page, f"{live_server.url}/admin/staff/membership/", hr.email)
     hr_page.get_by_role("link", name="Hana Recordkeeper", exact=True).click()
     hr_page.get_by_label(DSL_LABEL).check()
@@ -52,7 +51,7 @@ def test_hr_cannot_self_grant_and_the_head_grants_a_deputy_dsl(
     hr_page.context.close()
 
     # The head makes the teacher a deputy DSL from the staff page.
-    head_page = browser.new_context(viewport=size).new_page()
+    head_page = new_context(viewport=size).new_page()
     _sign_in(head_page, f"{live_server.url}/staff/", head.email)
     head_page.get_by_role("link", name="Change roles for Tomas Deputyto").click()
     expect(head_page.get_by_role("heading", name="Roles for Tomas Deputyto")).to_be_visible()
@@ -66,7 +65,7 @@ def test_hr_cannot_self_grant_and_the_head_grants_a_deputy_dsl(
     assert AuditEvent.objects.filter(action="staff.membership.roles_changed", actor=head).exists()
 
     # The DSL sees the notice behind the bell in their menu.
-    dsl_page = browser.new_context(viewport=size).new_page()
+    dsl_page = new_context(viewport=size).new_page()
     _sign_in(dsl_page, f"{live_server.url}/", dsl.email)
     if width < 992:
         dsl_page.get_by_role("button", name="Show menu").click()

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from pupils.models import Pupil
@@ -119,7 +120,7 @@ def test_a_teacher_raises_an_urgent_concern_and_the_dsl_handles_it(
     action = page.locator("form", has=page.get_by_role("heading", name="Add an action"))
     action.get_by_label("Action").fill("Speak to Wren with the class teacher tomorrow.")
     action.get_by_label("Owner").select_option(label="Dana Safeguard")
-    action.get_by_label("Deadline").fill((dt.date.today() + dt.timedelta(days=2)).isoformat())
+    action.get_by_label("Deadline").fill((timezone.localdate() + dt.timedelta(days=2)).isoformat())
     action.get_by_role("button", name="Add action").click()
     expect(page.get_by_text("Action added.")).to_be_visible()
 
@@ -144,7 +145,7 @@ def test_a_teacher_raises_an_urgent_concern_and_the_dsl_handles_it(
     )
     decision.get_by_role("button", name="Record decision").click()
     expect(page.get_by_text("Decision recorded.")).to_be_visible()
-    latest = Decision.objects.filter(concern=concern).latest("decided_at")
+    latest = Decision.objects.filter(concern=concern).latest("decided_at", "pk")
     assert latest.status == Status.CLOSED
     assert latest.rationale == "Social care leading; school actions complete."
     expect(page.get_by_role("heading", name="Add an action")).to_have_count(0)
@@ -176,7 +177,7 @@ def test_a_teacher_raises_an_urgent_concern_and_the_dsl_handles_it(
     page.goto(f"{base}/safeguarding/?show=all")
     expect(page.get_by_role("heading", name="Safeguarding concerns")).to_be_visible()
     shots(page, "safeguarding-queue")
-    Pupil.objects.filter(pk=wren.pk).update(leaving_date=dt.date.today())
+    Pupil.objects.filter(pk=wren.pk).update(leaving_date=timezone.localdate())
     page.goto(f"{base}/safeguarding/transfers/")
     page.get_by_role("textbox", name="New school*").fill("Riverside Test Academy")
     page.get_by_label("The new school's DSL").fill("Sam Receiver, 01632 960000")

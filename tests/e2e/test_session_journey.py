@@ -14,8 +14,8 @@ from playwright.sync_api import BrowserContext, Page, Route, expect
 
 from interventions.models import Enrolment, Intervention, Programme, ScheduleSlot, Session
 from staff.models import Role
-from tests.e2e.conftest import shot, totp_now
-from tests.factories import TEST_PASSWORD, TEST_TOTP_SECRET, PupilFactory, SchoolFactory, member
+from tests.e2e.conftest import enter_code, shot
+from tests.factories import TEST_PASSWORD, PupilFactory, SchoolFactory, member
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -60,8 +60,7 @@ def _sign_in(page: Page, base: str, email: str) -> None:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.get_by_label("Code").fill(totp_now(TEST_TOTP_SECRET))
-    page.get_by_role("button", name="Sign In").click()
+    enter_code(page, email)
     expect(page.get_by_role("heading", name="Today", level=1)).to_be_visible()
 
 

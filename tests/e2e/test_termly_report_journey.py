@@ -47,7 +47,7 @@ def test_sendco_reads_what_works_then_builds_and_downloads_the_termly_report(
     report = TermlyReport.objects.get()
     termly.termly_report_build(report_id=report.pk)
     download_link = page.get_by_role("link", name="Download PDF")
-    expect(download_link).to_be_visible(timeout=10_000)
+    expect(download_link).to_be_visible()
     with page.expect_download() as info:
         download_link.click()
     assert info.value.suggested_filename.endswith("-governors.pdf")
