@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import time
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from send_hub.lib.browser import CHROMIUM_ARGS, CHROMIUM_PATH
 from staff.models import Role
@@ -67,6 +70,22 @@ def world(db: None) -> World:
     assign(pupil, users["lsa_caseload"])
     other_pupil = PupilFactory(school=other_school)
     return World(school, other_school, users, pupil, other_pupil)
+
+
+# A test reads "today" several times (building its data, the app answering, its assertions), so
+# one running across midnight could see two dates. No test starts in a day's last minutes (in the
+# app's time zone, as the app counts days): it waits for the new day, as the sign-in helpers
+# wait out the end of a code's 30 seconds. Tests that need a date or time set it themselves.
+MIDNIGHT_MARGIN = dt.timedelta(minutes=5)
+
+
+@pytest.fixture(autouse=True)
+def _one_date_per_test() -> None:
+    """Wait for tomorrow when today has less than MIDNIGHT_MARGIN left."""
+    now = timezone.localtime()
+    midnight = dt.datetime.combine(now.date() + dt.timedelta(days=1), dt.time.min, now.tzinfo)
+    if midnight - now < MIDNIGHT_MARGIN:
+        time.sleep((midnight - now).total_seconds() + 1)
 
 
 # Playwright: always the system Chromium, never a downloaded browser.
