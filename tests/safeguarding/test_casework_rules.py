@@ -131,7 +131,7 @@ def test_the_close_form_asks_about_each_open_action(world) -> None:
         },
     )
     assert response.status_code == 302
-    assert concern.decisions.latest("decided_at").status == Status.CLOSED
+    assert concern.decisions.latest("decided_at", "pk").status == Status.CLOSED
     assert list(Action.objects.open()) == [second]
 
 

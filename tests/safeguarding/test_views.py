@@ -280,7 +280,7 @@ def test_the_dsl_triages_acts_refers_and_closes(world) -> None:
             "decision-seen_decision": latest.pk,
         },
     )
-    assert Decision.objects.latest("decided_at").status == Status.CLOSED
+    assert Decision.objects.latest("decided_at", "pk").status == Status.CLOSED
     page = dsl.get(url).content.decode()
     assert "Add an action" not in page  # closed: reopen with a decision first
     codes = set(AuditEvent.objects.values_list("action", flat=True))
