@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from django.contrib.auth.mixins import AccessMixin
 from django.contrib.auth.views import redirect_to_login
@@ -125,15 +125,22 @@ def check(user: Any, capability: str, obj: Model | None = None) -> None:
 
 
 M = TypeVar("M", bound=Model)
+M_co = TypeVar("M_co", bound=Model, covariant=True)
 
 
-def get_object_for(request: HttpRequest, queryset: QuerySet[M], pk: Any, capability: str) -> M:
+class Scoped(Protocol[M_co]):
+    """A queryset (or its manager) that narrows itself to the rows a person may see."""
+
+    def visible_to(self, user: Any) -> QuerySet[M_co, Any]: ...
+
+
+def get_object_for(request: HttpRequest, queryset: Scoped[M], pk: Any, capability: str) -> M:
     """Return the object with ``pk`` that the signed-in person may act on.
 
     404 when it does not exist or lies outside their school or scope (so ids cannot be probed);
     403 when it is within scope but their roles lack ``capability``.
     """
-    visible = queryset.visible_to(request.user)  # type: ignore[attr-defined]
+    visible = queryset.visible_to(request.user)
     try:
         obj = visible.get(pk=pk)
     except (visible.model.DoesNotExist, ValueError, TypeError):
@@ -208,7 +215,7 @@ PROTECTED_ROLE_GRANTERS: dict[str, frozenset[str]] = {
     Role.DSL: frozenset({Role.HEAD, Role.DSL}),
 }
 
-PROTECTED_ROLE_NAMES = {Role.HEAD: "head", Role.DSL: "DSL"}
+PROTECTED_ROLE_NAMES: dict[str, str] = {Role.HEAD: "head", Role.DSL: "DSL"}
 
 
 def role_grant_refusal(
