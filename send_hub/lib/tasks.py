@@ -12,6 +12,20 @@ from kombu.exceptions import OperationalError
 logger = logging.getLogger(__name__)
 
 
+def registered(task: Task | str) -> Task:
+    """Return ``task``, or the task registered under that name.
+
+    Looked up when sent: the registry keeps the eager setting of the zero-install demo (send_task
+    by name would bypass it). Only a worker imports the apps' tasks modules at start; a web
+    process has imported none, so the first lookup lets Celery's autodiscovery import them.
+    """
+    if not isinstance(task, str):
+        return task
+    if task not in current_app.tasks:
+        current_app.loader.import_default_modules()
+    return current_app.tasks[task]
+
+
 def enqueue_on_commit(task: Task | str, *args: Any) -> None:
     """Send ``task`` after the surrounding transaction commits, never failing the request.
 
@@ -24,9 +38,7 @@ def enqueue_on_commit(task: Task | str, *args: Any) -> None:
     """
 
     def send() -> None:
-        # Looked up when sent: the registry holds every autodiscovered task and keeps the
-        # eager setting of the zero-install demo (send_task by name would bypass it).
-        runnable = current_app.tasks[task] if isinstance(task, str) else task
+        runnable = registered(task)
         try:
             runnable.delay(*args)
         except (OperationalError, ConnectionError, TimeoutError, OSError) as exc:
