@@ -333,7 +333,10 @@ def _due_everything(w) -> None:
         ),
         by=None,
     )
-    # world.pupil is on lsa_caseload's caseload since 2025 with no session: a quiet caseload.
+    # world.pupil is on lsa_caseload's caseload since 2025 and in a running group since before
+    # the quiet period, with no session: quiet, by the rule the SENDCo's flag uses too.
+    running = InterventionFactory(school=w.school, lead=w.users["sendco"])
+    EnrolmentFactory(intervention=running, pupil=w.pupil)
 
 
 def test_quiet_caseload_reminders_open_their_own_pupil_and_past_training_reads_expired(
