@@ -27,6 +27,7 @@ RUN uv sync --frozen --no-dev --no-install-project
 
 # The project, listed explicitly so a developer's .venv, var/ (SQLite, uploads) and .env never
 # end up in the image. A new Django app needs a line here (tests/test_docker_compose.py checks).
+# .dockerignore leaves out the demo builders and seed_demo: the image has no Faker.
 COPY manage.py ./
 COPY docker ./docker
 COPY send_hub ./send_hub
