@@ -378,24 +378,24 @@ if env_bool("SEND_HUB_BEHIND_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOG_LEVEL = env_choice("SEND_HUB_LOG_LEVEL", "INFO", ["DEBUG", "INFO", "WARNING", "ERROR"])
+_LOGGERS: dict[str, dict[str, str]] = {
+    "django.db.backends": {"level": "WARNING"},
+    "weasyprint": {"level": "WARNING"},  # otherwise several INFO lines per PDF
+    "fontTools": {"level": "WARNING"},
+}
+if CELERY_TASK_ALWAYS_EAGER:
+    # The zero-install demo runs tasks in-process over an in-memory broker: keep it quiet.
+    _LOGGERS.update(
+        {"celery.app.trace": {"level": "WARNING"}, "kombu.connection": {"level": "ERROR"}}
+    )
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {
-        "django.db.backends": {"level": "WARNING"},
-        "weasyprint": {"level": "WARNING"},  # otherwise several INFO lines per PDF
-        "fontTools": {"level": "WARNING"},
-    },
+    "loggers": _LOGGERS,
 }
-
-if CELERY_TASK_ALWAYS_EAGER:
-    # The zero-install demo runs tasks in-process over an in-memory broker: keep it quiet.
-    LOGGING["loggers"].update(
-        {"celery.app.trace": {"level": "WARNING"}, "kombu.connection": {"level": "ERROR"}}
-    )
 
 # Invitations expire; an unused link is worthless after this many days.
 SEND_HUB_INVITATION_DAYS = env_int("SEND_HUB_INVITATION_DAYS", 7, minimum=1)

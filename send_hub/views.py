@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from pupils.models import Provision, Pupil, SENStatus
+from send_hub.http import SchoolHttpRequest
 from staff.models import Invitation, Membership
 from staff.permissions import CASELOAD_ROLES, can, requires
 
@@ -18,7 +19,7 @@ logger = logging.getLogger(__name__)
 
 
 @requires("core.today")
-def today(request: HttpRequest) -> HttpResponse:
+def today(request: SchoolHttpRequest) -> HttpResponse:
     """Show the signed-in person what needs them today, panel by panel for their roles."""
     user, school = request.user, request.school
     roles = request.membership.role_codes if request.membership else frozenset()

@@ -32,7 +32,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from staff.models import FormSubmission
+from staff.models import FormSubmission, User
 
 FIELD = "form_key"
 # Fields that differ between two sends of one form without changing what it says.
@@ -63,10 +63,10 @@ class OneTimeKeyForm(forms.Form):
             self.fields[FIELD].initial = new_key()
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
         # The middleware has dealt with the key: services never see it.
-        data.pop(FIELD, None)
-        return data
+        self.cleaned_data.pop(FIELD, None)
+        return self.cleaned_data
 
 
 def fingerprint(request: HttpRequest) -> str:
@@ -79,8 +79,6 @@ def fingerprint(request: HttpRequest) -> str:
 
 def _key(request: HttpRequest) -> uuid.UUID | None:
     if request.method != "POST" or request.content_type not in FORM_CONTENT_TYPES:
-        return None
-    if not getattr(request, "user", None) or not request.user.is_authenticated:
         return None
     try:
         return uuid.UUID(request.POST.get(FIELD, ""))
@@ -103,12 +101,12 @@ def _go(request: HttpRequest, location: str) -> HttpResponse:
     return HttpResponseRedirect(location)
 
 
-def _claim(key: uuid.UUID, request: HttpRequest, print_: str) -> FormSubmission | None:
+def _claim(key: uuid.UUID, user: User, print_: str) -> FormSubmission | None:
     """Claim the key for this request; return the earlier claim instead if there is one."""
     for _attempt in range(2):
         try:
             with transaction.atomic():
-                FormSubmission.objects.create(key=key, user=request.user, fingerprint=print_)
+                FormSubmission.objects.create(key=key, user=user, fingerprint=print_)
             return None
         except IntegrityError:
             # A twin holds the key: the insert waited for its transaction, which kept the key.
@@ -138,11 +136,13 @@ class FormKeyMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         key = _key(request)
-        if key is None:
+        # A claim names who sent the form, so only signed-in people's forms are claimed
+        # (AuthenticationMiddleware runs first and sets request.user).
+        if key is None or not request.user.is_authenticated:
             return self.get_response(request)
         print_ = fingerprint(request)
         with transaction.atomic():
-            earlier = _claim(key, request, print_)
+            earlier = _claim(key, request.user, print_)
             if earlier is not None:
                 return _answer_again(request, earlier, print_)
             response = self.get_response(request)

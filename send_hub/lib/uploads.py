@@ -10,11 +10,13 @@ from __future__ import annotations
 import hashlib
 import os
 import uuid
-from typing import IO, Any
+from typing import IO
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models.fields.files import FieldFile
 from django.http import FileResponse
 
 # Extension -> (content type we store and serve, the bytes every such file starts with).
@@ -94,7 +96,14 @@ def random_path(folder: str) -> str:
     return f"{folder}/{uuid.uuid4().hex}"
 
 
-def download_response(handle: Any, *, filename: str, content_type: str) -> FileResponse:
+def open_stored(file: FieldFile) -> File:
+    """Open a stored upload for reading; OSError when storage does not have it."""
+    if not file.name:
+        raise FileNotFoundError("No file is stored for this record.")
+    return file.storage.open(file.name, "rb")
+
+
+def download_response(handle: IO[bytes], *, filename: str, content_type: str) -> FileResponse:
     """Send a stored file as a download: never shown inline, never sniffed, never cached."""
     response = FileResponse(
         handle, as_attachment=True, filename=filename, content_type=content_type
