@@ -79,12 +79,14 @@ def pupil_ctf(*, pupil: Pupil, now: dt.datetime) -> bytes:
             _sub(sen, "StartDate", status.start_date.isoformat())
             _sub(sen, "SENprovision", status.provision)
             following = statuses[i + 1] if i + 1 < len(statuses) else None
-            gap_after = status.end_date is not None and (
-                following is None or following.start_date > status.end_date + dt.timedelta(1)
-            )
-            if gap_after and status.provision != Provision.NONE:
+            end = status.end_date
+            if (
+                end is not None
+                and (following is None or following.start_date > end + dt.timedelta(1))
+                and status.provision != Provision.NONE
+            ):
                 sen = _sub(history, "SEN")
-                _sub(sen, "StartDate", (status.end_date + dt.timedelta(1)).isoformat())
+                _sub(sen, "StartDate", (end + dt.timedelta(1)).isoformat())
                 _sub(sen, "SENprovision", Provision.NONE)
         needs = _sub(history, "SENneeds")
         for status in statuses:

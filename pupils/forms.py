@@ -18,13 +18,14 @@ from pupils.models import (
     Provision,
     Pupil,
 )
+from send_hub.lib.forms import form_field
 from send_hub.lib.widgets import DateInput
 from staff.models import Membership, School, User
 
-ANY = [("", "Any")]
+ANY: list[tuple[str | int, str]] = [("", "Any")]
 
 # The year groups each phase teaches, for a school with no pupils' years recorded yet.
-PHASE_YEARS = {
+PHASE_YEARS: dict[str, range] = {
     School.Phase.PRIMARY: range(0, 7),  # Reception to Year 6
     School.Phase.SECONDARY: range(7, 14),  # Year 7 to Year 13
     School.Phase.ALL_THROUGH: range(0, 14),
@@ -46,7 +47,7 @@ def school_year_choices(school: School) -> list[tuple[int, str]]:
         .order_by()
         .values_list("nc_year", flat=True)
         .distinct()
-    ) or set(PHASE_YEARS.get(school.phase, ()))
+    ) or set(PHASE_YEARS.get(school.phase, range(0)))
     return [(n, label) for n, label in NC_YEAR_CHOICES if n in years] or list(NC_YEAR_CHOICES)
 
 
@@ -80,7 +81,7 @@ class RegisterFilterForm(forms.Form):
     )
     area = forms.ChoiceField(label="Area of need", choices=ANY + list(Area.choices), required=False)
     year = forms.TypedChoiceField(
-        choices=ANY + NC_YEAR_CHOICES,  # narrowed to the school's own years in __init__
+        choices=[*ANY, *NC_YEAR_CHOICES],  # narrowed to the school's own years in __init__
         coerce=int,
         empty_value=None,
         required=False,
@@ -103,8 +104,11 @@ class RegisterFilterForm(forms.Form):
             .order_by("full_name")
             .values_list("pk", "full_name")
         )
-        self.fields["key_adult"].choices = ANY + list(staff)
-        self.fields["year"].choices = ANY + school_year_choices(school)
+        form_field(self, "key_adult", forms.TypedChoiceField).choices = [*ANY, *staff]
+        form_field(self, "year", forms.TypedChoiceField).choices = [
+            *ANY,
+            *school_year_choices(school),
+        ]
         for field in self.fields.values():
             if not field.widget.is_hidden:
                 field.widget.attrs["class"] = "form-select"
@@ -162,7 +166,8 @@ class PupilForm(forms.ModelForm):
         return upn
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         seen = data.get("updated_at_seen")
         if self.instance.pk and seen and seen != self.instance.updated_at:
             raise forms.ValidationError(
@@ -189,7 +194,8 @@ class SENStatusForm(forms.Form):
         self.helper = _helper()
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         provision = data.get("provision")
         if provision in (Provision.SEN_SUPPORT, Provision.EHCP) and not data.get(
             "parents_informed_on"
@@ -242,6 +248,8 @@ class KeyAdultForm(forms.Form):
     def __init__(self, *args: Any, school: School, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         members = Membership.objects.active().filter(school=school).values("user_id")
-        self.fields["staff"].queryset = User.objects.filter(pk__in=members).order_by("full_name")
+        form_field(self, "staff", forms.ModelChoiceField).queryset = User.objects.filter(
+            pk__in=members
+        ).order_by("full_name")
         self.fields["start_date"].initial = timezone.localdate()
         self.helper = _helper()

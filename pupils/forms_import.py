@@ -11,6 +11,7 @@ from django import forms
 from pupils.importers import CONFIRM_LABEL, upload_size_check
 from pupils.importers.mis_csv import COLUMNS, DEFAULT_COLUMNS, columns_problems
 from pupils.models import ImportBatch, ImportMapping
+from send_hub.lib.forms import form_field
 from staff.models import School
 
 DEFAULT_SOURCE = ImportMapping.Source.SIMS
@@ -41,7 +42,7 @@ class MappingChoiceForm(forms.Form):
             for source in self.defaults
         ]
         choices += [(f"saved:{pk}", f"Saved: {m.name}") for pk, m in self.mappings.items()]
-        self.fields["start_from"].choices = choices
+        form_field(self, "start_from", forms.ChoiceField).choices = choices
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True  # the template owns the form (and GET forms need none)
@@ -108,7 +109,8 @@ class ImportUploadForm(forms.Form):
         )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("kind") == ImportBatch.Kind.CSV:
             columns = self.columns()
             if columns_problems(columns):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from pupils.forms import NO_SUCH_YEAR, school_year_choices
 from pupils.models import NC_YEAR_CHOICES, AccessArrangement, AgencyInvolvement, Contact, Document
 from send_hub.lib.dates import nice_date
+from send_hub.lib.forms import form_field
 from send_hub.lib.uploads import ACCEPT, upload_content_type
 from send_hub.lib.widgets import DateInput
 from staff.models import School
@@ -52,7 +53,8 @@ class AccessArrangementForm(_HelperMixin, forms.Form):
         self._add_helper()
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("valid_from"), data.get("valid_to")
         if start and end and end < start:
             self.add_error(
@@ -114,7 +116,8 @@ class AgencyForm(_HelperMixin, forms.ModelForm):
         self._add_helper()
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("start_date"), data.get("end_date")
         if start and end and end < start:
             self.add_error(
@@ -158,7 +161,10 @@ class AccessRegisterFilterForm(_HelperMixin, forms.Form):
 
     def __init__(self, *args: Any, school: School, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [("", "All year groups"), *school_year_choices(school)]
+        form_field(self, "year", forms.TypedChoiceField).choices = [
+            ("", "All year groups"),
+            *school_year_choices(school),
+        ]
         self._add_helper()
 
 

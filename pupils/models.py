@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
+from typing import TYPE_CHECKING, Any, Self, TypeAlias, TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -13,6 +14,10 @@ from stdnum.gb import upn as upn_scheme
 
 from send_hub.lib.dates import nice_date
 from staff.models import School, User
+
+if TYPE_CHECKING:
+    # A development dependency (django-stubs); annotations only.
+    from django_stubs_ext import WithAnnotations
 
 
 def validate_upn(value: str) -> None:
@@ -92,12 +97,21 @@ NC_YEAR_CHOICES = [(-2, "N1"), (-1, "N2"), (0, "Reception")] + [
 ]
 
 
+class RegisterFields(TypedDict):
+    """What ``PupilQuerySet.with_register_fields()`` adds to each pupil."""
+
+    provision: str
+    provision_since: date | None
+    primary_need: str | None
+    secondary_need: str | None
+
+
 class PupilQuerySet(models.QuerySet["Pupil"]):
-    def on_roll(self) -> PupilQuerySet:
+    def on_roll(self) -> Self:
         """Return pupils who have not left."""
         return self.filter(leaving_date__isnull=True)
 
-    def visible_to(self, user: Any) -> PupilQuerySet:
+    def visible_to(self, user: Any) -> Self:
         """Return the pupils ``user`` may see in their current school.
 
         Leaders, the DSL team, teachers and behaviour support see every pupil in the school;
@@ -117,7 +131,7 @@ class PupilQuerySet(models.QuerySet["Pupil"]):
             return mine.filter(key_adults__staff=user, key_adults__end_date__isnull=True).distinct()
         return self.none()
 
-    def with_register_fields(self) -> PupilQuerySet:
+    def with_register_fields(self) -> PupilQuerySet[RegisterRow]:
         """Annotate the open provision (N when none) and the primary and secondary needs.
 
         Subqueries keep filtering, sorting and counting in the database, so the register's cost
@@ -136,7 +150,7 @@ class PupilQuerySet(models.QuerySet["Pupil"]):
             secondary_need=models.Subquery(open_need.filter(rank=2).values("need")[:1]),
         )
 
-    def with_current_key_adults(self) -> PupilQuerySet:
+    def with_current_key_adults(self) -> Self:
         """Prefetch current key-adult links with their staff (two queries for any number)."""
         return self.prefetch_related(
             models.Prefetch(
@@ -146,7 +160,7 @@ class PupilQuerySet(models.QuerySet["Pupil"]):
             )
         )
 
-    def with_current_status(self) -> PupilQuerySet:
+    def with_current_status(self) -> Self:
         """Prefetch the open SEN status and its needs (two queries for any number of pupils)."""
         return self.prefetch_related(
             models.Prefetch(
@@ -225,6 +239,11 @@ class Pupil(models.Model):
         if statuses is None:
             statuses = list(self.sen_statuses.filter(end_date__isnull=True))
         return statuses[0] if statuses else None
+
+
+if TYPE_CHECKING:
+    # A register row: a pupil with its open provision and needs (``with_register_fields()``).
+    RegisterRow: TypeAlias = WithAnnotations[Pupil, RegisterFields]
 
 
 class SENStatus(models.Model):

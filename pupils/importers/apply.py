@@ -21,6 +21,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from pupils.models import (
+    NC_YEAR_CHOICES,
     NeedType,
     Provision,
     Pupil,
@@ -125,6 +126,13 @@ class RowPlan:
     updates: dict[str, Any] = field(default_factory=dict)
     add_periods: list[NewPeriod] = field(default_factory=list)
     record: NewPeriod | None = None  # opened with sen_status_record, closing our open status
+
+    @property
+    def target(self) -> Pupil:
+        """Return the pupil this row writes to: found when planned, or created before writing."""
+        if self.pupil is None:
+            raise ValueError(f"{self.row.where} has no pupil yet: create it first.")
+        return self.pupil
 
 
 @dataclass
@@ -290,7 +298,7 @@ def _fmt(value: Any, field_name: str) -> str:
     if isinstance(value, dt.date):
         return nice_date(value)
     if field_name == "nc_year":
-        return dict(Pupil._meta.get_field("nc_year").choices).get(value, str(value))
+        return dict(NC_YEAR_CHOICES).get(value, str(value))
     return str(value)
 
 
@@ -517,12 +525,12 @@ def write_plan(plan: ImportPlan, school: School, by: User | None) -> dict[str, i
     changed_fields: set[str] = set()
     for row_plan in updating:
         for name, value in row_plan.updates.items():
-            setattr(row_plan.pupil, name, value)
-        row_plan.pupil.updated_at = now  # bulk_update does not touch auto_now fields
+            setattr(row_plan.target, name, value)
+        row_plan.target.updated_at = now  # bulk_update does not touch auto_now fields
         changed_fields |= set(row_plan.updates)
     if updating:
         Pupil.objects.bulk_update(
-            [r.pupil for r in updating], fields=[*sorted(changed_fields), "updated_at"]
+            [r.target for r in updating], fields=[*sorted(changed_fields), "updated_at"]
         )
 
     statuses, needs_for = [], []
@@ -530,7 +538,7 @@ def write_plan(plan: ImportPlan, school: School, by: User | None) -> dict[str, i
         for period in row_plan.add_periods:
             statuses.append(
                 SENStatus(
-                    pupil=row_plan.pupil,
+                    pupil=row_plan.target,
                     provision=period.provision,
                     start_date=period.start_date,
                     end_date=period.end_date,
@@ -548,7 +556,7 @@ def write_plan(plan: ImportPlan, school: School, by: User | None) -> dict[str, i
     for row_plan in plan.rows:
         if row_plan.record is not None:
             sen_status_record(
-                pupil=row_plan.pupil,
+                pupil=row_plan.target,
                 provision=row_plan.record.provision,
                 start_date=row_plan.record.start_date,
                 needs=row_plan.record.needs,

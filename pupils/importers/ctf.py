@@ -120,7 +120,8 @@ def _sen_history(pupil_el: ET.Element, row: PupilRow) -> list[SENPeriod] | None:
         history = pupil_el.find("BasicDetails/SENhistory")
     if history is None or not history.findall("SEN"):
         return None
-    periods: list[tuple[SENPeriod, list[tuple[int, str, Any]]]] = []
+    # Each period with its start date (a CTF always dates them) and the needs listed in it.
+    periods: list[tuple[dt.date, SENPeriod, list[tuple[int, str, Any]]]] = []
     for sen in history.findall("SEN"):
         start_text = _text(sen, "StartDate") or ""
         provision_text = _text(sen, "SENprovision") or ""
@@ -140,30 +141,32 @@ def _sen_history(pupil_el: ET.Element, row: PupilRow) -> list[SENPeriod] | None:
         if note:
             row.notes.append(note)
         own = _needs(sen.findall("SENneeds/SENneed"), row)
-        periods.append((SENPeriod(provision, start, [], legacy_statement), own))
+        periods.append((start, SENPeriod(provision, start, [], legacy_statement), own))
     if not periods:
         return []
-    periods.sort(key=lambda p: p[0].start_date)
+    periods.sort(key=lambda p: p[0])
     latest = periods[-1]
     # Needs listed beside the SEN elements are the current ones, unless dated to a period.
-    for rank, code, start in _needs(history.findall("SENneeds/SENneed"), row):
-        if start is None:
-            latest[1].append((rank, code, None))
+    for rank, code, need_start in _needs(history.findall("SENneeds/SENneed"), row):
+        if need_start is None:
+            latest[2].append((rank, code, None))
             continue
         target = None
-        for period, own in periods:
-            if period.start_date <= start:
+        for period_start, _period, own in periods:
+            if period_start <= need_start:
                 target = own
         if target is None:
-            row.notes.append(f"A need dated {nice_date(start)} is before any SEN period: ignored.")
+            row.notes.append(
+                f"A need dated {nice_date(need_start)} is before any SEN period: ignored."
+            )
         else:
-            target.append((rank, code, start))
+            target.append((rank, code, need_start))
     result = []
-    for period, own in periods:
-        when = f" from {nice_date(period.start_date)}"
+    for period_start, period, own in periods:
+        when = f" from {nice_date(period_start)}"
         period.needs = _ranked(own, row, when)
         # Real CTFs give needs for the current period only: earlier ones may have none.
-        period.strict = period is latest[0] or bool(period.needs)
+        period.strict = period is latest[1] or bool(period.needs)
         result.append(period)
     return result
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -23,10 +23,11 @@ from pupils.importers.apply import CONFIRM, CREATE, ERROR, UNCHANGED, UPDATE
 from pupils.importers.mis_csv import mapping_save
 from pupils.models import ImportBatch, Pupil
 from pupils.views import profile
+from send_hub.http import SchoolHttpRequest
 from staff.permissions import get_object_for, requires
 
 
-def _batches(request: HttpRequest) -> QuerySet[ImportBatch]:
+def _batches(request: SchoolHttpRequest) -> QuerySet[ImportBatch]:
     # Batches carry no visible_to(): they belong to a school, and only pupils.import holders
     # of that school reach these views, so the school filter is the whole scope rule.
     return ImportBatch.objects.filter(school=request.school)
@@ -34,7 +35,7 @@ def _batches(request: HttpRequest) -> QuerySet[ImportBatch]:
 
 @requires("pupils.import")
 @require_http_methods(["GET", "POST"])
-def import_start(request: HttpRequest) -> HttpResponse:
+def import_start(request: SchoolHttpRequest) -> HttpResponse:
     """SENDCo (pupils.import) in the current school: upload a MIS CSV or a CTF for a dry run."""
     choice = MappingChoiceForm(request.GET or None, school=request.school)
     source, columns, saved = choice.selected()
@@ -83,7 +84,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
 
 @requires("pupils.import")
 @require_http_methods(["GET"])
-def import_preview(request: HttpRequest, batch_pk: int) -> HttpResponse:
+def import_preview(request: SchoolHttpRequest, batch_pk: int) -> HttpResponse:
     """SENDCo (pupils.import), own school's batches only: show what applying would change."""
     batch = get_object_or_404(
         _batches(request).select_related("created_by", "applied_by"), pk=batch_pk
@@ -110,7 +111,7 @@ def import_preview(request: HttpRequest, batch_pk: int) -> HttpResponse:
 
 @requires("pupils.import")
 @require_POST
-def import_apply(request: HttpRequest, batch_pk: int) -> HttpResponse:
+def import_apply(request: SchoolHttpRequest, batch_pk: int) -> HttpResponse:
     """SENDCo (pupils.import), own school's batches only: apply the whole file or nothing."""
     batch = get_object_or_404(_batches(request).defer("content"), pk=batch_pk)
     options = PreviewOptionsForm(request.POST)
@@ -130,7 +131,7 @@ def import_apply(request: HttpRequest, batch_pk: int) -> HttpResponse:
 
 @requires("pupils.edit")
 @require_http_methods(["GET"])
-def ctf_export(request: HttpRequest, pk: int) -> HttpResponse:
+def ctf_export(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """SENDCo (pupils.edit), pupils in scope: download a leaver's SEN history as a CTF.
 
     A pupil without a leaving date gets their page back with status 400 and a message: the

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pupils import services
 from pupils.forms import KeyAdultForm, PassportForm, PupilForm, SENStatusForm
-from pupils.models import KeyAdult, Passport, Pupil, SENStatus
+from pupils.models import KeyAdult, Passport, Pupil, PupilQuerySet, SENStatus
+from send_hub.http import SchoolHttpRequest
 from staff.audit import log_action
 from staff.permissions import can, get_object_for, requires
 
 
-def _profile_queryset() -> QuerySet[Pupil]:
+def _profile_queryset() -> PupilQuerySet:
     return Pupil.objects.select_related("school").prefetch_related(
         Prefetch(
             "sen_statuses",
@@ -33,7 +34,7 @@ def _profile_queryset() -> QuerySet[Pupil]:
 
 
 @requires("pupils.view")
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Show one pupil to someone whose scope includes them, each section by need to know."""
     pupil = get_object_for(request, _profile_queryset(), pk, "pupils.view")
     user = request.user
@@ -60,7 +61,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires("pupils.edit")
 @require_http_methods(["GET", "POST"])
-def pupil_add(request: HttpRequest) -> HttpResponse:
+def pupil_add(request: SchoolHttpRequest) -> HttpResponse:
     """Add a pupil by hand (most arrive by import)."""
     show_lac = can(request.user, "pupils.view_looked_after")
     form = PupilForm(request.POST or None, school=request.school, show_looked_after=show_lac)
@@ -76,7 +77,7 @@ def pupil_add(request: HttpRequest) -> HttpResponse:
 
 @requires("pupils.edit")
 @require_http_methods(["GET", "POST"])
-def pupil_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def pupil_edit(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Correct the pupil's record; a leaving date keeps them (leavers are never deleted)."""
     pupil = get_object_for(request, Pupil.objects, pk, "pupils.edit")
     show_lac = can(request.user, "pupils.view_looked_after", pupil)
@@ -95,7 +96,7 @@ def pupil_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires("pupils.edit")
 @require_http_methods(["GET", "POST"])
-def sen_status_change(request: HttpRequest, pk: int) -> HttpResponse:
+def sen_status_change(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Record a new SEN provision and needs; the previous status is closed, never overwritten."""
     pupil = get_object_for(request, Pupil.objects, pk, "pupils.edit")
     current = pupil.current_status
@@ -127,14 +128,14 @@ def sen_status_change(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires("pupils.edit_passport")
 @require_http_methods(["GET", "POST"])
-def passport_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def passport_edit(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Write a new version of the pupil passport (earlier versions stay readable)."""
     pupil = get_object_for(request, Pupil.objects, pk, "pupils.edit_passport")
     latest = pupil.passports.order_by("-version").first()
     if request.method == "POST":
         form = PassportForm(request.POST)
         if form.is_valid():
-            fields = {name: form.cleaned_data[name] for name in form._meta.fields}
+            fields = {name: form.cleaned_data[name] for name in PassportForm.Meta.fields}
             try:
                 services.passport_save(
                     pupil=pupil,
@@ -157,7 +158,7 @@ def passport_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires("pupils.view")
-def passport_print(request: HttpRequest, pk: int) -> HttpResponse:
+def passport_print(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Show one passport version on a single A4 page for printing (default: the latest)."""
     pupil = get_object_for(request, Pupil.objects, pk, "pupils.view")
     versions = pupil.passports.select_related("created_by")
@@ -177,7 +178,7 @@ def passport_print(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires("pupils.edit")
 @require_POST
-def key_adult_add(request: HttpRequest, pk: int) -> HttpResponse:
+def key_adult_add(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Put a member of staff on the pupil's key adults (and so the pupil on their caseload)."""
     pupil = get_object_for(request, Pupil.objects, pk, "pupils.edit")
     form = KeyAdultForm(request.POST, school=pupil.school)
@@ -195,7 +196,7 @@ def key_adult_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires("pupils.edit")
 @require_POST
-def key_adult_end(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
+def key_adult_end(request: SchoolHttpRequest, pk: int, link_pk: int) -> HttpResponse:
     """End a key-adult link today."""
     pupil = get_object_for(request, Pupil.objects, pk, "pupils.edit")
     link = pupil.key_adults.filter(pk=link_pk).select_related("staff").first()

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +26,8 @@ from pupils.forms_records import (
     add_service_errors,
 )
 from pupils.models import AccessArrangement, Pupil
-from send_hub.lib.uploads import download_response, max_upload_mb
+from send_hub.http import SchoolHttpRequest
+from send_hub.lib.uploads import download_response, max_upload_mb, open_stored
 from staff.audit import log_action
 from staff.permissions import get_object_for, requires
 
@@ -40,10 +41,10 @@ def _back_to(pupil: Pupil, section: str) -> str:
 
 
 def _add_record(
-    request: HttpRequest,
+    request: SchoolHttpRequest,
     pk: int,
     *,
-    form_class: type[forms.Form],
+    form_class: type[forms.BaseForm],
     service: Callable[..., Any],
     template: str,
     section: str,
@@ -65,7 +66,7 @@ def _add_record(
 
 @requires("pupils.view")
 @require_http_methods(["GET", "POST"])
-def access_add(request: HttpRequest, pk: int) -> HttpResponse:
+def access_add(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Add a JCQ exam access arrangement, approving it if the SENDCo ticks the box."""
     return _add_record(
         request,
@@ -80,7 +81,7 @@ def access_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires("pupils.view")
 @require_http_methods(["GET", "POST"])
-def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_add(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Add a parent, carer or other contact."""
     return _add_record(
         request,
@@ -95,7 +96,7 @@ def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires("pupils.view")
 @require_http_methods(["GET", "POST"])
-def agency_add(request: HttpRequest, pk: int) -> HttpResponse:
+def agency_add(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Record an external agency working with the pupil."""
     return _add_record(
         request,
@@ -110,7 +111,7 @@ def agency_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires("pupils.view")
 @require_http_methods(["GET", "POST"])
-def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def document_upload(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Upload a report (PDF, PNG or JPEG) to the pupil's documents."""
     pupil = get_object_for(request, Pupil.objects, pk, "pupils.edit")
     posted = request.method == "POST"
@@ -137,14 +138,15 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@requires("pupils.view")
+# requires() is typed for views answering an HttpResponse; a download answers a FileResponse.
+@requires("pupils.view")  # type: ignore[type-var]
 @require_safe
-def document_download(request: HttpRequest, pk: int, doc_pk: int) -> HttpResponse:
+def document_download(request: SchoolHttpRequest, pk: int, doc_pk: int) -> HttpResponseBase:
     """Send one of the pupil's documents as a download, after auditing who took it."""
     pupil = get_object_for(request, Pupil.objects, pk, "pupils.view_documents")
     document = get_object_or_404(pupil.documents, pk=doc_pk)
     try:
-        handle = document.file.storage.open(document.file.name, "rb")
+        handle = open_stored(document.file)
     except OSError:
         messages.error(
             request,
@@ -172,7 +174,7 @@ def document_download(request: HttpRequest, pk: int, doc_pk: int) -> HttpRespons
 
 @requires("pupils.view_exams")
 @require_safe
-def access_register(request: HttpRequest) -> HttpResponse:
+def access_register(request: SchoolHttpRequest) -> HttpResponse:
     """List pupils on roll with exam access arrangements valid today or later, by pupil."""
     form = AccessRegisterFilterForm(request.GET or None, school=request.school)
     year = form.cleaned_data["year"] if form.is_bound and form.is_valid() else None

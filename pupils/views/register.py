@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 import secrets
+from typing import TYPE_CHECKING
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, QuerySet
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.db.models import Count, Q
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from pupils.forms import RegisterFilterForm, RegisterSearchForm
-from pupils.models import AREA_OF_NEED, NeedType, Provision, Pupil, needs_in_area
+from pupils.models import AREA_OF_NEED, NeedType, Provision, Pupil, PupilQuerySet, needs_in_area
+from send_hub.http import SchoolHttpRequest
 from send_hub.lib.csv import csv_download
 from staff.audit import log_action
 from staff.permissions import requires
+
+if TYPE_CHECKING:
+    from pupils.models import RegisterRow
 
 PAGE_SIZE = 50
 SEARCH_SESSION_KEY = "pupils_register_searches"
@@ -28,12 +33,14 @@ SORTS = {
 }
 
 
-def _search_text(request: HttpRequest, token: str) -> str:
+def _search_text(request: SchoolHttpRequest, token: str) -> str:
     """Return the search a token stands for (names stay in the session, never in the URL)."""
     return request.session.get(SEARCH_SESSION_KEY, {}).get(token, "") if token else ""
 
 
-def _filtered(request: HttpRequest, form: RegisterFilterForm) -> tuple[QuerySet[Pupil], str]:
+def _filtered(
+    request: SchoolHttpRequest, form: RegisterFilterForm
+) -> tuple[PupilQuerySet[RegisterRow, RegisterRow], str]:
     pupils = Pupil.objects.visible_to(request.user).on_roll().with_register_fields()
     # A stale filter (a year group no longer taught) drops alone, shown on the form; the
     # filters still valid keep applying.
@@ -68,7 +75,7 @@ def _filtered(request: HttpRequest, form: RegisterFilterForm) -> tuple[QuerySet[
     return pupils.order_by(*SORTS.get(data.get("sort") or "name", SORTS["name"])), search
 
 
-def _census_counts(request: HttpRequest) -> dict[str, object]:
+def _census_counts(request: SchoolHttpRequest) -> dict[str, object]:
     """Count N, K and E (and K/E by primary need) over every pupil on roll, as the census does."""
     on_roll = Pupil.objects.visible_to(request.user).on_roll().with_register_fields()
     totals = on_roll.aggregate(
@@ -86,7 +93,8 @@ def _census_counts(request: HttpRequest) -> dict[str, object]:
         )
         .order_by()
     )
-    labels = dict(NeedType.choices)
+    # A pupil on the register may have no need recorded yet (None).
+    labels: dict[str | None, str] = dict(NeedType.choices)
     rows = sorted(
         (
             {
@@ -104,17 +112,17 @@ def _census_counts(request: HttpRequest) -> dict[str, object]:
 
 @requires("pupils.view_register")
 @require_http_methods(["GET", "POST"])
-def register(request: HttpRequest) -> HttpResponse:
+def register(request: SchoolHttpRequest) -> HttpResponse:
     """List the school's SEN register with census counts; POST turns a search into a token."""
     if request.method == "POST":
-        search = RegisterSearchForm(request.POST)
+        search_form = RegisterSearchForm(request.POST)
         params = QueryDict(mutable=True)
-        if search.is_valid():
+        if search_form.is_valid():
             token = secrets.token_urlsafe(8)
             searches = request.session.get(SEARCH_SESSION_KEY, {})
             # Keep the last few searches only: the session is not a store.
             searches = dict(list(searches.items())[-9:])
-            searches[token] = search.cleaned_data["q"]
+            searches[token] = search_form.cleaned_data["q"]
             request.session[SEARCH_SESSION_KEY] = searches
             params["s"] = token
             params["status"] = "ALL"
@@ -140,7 +148,7 @@ def register(request: HttpRequest) -> HttpResponse:
 
 @requires("pupils.view_register")
 @require_GET
-def register_export(request: HttpRequest) -> HttpResponse:
+def register_export(request: SchoolHttpRequest) -> HttpResponse:
     """Download the filtered register as CSV (audited: it carries names and needs)."""
     form = RegisterFilterForm(request.GET or None, school=request.school)
     pupils, _search = _filtered(request, form)
