@@ -8,10 +8,12 @@ on it: the rule is written on ConcernPupil.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeAlias
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from pupils.models import Pupil
@@ -23,6 +25,7 @@ from safeguarding.models import (
     Addendum,
     AddendumChild,
     Attachment,
+    Concern,
     ConcernPupil,
     Decision,
     DecisionChild,
@@ -48,14 +51,29 @@ KIND_ORDER = {
 }
 
 
+# What a chronology entry can be (its ``kind`` names which).
+Record: TypeAlias = (
+    Concern
+    | Addendum
+    | Attachment
+    | Decision
+    | Action
+    | ActionUpdate
+    | Referral
+    | ReferralUpdate
+    | PupilFlag
+    | TransferStep
+)
+
+
 @dataclass
 class Entry:
     """One line of the chronology."""
 
     when: dt.datetime
     kind: str
-    obj: Any
-    concern: Any = None
+    obj: Record
+    concern: Concern | None = None
     # The date is all that is known (e.g. a referral's date): show no time.
     date_only: bool = False
 
@@ -68,27 +86,29 @@ class Entry:
 class Chronology:
     pupil: Pupil
     entries: list[Entry] = field(default_factory=list)
-    links: list[ConcernPupil] = field(default_factory=list)
+    links: Sequence[ConcernPupil] = field(default_factory=list)
 
     @property
-    def concerns(self) -> list[Any]:
+    def concerns(self) -> list[Concern]:
         return [link.concern for link in self.links]
 
     @property
-    def full_concerns(self) -> list[Any]:
+    def full_concerns(self) -> list[Concern]:
         """The concerns whose whole account is on this child's file (printed in full)."""
         return [link.concern for link in self.links if link.shows_account]
 
     @property
-    def attachments(self) -> list[Any]:
+    def attachments(self) -> list[Attachment]:
         """The files on this child's file, in the order they were added."""
-        return [e.obj for e in self.entries if e.kind == "attachment"]
+        return [e.obj for e in self.entries if isinstance(e.obj, Attachment)]
 
     @property
-    def open_actions(self) -> list[Any]:
+    def open_actions(self) -> list[Action]:
         """Actions about this child nobody has completed, closed concerns' carried-over ones too."""
         return [
-            e.obj for e in self.entries if e.kind == "action" and e.obj.completed_update() is None
+            e.obj
+            for e in self.entries
+            if isinstance(e.obj, Action) and e.obj.completed_update() is None
         ]
 
 
@@ -164,15 +184,14 @@ def build(pupil: Pupil, *, category: str = "") -> Chronology:
         Decision.objects.filter(concern_id__in=ids)
         .filter(_about(DecisionChild, "decision", link_ids, subject_of))
         .select_related("decided_by")
-        .annotate(own_not_referred=Subquery(own_row.values("not_referred")[:1]))
+        # Not referred, for this child: their own row says; an older decision says for all.
+        .annotate(
+            not_referred_here=Coalesce(
+                Subquery(own_row.values("not_referred")[:1]), F("not_referred")
+            )
+        )
     )
     for decision in decisions:
-        # Not referred, for this child: their own row says; an older decision says for all.
-        decision.not_referred_here = (
-            decision.not_referred
-            if decision.own_not_referred is None
-            else decision.own_not_referred
-        )
         entries.append(
             Entry(decision.decided_at, "decision", decision, concerns[decision.concern_id])
         )
@@ -187,7 +206,6 @@ def build(pupil: Pupil, *, category: str = "") -> Chronology:
         concern = concerns[action.concern_id]
         entries.append(Entry(action.created_at, "action", action, concern))
         for update in action.updates.all():
-            update.action_obj = action
             entries.append(Entry(update.at, "action_update", update, concern))
     referrals = Referral.objects.filter(concern_id__in=ids, pupil=pupil).select_related("by")
     for referral in referrals.prefetch_related(
@@ -196,10 +214,10 @@ def build(pupil: Pupil, *, category: str = "") -> Chronology:
         concern = concerns[referral.concern_id]
         when, date_only = _moment(referral.referred_on, referral.recorded_at)
         entries.append(Entry(when, "referral", referral, concern, date_only))
-        for update in referral.updates.all():
-            update.referral_obj = referral
-            when, date_only = _moment(update.outcome_on, update.at)
-            entries.append(Entry(when, "referral_update", update, concern, date_only))
+        # Each update's referral is the one above: prefetching the updates cached it on them.
+        for outcome in referral.updates.all():
+            when, date_only = _moment(outcome.outcome_on, outcome.at)
+            entries.append(Entry(when, "referral_update", outcome, concern, date_only))
     if not category:
         for flag in PupilFlag.objects.filter(pupil=pupil).select_related("by"):
             entries.append(Entry(flag.at, "flag", flag))

@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from pupils.models import Pupil
 from safeguarding import chronology
-from safeguarding.models import Transfer
+from safeguarding.models import Attachment, Transfer
+from send_hub.lib.uploads import open_stored
 from staff.models import User
 
 PRINT_CSS = "css/safeguarding_print.css"
@@ -56,19 +57,20 @@ def chronology_pdf(pupil: Pupil, *, by: User, category: str = "") -> bytes:
 EXTENSIONS = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg"}
 
 
-def _attachment_files(chron: chronology.Chronology) -> list[tuple[Any, bytes | None]]:
+def _attachment_files(chron: chronology.Chronology) -> list[tuple[Attachment, bytes | None]]:
     """Read each file on the child's file and name it in the package by its concern's reference
     (never the original name, which may name another child). A file missing from storage is
     listed as missing rather than stopping the transfer."""
-    files: list[tuple[Any, bytes | None]] = []
+    files: list[tuple[Attachment, bytes | None]] = []
     for n, attachment in enumerate(chron.attachments, start=1):
         extension = EXTENSIONS.get(attachment.content_type, "")
+        attachment.package_missing = False
         attachment.package_name = (
             f"attachments/{n:02d}-{attachment.concern.reference}-{attachment.kind.lower()}"
             f"{extension}"
         )
         try:
-            with attachment.file.storage.open(attachment.file.name, "rb") as handle:
+            with open_stored(attachment.file) as handle:
                 content: bytes | None = handle.read()
         except OSError:
             attachment.package_name = ""

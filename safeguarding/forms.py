@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
+from typing import Any, TypedDict
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Fieldset, Layout
@@ -30,6 +30,7 @@ from safeguarding.models import (
 )
 from safeguarding.services import ActionClosing, PupilLink
 from send_hub.lib.dates import nice_datetime
+from send_hub.lib.forms import form_field
 from send_hub.lib.uploads import ACCEPT, max_upload_mb, upload_content_type
 from send_hub.lib.widgets import DateInput, DateTimeInput
 from staff.models import School, User
@@ -71,7 +72,9 @@ class PreselectForm(forms.Form):
         # Only a pupil the person can already see: any other id is ignored without a word,
         # so the link never confirms that a child exists.
         visible = Pupil.objects.visible_to(user).values("pk")
-        self.fields["pupil"].queryset = linkable_pupils(school).filter(pk__in=visible)
+        form_field(self, "pupil", forms.ModelChoiceField).queryset = linkable_pupils(school).filter(
+            pk__in=visible
+        )
 
     def link_data(self) -> QueryDict:
         """Return the linked-pupil data naming the chosen pupil (empty when there is none)."""
@@ -79,6 +82,14 @@ class PreselectForm(forms.Form):
         if self.is_valid() and self.cleaned_data["pupil"] is not None:
             data["pupils"] = str(self.cleaned_data["pupil"].pk)
         return data
+
+
+class LinkedRow(TypedDict):
+    """One linked pupil as the concern form shows it, read from the data before validation."""
+
+    pupil: Pupil
+    involvement: str
+    categories: list[str]
 
 
 class ConcernForm(forms.Form):
@@ -133,7 +144,7 @@ class ConcernForm(forms.Form):
         # Where the linked pupils are read from: the posted data, also when the form is shown
         # again unbound (after adding a pupil) so that no error appears before sending.
         if link_data is None:
-            link_data = self.data if self.is_bound else QueryDict()
+            link_data = self.data if isinstance(self.data, QueryDict) else QueryDict()
         self.link_data = link_data
 
     @classmethod
@@ -144,7 +155,7 @@ class ConcernForm(forms.Form):
         initial["idempotency_key"] = data.get("idempotency_key") or uuid.uuid4()
         return cls(initial=initial, school=school, link_data=data)
 
-    def linked_rows(self, *, add: int | None = None, remove: int | None = None) -> list[dict]:
+    def linked_rows(self, *, add: int | None = None, remove: int | None = None) -> list[LinkedRow]:
         """Return the linked pupils as the form shows them (read from the data, unvalidated)."""
         data = self.link_data
         ids: list[int] = []
@@ -160,7 +171,7 @@ class ConcernForm(forms.Form):
                 ids.append(pk)
         ids = ids[:MAX_LINKED_PUPILS]
         pupils = linkable_pupils(self.school).in_bulk(ids)
-        rows = []
+        rows: list[LinkedRow] = []
         for pk in ids:
             if pk not in pupils:
                 continue
@@ -208,7 +219,9 @@ class ChildrenField(forms.ModelMultipleChoiceField):
         return f"{obj.pupil.display_name} ({how[:1].lower()}{how[1:]})"
 
 
-def children_field(concern: Concern, *, label: str, help_text: str, required: bool = True) -> Any:
+def children_field(
+    concern: Concern, *, label: str, help_text: str, required: bool = True
+) -> ChildrenField:
     """Return a field offering the concern's linked children (each child's file shows only the
     casework ticked as about them)."""
     return ChildrenField(
@@ -239,7 +252,7 @@ class AddendumForm(forms.Form):
         kwargs.setdefault("prefix", "addendum")
         super().__init__(*args, **kwargs)
         if not triage:
-            self.fields["kind"].choices = [
+            form_field(self, "kind", forms.ChoiceField).choices = [
                 (k, label) for k, label in Addendum.Kind.choices if k != Addendum.Kind.CASE_NOTE
             ]
         elif concern is not None:
@@ -394,7 +407,9 @@ class ActionForm(forms.Form):
     def __init__(self, *args: Any, concern: Concern, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "action")
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = User.objects.working_at(concern.school_id)
+        form_field(self, "owner", forms.ModelChoiceField).queryset = User.objects.working_at(
+            concern.school_id
+        )
         self.fields["due_on"].widget.attrs["min"] = timezone.localdate().isoformat()
         self.fields["children"] = children_field(
             concern, label="Which children this action is about", help_text=ABOUT_HELP
@@ -439,7 +454,9 @@ class ReferralForm(forms.Form):
         kwargs.setdefault("initial", {"referred_on": timezone.localdate()})
         super().__init__(*args, **kwargs)
         linked = concern.links.values("pupil_id")
-        self.fields["pupil"].queryset = Pupil.objects.filter(pk__in=linked)
+        form_field(self, "pupil", forms.ModelChoiceField).queryset = Pupil.objects.filter(
+            pk__in=linked
+        )
         self.helper = _helper()
 
 
@@ -528,7 +545,7 @@ class ChronologyFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", "All categories")] + [
+        form_field(self, "category", forms.ChoiceField).choices = [("", "All categories")] + [
             (c.code, c.name) for c in Category.objects.all()
         ]
 
@@ -583,7 +600,7 @@ class AttachmentForm(forms.Form):
         )
         own = concern.addenda.filter(author=user).order_by("-written_at", "-pk")
         if own.exists():
-            self.fields["addendum"].queryset = own
+            form_field(self, "addendum", forms.ModelChoiceField).queryset = own
         else:
             del self.fields["addendum"]
         self.helper = _helper()

@@ -112,7 +112,8 @@ def build(school: School, *, start: dt.date, end: dt.date, governors: bool) -> d
         .annotate(n=Count("pk"))
         .order_by("month")
     ]
-    years = dict(NC_YEAR_CHOICES)
+    # A pupil outside the National Curriculum has no year (None).
+    years: dict[int | None, str] = dict(NC_YEAR_CHOICES)
     by_year = [
         Cell(years.get(r["pupil__nc_year"], "Not recorded"), r["n"])
         for r in subjects.values("pupil__nc_year")

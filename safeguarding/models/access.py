@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Self
+
 from django.db import models
 from django.utils import timezone
 
@@ -66,17 +69,17 @@ class FileAccess(models.Model):
 
 
 class AlertQuerySet(models.QuerySet["Alert"]):
-    def for_user(self, user: object) -> AlertQuerySet:
+    def for_user(self, user: object) -> Self:
         """Return ``user``'s alerts in their current school, newest first."""
         school_id = getattr(user, "current_school_id", None)
         return self.filter(recipient=user, school_id=school_id).order_by("-urgent", "-created_at")
 
-    def unread(self) -> AlertQuerySet:
+    def unread(self) -> Self:
         return self.filter(read_at__isnull=True)
 
-    def pending_email(self) -> AlertQuerySet:
+    def pending_email(self) -> Self:
         """Return alerts whose e-mail has not gone out (recent ones only: old news is not news)."""
-        since = timezone.now() - timezone.timedelta(days=2)
+        since = timezone.now() - dt.timedelta(days=2)
         return self.filter(emailed_at__isnull=True, created_at__gte=since)
 
 

@@ -6,7 +6,7 @@ took it."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Self
 
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -29,7 +29,7 @@ def attachment_path(instance: Attachment, filename: str) -> str:
 
 
 class AttachmentQuerySet(models.QuerySet["Attachment"]):
-    def visible_to(self, user: Any) -> AttachmentQuerySet:
+    def visible_to(self, user: Any) -> Self:
         """Return the files ``user`` may see listed: all of them for those who read every
         concern, otherwise only the ones they added to concerns they may read."""
         mine = self.filter(concern__in=Concern.objects.visible_to(user))
@@ -88,6 +88,11 @@ class Attachment(models.Model):
     uploaded_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = AttachmentQuerySet.as_manager()
+
+    # Set for display, not columns, when a transfer package is made: where the file is in the
+    # package, or that storage no longer had it.
+    package_name: str
+    package_missing: bool
 
     class Meta:
         ordering = ["uploaded_at", "pk"]

@@ -6,8 +6,12 @@ or a referral's result is a new row, never an update, and PostgreSQL refuses any
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Self
+
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.forms import BaseForm
 from django.utils import timezone
 
 from pupils.models import Pupil
@@ -53,12 +57,12 @@ class Decision(models.Model):
 
 
 class ActionQuerySet(models.QuerySet["Action"]):
-    def open(self) -> ActionQuerySet:
+    def open(self) -> Self:
         """Return actions nobody has recorded as completed."""
         done = ActionUpdate.objects.filter(action=OuterRef("pk"), completed=True)
         return self.exclude(Exists(done))
 
-    def overdue(self, *, on: object = None) -> ActionQuerySet:
+    def overdue(self, *, on: dt.date | None = None) -> Self:
         """Return open actions whose deadline has passed."""
         return self.open().filter(due_on__lt=on or timezone.localdate())
 
@@ -78,6 +82,12 @@ class Action(models.Model):
 
     objects = ActionQuerySet.as_manager()
 
+    # Set for display, not columns: the children it is about and whether it is overdue (the
+    # owner's pages), and the form that records its outcome (the concern page).
+    about: list[Pupil]
+    overdue: bool
+    form: BaseForm
+
     class Meta:
         ordering = ["created_at", "pk"]
         constraints = [
@@ -96,7 +106,7 @@ class Action(models.Model):
         """Return the update that completed this action (from prefetched updates)."""
         return next((u for u in self.updates.all() if u.completed), None)
 
-    def is_overdue(self, today: object = None) -> bool:
+    def is_overdue(self, today: dt.date | None = None) -> bool:
         return self.completed_update() is None and self.due_on < (today or timezone.localdate())
 
 
@@ -174,6 +184,9 @@ class Referral(models.Model):
     rationale = models.TextField()
     by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    # Set for display, not a column: the concern page's form for recording an outcome.
+    form: BaseForm
 
     class Meta:
         ordering = ["referred_on", "pk"]

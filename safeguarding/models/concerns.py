@@ -3,19 +3,25 @@ what the member of staff did, and a body map. Once submitted, nothing here chang
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any, Self, TypeAlias, TypedDict
 
 import pgtrigger
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.forms import BaseForm
 from django.utils import timezone
 
 from pupils.models import Pupil
 from staff.models import School, User
+
+if TYPE_CHECKING:
+    # A development dependency (django-stubs); annotations only.
+    from django_stubs_ext import WithAnnotations
 
 
 def append_only() -> pgtrigger.Protect:
@@ -150,8 +156,23 @@ def sees_every_concern(user: Any) -> bool:
     return cache[school_id]
 
 
+class ConcernState(TypedDict):
+    """What ``ConcernQuerySet.with_state()`` adds: the latest decision's status and risk."""
+
+    current_status: str
+    current_risk: str
+
+
+class QueueFields(ConcernState):
+    """What ``ConcernQuerySet.for_queue()`` adds on top of the state."""
+
+    overdue_actions: int
+    open_actions: int
+    is_closed: int
+
+
 class ConcernQuerySet(models.QuerySet["Concern"]):
-    def visible_to(self, user: Any) -> ConcernQuerySet:
+    def visible_to(self, user: Any) -> Self:
         """Return the concerns ``user`` may read: all of the school's for the DSL team (and a head
         the school allows), otherwise only the ones they reported themselves."""
         from staff.permissions import can
@@ -164,7 +185,7 @@ class ConcernQuerySet(models.QuerySet["Concern"]):
             return mine
         return mine.filter(reporter=user)
 
-    def with_state(self) -> ConcernQuerySet:
+    def with_state(self) -> ConcernQuerySet[StatedConcern]:
         """Annotate the status and risk of the latest decision (NEW and blank before any)."""
         from safeguarding.models.casework import Decision
 
@@ -174,17 +195,17 @@ class ConcernQuerySet(models.QuerySet["Concern"]):
             current_risk=Coalesce(Subquery(latest.values("risk")[:1]), Value("")),
         )
 
-    def open(self) -> ConcernQuerySet:
+    def open(self) -> ConcernQuerySet[StatedConcern]:
         """Return concerns whose latest decision is not to close them."""
         return self.with_state().exclude(current_status=Status.CLOSED)
 
-    def untriaged(self) -> ConcernQuerySet:
+    def untriaged(self) -> Self:
         """Return concerns no member of the DSL team has made a decision on yet."""
         from safeguarding.models.casework import Decision
 
         return self.exclude(Exists(Decision.objects.filter(concern=OuterRef("pk"))))
 
-    def with_links(self) -> ConcernQuerySet:
+    def with_links(self) -> Self:
         """Prefetch the linked pupils with each link's own categories (three queries in all)."""
         return self.prefetch_related(
             Prefetch(
@@ -195,7 +216,7 @@ class ConcernQuerySet(models.QuerySet["Concern"]):
             )
         )
 
-    def for_queue(self, *, today: Any = None) -> ConcernQuerySet:
+    def for_queue(self, *, today: dt.date | None = None) -> ConcernQuerySet[QueuedConcern]:
         """The DSL queue: state, overdue actions, links and reporter; urgent and open first."""
         from safeguarding.models.casework import Action, ActionUpdate
 
@@ -253,6 +274,9 @@ class Concern(models.Model):
 
     objects = ConcernQuerySet.as_manager()
 
+    # Set for display, not a column: on a child's chronology, that child's own link.
+    this_link: ConcernPupil
+
     class Meta:
         ordering = ["-recorded_at", "-pk"]
         indexes = [
@@ -293,6 +317,11 @@ class Concern(models.Model):
         return self.marks("back")
 
 
+if TYPE_CHECKING:
+    StatedConcern: TypeAlias = WithAnnotations[Concern, ConcernState]
+    QueuedConcern: TypeAlias = WithAnnotations[Concern, QueueFields]
+
+
 class ConcernPupil(models.Model):
     """One pupil linked to a concern, with their own involvement and their own categories.
 
@@ -321,6 +350,13 @@ class ConcernPupil(models.Model):
     categories = models.ManyToManyField(
         Category, through="ConcernPupilCategory", related_name="+", blank=True
     )
+
+    # Set for display, not columns, by the pages that list a concern's children: whether this
+    # child's file holds the whole account (the chronology and the concern page), and the latest
+    # AccountShare with the form that changes it (the concern page).
+    shows_account: bool
+    latest_share: AccountShare | None
+    share_form: BaseForm
 
     class Meta:
         ordering = ["pk"]

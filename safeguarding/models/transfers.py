@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Self
+
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -15,7 +18,7 @@ TRANSFER_SCHOOL_DAYS = 5
 
 
 class TransferQuerySet(models.QuerySet["Transfer"]):
-    def visible_to(self, user: object) -> TransferQuerySet:
+    def visible_to(self, user: object) -> Self:
         """Return the transfers of the DSL team's current school (nobody else sees any)."""
         from staff.permissions import can
 
@@ -24,14 +27,14 @@ class TransferQuerySet(models.QuerySet["Transfer"]):
             return self.none()
         return self.filter(school_id=school_id)
 
-    def not_received(self) -> TransferQuerySet:
+    def not_received(self) -> Self:
         """Return transfers the receiving school has not yet confirmed."""
         received = TransferStep.objects.filter(
             transfer=OuterRef("pk"), kind=TransferStep.Kind.RECEIVED
         )
         return self.exclude(Exists(received))
 
-    def overdue(self, *, on: object = None) -> TransferQuerySet:
+    def overdue(self, *, on: dt.date | None = None) -> Self:
         """Return unconfirmed transfers past their deadline."""
         return self.not_received().filter(deadline__lt=on or timezone.localdate())
 
@@ -85,7 +88,7 @@ class Transfer(models.Model):
     def received(self) -> TransferStep | None:
         return self.step(TransferStep.Kind.RECEIVED)
 
-    def is_overdue(self, today: object = None) -> bool:
+    def is_overdue(self, today: dt.date | None = None) -> bool:
         return self.received is None and self.deadline < (today or timezone.localdate())
 
 

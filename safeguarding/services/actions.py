@@ -8,10 +8,12 @@ back to the DSL team on the concern.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -25,6 +27,7 @@ from safeguarding.models import (
     FileAccess,
     Involvement,
 )
+from safeguarding.models.casework import ActionQuerySet
 from safeguarding.services.alerts import alerts_create, alerts_mark_read
 from safeguarding.services.casework import action_add, action_update_add
 from safeguarding.services.common import RuleError, people_with_role
@@ -33,21 +36,37 @@ from send_hub.lib.db import lock_record
 from staff.audit import log_action
 from staff.models import Role, User
 
+if TYPE_CHECKING:
+    # A development dependency (django-stubs); annotations only.
+    from django_stubs_ext import WithAnnotations
+
 # The owner's alerts about their own actions (the setter's go to the DSL team's Today).
 OWNER_ALERT_KINDS = (Alert.Kind.ACTION_ASSIGNED, Alert.Kind.ACTION_OVERDUE)
 # Completed actions stay on the owner's list this long, so they can see what they recorded.
 DONE_SHOWN_FOR = dt.timedelta(days=30)
 
 
-def actions_owned_by(user: Any) -> QuerySet[Action]:
+class OwnerListFields(TypedDict):
+    """What the owner's list adds to each action: whether someone has completed it."""
+
+    is_done: bool
+
+
+if TYPE_CHECKING:
+    OwnedAction: TypeAlias = WithAnnotations[Action, OwnerListFields]
+
+
+def actions_owned_by(user: User | AnonymousUser) -> ActionQuerySet:
     """Return the actions ``user`` owns in their current school (nobody else's, ever)."""
     school_id = getattr(user, "current_school_id", None)
-    if school_id is None or not getattr(user, "is_authenticated", False):
+    if school_id is None or not user.is_authenticated:
         return Action.objects.none()
     return Action.objects.filter(owner=user, concern__school_id=school_id)
 
 
-def actions_for_owner_list(user: Any, *, today: dt.date | None = None) -> list[Action]:
+def actions_for_owner_list(
+    user: User | AnonymousUser, *, today: dt.date | None = None
+) -> list[OwnedAction]:
     """Return the owner's open actions (soonest deadline first), then recently completed ones."""
     today = today or timezone.localdate()
     done_since = timezone.now() - DONE_SHOWN_FOR
@@ -89,7 +108,7 @@ def action_children(action: Action) -> list[Pupil]:
     return [link.pupil for link in links]
 
 
-def action_for_owner(user: Any, pk: Any) -> Action | None:
+def action_for_owner(user: User | AnonymousUser, pk: int | str) -> Action | None:
     """Return one of ``user``'s own actions, with what its page shows; None for anyone else's."""
     try:
         pk = int(pk)
@@ -107,11 +126,11 @@ def action_for_owner(user: Any, pk: Any) -> Action | None:
     return action
 
 
-def owner_summary(user: Any, *, today: dt.date | None = None) -> dict[str, int]:
+def owner_summary(user: User | AnonymousUser, *, today: dt.date | None = None) -> dict[str, int]:
     """Return counts for the owner's Today panel and menu: open, overdue and unread (one query)."""
     today = today or timezone.localdate()
     school_id = getattr(user, "current_school_id", None)
-    if school_id is None:
+    if school_id is None or not user.is_authenticated:
         return {"open": 0, "overdue": 0, "new": 0}
     unread = Alert.objects.filter(
         recipient=user, read_at__isnull=True, kind__in=OWNER_ALERT_KINDS, action=OuterRef("pk")
@@ -184,7 +203,7 @@ def action_view_record(*, user: User, action: Action, request: HttpRequest | Non
 
 
 def actions_list_record(
-    *, user: User, actions: list[Action], request: HttpRequest | None = None
+    *, user: User, actions: Sequence[Action], request: HttpRequest | None = None
 ) -> None:
     """Audit the owner reading their list of actions (which names the children)."""
     log_action(

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from django.core.mail import send_mail
+from django.db.models import Model
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -25,11 +25,11 @@ def alerts_create(
     kind: str,
     key: str,
     urgent: bool = False,
-    **about: Any,
+    **about: Model,
 ) -> list[Alert]:
     """Alert each recipient once per ``key`` and e-mail them (after commit, without content)."""
     made = []
-    school_id = getattr(school, "pk", school)
+    school_id = school.pk if isinstance(school, School) else school
     for user in recipients:
         alert, created = Alert.objects.get_or_create(
             recipient=user,
@@ -38,22 +38,19 @@ def alerts_create(
         )
         if created:
             made.append(alert)
-    if made:
-        from safeguarding.tasks import alert_email_task
-
-        for alert in made:
-            enqueue_on_commit(alert_email_task, alert.pk)
+    for alert in made:
+        enqueue_on_commit("safeguarding.tasks.alert_email_task", alert.pk)
     return made
 
 
-def alerts_mark_read(*, user: User, **about: Any) -> int:
+def alerts_mark_read(*, user: User, **about: Model) -> int:
     """Mark ``user``'s unread alerts about one concern, transfer or pupil as read."""
     return Alert.objects.filter(recipient=user, read_at__isnull=True, **about).update(
         read_at=timezone.now()
     )
 
 
-ALERT_SUBJECTS = {
+ALERT_SUBJECTS: dict[str, str] = {
     Alert.Kind.NEW_CONCERN: "A new safeguarding concern needs your attention",
     Alert.Kind.ADDED: "A safeguarding concern has been added to",
     Alert.Kind.ESCALATED: "A safeguarding concern is waiting for triage",

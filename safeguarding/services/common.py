@@ -38,7 +38,7 @@ class PupilLink:
 
 def job_title(user: User, school: School | int) -> str:
     """Return the title ``user`` works under in ``school`` (their own title if none is set)."""
-    school_id = getattr(school, "pk", school)
+    school_id = school.pk if isinstance(school, School) else school
     membership = Membership.objects.filter(user=user, school_id=school_id).first()
     return (membership.job_title if membership else "") or user.job_title
 

@@ -187,7 +187,7 @@ def addendum_add(
     return addendum
 
 
-ACCESS_AUDIT = {
+ACCESS_AUDIT: dict[str, str] = {
     FileAccess.Kind.CONCERN_VIEWED: "safeguarding.concern.viewed",
     FileAccess.Kind.CHRONOLOGY_VIEWED: "safeguarding.chronology.viewed",
     FileAccess.Kind.CHRONOLOGY_PRINTED: "safeguarding.chronology.printed",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.http import HttpRequest
 
@@ -15,10 +16,10 @@ from staff.permissions import can
 SETTING_WORDS = "the headteacher reads every concern"
 
 
-def settings_change_refusal(*, by: User, school: School | int) -> str | None:
+def settings_change_refusal(*, by: User | AnonymousUser, school: School | int) -> str | None:
     """Return why ``by`` may not change ``school``'s safeguarding settings (None: they may)."""
-    school_id = getattr(school, "pk", school)
-    if getattr(by, "is_superuser", False):
+    school_id = school.pk if isinstance(school, School) else school
+    if by.is_superuser:
         return None
     probe = SafeguardingSettings(school_id=school_id)
     if can(by, "safeguarding.settings", probe):

@@ -64,14 +64,14 @@ def actions_overdue_remind(*, today: dt.date | None = None) -> int:
     made = 0
     overdue = Action.objects.overdue(on=today).select_related("concern", "owner", "created_by")
     for action in overdue:
-        about = {"concern": action.concern, "action": action}
         school_id = action.concern.school_id
         reminded = alerts_create(
             recipients=[action.owner],
             school=school_id,
             kind=Alert.Kind.ACTION_OVERDUE,
             key=f"overdue:action:{action.pk}:{today.isoformat()}",
-            **about,
+            concern=action.concern,
+            action=action,
         )
         if reminded:
             Alert.objects.filter(
@@ -87,7 +87,8 @@ def actions_overdue_remind(*, today: dt.date | None = None) -> int:
                 school=school_id,
                 kind=Alert.Kind.ACTION_OVERDUE,
                 key=f"overdue:action:{action.pk}",
-                **about,
+                concern=action.concern,
+                action=action,
             )
         if reminded or told:
             log_action(

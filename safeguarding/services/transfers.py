@@ -150,7 +150,8 @@ def transfers_remind(*, today: dt.date | None = None) -> int:
                 recipients=people_with_role(pupil.school_id, Role.DSL),
                 school=pupil.school_id,
                 kind=Alert.Kind.TRANSFER_NOT_STARTED,
-                key=f"transfer-start:pupil:{pupil.pk}:{pupil.leaving_date.isoformat()}",
+                # The filter above leaves only leavers with a date (a date prints as ISO).
+                key=f"transfer-start:pupil:{pupil.pk}:{pupil.leaving_date}",
                 pupil=pupil,
             )
         )

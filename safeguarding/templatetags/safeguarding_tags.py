@@ -8,14 +8,31 @@ Each tag does its own query so the views that include them need not import this 
 from __future__ import annotations
 
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from django import template
+from django.http import HttpRequest
 
 from safeguarding.models import Action, Alert, Concern, PupilFlag, Risk, Status
 from safeguarding.services.actions import owner_summary
+from staff.models import User
 from staff.permissions import can
 
 register = template.Library()
+
+# Each request's counts of its person's own actions, asked once however often a page shows them.
+_my_actions_asked: WeakKeyDictionary[HttpRequest, dict[str, int]] = WeakKeyDictionary()
+
+
+def _school_user(context: template.Context) -> tuple[HttpRequest, User] | None:
+    """Return the page's request and its signed-in person, when they work in a school now."""
+    request = context.get("request")
+    if not isinstance(request, HttpRequest) or not hasattr(request, "user"):
+        return None
+    user = request.user
+    if not user.is_authenticated or getattr(user, "current_school_id", None) is None:
+        return None
+    return request, user
 
 
 @register.simple_tag
@@ -30,17 +47,11 @@ def pupil_flag(pupil: Any) -> bool:
 @register.simple_tag(takes_context=True)
 def safeguarding_today(context: template.Context) -> dict[str, Any] | None:
     """Return the DSL's queue summary and unread alerts; None for anyone not on the DSL team."""
-    request = context.get("request")
-    user = getattr(request, "user", None)
-    if (
-        user is None
-        or not user.is_authenticated
-        or getattr(user, "current_school_id", None) is None
-    ):
-        return None
+    found = _school_user(context)
     # Everyone else's Today costs no query here: the check below uses cached roles.
-    if not can(user, "safeguarding.triage"):
+    if found is None or not can(found[1], "safeguarding.triage"):
         return None
+    user = found[1]
     concerns = Concern.objects.visible_to(user)
     return {
         "alerts": list(Alert.objects.for_user(user).unread()[:5]),
@@ -51,20 +62,14 @@ def safeguarding_today(context: template.Context) -> dict[str, Any] | None:
 
 
 def _my_actions(context: template.Context) -> dict[str, int] | None:
-    request = context.get("request")
-    user = getattr(request, "user", None)
-    if (
-        user is None
-        or not user.is_authenticated
-        or getattr(user, "current_school_id", None) is None
-        or not can(user, "safeguarding.raise")
-    ):
+    found = _school_user(context)
+    if found is None or not can(found[1], "safeguarding.raise"):
         return None
+    request, user = found
     # Today asks twice (its panel and the menu): one query per page.
-    cached: dict[str, int] | None = getattr(request, "_safeguarding_my_actions", None)
+    cached = _my_actions_asked.get(request)
     if cached is None:
-        cached = owner_summary(user)
-        request._safeguarding_my_actions = cached
+        cached = _my_actions_asked[request] = owner_summary(user)
     return cached
 
 
@@ -81,15 +86,8 @@ def safeguarding_actions_menu(context: template.Context) -> dict[str, Any]:
     Every page has the menu, so it links without counting (no query); the count is on Today,
     where the person looks first, and the bell-style alert tells them of each new action.
     """
-    request = context.get("request")
-    user = getattr(request, "user", None)
-    shown = (
-        user is not None
-        and user.is_authenticated
-        and getattr(user, "current_school_id", None) is not None
-        and can(user, "safeguarding.raise")
-    )
-    return {"shown": shown}
+    found = _school_user(context)
+    return {"shown": found is not None and can(found[1], "safeguarding.raise")}
 
 
 @register.filter

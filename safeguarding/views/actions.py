@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
@@ -18,12 +18,13 @@ from safeguarding.forms import ActionUpdateForm
 from safeguarding.models import Action, sees_every_concern
 from safeguarding.services import actions as action_services
 from safeguarding.views.concerns import _add_errors
+from send_hub.http import SchoolHttpRequest
 from staff.permissions import requires
 
 
 @requires("safeguarding.raise")
 @require_GET
-def my_actions(request: HttpRequest) -> HttpResponse:
+def my_actions(request: SchoolHttpRequest) -> HttpResponse:
     """List the signed-in person's own safeguarding actions: what, by when, and where they are."""
     actions = action_services.actions_for_owner_list(request.user)
     action_services.actions_list_record(user=request.user, actions=actions, request=request)
@@ -38,7 +39,7 @@ def my_actions(request: HttpRequest) -> HttpResponse:
 
 
 def _action_page(
-    request: HttpRequest, action: Action, form: ActionUpdateForm, *, status: int = 200
+    request: SchoolHttpRequest, action: Action, form: ActionUpdateForm, *, status: int = 200
 ) -> HttpResponse:
     action_services.action_view_record(user=request.user, action=action, request=request)
     updates = list(action.updates.all())
@@ -57,7 +58,7 @@ def _action_page(
 
 @requires("safeguarding.raise")
 @require_http_methods(["GET", "POST"])
-def my_action(request: HttpRequest, pk: int) -> HttpResponse:
+def my_action(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Show one of the signed-in person's actions and take their progress or outcome."""
     action = action_services.action_for_owner(request.user, pk)
     if action is None:

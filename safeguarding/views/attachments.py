@@ -9,7 +9,7 @@ import os
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -18,7 +18,8 @@ from safeguarding import services
 from safeguarding.forms import AttachmentForm
 from safeguarding.models import Attachment, Concern
 from safeguarding.views.concerns import _add_errors, _concern_queryset, render_concern
-from send_hub.lib.uploads import download_response
+from send_hub.http import SchoolHttpRequest
+from send_hub.lib.uploads import download_response, open_stored
 from staff.permissions import can, get_object_for, requires
 
 EXTENSIONS = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg"}
@@ -36,7 +37,7 @@ def download_name(attachment: Attachment) -> str:
 
 @requires("safeguarding.raise")
 @require_POST
-def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment_add(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Add a file to a concern: its reporter (say, a photo of their handwritten note) and the
     DSL team (letters, minutes, reports)."""
     concern = get_object_for(request, _concern_queryset(), pk, "safeguarding.raise")
@@ -67,9 +68,9 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @reauthentication_required
-def _download(request: HttpRequest, attachment: Attachment) -> HttpResponse:
+def _download(request: SchoolHttpRequest, attachment: Attachment) -> HttpResponseBase:
     try:
-        handle = attachment.file.storage.open(attachment.file.name, "rb")
+        handle = open_stored(attachment.file)
     except OSError:
         messages.error(
             request,
@@ -91,7 +92,7 @@ def _download(request: HttpRequest, attachment: Attachment) -> HttpResponse:
 
 @requires("safeguarding.triage")
 @require_GET
-def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+def attachment_download(request: SchoolHttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
     """Download a file on a concern (the DSL team only), recorded on each child's file first."""
     concern = get_object_for(request, Concern.objects.all(), pk, "safeguarding.triage")
     attachment = get_object_or_404(

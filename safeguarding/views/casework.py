@@ -12,7 +12,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -29,15 +29,16 @@ from safeguarding.forms import (
 from safeguarding.models import Concern
 from safeguarding.services import actions as action_services
 from safeguarding.views.concerns import _add_errors, _concern_queryset, render_concern
+from send_hub.http import SchoolHttpRequest
 from staff.permissions import get_object_for, requires
 
 
-def _concern(request: HttpRequest, pk: int) -> Concern:
+def _concern(request: SchoolHttpRequest, pk: int) -> Concern:
     return get_object_for(request, _concern_queryset(), pk, "safeguarding.triage")
 
 
 def _handle(
-    request: HttpRequest,
+    request: SchoolHttpRequest,
     concern: Concern,
     form: forms.Form,
     *,
@@ -55,12 +56,12 @@ def _handle(
         else:
             messages.success(request, done)
             return redirect(reverse("safeguarding:concern", args=[concern.pk]) + f"#{anchor}")
-    return render_concern(request, concern, **{form_name: form}, **extra)
+    return render_concern(request, concern, **{form_name: form, **extra})
 
 
 @requires("safeguarding.triage")
 @require_POST
-def decision_add(request: HttpRequest, pk: int) -> HttpResponse:
+def decision_add(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Record a decision: the status and risk from now on, and the rationale."""
     concern = _concern(request, pk)
     form = DecisionForm(request.POST, concern=concern)
@@ -81,7 +82,7 @@ def decision_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires("safeguarding.triage")
 @require_POST
-def action_add(request: HttpRequest, pk: int) -> HttpResponse:
+def action_add(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Set an action with an owner and a deadline."""
     concern = _concern(request, pk)
     form = ActionForm(request.POST, concern=concern)
@@ -99,7 +100,7 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires("safeguarding.triage")
 @require_POST
-def action_update(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
+def action_update(request: SchoolHttpRequest, pk: int, action_pk: int) -> HttpResponse:
     """Record progress on, or the outcome of, one action."""
     concern = _concern(request, pk)
     action = concern.actions.filter(pk=action_pk).first()
@@ -120,7 +121,7 @@ def action_update(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse
 
 @requires("safeguarding.triage")
 @require_POST
-def referral_add(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_add(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Record a referral to an agency, with the rationale."""
     concern = _concern(request, pk)
     form = ReferralForm(request.POST, concern=concern)
@@ -137,7 +138,7 @@ def referral_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires("safeguarding.triage")
 @require_POST
-def referral_update(request: HttpRequest, pk: int, referral_pk: int) -> HttpResponse:
+def referral_update(request: SchoolHttpRequest, pk: int, referral_pk: int) -> HttpResponse:
     """Record what came back from the agency."""
     concern = _concern(request, pk)
     referral = concern.referrals.filter(pk=referral_pk).first()
@@ -158,7 +159,7 @@ def referral_update(request: HttpRequest, pk: int, referral_pk: int) -> HttpResp
 
 @requires("safeguarding.triage")
 @require_POST
-def account_share(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
+def account_share(request: SchoolHttpRequest, pk: int, link_pk: int) -> HttpResponse:
     """Put (or take off) the concern's full account on a linked child's file it is not about."""
     concern = _concern(request, pk)
     link = next((lk for lk in concern.links.all() if lk.pk == link_pk), None)

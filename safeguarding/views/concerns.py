@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -44,13 +44,15 @@ from safeguarding.models import (
     Status,
     sees_every_concern,
 )
+from safeguarding.models.concerns import ConcernQuerySet
+from send_hub.http import SchoolHttpRequest
 from staff.models import Membership, Role
 from staff.permissions import can, get_object_for, requires
 
 SEARCH_RESULTS = 10
 
 
-def _dsl_team(request: HttpRequest) -> Any:
+def _dsl_team(request: SchoolHttpRequest) -> Any:
     return (
         Membership.objects.active()
         .with_role(Role.DSL)
@@ -61,7 +63,7 @@ def _dsl_team(request: HttpRequest) -> Any:
 
 
 def _raise_page(
-    request: HttpRequest,
+    request: SchoolHttpRequest,
     form: ConcernForm,
     *,
     add: int | None = None,
@@ -89,7 +91,7 @@ def _int_or_none(raw: str | None) -> int | None:
 
 @requires("safeguarding.raise")
 @require_http_methods(["GET", "POST"])
-def raise_concern(request: HttpRequest) -> HttpResponse:
+def raise_concern(request: SchoolHttpRequest) -> HttpResponse:
     """Record a concern about one or more pupils; the DSL team is alerted at once.
 
     Without JavaScript the same form searches for and adds pupils: those buttons post the whole
@@ -151,7 +153,7 @@ def _add_errors(form: Any, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
-def _search(request: HttpRequest, form: PupilSearchForm) -> list[Any]:
+def _search(request: SchoolHttpRequest, form: PupilSearchForm) -> list[Any]:
     pupils = linkable_pupils(request.school)
     for word in form.cleaned_data["q"].split()[:4]:
         pupils = pupils.filter(
@@ -175,7 +177,7 @@ def _search(request: HttpRequest, form: PupilSearchForm) -> list[Any]:
 
 @requires("safeguarding.raise")
 @require_POST
-def pupil_search(request: HttpRequest) -> HttpResponse:
+def pupil_search(request: SchoolHttpRequest) -> HttpResponse:
     """Find pupils of the school to link to a concern (the name goes in the body, never the URL)."""
     form = PupilSearchForm(request.POST)
     # Fewer than two letters: show nothing rather than "no match".
@@ -185,7 +187,7 @@ def pupil_search(request: HttpRequest) -> HttpResponse:
 
 @requires("safeguarding.raise")
 @require_POST
-def pupil_pick(request: HttpRequest) -> HttpResponse:
+def pupil_pick(request: SchoolHttpRequest) -> HttpResponse:
     """Return the linked-pupil fieldset for one pupil (involvement and their own categories)."""
     pk = _int_or_none(request.POST.get("add_pupil"))
     already = {_int_or_none(raw) for raw in request.POST.getlist("pupils")}
@@ -201,7 +203,7 @@ def pupil_pick(request: HttpRequest) -> HttpResponse:
 
 @requires("safeguarding.raise")
 @require_GET
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: SchoolHttpRequest) -> HttpResponse:
     """List the concerns the signed-in person raised (and only those)."""
     concerns = (
         Concern.objects.visible_to(request.user)
@@ -212,7 +214,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     return render(request, "safeguarding/mine.html", {"concerns": concerns})
 
 
-def _concern_queryset() -> Any:
+def _concern_queryset() -> ConcernQuerySet:
     return Concern.objects.select_related("reporter").prefetch_related(
         Prefetch(
             "links",
@@ -231,7 +233,7 @@ SECTIONS = [
 ]
 
 
-def concern_context(request: HttpRequest, concern: Concern, **forms: Any) -> dict[str, Any]:
+def concern_context(request: SchoolHttpRequest, concern: Concern, **forms: Any) -> dict[str, Any]:
     """Return what the concern page shows this person: all of it for the DSL team, and only
     what they submitted (with their own additions) for the person who raised it."""
     user = request.user
@@ -242,7 +244,6 @@ def concern_context(request: HttpRequest, concern: Concern, **forms: Any) -> dic
     )
     if not sees_all:
         addenda = addenda.filter(author=user)
-    addenda = list(addenda)
     by_part: dict[str, list[Addendum]] = {}
     for addendum in addenda:
         by_part.setdefault(addendum.part, []).append(addendum)
@@ -296,7 +297,7 @@ def concern_context(request: HttpRequest, concern: Concern, **forms: Any) -> dic
         link.latest_share = shares.get(link.pk)
         link.shows_account = link.is_subject or bool(link.latest_share and link.latest_share.on)
         link.share_form = (
-            forms.get("account_share_form")
+            forms["account_share_form"]
             if forms.get("account_share_for") == link.pk
             else AccountShareForm(
                 initial={"on": "0" if link.shows_account else "1"},
@@ -310,13 +311,13 @@ def concern_context(request: HttpRequest, concern: Concern, **forms: Any) -> dic
     )
     for action in actions:
         action.form = (
-            forms.get("action_update_form")
+            forms["action_update_form"]
             if forms.get("action_update_for") == action.pk
             else ActionUpdateForm(auto_id=f"id_action{action.pk}_%s")
         )
     for referral in referrals:
         referral.form = (
-            forms.get("referral_update_form")
+            forms["referral_update_form"]
             if forms.get("referral_update_for") == referral.pk
             else ReferralUpdateForm(auto_id=f"id_referral{referral.pk}_%s")
         )
@@ -346,7 +347,7 @@ def concern_context(request: HttpRequest, concern: Concern, **forms: Any) -> dic
 
 
 def render_concern(
-    request: HttpRequest, concern: Concern, *, status: int = 200, **forms: Any
+    request: SchoolHttpRequest, concern: Concern, *, status: int = 200, **forms: Any
 ) -> HttpResponse:
     """Show the concern page, having recorded this look at it first."""
     services.access_record(
@@ -367,7 +368,7 @@ def render_concern(
 
 @requires("safeguarding.raise")
 @require_GET
-def concern_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def concern_detail(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Show one concern to its reporter or the DSL team; anyone else gets 404."""
     concern = get_object_for(request, _concern_queryset(), pk, "safeguarding.raise")
     return render_concern(request, concern)
@@ -375,7 +376,7 @@ def concern_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires("safeguarding.raise")
 @require_POST
-def addendum_add(request: HttpRequest, pk: int) -> HttpResponse:
+def addendum_add(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Add to a concern: the reporter adds or corrects, the DSL team also writes case notes."""
     concern = get_object_for(request, _concern_queryset(), pk, "safeguarding.raise")
     triage = can(request.user, "safeguarding.triage", concern)

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Min
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -25,12 +25,13 @@ from safeguarding.models import (
     Transfer,
     sees_every_concern,
 )
+from send_hub.http import SchoolHttpRequest
 from staff.permissions import can, get_object_for, requires
 
 PAGE_SIZE = 50
 
 
-def require_sees_all(request: HttpRequest) -> None:
+def require_sees_all(request: SchoolHttpRequest) -> None:
     """Refuse (403) a head whose school has not chosen to let the head read concerns."""
     if not sees_every_concern(request.user):
         raise PermissionDenied
@@ -38,7 +39,7 @@ def require_sees_all(request: HttpRequest) -> None:
 
 @requires("safeguarding.view_all")
 @require_GET
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: SchoolHttpRequest) -> HttpResponse:
     """List the school's concerns for the DSL team: open, urgent and newest first."""
     require_sees_all(request)
     form = QueueFilterForm(request.GET or None)
@@ -68,7 +69,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(request, "safeguarding/queue.html", context)
 
 
-def _pupil(request: HttpRequest, pk: int, capability: str) -> Pupil:
+def _pupil(request: SchoolHttpRequest, pk: int, capability: str) -> Pupil:
     pupil = get_object_for(request, Pupil.objects.select_related("school"), pk, capability)
     require_sees_all(request)
     return pupil
@@ -76,7 +77,7 @@ def _pupil(request: HttpRequest, pk: int, capability: str) -> Pupil:
 
 @requires("safeguarding.view_all")
 @require_GET
-def pupil_chronology(request: HttpRequest, pk: int) -> HttpResponse:
+def pupil_chronology(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Show a child's chronology, filterable by category; the look is recorded first."""
     pupil = _pupil(request, pk, "safeguarding.view_all")
     form = ChronologyFilterForm(request.GET or None)
@@ -101,7 +102,7 @@ def pupil_chronology(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @reauthentication_required
-def _chronology_pdf(request: HttpRequest, pupil: Pupil) -> HttpResponse:
+def _chronology_pdf(request: SchoolHttpRequest, pupil: Pupil) -> HttpResponse:
     form = ChronologyFilterForm(request.GET or None)
     category = (form.cleaned_data.get("category") if form.is_valid() else "") or ""
     services.access_record(
@@ -116,7 +117,7 @@ def _chronology_pdf(request: HttpRequest, pupil: Pupil) -> HttpResponse:
 
 @requires("safeguarding.view_all")
 @require_GET
-def chronology_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def chronology_pdf(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Print the chronology as a PDF, after the person re-enters their password or a code."""
     pupil = _pupil(request, pk, "safeguarding.view_all")
     return _chronology_pdf(request, pupil)
@@ -124,7 +125,7 @@ def chronology_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires("safeguarding.triage")
 @require_GET
-def access_log(request: HttpRequest, pk: int) -> HttpResponse:
+def access_log(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Show who has looked at this child's safeguarding file: counts, first and last dates."""
     pupil = _pupil(request, pk, "safeguarding.triage")
     accesses = FileAccess.objects.filter(pupil=pupil)
@@ -143,7 +144,7 @@ def access_log(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires("safeguarding.triage")
 @require_POST
-def flag_set(request: HttpRequest, pk: int) -> HttpResponse:
+def flag_set(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Set or lift the neutral "speak to the DSL before contacting home" flag."""
     pupil = _pupil(request, pk, "safeguarding.triage")
     form = FlagForm(request.POST)

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+import datetime as dt
+
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from safeguarding import reports
 from safeguarding.forms import ReportPeriodForm
+from send_hub.http import SchoolHttpRequest
 from staff.permissions import requires
 
 
-def _period(request: HttpRequest) -> tuple[ReportPeriodForm, object, object]:
+def _period(request: SchoolHttpRequest) -> tuple[ReportPeriodForm, dt.date, dt.date]:
     start, end = reports.default_period()
     form = ReportPeriodForm(request.GET or None, initial={"start": start, "end": end})
     if form.is_bound and form.is_valid():
@@ -21,7 +24,7 @@ def _period(request: HttpRequest) -> tuple[ReportPeriodForm, object, object]:
 
 @requires("safeguarding.triage")
 @require_GET
-def report(request: HttpRequest) -> HttpResponse:
+def report(request: SchoolHttpRequest) -> HttpResponse:
     """Concerns by category, month, year group and SEN status, with open actions and referrals."""
     form, start, end = _period(request)
     data = reports.build(request.school, start=start, end=end, governors=False)
@@ -30,7 +33,7 @@ def report(request: HttpRequest) -> HttpResponse:
 
 @requires("safeguarding.report_governors")
 @require_GET
-def report_governors(request: HttpRequest) -> HttpResponse:
+def report_governors(request: SchoolHttpRequest) -> HttpResponse:
     """The same counts for governors: no names, and counts under five suppressed."""
     form, start, end = _period(request)
     data = reports.build(request.school, start=start, end=end, governors=True)
