@@ -138,8 +138,7 @@ def document_upload(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     )
 
 
-# requires() is typed for views answering an HttpResponse; a download answers a FileResponse.
-@requires("pupils.view")  # type: ignore[type-var]
+@requires("pupils.view")
 @require_safe
 def document_download(request: SchoolHttpRequest, pk: int, doc_pk: int) -> HttpResponseBase:
     """Send one of the pupil's documents as a download, after auditing who took it."""
