@@ -46,9 +46,12 @@ worker: install
 beat: install
 	@$(PY) celery -A send_hub beat --loglevel=info --schedule var/celerybeat-schedule
 
+# Style, then the import contracts and types ([tool.importlinter] and [tool.mypy] in pyproject.toml).
 lint: install
 	@$(PY) ruff check .
 	@$(PY) ruff format --check .
+	@$(PY) lint-imports --no-logo --cache-dir var/import_linter_cache
+	@$(PY) mypy
 
 format: install
 	@$(PY) ruff format .
