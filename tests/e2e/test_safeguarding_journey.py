@@ -49,11 +49,15 @@ def test_a_teacher_raises_an_urgent_concern_and_the_dsl_handles_it(
     expect(page.get_by_text("Dana Safeguard")).to_be_visible()
     shots(page, "safeguarding-raise-empty")
     page.wait_for_load_state("load")  # htmx and the form's scripts are ready
-    page.get_by_label("Find a pupil by name").fill("wren")
+    # The box searches as it is typed into: let that answer arrive before going on, or it can
+    # come back after Wren is added and list Wren again (a slow machine, a slow connection).
+    with page.expect_response(lambda r: r.url.endswith("/safeguarding/raise/pupils/")):
+        page.get_by_label("Find a pupil by name").fill("wren")
     # htmx asks the dedicated search endpoint, with the name in the body and never in the URL.
-    with page.expect_request(lambda r: r.url.endswith("/safeguarding/raise/pupils/")) as asked:
+    with page.expect_response(lambda r: r.url.endswith("/safeguarding/raise/pupils/")) as answer:
         page.get_by_role("button", name="Search").click()
-    assert "wren" not in asked.value.url and "q=wren" in (asked.value.post_data or "")
+    asked = answer.value.request
+    assert "wren" not in asked.url and "q=wren" in (asked.post_data or "")
     with page.expect_response(lambda r: r.url.endswith("/safeguarding/raise/pupils/pick/")):
         page.get_by_role("button", name="Add Wren Example").click()
     expect(page.get_by_label("How is Wren involved?")).to_have_value("CONCERN_FOR")

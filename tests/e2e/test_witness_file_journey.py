@@ -37,8 +37,10 @@ def pdf_text(pdf: bytes) -> str:
 
 
 def add_pupil(page: Page, name: str, full_name: str) -> None:
-    page.get_by_label("Find a pupil by name").fill(name)
-    page.get_by_role("button", name="Search").click()
+    """Find a pupil with the search-as-you-type box and add them to the concern."""
+    # Wait for the box's own search: answered after the pupil is added, it would list them again.
+    with page.expect_response(lambda r: r.url.endswith("/safeguarding/raise/pupils/")):
+        page.get_by_label("Find a pupil by name").fill(name)
     with page.expect_response(lambda r: r.url.endswith("/safeguarding/raise/pupils/pick/")):
         page.get_by_role("button", name=f"Add {full_name}").click()
 
