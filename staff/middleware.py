@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import cast
 
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
@@ -15,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
+from send_hub.http import AuthenticatedHttpRequest
 from staff.models import Membership
 
 AUTH_AT_SESSION_KEY = "send_hub_auth_at"
@@ -58,22 +60,24 @@ class CurrentSchoolMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.school = None
-        request.membership = None
+        # This is where a request gains the attributes send_hub.http's request classes name.
+        annotated = cast(AuthenticatedHttpRequest, request)
+        annotated.school = None
+        annotated.membership = None
         user = request.user
         if user.is_authenticated:
             memberships = list(
                 Membership.objects.active().filter(user=user).select_related("school")
             )
-            request.memberships = memberships
+            annotated.memberships = memberships
             chosen = request.session.get(SCHOOL_SESSION_KEY)
             current = next((m for m in memberships if m.school_id == chosen), None)
             if current is None and len(memberships) == 1:
                 current = memberships[0]
             if current is not None:
-                request.membership = current
-                request.school = current.school
-            user.current_school_id = request.school.pk if request.school else None
+                annotated.membership = current
+                annotated.school = current.school
+            user.current_school_id = annotated.school.pk if annotated.school else None
             if (
                 current is None
                 and memberships
@@ -82,7 +86,7 @@ class CurrentSchoolMiddleware:
             ):
                 return redirect(f"{reverse('staff:choose_school')}?next={request.get_full_path()}")
         else:
-            request.memberships = []
+            annotated.memberships = []
         return self.get_response(request)
 
 

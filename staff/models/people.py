@@ -70,6 +70,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS = ["full_name"]
 
+    # Not a column: staff.middleware.CurrentSchoolMiddleware sets the school the person works in
+    # for this request (None: none). A user loaded outside a request lacks it, so code that may
+    # run there reads it with getattr.
+    current_school_id: int | None
+
     class Meta:
         ordering = ["full_name"]
 

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
+from send_hub.http import AuthenticatedHttpRequest, SchoolHttpRequest
 from staff import services
 from staff.forms.people import (
     AcceptInvitationForm,
@@ -27,7 +28,7 @@ from staff.permissions import get_object_for, requires
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def choose_school(request: HttpRequest) -> HttpResponse:
+def choose_school(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Let someone who works in several schools pick the one they are working in now."""
     nxt = request.GET.get("next") or request.POST.get("next") or ""
     if not url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
@@ -43,7 +44,7 @@ def choose_school(request: HttpRequest) -> HttpResponse:
 
 
 @requires("staff.view_members")
-def members(request: HttpRequest) -> HttpResponse:
+def members(request: SchoolHttpRequest) -> HttpResponse:
     """List the people working in the current school, with their roles and open invitations."""
     people = (
         Membership.objects.active()
@@ -60,7 +61,7 @@ def members(request: HttpRequest) -> HttpResponse:
 
 @requires("staff.invite")
 @require_http_methods(["GET", "POST"])
-def invite(request: HttpRequest) -> HttpResponse:
+def invite(request: SchoolHttpRequest) -> HttpResponse:
     """Invite a member of staff: the only way an account comes into being."""
     form = InvitationForm(request.POST or None, user=request.user, school=request.school)
     if request.method == "POST" and form.is_valid():
@@ -80,7 +81,7 @@ def invite(request: HttpRequest) -> HttpResponse:
 
 @requires("staff.change_roles")
 @require_http_methods(["GET", "POST"])
-def member_roles(request: HttpRequest, pk: int) -> HttpResponse:
+def member_roles(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Change one colleague's roles; the head and DSL roles follow the grant rule."""
     membership = get_object_for(
         request, Membership.objects.active().select_related("user"), pk, "staff.change_roles"
@@ -108,16 +109,16 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     invitation = Invitation.from_token(token)
     if invitation is None:
         raise Http404
-    existing_account = request.user.is_authenticated
+    account = request.user if request.user.is_authenticated else None
     context = {
         "invitation": invitation,
         "usable": invitation.is_usable,
-        "existing": existing_account,
+        "existing": account is not None,
     }
     if not invitation.is_usable:
         return render(request, "staff/accept_invitation.html", context, status=410)
     form = None
-    if not existing_account:
+    if account is None:
         form = AcceptInvitationForm(
             request.POST or None,
             email=invitation.email,
@@ -128,13 +129,14 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
             user = services.invitation_accept(
                 invitation_id=invitation.pk,
                 password=form.cleaned_data["password1"] if form else None,
-                full_name=form.cleaned_data["full_name"] if form else request.user.full_name,
-                user=request.user if existing_account else None,
+                # Names only a new account: someone signed in keeps their own.
+                full_name=form.cleaned_data["full_name"] if form else "",
+                user=account,
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect("account_login")
-        if not existing_account:
+        if account is None:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         request.session[SCHOOL_SESSION_KEY] = invitation.school_id
         messages.success(request, f"Welcome to SEND Hub at {invitation.school}.")

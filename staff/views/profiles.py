@@ -6,15 +6,15 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
 
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from send_hub.http import SchoolHttpRequest
 from send_hub.lib.widgets import DateInput
 from staff.deployment import deployment_for_school, providers_registered, week_start_of
 from staff.models import Membership, RoleProfile, School
@@ -23,7 +23,7 @@ from staff.profiles.document import document_context
 from staff.profiles.printing import pdf_response, render_pdf
 
 
-def _readable_profile(request: HttpRequest, pk: Any) -> RoleProfile:
+def _readable_profile(request: SchoolHttpRequest, pk: int) -> RoleProfile:
     """Return a profile of the current school (404 otherwise) that the person may read (403).
 
     Leaders and HR admins read every profile; everyone else reads their own, in any version.
@@ -41,9 +41,9 @@ def _readable_profile(request: HttpRequest, pk: Any) -> RoleProfile:
 
 
 @requires("staff.view_profiles")
-def profiles(request: HttpRequest) -> HttpResponse:
+def profiles(request: SchoolHttpRequest) -> HttpResponse:
     """List the school's current role profiles and its trust's standards, with who holds each."""
-    school: School = request.school
+    school = request.school
     rows = (
         RoleProfile.objects.current()
         .for_schools([school.pk])
@@ -60,11 +60,11 @@ def profiles(request: HttpRequest) -> HttpResponse:
 
 
 @requires("staff.view_own")
-def profile(request: HttpRequest, pk: int) -> HttpResponse:
+def profile(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Show one role profile as a page, like the document, with its versions."""
     role_profile = _readable_profile(request, pk)
     versions = RoleProfile.objects.filter(lineage=role_profile.lineage).order_by("-version")
-    holders = []
+    holders: list[Membership] = []
     if can(request.user, "staff.view_profiles"):
         holders = list(
             Membership.objects.active()
@@ -82,7 +82,7 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires("staff.view_own")
-def profile_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def profile_pdf(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Download one role profile as an A4 PDF laid out like the paper document."""
     role_profile = _readable_profile(request, pk)
     pdf = render_pdf(
@@ -108,14 +108,17 @@ def _chart(school: School) -> tuple[list[ChartNode], list[Membership]]:
         .order_by("user__full_name")
     )
     holders: dict[int, list[Membership]] = defaultdict(list)
-    unplaced = []
+    unplaced: list[Membership] = []
     for m in members:
         if m.role_profile_id:
             holders[m.role_profile_id].append(m)
         else:
             unplaced.append(m)
-    nodes = {p.pk: ChartNode(p, holders.get(p.pk, [])) for p in current}
-    roots = []
+    # Keyed as reports_to_id looks it up: None (reports to nobody) finds no parent.
+    nodes: dict[int | None, ChartNode] = {
+        p.pk: ChartNode(p, holders.get(p.pk, [])) for p in current
+    }
+    roots: list[ChartNode] = []
     for node in nodes.values():
         parent = nodes.get(node.profile.reports_to_id)
         (parent.children if parent else roots).append(node)
@@ -133,7 +136,7 @@ def _chart(school: School) -> tuple[list[ChartNode], list[Membership]]:
     return roots, unplaced
 
 
-def _walk(nodes: list[ChartNode], level: int = 1) -> Iterator[tuple[str, Any, int]]:
+def _walk(nodes: list[ChartNode], level: int = 1) -> Iterator[tuple[str, ChartNode | None, int]]:
     """Flatten the trees into open/close steps, so one template draws nested lists."""
     for node in nodes:
         yield "item", node, level
@@ -145,7 +148,7 @@ def _walk(nodes: list[ChartNode], level: int = 1) -> Iterator[tuple[str, Any, in
 
 
 @requires("staff.view_org_chart")
-def org_chart(request: HttpRequest) -> HttpResponse:
+def org_chart(request: SchoolHttpRequest) -> HttpResponse:
     """Draw who reports to whom in the current school, from the role profiles."""
     roots, unplaced = _chart(request.school)
     context = {
@@ -162,7 +165,7 @@ class WeekForm(forms.Form):
 
 
 @requires("staff.view_deployment")
-def deployment(request: HttpRequest) -> HttpResponse:
+def deployment(request: SchoolHttpRequest) -> HttpResponse:
     """Compare each person's logged minutes in a week with their role profile's time shares."""
     form = WeekForm(request.GET or None)
     day = timezone.localdate()

@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from send_hub.http import SchoolHttpRequest
 from staff import services
 from staff.models import Membership, MembershipRole, TrainingRecord
+from staff.models.people import MembershipQuerySet
 from staff.permissions import can, get_object_for, requires
 from staff.training import EXPIRING_SOON_DAYS, elsa_status, elsa_statuses, training_lines
 
 RECENT = 12
 
 
-def _records_queryset() -> Any:
+def _records_queryset() -> MembershipQuerySet:
     return Membership.objects.select_related(
         "user", "school", "role_profile", "line_manager"
     ).prefetch_related(
@@ -26,7 +26,7 @@ def _records_queryset() -> Any:
     )
 
 
-def _record_context(request: HttpRequest, membership: Membership) -> dict[str, Any]:
+def _record_context(request: SchoolHttpRequest, membership: Membership) -> dict[str, object]:
     user = membership.user
     records = TrainingRecord.objects.filter(user=user).select_related("training_type")
     return {
@@ -42,7 +42,7 @@ def _record_context(request: HttpRequest, membership: Membership) -> dict[str, A
 
 
 @requires("staff.view_own")
-def my_record(request: HttpRequest) -> HttpResponse:
+def my_record(request: SchoolHttpRequest) -> HttpResponse:
     """Show the signed-in person their role profile, training and checks, supervision and CPD."""
     membership = _records_queryset().get(pk=request.membership.pk)
     context = {**_record_context(request, membership), "is_me": True}
@@ -50,7 +50,7 @@ def my_record(request: HttpRequest) -> HttpResponse:
 
 
 @requires("staff.view_records")
-def person(request: HttpRequest, pk: int) -> HttpResponse:
+def person(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Show HR and leaders one colleague's staff record in the current school."""
     membership = get_object_for(request, _records_queryset(), pk, "staff.view_records")
     context = {
@@ -61,7 +61,7 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires("staff.view_records")
-def training(request: HttpRequest) -> HttpResponse:
+def training(request: SchoolHttpRequest) -> HttpResponse:
     """List training and checks that have run out or will soon, and ELSAs short of supervision."""
     school = request.school
     due = services.training_expiring(school, within_days=EXPIRING_SOON_DAYS)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
+from send_hub.http import SchoolHttpRequest
 from staff import sign_ins
 from staff.forms.sign_in import SignInFilterForm
 from staff.permissions import requires
@@ -14,7 +15,7 @@ PER_PAGE = 50
 
 
 @requires("staff.view_sign_ins")
-def sign_in_history(request: HttpRequest) -> HttpResponse:
+def sign_in_history(request: SchoolHttpRequest) -> HttpResponse:
     """List sign-ins, wrong passwords or codes and refused attempts on this school's staff."""
     members = list(sign_ins.members_for_history(request.school))
     by_user = {str(m.user_id): m for m in members}
