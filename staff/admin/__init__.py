@@ -4,11 +4,12 @@ Admin autodiscovery imports ``staff.admin``: importing each module here register
 """
 
 from staff.admin import people, profiles, records, schools
-from staff.admin.access import HRAdminMixin, admin_allowed, hr_school_ids
+from staff.admin.access import HRAdminMixin, admin_allowed, admin_user, hr_school_ids
 
 __all__ = [
     "HRAdminMixin",
     "admin_allowed",
+    "admin_user",
     "hr_school_ids",
     "people",
     "profiles",

@@ -9,10 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from staff.models import MembershipRole, Role, RoleProfile, School
+from staff.models import MembershipRole, Role, RoleProfile, School, User
 
 
 def hr_school_ids(user: Any) -> set[int] | None:
@@ -36,6 +37,14 @@ def admin_allowed(request: HttpRequest) -> bool:
 
 
 admin.site.has_permission = admin_allowed  # type: ignore[method-assign]
+
+
+def admin_user(request: HttpRequest) -> User:
+    """Return the person using the admin, whom admin_allowed has already seen signed in."""
+    user = request.user
+    if not user.is_authenticated:
+        raise PermissionDenied
+    return user
 
 
 class HRAdminMixin:

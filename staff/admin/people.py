@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from staff.admin.access import HRAdminMixin, admin_allowed, hr_school_ids
+from staff.admin.access import HRAdminMixin, admin_allowed, admin_user, hr_school_ids
 from staff.admin.records import person_record_inlines, save_record_formset
 from staff.admin.roles import MembershipAdminForm, MembershipInlineFormSet, membership_admin_save
 from staff.models import AuditEvent, Invitation, Membership, RoleProfile, School, Specialism, User
@@ -30,9 +30,12 @@ class MembershipInline(admin.TabularInline):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
-        formset = super().get_formset(request, obj, **kwargs)
-        formset.by = request.user
+    def get_formset(
+        self, request: HttpRequest, obj: Any = None, **kwargs: Any
+    ) -> type[MembershipInlineFormSet]:
+        # Built from self.formset, so it is a MembershipInlineFormSet.
+        formset = cast(type[MembershipInlineFormSet], super().get_formset(request, obj, **kwargs))
+        formset.by = admin_user(request)
         return formset
 
 
@@ -107,9 +110,12 @@ class MembershipAdmin(HRAdminMixin, admin.ModelAdmin):
 
     def get_form(
         self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
-    ) -> Any:
-        form = super().get_form(request, obj, change=change, **kwargs)
-        form.by = request.user
+    ) -> type[MembershipAdminForm]:
+        # Built from self.form, so it is a MembershipAdminForm.
+        form = cast(
+            type[MembershipAdminForm], super().get_form(request, obj, change=change, **kwargs)
+        )
+        form.by = admin_user(request)
         return form
 
     def save_model(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> None:

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
+from send_hub.lib.forms import form_field
 from staff.admin.access import editable_trust_ids, hr_school_ids
 from staff.models import RoleProfile, School, Trust
 from staff.models.profiles import STANDARD_FIELDS
@@ -40,7 +41,8 @@ class RoleProfileForm(forms.ModelForm):
             self.initial["seen_updated_at"] = self.instance.updated_at.isoformat()
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         seen = data.get("seen_updated_at")
         if self.instance.pk and seen:
             latest = RoleProfile.objects.filter(pk=self.instance.pk).values_list(
@@ -100,15 +102,16 @@ class ImportForm(forms.Form):
         super().__init__(*args, **kwargs)
         ids = hr_school_ids(user)
         trusts = editable_trust_ids(user)
-        self.fields["school"].queryset = (
+        form_field(self, "school", forms.ModelChoiceField).queryset = (
             School.objects.all() if ids is None else School.objects.filter(pk__in=ids)
         )
-        self.fields["trust"].queryset = (
+        form_field(self, "trust", forms.ModelChoiceField).queryset = (
             Trust.objects.all() if trusts is None else Trust.objects.filter(pk__in=trusts)
         )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if bool(data.get("school")) == bool(data.get("trust")):
             raise ValidationError("Choose a school, or a trust for trust-wide standards.")
         upload = data.get("file")

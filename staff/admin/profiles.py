@@ -8,9 +8,10 @@ trust-wide standard only if they are HR admin in every school of that trust.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from adminsortable2.admin import SortableAdminBase
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,8 +23,15 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from send_hub.lib.forms import form_field
 from staff import services
-from staff.admin.access import HRAdminMixin, editable_trust_ids, hr_school_ids, may_edit
+from staff.admin.access import (
+    HRAdminMixin,
+    admin_user,
+    editable_trust_ids,
+    hr_school_ids,
+    may_edit,
+)
 from staff.admin.profile_forms import (
     AdoptForm,
     DepartmentFilter,
@@ -39,7 +47,7 @@ from staff.admin.profile_inlines import (
     ValueInline,
 )
 from staff.models import RoleProfile, School, Trust
-from staff.models.profiles import STANDARD_FIELDS
+from staff.models.profiles import STANDARD_FIELDS, RoleProfileQuerySet
 from staff.profiles.document import document_context
 from staff.profiles.history import profile_changes
 from staff.profiles.io import profiles_to_json
@@ -147,7 +155,8 @@ class RoleProfileAdmin(HRAdminMixin, SortableAdminBase, admin.ModelAdmin):
     # Scope and permissions
 
     def scope(self, qs: QuerySet[Any], school_ids: set[int]) -> QuerySet[Any]:
-        return qs.for_schools(school_ids)
+        # The admin's queryset is RoleProfile's own (get_queryset of this admin).
+        return cast(RoleProfileQuerySet, qs).for_schools(school_ids)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return may_edit(request, obj)
@@ -255,7 +264,7 @@ class RoleProfileAdmin(HRAdminMixin, SortableAdminBase, admin.ModelAdmin):
         if not may_edit(request, profile):
             raise PermissionDenied
         try:
-            new = services.role_profile_new_version(profile=profile, by=request.user)
+            new = services.role_profile_new_version(profile=profile, by=admin_user(request))
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect("admin:staff_roleprofile_change", profile.pk)
@@ -268,7 +277,8 @@ class RoleProfileAdmin(HRAdminMixin, SortableAdminBase, admin.ModelAdmin):
 
     def adopt_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         profile = self._profile(request, object_id)
-        if profile.school_id is not None or not profile.is_current:
+        # A profile has one owner: a trust-wide standard is one whose owner is a trust.
+        if profile.trust_id is None or not profile.is_current:
             messages.error(request, "Only the current version of a trust-wide profile is adopted.")
             return redirect("admin:staff_roleprofile_change", profile.pk)
         ids = hr_school_ids(request.user)
@@ -276,11 +286,11 @@ class RoleProfileAdmin(HRAdminMixin, SortableAdminBase, admin.ModelAdmin):
         if ids is not None:
             schools = schools.filter(pk__in=ids)
         form = AdoptForm(request.POST or None)
-        form.fields["school"].queryset = schools
+        form_field(form, "school", forms.ModelChoiceField).queryset = schools
         if request.method == "POST" and form.is_valid():
             try:
                 local = services.role_profile_adopt(
-                    profile=profile, school=form.cleaned_data["school"], by=request.user
+                    profile=profile, school=form.cleaned_data["school"], by=admin_user(request)
                 )
             except ValidationError as exc:
                 form.add_error(None, exc)
@@ -310,7 +320,7 @@ class RoleProfileAdmin(HRAdminMixin, SortableAdminBase, admin.ModelAdmin):
                     parsed=form.cleaned_data["parsed"],
                     school=form.cleaned_data.get("school"),
                     trust=form.cleaned_data.get("trust"),
-                    by=request.user,
+                    by=admin_user(request),
                 )
             except ValidationError as exc:
                 form.add_error(None, exc)
@@ -363,7 +373,7 @@ class RoleProfileAdmin(HRAdminMixin, SortableAdminBase, admin.ModelAdmin):
     # Actions
 
     @admin.action(description="Export the selected profiles as JSON")
-    def export_json(self, request: HttpRequest, queryset: QuerySet[Any]) -> HttpResponse:
+    def export_json(self, request: HttpRequest, queryset: RoleProfileQuerySet) -> HttpResponse:
         profiles = list(queryset.with_contents())
         return self._json_response(profiles, f"role-profiles-{timezone.localdate():%Y-%m-%d}")
 
@@ -375,7 +385,7 @@ class RoleProfileAdmin(HRAdminMixin, SortableAdminBase, admin.ModelAdmin):
                 messages.warning(request, f"{profile}: you cannot change this one.")
                 continue
             try:
-                services.role_profile_new_version(profile=profile, by=request.user)
+                services.role_profile_new_version(profile=profile, by=admin_user(request))
             except ValidationError as exc:
                 messages.error(request, " ".join(exc.messages))
             else:

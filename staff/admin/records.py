@@ -17,7 +17,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from staff import services
-from staff.admin.access import HRAdminMixin, admin_allowed, hr_school_ids
+from staff.admin.access import HRAdminMixin, admin_allowed, admin_user, hr_school_ids
 from staff.models import CPDEntry, School, SupervisionSession, TrainingRecord, TrainingType, User
 
 
@@ -87,14 +87,14 @@ def save_record_formset(request: HttpRequest, formset: BaseInlineFormSet) -> boo
         if formset.model is SupervisionSession:
             for session in formset.save(commit=False):
                 if session.pk is None:
-                    session.recorded_by = request.user
+                    session.recorded_by = admin_user(request)
                 session.save()
             for gone in formset.deleted_objects:
                 gone.delete()
             return True
         return False
     for record in formset.save(commit=False):
-        services.training_record_save(record=record, by=request.user)
+        services.training_record_save(record=record, by=admin_user(request))
     for gone in formset.deleted_objects:
         gone.delete()
     return True
@@ -160,7 +160,7 @@ class TrainingRecordAdmin(PersonScopedMixin, HRAdminMixin, admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         try:
-            services.training_record_save(record=obj, by=request.user)
+            services.training_record_save(record=obj, by=admin_user(request))
         except ValidationError as exc:  # the form validated; only a race gets here
             self.message_user(request, " ".join(exc.messages), level="error")
 

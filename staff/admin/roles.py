@@ -8,6 +8,7 @@ person's page is checked too. The head and DSL roles follow the same rule as in 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -17,6 +18,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from staff import services
+from staff.admin.access import admin_user
 from staff.models import Membership, Role, User
 
 ROLES_HELP = (
@@ -60,7 +62,8 @@ class MembershipAdminForm(forms.ModelForm):
             self.initial.setdefault("roles", sorted(self.instance.role_codes))
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if self.by is None or self.errors:
             return data
         if self.instance.pk:
@@ -81,14 +84,14 @@ class MembershipAdminForm(forms.ModelForm):
 
 
 def membership_admin_save(
-    request: HttpRequest, membership: Membership, *, roles: Any, active: bool
+    request: HttpRequest, membership: Membership, *, roles: Iterable[str], active: bool
 ) -> None:
     """Save a membership's roles and whether it is open through the one service."""
     services.membership_roles_change(
         membership=membership,
         roles=roles,
         active=active,
-        by=request.user,  # type: ignore[arg-type]
+        by=admin_user(request),
         via="admin",
         request=request,
     )
