@@ -9,6 +9,7 @@ from django import forms
 from django.contrib.auth import password_validation
 
 from send_hub.lib.form_keys import OneTimeKeyForm
+from send_hub.lib.forms import form_field
 from staff.models import Membership, Role, School, User
 from staff.services import grantable_roles, role_change_refusals
 
@@ -26,7 +27,9 @@ class InvitationForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, school: School, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["roles"].choices = grantable_roles(by=user, school=school)
+        form_field(self, "roles", forms.MultipleChoiceField).choices = grantable_roles(
+            by=user, school=school
+        )
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -51,7 +54,8 @@ class AcceptInvitationForm(forms.Form):
         self.helper.disable_csrf = True
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         p1, p2 = data.get("password1"), data.get("password2")
         if p1 and p2 and p1 != p2:
             self.add_error("password2", "The two passwords are different.")

@@ -9,6 +9,7 @@ from allauth.mfa.base import forms as mfa_forms
 from django import forms
 from django.core.exceptions import ValidationError
 
+from send_hub.lib.forms import form_field
 from staff import sign_ins
 from staff.models import Membership
 
@@ -49,8 +50,9 @@ class SignInFilterForm(forms.Form):
 
     def __init__(self, *args: Any, members: list[Membership], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].choices = [("", "Everyone")] + [
-            (m.pk, m.user.full_name) for m in members
+        form_field(self, "person", forms.TypedChoiceField).choices = [
+            ("", "Everyone"),
+            *((m.pk, m.user.full_name) for m in members),
         ]
         self.fields["person"].error_messages["invalid_choice"] = (
             "That person is not on the staff list here any more; showing everyone."

@@ -76,7 +76,7 @@ class RoleProfileQuerySet(models.QuerySet["RoleProfile"]):
         ``staff.view_profiles``, checked by the view.
         """
         school_id = getattr(user, "current_school_id", None)
-        if not roles_for(user, school_id):
+        if school_id is None or not roles_for(user, school_id):
             return self.none()
         return self.for_schools([school_id])
 
@@ -297,7 +297,7 @@ class RoleProfile(models.Model):
             raise ValidationError({"salary_max": "The top of the range is below the bottom."})
 
 
-class _ProfilePart(models.Model):
+class ProfilePart(models.Model):
     """An ordered row of a profile (drag or number it in the admin)."""
 
     profile = models.ForeignKey(RoleProfile, on_delete=models.CASCADE)
@@ -308,7 +308,7 @@ class _ProfilePart(models.Model):
         ordering = ["order", "pk"]
 
 
-class Accountability(_ProfilePart):
+class Accountability(ProfilePart):
     """A heading of the job with the employer's standard duties beside the school's own."""
 
     heading = models.CharField(max_length=200)
@@ -344,7 +344,7 @@ class Accountability(_ProfilePart):
 
     history = HistoricalRecords()
 
-    class Meta(_ProfilePart.Meta):
+    class Meta(ProfilePart.Meta):
         default_related_name = "accountabilities"
         verbose_name_plural = "accountabilities"
         constraints = [
@@ -358,7 +358,7 @@ class Accountability(_ProfilePart):
         return self.heading
 
 
-class Contact(_ProfilePart):
+class Contact(ProfilePart):
     """Who the postholder deals with, inside or outside school, and why."""
 
     class Kind(models.TextChoices):
@@ -379,14 +379,14 @@ class Contact(_ProfilePart):
 
     history = HistoricalRecords()
 
-    class Meta(_ProfilePart.Meta):
+    class Meta(ProfilePart.Meta):
         default_related_name = "contacts"
 
     def __str__(self) -> str:
         return self.get_kind_display()
 
 
-class Value(_ProfilePart):
+class Value(ProfilePart):
     """One of the employer's values and what it means in this role."""
 
     name = models.CharField(max_length=100)
@@ -394,14 +394,14 @@ class Value(_ProfilePart):
 
     history = HistoricalRecords()
 
-    class Meta(_ProfilePart.Meta):
+    class Meta(ProfilePart.Meta):
         default_related_name = "values"
 
     def __str__(self) -> str:
         return self.name
 
 
-class SafeguardingDuty(_ProfilePart):
+class SafeguardingDuty(ProfilePart):
     """A safeguarding duty of the role: observe, listen, report, respond, record."""
 
     name = models.CharField(max_length=60, help_text="For example: Listening.")
@@ -409,7 +409,7 @@ class SafeguardingDuty(_ProfilePart):
 
     history = HistoricalRecords()
 
-    class Meta(_ProfilePart.Meta):
+    class Meta(ProfilePart.Meta):
         default_related_name = "safeguarding_duties"
         verbose_name_plural = "safeguarding duties"
 
@@ -417,7 +417,7 @@ class SafeguardingDuty(_ProfilePart):
         return self.name
 
 
-class Criterion(_ProfilePart):
+class Criterion(ProfilePart):
     """A person-specification criterion: essential or desirable, and how it is assessed."""
 
     class Group(models.TextChoices):
@@ -455,7 +455,7 @@ class Criterion(_ProfilePart):
         ("C", "by_certificate"),
     )
 
-    class Meta(_ProfilePart.Meta):
+    class Meta(ProfilePart.Meta):
         default_related_name = "criteria"
         verbose_name = "person specification criterion"
         verbose_name_plural = "person specification criteria"

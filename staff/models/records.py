@@ -67,7 +67,7 @@ class TrainingType(models.Model):
 class TrainingRecordQuerySet(models.QuerySet["TrainingRecord"]):
     def of_school(self, school: School | int) -> TrainingRecordQuerySet:
         """Return the records of people who work in ``school`` now."""
-        school_id = getattr(school, "pk", school)
+        school_id = school.pk if isinstance(school, School) else school
         people = Membership.objects.active().filter(school_id=school_id).values("user_id")
         return self.filter(user_id__in=people)
 

@@ -23,7 +23,7 @@ from staff.models import (
     SafeguardingDuty,
     Value,
 )
-from staff.models.profiles import STANDARD_FIELDS
+from staff.models.profiles import STANDARD_FIELDS, ProfilePart
 
 FORMAT = "send-hub/role-profiles"
 FORMAT_VERSION = 1
@@ -55,7 +55,7 @@ PROFILE_FIELDS = [
 ]
 
 # Child rows: (key in the file, model, fields)
-PARTS: list[tuple[str, type[models.Model], list[str]]] = [
+PARTS: list[tuple[str, type[ProfilePart], list[str]]] = [
     (
         "accountabilities",
         Accountability,
@@ -107,7 +107,7 @@ class ParsedProfile:
     """A profile read from a file, not yet saved, with its rows and whom it reports to."""
 
     profile: RoleProfile
-    parts: dict[str, list[models.Model]] = field(default_factory=dict)
+    parts: dict[str, list[ProfilePart]] = field(default_factory=dict)
     reports_to: dict[str, str] | None = None
 
 
@@ -136,6 +136,9 @@ def _where(n: int, item: Any) -> str:
 
 def _convert(model: type[models.Model], name: str, value: Any, where: str) -> Any:
     model_field = model._meta.get_field(name)
+    # The names come from PROFILE_FIELDS and PARTS: columns of the model, never a relation to it.
+    if not isinstance(model_field, models.Field):
+        raise TypeError(f"{model.__name__}.{name} is not a column.")
     if value is None and not model_field.null:
         return "" if isinstance(model_field, models.CharField | models.TextField) else value
     try:
@@ -172,7 +175,7 @@ def _parse_one(item: Any, n: int) -> ParsedProfile:
         rows = item.get(key) or []
         if not isinstance(rows, list):
             raise ValidationError(f"{where}: {key} must be a list.")
-        built = []
+        built: list[ProfilePart] = []
         for order, row in enumerate(rows, start=1):
             if not isinstance(row, dict) or set(row) - set(names):
                 raise ValidationError(f"{where}: {key} row {order} has unknown fields.")

@@ -11,7 +11,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from staff.audit import log_action
-from staff.models import Membership, RoleProfile, School, Trust, User
+from staff.models import Accountability, Membership, RoleProfile, School, Trust, User
 from staff.models.profiles import time_share_problem
 from staff.profiles.io import PARTS, ParsedProfile
 
@@ -126,7 +126,9 @@ def role_profiles_import(
         profile = item.profile
         profile.school, profile.trust = school, trust
         accountabilities = item.parts.get("accountabilities", [])
-        problem = time_share_problem(a.time_share for a in accountabilities)
+        problem = time_share_problem(
+            a.time_share for a in accountabilities if isinstance(a, Accountability)
+        )
         if problem:
             raise ValidationError(f"{profile.title}: {problem}")
         try:

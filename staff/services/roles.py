@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -24,7 +25,7 @@ def grantable_roles(*, by: User, school: School) -> list[tuple[str, str]]:
 
 
 def membership_grant(
-    *, user: User, school: School, roles: list[str], job_title: str = ""
+    *, user: User, school: School, roles: Iterable[str], job_title: str = ""
 ) -> Membership:
     """Give ``user`` ``roles`` in ``school`` as the system: the demo loader and tests only.
 
@@ -55,8 +56,8 @@ def grant_refusals(
     by: User | None,
     school_id: int,
     target_user_id: int | None,
-    added: set[str],
-    removed: set[str] = frozenset(),  # type: ignore[assignment]
+    added: AbstractSet[str],
+    removed: AbstractSet[str] = frozenset(),
 ) -> list[str]:
     """Return why ``by`` may not add and remove these roles for the person (empty if they may)."""
     if by is None:
