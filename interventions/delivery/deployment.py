@@ -26,9 +26,9 @@ def session_minutes(
     )
     minutes: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     led = week.filter(intervention__lead_id__in=user_ids).values("intervention__lead_id")
-    for row in led.annotate(total=Sum("minutes")):
-        minutes[row["intervention__lead_id"]][ACTIVITY] += row["total"] or 0
+    for lead in led.annotate(total=Sum("minutes")):
+        minutes[lead["intervention__lead_id"]][ACTIVITY] += lead["total"] or 0
     assisted = week.filter(intervention__assistants__in=user_ids).values("intervention__assistants")
-    for row in assisted.annotate(total=Sum("minutes")):
-        minutes[row["intervention__assistants"]][ACTIVITY] += row["total"] or 0
+    for assistant in assisted.annotate(total=Sum("minutes")):
+        minutes[assistant["intervention__assistants"]][ACTIVITY] += assistant["total"] or 0
     return {user: dict(acts) for user, acts in minutes.items()}

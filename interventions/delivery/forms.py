@@ -8,6 +8,8 @@ from typing import Any
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.db.models import QuerySet
+from django.http import QueryDict
 from django.utils import timezone
 
 from interventions.delivery.models import (
@@ -18,6 +20,7 @@ from interventions.delivery.models import (
     SessionAttendance,
 )
 from pupils.models import NC_YEAR_CHOICES, Pupil
+from send_hub.lib.forms import form_field
 from send_hub.lib.widgets import DateInput
 from staff.models import School, User
 
@@ -27,6 +30,20 @@ def _helper() -> FormHelper:
     helper.form_tag = False
     helper.disable_csrf = True
     return helper
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    """A choice of staff, by name (by e-mail for someone with no name recorded)."""
+
+    def label_from_instance(self, obj: User) -> str:
+        return obj.full_name or obj.email
+
+
+class InterventionChoiceField(forms.ModelMultipleChoiceField):
+    """Interventions as boxes to tick, each with its status (plans and EHCPs link them)."""
+
+    def label_from_instance(self, obj: Intervention) -> str:
+        return f"{obj.name} ({obj.get_status_display().lower()})"
 
 
 class ProgrammeForm(forms.ModelForm):
@@ -71,7 +88,8 @@ class ProgrammeForm(forms.ModelForm):
         return name
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if "NUMERIC" in (data.get("measures") or []) and not data.get("numeric_measure_label"):
             self.add_error(
                 "numeric_measure_label", 'Name the numeric scale, e.g. "Reading age (months)".'
@@ -110,9 +128,11 @@ class InterventionForm(forms.ModelForm):
         if self.instance.pk is None and self.initial.get("start_date") is None:
             self.initial["start_date"] = timezone.localdate()
         staff = User.objects.working_at(school)
-        self.fields["programme"].queryset = Programme.objects.filter(school=school, active=True)
-        self.fields["lead"].queryset = staff
-        self.fields["assistants"].queryset = staff
+        form_field(self, "programme", forms.ModelChoiceField).queryset = Programme.objects.filter(
+            school=school, active=True
+        )
+        form_field(self, "lead", forms.ModelChoiceField).queryset = staff
+        form_field(self, "assistants", forms.ModelMultipleChoiceField).queryset = staff
         self.helper = _helper()
 
 
@@ -133,7 +153,8 @@ class SlotForm(forms.Form):
             field.widget.attrs["class"] = "form-select" if name == "weekday" else "form-control"
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         filled = [data.get("weekday") is not None, bool(data.get("start_time"))]
         if any(filled) and not all(filled):
             raise forms.ValidationError("Give both the day and the time, or leave both empty.")
@@ -187,9 +208,9 @@ class EnrolPupilsForm(forms.Form):
         widget=DateInput(),
     )
 
-    def __init__(self, *args: Any, pupils: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, pupils: QuerySet[Pupil], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["pupils"].queryset = pupils
+        form_field(self, "pupils", forms.ModelMultipleChoiceField).queryset = pupils
         self.fields["joined_on"].initial = timezone.localdate()
 
     def clean_joined_on(self) -> dt.date:
@@ -234,11 +255,14 @@ class SessionForm(forms.Form):
 
     def renew_key(self) -> None:
         """Give the bound form a fresh one-time key: its old one already saved another session."""
-        self.data = self.data.copy()
-        self.data["client_key"] = str(uuid.uuid4())
+        # Bound from request.POST, a QueryDict: its copy is the mutable one.
+        data = self.data.copy() if isinstance(self.data, QueryDict) else dict(self.data)
+        data["client_key"] = str(uuid.uuid4())
+        self.data = data
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("status") == Session.Status.DELIVERED and not data.get("minutes"):
             self.add_error("minutes", "How many minutes did the session last?")
         if data.get("status") == Session.Status.CANCELLED and not data.get("cancel_reason"):
@@ -252,7 +276,8 @@ class SessionForm(forms.Form):
         return data
 
     def _attendance_rows(self) -> list[dict[str, Any]]:
-        rows, valid = [], set(SessionAttendance.Attendance.values)
+        rows: list[dict[str, Any]] = []
+        valid = set(SessionAttendance.Attendance.values)
         for pupil in self.pupils:
             raw = self.data.get(f"att-{pupil.pk}", SessionAttendance.Attendance.PRESENT)
             if raw not in valid:

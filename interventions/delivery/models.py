@@ -83,7 +83,7 @@ class Programme(models.Model):
 THROUGH_THEIR_PUPILS = frozenset({Role.TEACHER, Role.DSL, Role.BEHAVIOUR_SUPPORT})
 
 
-def _delivered_by(user: Any) -> Q:
+def _delivered_by(user: User) -> Q:
     """Who delivers an intervention: its lead and its assistants (the one place it is said)."""
     return Q(lead=user) | Q(assistants=user)
 
@@ -108,7 +108,7 @@ class InterventionQuerySet(models.QuerySet["Intervention"]):
             return mine.filter(delivers | Q(enrolments__pupil__in=pupils)).distinct()
         return mine.filter(delivers).distinct()
 
-    def delivered_by(self, user: Any) -> InterventionQuerySet:
+    def delivered_by(self, user: User) -> InterventionQuerySet:
         """Return interventions ``user`` leads or assists."""
         return self.filter(_delivered_by(user)).distinct()
 
@@ -171,7 +171,7 @@ class Intervention(models.Model):
     def is_elsa(self) -> bool:
         return self.programme.kind == Programme.Kind.ELSA
 
-    def is_delivered_by(self, user: Any) -> bool:
+    def is_delivered_by(self, user: User) -> bool:
         """Return whether ``user`` leads or assists this intervention."""
         if self.lead_id == user.pk:
             return True

@@ -73,7 +73,7 @@ def status_change(
     impact report is built from what was logged, so unlogged sessions would read as not given.
     """
     intervention = Intervention.objects.select_for_update().get(pk=intervention.pk)
-    allowed = {
+    allowed: dict[str, set[str]] = {
         Intervention.Status.PLANNED: {Intervention.Status.RUNNING, Intervention.Status.STOPPED},
         Intervention.Status.RUNNING: {Intervention.Status.COMPLETED, Intervention.Status.STOPPED},
     }

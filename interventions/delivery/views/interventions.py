@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q, Sum
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -32,19 +30,20 @@ from interventions.delivery.models import (
     SessionAttendance,
     delivered,
 )
-from pupils.models import Pupil
+from pupils.models import Pupil, PupilQuerySet
+from send_hub.http import SchoolHttpRequest
 from staff.permissions import can, get_object_for, requires
 
 SESSIONS_SHOWN = 20
 
 
-def _check_delivers(request: HttpRequest, intervention: Intervention) -> None:
+def _check_delivers(request: SchoolHttpRequest, intervention: Intervention) -> None:
     """403 unless the signed-in person leads or assists this intervention."""
     if not intervention.is_delivered_by(request.user):
         raise PermissionDenied
 
 
-def _sees_notes(request: HttpRequest, intervention: Intervention) -> bool:
+def _sees_notes(request: SchoolHttpRequest, intervention: Intervention) -> bool:
     if not can(request.user, "interventions.view_notes", intervention):
         return False
     return can(request.user, "interventions.manage", intervention) or intervention.is_delivered_by(
@@ -53,7 +52,7 @@ def _sees_notes(request: HttpRequest, intervention: Intervention) -> bool:
 
 
 @requires("interventions.view")
-def programme_list(request: HttpRequest) -> HttpResponse:
+def programme_list(request: SchoolHttpRequest) -> HttpResponse:
     """List the school's programmes with how many interventions run each."""
     programmes = Programme.objects.filter(school=request.school).annotate(
         running=Count("interventions", filter=Q(interventions__status=Intervention.Status.RUNNING))
@@ -63,14 +62,14 @@ def programme_list(request: HttpRequest) -> HttpResponse:
 
 @requires("interventions.manage")
 @require_http_methods(["GET", "POST"])
-def programme_add(request: HttpRequest) -> HttpResponse:
+def programme_add(request: SchoolHttpRequest) -> HttpResponse:
     """Add a programme to the school's catalogue."""
     return _programme_form(request, Programme(school=request.school))
 
 
 @requires("interventions.manage")
 @require_http_methods(["GET", "POST"])
-def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def programme_edit(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Edit a programme in the catalogue."""
     programme = Programme.objects.filter(school=request.school, pk=pk).first()
     if programme is None:
@@ -78,7 +77,7 @@ def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _programme_form(request, programme)
 
 
-def _programme_form(request: HttpRequest, programme: Programme) -> HttpResponse:
+def _programme_form(request: SchoolHttpRequest, programme: Programme) -> HttpResponse:
     form = ProgrammeForm(request.POST or None, instance=programme, school=request.school)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -92,7 +91,7 @@ def _programme_form(request: HttpRequest, programme: Programme) -> HttpResponse:
 
 
 @requires("interventions.view")
-def intervention_list(request: HttpRequest) -> HttpResponse:
+def intervention_list(request: SchoolHttpRequest) -> HttpResponse:
     """List interventions: all of the school's for the SENDCo, one's own for staff."""
     status = request.GET.get("status") or "current"
     interventions = (
@@ -120,20 +119,20 @@ def intervention_list(request: HttpRequest) -> HttpResponse:
 
 @requires("interventions.manage")
 @require_http_methods(["GET", "POST"])
-def intervention_add(request: HttpRequest) -> HttpResponse:
+def intervention_add(request: SchoolHttpRequest) -> HttpResponse:
     """Set up a new group or 1:1."""
     return _intervention_form(request, Intervention(school=request.school))
 
 
 @requires("interventions.manage")
 @require_http_methods(["GET", "POST"])
-def intervention_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def intervention_edit(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Change an intervention's staff, schedule or plan."""
     intervention = get_object_for(request, Intervention.objects, pk, "interventions.manage")
     return _intervention_form(request, intervention)
 
 
-def _intervention_form(request: HttpRequest, intervention: Intervention) -> HttpResponse:
+def _intervention_form(request: SchoolHttpRequest, intervention: Intervention) -> HttpResponse:
     initial_slots = [
         {"weekday": s.weekday, "start_time": s.start_time, "minutes": s.minutes, "room": s.room}
         for s in (intervention.slots.all() if intervention.pk else [])
@@ -159,7 +158,7 @@ def _intervention_form(request: HttpRequest, intervention: Intervention) -> Http
 
 
 @requires("interventions.view")
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Show an intervention: pupils, schedule, dosage and the latest sessions."""
     intervention = get_object_for(
         request,
@@ -213,12 +212,12 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 ENROL_RESULTS = 40
 
 
-def _enrollable(request: HttpRequest) -> Any:
+def _enrollable(request: SchoolHttpRequest) -> PupilQuerySet:
     """Pupils on roll here whom the person may see (those already in are reported, not hidden)."""
     return Pupil.objects.visible_to(request.user).on_roll()
 
 
-def _enrol_form(request: HttpRequest, intervention: Intervention) -> EnrolPupilsForm | None:
+def _enrol_form(request: SchoolHttpRequest, intervention: Intervention) -> EnrolPupilsForm | None:
     if intervention.status in (Intervention.Status.COMPLETED, Intervention.Status.STOPPED):
         return None
     return EnrolPupilsForm(pupils=_enrollable(request))
@@ -226,7 +225,7 @@ def _enrol_form(request: HttpRequest, intervention: Intervention) -> EnrolPupils
 
 @requires("interventions.manage")
 @require_POST
-def status_change(request: HttpRequest, pk: int) -> HttpResponse:
+def status_change(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Start, complete or stop an intervention (completing builds its impact report).
 
     Completing with most planned sessions undelivered asks first, saying how many were logged.
@@ -255,7 +254,7 @@ def status_change(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires("interventions.manage")
 @require_POST
-def enrol_search(request: HttpRequest, pk: int) -> HttpResponse:
+def enrol_search(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Find pupils to tick: visible to the person, on roll, not already in the group.
 
     A POST keeps pupils' names out of URLs and logs; pupils already ticked stay listed, ticked.
@@ -297,13 +296,13 @@ def enrol_search(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires("interventions.manage")
 @require_POST
-def enrol(request: HttpRequest, pk: int) -> HttpResponse:
+def enrol(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Add the ticked pupils to the intervention, all joining on one date."""
     intervention = get_object_for(request, Intervention.objects, pk, "interventions.manage")
     form = EnrolPupilsForm(request.POST, pupils=_enrollable(request))
     if not form.is_valid():
         for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
+            messages.error(request, " ".join(str(e) for e in errors))
         return redirect(reverse("interventions:detail", args=[intervention.pk]) + "#add-pupils")
     try:
         result = services.enrolment_add_many(
@@ -337,7 +336,7 @@ def _enrolment(intervention: Intervention, enrolment_pk: int) -> Enrolment:
 
 @requires("interventions.manage")
 @require_POST
-def enrolment_end(request: HttpRequest, pk: int, enrolment_pk: int) -> HttpResponse:
+def enrolment_end(request: SchoolHttpRequest, pk: int, enrolment_pk: int) -> HttpResponse:
     """Record that a pupil left the intervention today."""
     intervention = get_object_for(request, Intervention.objects, pk, "interventions.manage")
     enrolment = _enrolment(intervention, enrolment_pk)
@@ -356,7 +355,7 @@ def enrolment_end(request: HttpRequest, pk: int, enrolment_pk: int) -> HttpRespo
 
 @requires("interventions.log_session")
 @require_http_methods(["GET", "POST"])
-def targets(request: HttpRequest, pk: int, enrolment_pk: int) -> HttpResponse:
+def targets(request: SchoolHttpRequest, pk: int, enrolment_pk: int) -> HttpResponse:
     """Agree up to three targets with the pupil (the ELSA's targets, or GBO goals)."""
     intervention = get_object_for(request, Intervention.objects, pk, "interventions.log_session")
     if not can(request.user, "interventions.manage", intervention):

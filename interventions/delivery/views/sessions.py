@@ -7,7 +7,7 @@ import datetime as dt
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,12 +26,13 @@ from interventions.delivery.models import (
 )
 from interventions.delivery.views.interventions import _check_delivers, _sees_notes
 from pupils.models import Pupil
+from send_hub.http import SchoolHttpRequest
 from staff.permissions import get_object_for, requires
 
 
 @requires("interventions.log_session")
 @require_http_methods(["GET", "POST"])
-def session_log(request: HttpRequest, pk: int) -> HttpResponse:
+def session_log(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Log a session on a phone: everyone present by default, one tap per change, one line."""
     intervention = get_object_for(
         request, Intervention.objects.select_related("programme"), pk, "interventions.log_session"
@@ -155,7 +156,7 @@ def _day(raw: str | None) -> dt.date:
 
 
 @requires("interventions.view")
-def session_detail(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
+def session_detail(request: SchoolHttpRequest, pk: int, session_pk: int) -> HttpResponse:
     """Show one logged session (its notes only to those who may read them)."""
     intervention = get_object_for(request, Intervention.objects, pk, "interventions.view")
     session = (
