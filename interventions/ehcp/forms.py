@@ -11,6 +11,7 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
+from interventions.delivery.forms import InterventionChoiceField, StaffChoiceField
 from interventions.delivery.models import Intervention
 from interventions.ehcp.models import (
     EHCP,
@@ -21,8 +22,9 @@ from interventions.ehcp.models import (
 )
 from pupils.models import Area
 from send_hub.lib.form_keys import OneTimeKeyForm
+from send_hub.lib.forms import form_field
 from send_hub.lib.widgets import DateInput
-from staff.models import User
+from staff.models import School, User
 
 
 def _helper() -> FormHelper:
@@ -53,8 +55,9 @@ class _VersionedForm(forms.Form):
 class EHCPForm(forms.Form):
     local_authority = forms.CharField(max_length=100, label="Local authority")
     issued_on = forms.DateField(widget=DateInput(), label="Date the plan was issued")
-    coordinator = forms.ModelChoiceField(
-        queryset=None, help_text="The member of staff who keeps this EHCP and its reviews."
+    coordinator = StaffChoiceField(
+        queryset=User.objects.none(),
+        help_text="The member of staff who keeps this EHCP and its reviews.",
     )
     phase_transfer = forms.ChoiceField(
         choices=[
@@ -73,10 +76,11 @@ class EHCPForm(forms.Form):
         help_text="The calendar year the pupil moves, in September.",
     )
 
-    def __init__(self, *args: Any, school: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, school: School, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["coordinator"].queryset = User.objects.working_at(school)
-        self.fields["coordinator"].label_from_instance = lambda u: u.full_name or u.email
+        form_field(self, "coordinator", forms.ModelChoiceField).queryset = User.objects.working_at(
+            school
+        )
         school_move, post16 = (
             dt.date(2000, *(int(p) for p in value.split("-")))
             for value in (
@@ -130,6 +134,11 @@ class OutcomeEditForm(_VersionedForm, OutcomeForm):
     pass
 
 
+class OutcomeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: EHCPOutcome) -> str:
+        return obj.text[:90]
+
+
 class ProvisionForm(forms.Form):
     description = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -146,29 +155,30 @@ class ProvisionForm(forms.Form):
         help_text="Only where section F states them.",
         widget=forms.NumberInput(attrs={"step": "0.25", "inputmode": "decimal"}),
     )
-    outcome = forms.ModelChoiceField(
-        queryset=None, required=False, label="Outcome it serves", empty_label="None named"
+    outcome = OutcomeChoiceField(
+        queryset=EHCPOutcome.objects.none(),
+        required=False,
+        label="Outcome it serves",
+        empty_label="None named",
     )
-    interventions = forms.ModelMultipleChoiceField(
-        queryset=None,
+    interventions = InterventionChoiceField(
+        queryset=Intervention.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         label="Delivered by",
         help_text="Interventions this pupil is or was in: their sessions are the evidence.",
     )
 
-    def __init__(self, *args: Any, ehcp: EHCP, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, ehcp: EHCP, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["outcome"].queryset = EHCPOutcome.objects.filter(ehcp=ehcp).order_by("pk")
-        self.fields["outcome"].label_from_instance = lambda o: o.text[:90]
-        self.fields["interventions"].queryset = (
+        form_field(self, "outcome", forms.ModelChoiceField).queryset = EHCPOutcome.objects.filter(
+            ehcp=ehcp
+        ).order_by("pk")
+        form_field(self, "interventions", forms.ModelMultipleChoiceField).queryset = (
             Intervention.objects.visible_to(user)
             .filter(school_id=ehcp.school_id, enrolments__pupil_id=ehcp.pupil_id)
             .distinct()
             .order_by("-start_date", "name")
-        )
-        self.fields["interventions"].label_from_instance = lambda i: (
-            f"{i.name} ({i.get_status_display().lower()})"
         )
 
 

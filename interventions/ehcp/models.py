@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -13,6 +13,9 @@ from interventions.ehcp import clock
 from pupils.models import Area, Pupil
 from send_hub.lib.dates import nice_date
 from staff.models import School, User
+
+if TYPE_CHECKING:
+    from interventions.ehcp.report import Delivery
 
 
 def live(prefix: str = "") -> Q:
@@ -80,6 +83,10 @@ class EHCPOutcome(models.Model):
     text = models.TextField()
     area = models.CharField(max_length=4, choices=Area.choices, blank=True)
 
+    # Not a column: the section F lines serving this outcome, set by
+    # interventions.ehcp.report.outcomes_with_provision for the EHCP's page and PDF.
+    lines: list[EHCPProvision]
+
     def __str__(self) -> str:
         return self.text[:60]
 
@@ -94,6 +101,10 @@ class EHCPProvision(models.Model):
     description = models.TextField()
     hours_per_week = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     interventions = models.ManyToManyField(Intervention, blank=True, related_name="ehcp_provision")
+
+    # Not a column: the evidence of delivery, set by
+    # interventions.ehcp.report.provision_with_delivery for the EHCP's page and PDF.
+    delivery: Delivery
 
     def __str__(self) -> str:
         return self.description[:60]

@@ -8,9 +8,10 @@ and one windowed query for each line's latest sessions, however many sessions th
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.conf import settings
 from django.db.models import (
@@ -36,6 +37,10 @@ from interventions.ehcp.models import (
     EHCPOutcome,
     EHCPProvision,
 )
+from staff.models import User
+
+if TYPE_CHECKING:
+    from interventions.ehcp.forms import StepForm
 
 RECENT_WEEKS = 6  # the window the delivered hours a week are measured over
 LAST_SESSIONS = 5  # sessions listed under each provision line
@@ -59,6 +64,14 @@ def _hours(value: Decimal | float | int | None) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+class LastSession(TypedDict):
+    """One of the latest sessions listed under a provision line."""
+
+    date: dt.date
+    minutes: int
+    intervention: str
+
+
 @dataclass
 class Delivery:
     """One section F line's evidence of delivery up to ``as_of``."""
@@ -70,7 +83,7 @@ class Delivery:
     minutes: int = 0
     missed: int = 0
     recent_minutes: int = 0
-    last: list[dict[str, Any]] = field(default_factory=list)
+    last: list[LastSession] = field(default_factory=list)
     stated: Decimal | None = None
     linked: bool = True
 
@@ -114,7 +127,7 @@ class Delivery:
         return f"Stated {self.stated_label} h/week; {delivered}."
 
 
-def provision_with_delivery(ehcp: EHCP, *, as_of: dt.date | None = None) -> list[EHCPProvision]:
+def provision_with_delivery(ehcp: EHCP, *, as_of: dt.date | None = None) -> Sequence[EHCPProvision]:
     """Return the EHCP's section F lines, each with ``.delivery`` evidence up to ``as_of``.
 
     Two queries for the lines and their interventions (with aggregates), one for the latest
@@ -176,7 +189,7 @@ def provision_with_delivery(ehcp: EHCP, *, as_of: dt.date | None = None) -> list
         .values("line_id", "date", "minutes", "intervention__name")
         .order_by("line_id", "-date")
     )
-    by_line: dict[int, list[dict[str, Any]]] = {}
+    by_line: dict[int, list[LastSession]] = {}
     for row in latest:
         by_line.setdefault(row["line_id"], []).append(
             {
@@ -202,7 +215,7 @@ def provision_with_delivery(ehcp: EHCP, *, as_of: dt.date | None = None) -> list
 
 
 def outcomes_with_provision(
-    ehcp: EHCP, lines: list[EHCPProvision]
+    ehcp: EHCP, lines: Sequence[EHCPProvision]
 ) -> tuple[list[EHCPOutcome], list[EHCPProvision]]:
     """Return section E outcomes, each with ``.lines``, and the lines that name no outcome."""
     outcomes = list(EHCPOutcome.objects.filter(ehcp=ehcp).order_by("pk"))
@@ -215,7 +228,10 @@ def outcomes_with_provision(
 
 
 # The model's choice labels name the default dates; these do not, as the dates are settings.
-TRANSFER_LABELS = {EHCP.Transfer.SCHOOL: "School move", EHCP.Transfer.POST16: "Move to post-16"}
+TRANSFER_LABELS: dict[str, str] = {
+    EHCP.Transfer.SCHOOL: "School move",
+    EHCP.Transfer.POST16: "Move to post-16",
+}
 
 
 def transfer_label(ehcp: EHCP) -> str:
@@ -243,6 +259,9 @@ class MilestoneRow:
     step: AnnualReviewStep | None
     state: str  # done, overdue, due, upcoming, not_needed
     days: int  # days from today to the due date (negative when past)
+    # Set by the review page: the step's form for those who may record it, or why it waits.
+    form: StepForm | None = None
+    waiting: str = ""
 
     @property
     def done(self) -> bool:
@@ -257,7 +276,7 @@ def milestone_rows(review: AnnualReview, *, today: dt.date | None = None) -> lis
     """Return the review's deadlines with what was done, who did it, and what is overdue."""
     today = today or timezone.localdate()
     steps = {s.step: s for s in review.steps.all()}
-    rows = []
+    rows: list[MilestoneRow] = []
     decided = review.la_decision
     for m in ehcp_clock.milestones(review.meeting_on):
         step = steps.get(m.code)
@@ -292,7 +311,7 @@ def needs_preparing_for_adulthood(review: AnnualReview, ehcp: EHCP) -> bool:
 # --- The review report (PDF) ---------------------------------------------------------------
 
 
-def review_report_context(review: AnnualReview, *, built_by: Any) -> dict[str, Any]:
+def review_report_context(review: AnnualReview, *, built_by: User) -> dict[str, Any]:
     """Return what the review report shows, drawn from the record alone."""
     ehcp = review.ehcp
     prefetch_related_objects(

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -38,10 +37,10 @@ class StaleEdit(PlanError):
     """Someone else saved the record after this form was opened."""
 
 
-def ehcp_version(obj: Any) -> str:
+def ehcp_version(obj: EHCP | EHCPOutcome | EHCPProvision) -> str:
     """Return a short fingerprint of an EHCP, outcome or provision line as the form saw it."""
     if isinstance(obj, EHCP):
-        parts: list[Any] = [
+        parts: list[object] = [
             obj.local_authority,
             obj.issued_on,
             obj.coordinator_id,
@@ -62,7 +61,7 @@ def ehcp_version(obj: Any) -> str:
     return fingerprint(parts)
 
 
-def _check_version(obj: Any, version: str | None, what: str) -> None:
+def _check_version(obj: EHCP | EHCPOutcome | EHCPProvision, version: str | None, what: str) -> None:
     if version and version != ehcp_version(obj):
         raise StaleEdit(
             f"Someone else changed this {what} while you were editing it. The form now shows "
@@ -78,7 +77,7 @@ def _live_ehcp(ehcp: EHCP) -> EHCP:
     return locked
 
 
-def _clean_transfer(phase_transfer: str, transfer_year: int | None, issued_on: Any) -> None:
+def _clean_transfer(phase_transfer: str, transfer_year: int | None, issued_on: dt.date) -> None:
     if phase_transfer and transfer_year is None:
         raise ValidationError({"transfer_year": "Give the year of the move (September)."})
     if not phase_transfer and transfer_year is not None:
@@ -249,7 +248,7 @@ def ehcp_outcome_remove(*, outcome: EHCPOutcome, by: User) -> int:
 def _clean_provision(
     ehcp: EHCP,
     description: str,
-    hours_per_week: Any,
+    hours_per_week: Decimal | None,
     outcome: EHCPOutcome | None,
     interventions: Sequence[Intervention],
 ) -> str:
@@ -279,7 +278,7 @@ def ehcp_provision_add(
     ehcp: EHCP,
     by: User,
     description: str,
-    hours_per_week: Any = None,
+    hours_per_week: Decimal | None = None,
     outcome: EHCPOutcome | None = None,
     interventions: Sequence[Intervention] = (),
 ) -> EHCPProvision:
@@ -311,7 +310,7 @@ def ehcp_provision_update(
     provision: EHCPProvision,
     by: User,
     description: str,
-    hours_per_week: Any = None,
+    hours_per_week: Decimal | None = None,
     outcome: EHCPOutcome | None = None,
     interventions: Sequence[Intervention] = (),
     version: str | None = None,

@@ -10,10 +10,12 @@ from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.utils import timezone
 
+from interventions.delivery.forms import InterventionChoiceField, StaffChoiceField
 from interventions.delivery.models import Intervention
 from interventions.plans.models import PlanKind, SupportPlan
 from pupils.models import AREA_OF_NEED, Area, Pupil
 from send_hub.lib.form_keys import OneTimeKeyForm
+from send_hub.lib.forms import form_field
 from send_hub.lib.widgets import DateInput
 from staff.models import User
 
@@ -41,21 +43,11 @@ def _helper(*layout: Any) -> FormHelper:
     return helper
 
 
-class StaffChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: User) -> str:
-        return obj.full_name or obj.email
-
-
 class PupilChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Pupil) -> str:
         year = f", Year {obj.nc_year}" if obj.nc_year and obj.nc_year > 0 else ""
         group = f" {obj.registration_group}" if obj.registration_group else ""
         return f"{obj.surname}, {obj.forename}{year}{group}"
-
-
-class InterventionChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Intervention) -> str:
-        return f"{obj.name} ({obj.get_status_display().lower()})"
 
 
 class PlanStartForm(OneTimeKeyForm):
@@ -85,14 +77,18 @@ class PlanStartForm(OneTimeKeyForm):
         help_text="What every adult working with the pupil should do. One per line.",
     )
 
-    def __init__(self, *args: Any, user: Any, pupil: Pupil | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, pupil: Pupil | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = User.objects.working_at(user.current_school_id)
+        form_field(self, "owner", forms.ModelChoiceField).queryset = User.objects.working_at(
+            user.current_school_id
+        )
         self.fields["owner"].initial = user.pk
         self.fields["next_review_on"].initial = timezone.localdate() + FIRST_REVIEW_AFTER
         self.fixed_pupil = pupil
         if pupil is None:
-            self.fields["pupil"].queryset = Pupil.objects.visible_to(user).on_roll()
+            form_field(self, "pupil", forms.ModelChoiceField).queryset = Pupil.objects.visible_to(
+                user
+            ).on_roll()
         else:
             del self.fields["pupil"]
         self.helper = _helper(
@@ -149,7 +145,7 @@ class PlanEditForm(forms.Form):
         widget=forms.TextInput(attrs={"list": "voice-how-options"}),
     )
 
-    def __init__(self, *args: Any, user: Any, plan: SupportPlan, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, plan: SupportPlan, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {})
         kwargs["initial"] = {
             **{name: getattr(plan, name) for name in self.base_fields if name != "seen"},
@@ -157,7 +153,9 @@ class PlanEditForm(forms.Form):
             **kwargs["initial"],
         }
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = User.objects.working_at(user.current_school_id)
+        form_field(self, "owner", forms.ModelChoiceField).queryset = User.objects.working_at(
+            user.current_school_id
+        )
         self.helper = _helper(
             "seen",
             Fieldset("The plan", "owner", "next_review_on", "needs_summary", "strategies"),
@@ -166,7 +164,8 @@ class PlanEditForm(forms.Form):
         )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         for who in ("pupil", "parent"):
             if data.get(f"{who}_voice_on") and not data.get(f"{who}_voice"):
                 self.add_error(f"{who}_voice", "Write down what was said, or clear the date.")
@@ -217,18 +216,21 @@ class TargetForm(OneTimeKeyForm):
     due_on = forms.DateField(label="Due by", required=False, widget=DateInput())
 
     def __init__(
-        self, *args: Any, user: Any, plan: SupportPlan, editing: bool = False, **kwargs: Any
+        self, *args: Any, user: User, plan: SupportPlan, editing: bool = False, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["interventions"].queryset = (
+        interventions = form_field(self, "interventions", forms.ModelMultipleChoiceField)
+        interventions.queryset = (
             Intervention.objects.visible_to(user)
             .filter(school_id=plan.school_id, enrolments__pupil_id=plan.pupil_id)
             .distinct()
             .order_by("name")
         )
-        self.fields["responsible"].queryset = User.objects.working_at(user.current_school_id)
+        form_field(self, "responsible", forms.ModelChoiceField).queryset = User.objects.working_at(
+            user.current_school_id
+        )
         # A pupil in no interventions yet gets a note instead of an empty list of boxes.
-        self.no_interventions = not self.fields["interventions"].queryset.exists()
+        self.no_interventions = not interventions.queryset.exists()
         if self.no_interventions:
             del self.fields["interventions"]
         if editing:

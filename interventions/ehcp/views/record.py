@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.db.models import Model
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,13 +29,19 @@ from interventions.ehcp.forms import (
 from interventions.ehcp.models import (
     EHCP,
     AnnualReview,
+    AnnualReviewQuerySet,
     EHCPOutcome,
     EHCPProvision,
+    EHCPQuerySet,
 )
 from interventions.errors import PlanError
 from pupils.forms_records import add_service_errors
 from pupils.models import Pupil
+from send_hub.http import SchoolHttpRequest
+from send_hub.lib.forms import form_field
 from staff.permissions import can, get_object_for, requires
+
+F = TypeVar("F", bound=forms.BaseForm)
 
 VIEW, MANAGE, REPORT = (
     "interventions.plans_view",
@@ -42,15 +50,15 @@ VIEW, MANAGE, REPORT = (
 )
 
 
-def _ehcps() -> Any:
+def _ehcps() -> EHCPQuerySet:
     return EHCP.objects.select_related("pupil", "coordinator")
 
 
-def _reviews() -> Any:
+def _reviews() -> AnnualReviewQuerySet:
     return AnnualReview.objects.select_related("ehcp__pupil", "ehcp__coordinator")
 
 
-def _service_error(form: Any, exc: Exception) -> None:
+def _service_error(form: forms.BaseForm, exc: Exception) -> None:
     """Show a service's refusal on the form, by field where the form has that field."""
     if isinstance(exc, ValidationError):
         add_service_errors(form, exc)
@@ -59,13 +67,13 @@ def _service_error(form: Any, exc: Exception) -> None:
 
 
 def _save_edit(
-    request: HttpRequest,
-    form: Any,
+    request: SchoolHttpRequest,
+    form: F,
     *,
-    save: Callable[[dict[str, Any]], Any],
-    record: Any,
-    current: Callable[[], Any],
-) -> tuple[Any, str, bool]:
+    save: Callable[[dict[str, Any]], object],
+    record: Model,
+    current: Callable[[], F],
+) -> tuple[F, str, bool]:
     """Save a valid edit form through ``save``; return (form to show, stale message, saved).
 
     If someone else saved ``record`` since the form was opened, nothing is saved and the form
@@ -90,7 +98,7 @@ def _back(ehcp: EHCP, anchor: str = "") -> str:
 
 @requires(VIEW)
 @require_safe
-def pupil_ehcp(request: HttpRequest, pupil_pk: int) -> HttpResponse:
+def pupil_ehcp(request: SchoolHttpRequest, pupil_pk: int) -> HttpResponse:
     """Open the pupil's live EHCP, or say there is none (and offer the SENDCo to record it)."""
     pupil = get_object_for(request, Pupil.objects, pupil_pk, VIEW)
     ehcps = list(EHCP.objects.filter(pupil=pupil).order_by("-issued_on"))
@@ -106,7 +114,7 @@ def pupil_ehcp(request: HttpRequest, pupil_pk: int) -> HttpResponse:
 
 @requires(MANAGE)
 @require_http_methods(["GET", "POST"])
-def ehcp_create(request: HttpRequest, pupil_pk: int) -> HttpResponse:
+def ehcp_create(request: SchoolHttpRequest, pupil_pk: int) -> HttpResponse:
     """Record a pupil's EHCP: local authority, issue date, coordinator and any phase transfer."""
     pupil = get_object_for(request, Pupil.objects, pupil_pk, MANAGE)
     form = EHCPCreateForm(
@@ -136,7 +144,7 @@ def ehcp_create(request: HttpRequest, pupil_pk: int) -> HttpResponse:
 
 @requires(VIEW)
 @require_safe
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Show the EHCP: details, section E outcomes with their section F provision and delivery."""
     ehcp = get_object_for(request, _ehcps(), pk, VIEW)
     today = timezone.localdate()
@@ -170,7 +178,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires(MANAGE)
 @require_http_methods(["GET", "POST"])
-def ehcp_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def ehcp_edit(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Change the EHCP's local authority, dates, coordinator and phase transfer."""
     ehcp = get_object_for(request, _ehcps(), pk, MANAGE)
 
@@ -208,7 +216,7 @@ def ehcp_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires(MANAGE)
 @require_http_methods(["GET", "POST"])
-def outcome_add(request: HttpRequest, pk: int) -> HttpResponse:
+def outcome_add(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Add a section E outcome."""
     ehcp = get_object_for(request, _ehcps(), pk, MANAGE)
     form = OutcomeAddForm(request.POST or None)
@@ -227,7 +235,7 @@ def outcome_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires(MANAGE)
 @require_http_methods(["GET", "POST"])
-def outcome_edit(request: HttpRequest, pk: int, outcome_pk: int) -> HttpResponse:
+def outcome_edit(request: SchoolHttpRequest, pk: int, outcome_pk: int) -> HttpResponse:
     """Reword a section E outcome (or remove it, from the same page)."""
     ehcp = get_object_for(request, _ehcps(), pk, MANAGE)
     outcome = get_object_or_404(EHCPOutcome.objects.filter(ehcp=ehcp), pk=outcome_pk)
@@ -268,7 +276,7 @@ def outcome_edit(request: HttpRequest, pk: int, outcome_pk: int) -> HttpResponse
 
 
 @requires(MANAGE)
-def outcome_remove(request: HttpRequest, pk: int, outcome_pk: int) -> HttpResponse:
+def outcome_remove(request: SchoolHttpRequest, pk: int, outcome_pk: int) -> HttpResponse:
     """Remove a section E outcome; its provision lines stay, naming no outcome."""
     ehcp = get_object_for(request, _ehcps(), pk, MANAGE)
     # Checked after access, so the access matrix (GET) proves who may post here.
@@ -293,12 +301,13 @@ def outcome_remove(request: HttpRequest, pk: int, outcome_pk: int) -> HttpRespon
 
 
 def _no_interventions(form: ProvisionAddForm | ProvisionEditForm) -> bool:
-    return not form.fields["interventions"].queryset.exists()
+    offered = form_field(form, "interventions", forms.ModelMultipleChoiceField).queryset
+    return offered is None or not offered.exists()
 
 
 @requires(MANAGE)
 @require_http_methods(["GET", "POST"])
-def provision_add(request: HttpRequest, pk: int) -> HttpResponse:
+def provision_add(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Add a section F provision line linked to the outcome it serves and what delivers it."""
     ehcp = get_object_for(request, _ehcps(), pk, MANAGE)
     initial = {}
@@ -326,7 +335,7 @@ def provision_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires(MANAGE)
 @require_http_methods(["GET", "POST"])
-def provision_edit(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
+def provision_edit(request: SchoolHttpRequest, pk: int, line_pk: int) -> HttpResponse:
     """Change a section F line: wording, hours, outcome and the interventions delivering it."""
     ehcp = get_object_for(request, _ehcps(), pk, MANAGE)
     line = get_object_or_404(EHCPProvision.objects.filter(ehcp=ehcp), pk=line_pk)
@@ -374,7 +383,7 @@ def provision_edit(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
 
 
 @requires(MANAGE)
-def provision_remove(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
+def provision_remove(request: SchoolHttpRequest, pk: int, line_pk: int) -> HttpResponse:
     """Remove a section F provision line."""
     ehcp = get_object_for(request, _ehcps(), pk, MANAGE)
     # Checked after access, so the access matrix (GET) proves who may post here.

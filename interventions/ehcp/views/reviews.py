@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
@@ -22,6 +22,7 @@ from interventions.ehcp.models import (
 )
 from interventions.ehcp.views.record import MANAGE, REPORT, VIEW, _ehcps, _reviews, _service_error
 from interventions.errors import PlanError
+from send_hub.http import SchoolHttpRequest
 from send_hub.lib.text import mid_sentence
 from staff.audit import log_action
 from staff.permissions import can, get_object_for, requires
@@ -29,7 +30,7 @@ from staff.permissions import can, get_object_for, requires
 
 @requires(MANAGE)
 @require_http_methods(["GET", "POST"])
-def review_schedule(request: HttpRequest, pk: int) -> HttpResponse:
+def review_schedule(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Fix the annual review meeting date; the statutory deadlines follow from it."""
     ehcp = get_object_for(request, _ehcps(), pk, MANAGE)
     form = ScheduleReviewForm(request.POST or None)
@@ -56,7 +57,7 @@ def review_schedule(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires(MANAGE)
 @require_http_methods(["GET", "POST"])
-def review_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
+def review_reschedule(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Move an annual review's meeting (before it is held); the deadlines follow."""
     review = get_object_for(request, _reviews(), pk, MANAGE)
     ehcp = review.ehcp
@@ -79,7 +80,7 @@ def review_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _review_page(
-    request: HttpRequest, review: AnnualReview, bound: StepForm | None = None
+    request: SchoolHttpRequest, review: AnnualReview, bound: StepForm | None = None
 ) -> HttpResponse:
     ehcp = review.ehcp
     today = timezone.localdate()
@@ -92,7 +93,6 @@ def _review_page(
     refused = ""
     met = any(r.code == "MEETING" and r.done for r in rows)
     for row in rows:
-        row.form, row.waiting = None, ""
         if row.state in ("done", "not_needed"):
             pass
         elif row.code in ("REPORT", "LA_DECISION", "FINAL_PLAN") and not met:
@@ -106,7 +106,7 @@ def _review_page(
                 row.form = StepForm(step=row.code)
         elif bound is not None and bound.step_code == row.code:
             # That step has no form any more (already done): say why it was refused.
-            refused = " ".join(e for errors in bound.errors.values() for e in errors)
+            refused = " ".join(str(e) for errors in bound.errors.values() for e in errors)
     return render(
         request,
         "interventions/ehcp/review.html",
@@ -128,14 +128,14 @@ def _review_page(
 
 @requires(VIEW)
 @require_safe
-def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def review_detail(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Show an annual review's deadlines, what was done and by whom, and what is overdue."""
     review = get_object_for(request, _reviews(), pk, VIEW)
     return _review_page(request, review)
 
 
 @requires(MANAGE)
-def review_step(request: HttpRequest, pk: int) -> HttpResponse:
+def review_step(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Record one statutory step of the review as done today (or on the day given), by me."""
     review = get_object_for(request, _reviews(), pk, MANAGE)
     # Checked after access, so the access matrix (GET) proves who may post here.
@@ -174,7 +174,7 @@ def review_step(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires(REPORT)
 @require_safe
-def review_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def review_pdf(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Send the annual review report, built now from the record, after auditing who took it."""
     review = get_object_for(request, _reviews(), pk, REPORT)
     context = ehcp_report.review_report_context(review, built_by=request.user)

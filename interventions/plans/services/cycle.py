@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from interventions.delivery.models import Session
+from interventions.delivery.models import Intervention, Session
 from interventions.errors import PlanError
 from interventions.plans.models import PlanKind, PlanReview, PlanTarget, PlanVersion, SupportPlan
 from pupils.models import Pupil
@@ -90,7 +90,7 @@ def plan_target_add(
     wording: str,
     area: str,
     by: User,
-    interventions: Sequence[Any] = (),
+    interventions: Sequence[Intervention] = (),
     **fields: Any,
 ) -> PlanTarget:
     """Add a target to the plan's current cycle."""

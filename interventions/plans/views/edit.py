@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import BooleanField, Case, Count, F, Q, Value, When
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -24,15 +24,16 @@ from interventions.plans.forms import (
     PlanStartForm,
     TargetForm,
 )
-from interventions.plans.models import PlanTarget, SupportPlan
+from interventions.plans.models import PlanTarget, SupportPlan, SupportPlanQuerySet
 from pupils.models import Area, Pupil
+from send_hub.http import SchoolHttpRequest
 from staff.models import User
 from staff.permissions import get_object_for, requires
 
 PER_PAGE = 50
 
 
-def _plans() -> Any:
+def _plans() -> SupportPlanQuerySet:
     return SupportPlan.objects.select_related("pupil", "kind", "owner")
 
 
@@ -47,7 +48,7 @@ def _show_errors(form: Form, exc: Exception) -> None:
         form.add_error(None, str(exc))
 
 
-def _refuse_if_locked(request: HttpRequest, plan: SupportPlan) -> HttpResponse | None:
+def _refuse_if_locked(request: SchoolHttpRequest, plan: SupportPlan) -> HttpResponse | None:
     """Send the person back to the plan, saying why, when it cannot be changed."""
     reason = plan_services.plan_locked_reason(plan)
     if not reason:
@@ -60,7 +61,7 @@ def _refuse_if_locked(request: HttpRequest, plan: SupportPlan) -> HttpResponse |
 
 
 @requires("interventions.plans_view")
-def plan_list(request: HttpRequest) -> HttpResponse:
+def plan_list(request: SchoolHttpRequest) -> HttpResponse:
     """List the support plans of the pupils one may see, overdue reviews first."""
     form = PlanListFilterForm(request.GET or None)
     chosen = form.cleaned_data if form.is_valid() else {}
@@ -102,20 +103,20 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 @requires("interventions.plans_manage")
 @require_http_methods(["GET", "POST"])
-def plan_start(request: HttpRequest) -> HttpResponse:
+def plan_start(request: SchoolHttpRequest) -> HttpResponse:
     """Start a plan, choosing the pupil (from the plan list)."""
     return _start(request, pupil=None)
 
 
 @requires("interventions.plans_manage")
 @require_http_methods(["GET", "POST"])
-def plan_start_for(request: HttpRequest, pupil_pk: int) -> HttpResponse:
+def plan_start_for(request: SchoolHttpRequest, pupil_pk: int) -> HttpResponse:
     """Start a plan for one pupil (from the pupil's page)."""
     pupil = get_object_for(request, Pupil.objects.on_roll(), pupil_pk, "interventions.plans_manage")
     return _start(request, pupil=pupil)
 
 
-def _start(request: HttpRequest, *, pupil: Pupil | None) -> HttpResponse:
+def _start(request: SchoolHttpRequest, *, pupil: Pupil | None) -> HttpResponse:
     form = PlanStartForm(request.POST or None, user=request.user, pupil=pupil)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -145,7 +146,7 @@ def _start(request: HttpRequest, *, pupil: Pupil | None) -> HttpResponse:
 
 @requires("interventions.plans_manage")
 @require_http_methods(["GET", "POST"])
-def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_edit(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Change the plan's working copy: summary, strategies, owner, review date, voices."""
     plan = get_object_for(request, _plans(), pk, "interventions.plans_manage")
     refused = _refuse_if_locked(request, plan)
@@ -220,7 +221,7 @@ def _readable(snapshot: dict[str, Any]) -> dict[str, Any]:
 
 @requires("interventions.plans_manage")
 @require_http_methods(["GET", "POST"])
-def plan_agree(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_agree(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Show exactly what would be agreed; on confirming, keep it as the next version."""
     plan = get_object_for(request, _plans(), pk, "interventions.plans_manage")
     refused = _refuse_if_locked(request, plan)
@@ -264,7 +265,7 @@ def plan_agree(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires("interventions.plans_view")
-def plan_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+def plan_version(request: SchoolHttpRequest, pk: int, number: int) -> HttpResponse:
     """Show one agreed version exactly as it was agreed (read only)."""
     plan = get_object_for(request, _plans(), pk, "interventions.plans_view")
     version = get_object_or_404(plan.versions.select_related("agreed_by"), number=number)
@@ -287,7 +288,7 @@ def _current_target(plan: SupportPlan, target_pk: int) -> PlanTarget:
     return get_object_or_404(plan.targets.prefetch_related("interventions"), pk=target_pk)
 
 
-def _refuse_if_scored(request: HttpRequest, target: PlanTarget) -> HttpResponse | None:
+def _refuse_if_scored(request: SchoolHttpRequest, target: PlanTarget) -> HttpResponse | None:
     if target.cycle == target.plan.cycle and not target.outcome:
         return None
     messages.error(
@@ -298,7 +299,7 @@ def _refuse_if_scored(request: HttpRequest, target: PlanTarget) -> HttpResponse 
 
 @requires("interventions.plans_manage")
 @require_http_methods(["GET", "POST"])
-def target_add(request: HttpRequest, pk: int) -> HttpResponse:
+def target_add(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Add a SMART target to the plan's current cycle."""
     plan = get_object_for(request, _plans(), pk, "interventions.plans_manage")
     refused = _refuse_if_locked(request, plan)
@@ -330,7 +331,7 @@ def target_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires("interventions.plans_manage")
 @require_http_methods(["GET", "POST"])
-def target_edit(request: HttpRequest, pk: int, target_pk: int) -> HttpResponse:
+def target_edit(request: SchoolHttpRequest, pk: int, target_pk: int) -> HttpResponse:
     """Change a target of the current cycle until a review scores it."""
     plan = get_object_for(request, _plans(), pk, "interventions.plans_manage")
     target = _current_target(plan, target_pk)
@@ -374,7 +375,7 @@ def target_edit(request: HttpRequest, pk: int, target_pk: int) -> HttpResponse:
 
 @requires("interventions.plans_manage")
 @require_http_methods(["GET", "POST"])
-def target_remove(request: HttpRequest, pk: int, target_pk: int) -> HttpResponse:
+def target_remove(request: SchoolHttpRequest, pk: int, target_pk: int) -> HttpResponse:
     """Ask, then remove a target of the current cycle that has no outcome."""
     plan = get_object_for(request, _plans(), pk, "interventions.plans_manage")
     target = plan.targets.filter(pk=target_pk).first()

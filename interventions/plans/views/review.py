@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -15,17 +15,18 @@ from django.views.decorators.http import require_http_methods
 from interventions.delivery.models import Session, SessionAttendance
 from interventions.errors import PlanError
 from interventions.plans import services as plan_services
-from interventions.plans.models import PlanTarget, SupportPlan
+from interventions.plans.models import PlanTarget, SupportPlan, SupportPlanQuerySet
+from send_hub.http import SchoolHttpRequest
 from send_hub.lib.widgets import DateInput
 from staff.permissions import get_object_for, requires
 
 
-def _plans() -> Any:
+def _plans() -> SupportPlanQuerySet:
     return SupportPlan.objects.select_related("pupil", "kind", "owner")
 
 
 @requires("interventions.plans_view")
-def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_detail(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Show a plan's current cycle, its reviews and the versions agreed."""
     plan = get_object_for(request, _plans(), pk, "interventions.plans_view")
     targets = plan.targets.filter(cycle=plan.cycle).prefetch_related("interventions")
@@ -121,7 +122,7 @@ class ReviewForm(forms.Form):
 
 @requires("interventions.plans_manage")
 @require_http_methods(["GET", "POST"])
-def plan_review(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_review(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Review a plan: score each target, record views and decisions, open the next cycle."""
     plan = get_object_for(request, _plans(), pk, "interventions.plans_manage")
     targets = list(plan.targets.filter(cycle=plan.cycle).prefetch_related("interventions"))
