@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.http import QueryDict
 from django.utils import timezone
 
 from interventions.delivery.models import Enrolment, EnrolmentTarget
@@ -92,7 +93,8 @@ class MeasureForm(forms.Form):
 
     def refresh_versions(self) -> None:
         """Show the latest versions, so saving again (after reading the warning) replaces."""
-        data = self.data.copy()
+        # Bound from request.POST, a QueryDict: its copy is the mutable one.
+        data = self.data.copy() if isinstance(self.data, QueryDict) else dict(self.data)
         data[self.add_prefix("seen")] = self.versions()
         self.data = data
 
@@ -131,7 +133,8 @@ class GBOForm(MeasureForm):
                 self.fields[f"gbo_{n}"] = field
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         # A rating posted for a goal that is not set (a stale page, or a script) is refused,
         # never dropped in silence.
         for n in GOAL_NUMBERS:

@@ -10,7 +10,7 @@ import datetime as dt
 import hashlib
 import json
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict
 
 from django.db.models import (
     Avg,
@@ -41,8 +41,14 @@ from interventions.delivery.models import (
 )
 from interventions.outcomes.measures import Kind, enrolment_measures, gbo_reliable_change
 from interventions.outcomes.models import MeasureRecord
+from pupils.models import Pupil
 from send_hub.lib.db import count_of
+from staff.models import User
 from staff.permissions import can
+
+if TYPE_CHECKING:
+    # A development dependency (django-stubs); annotations only.
+    from django_stubs_ext import WithAnnotations
 
 # Part of the figures, so of their hash: bump it when the figures or the PDF's layout change,
 # and the next build (or sweep) rewrites every stored PDF.
@@ -56,17 +62,17 @@ FAR_FUTURE = dt.date(9999, 12, 31)
 # --- Who may see impact --------------------------------------------------------------------
 
 
-def oversees(user: Any, intervention: Intervention) -> bool:
+def oversees(user: User, intervention: Intervention) -> bool:
     """Return whether ``user`` runs all interventions in its school (the SENDCo)."""
     return can(user, "interventions.manage", intervention)
 
 
-def delivers(user: Any, intervention: Intervention) -> bool:
+def delivers(user: User, intervention: Intervention) -> bool:
     """Return whether ``user`` leads or assists ``intervention``."""
     return intervention.is_delivered_by(user)
 
 
-def impact_scope(user: Any) -> QuerySet[Intervention]:
+def impact_scope(user: User) -> QuerySet[Intervention]:
     """Return the interventions whose measures and impact ``user`` may see.
 
     Staff comments are part of impact, so besides the capability it takes managing the
@@ -78,7 +84,7 @@ def impact_scope(user: Any) -> QuerySet[Intervention]:
     return visible.delivered_by(user)
 
 
-def pupil_measure_trends(pupil: Any, user: Any) -> list[dict[str, Any]] | None:
+def pupil_measure_trends(pupil: Pupil, user: User) -> list[dict[str, Any]] | None:
     """Return the pupil's measures per enrolment that ``user`` may see (None: show nothing)."""
     if not can(user, "interventions.view_impact", pupil):
         return None
@@ -112,7 +118,20 @@ def enrolment_window(prefix: str = "") -> Q:
     return Q(**{f"{prefix}date__gte": OuterRef("joined_on"), f"{prefix}date__lte": left})
 
 
-def _enrolments_with_attendance(intervention: Intervention) -> QuerySet[Enrolment]:
+class AttendanceCounts(TypedDict):
+    """What ``_enrolments_with_attendance`` counts for each enrolment."""
+
+    sessions_possible: int
+    sessions_attended: int
+    mean_engagement: float | None
+
+
+if TYPE_CHECKING:
+    # An enrolment with its sessions counted.
+    CountedEnrolment: TypeAlias = WithAnnotations[Enrolment, AttendanceCounts]
+
+
+def _enrolments_with_attendance(intervention: Intervention) -> QuerySet[CountedEnrolment]:
     """Return the intervention's enrolments with delivered and attended sessions counted."""
     delivered_ = Session.objects.delivered().filter(
         enrolment_window(), intervention=OuterRef("intervention")
@@ -203,7 +222,8 @@ def impact_figures(intervention: Intervention) -> dict[str, Any]:
 
     enrolments = list(_enrolments_with_attendance(ivn))
     pupil_ids = {e.pupil_id for e in enrolments}
-    rows = []
+    # JSON-safe figures, stored as they are (the group's summary reads them back).
+    rows: list[dict[str, Any]] = []
     for e in enrolments:
         rows.append(
             {

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -25,12 +26,13 @@ from interventions.outcomes.models import MeasureRecord
 from interventions.outcomes.services import request_impact_report
 from send_hub.lib.dates import nice_date, nice_datetime
 from staff.audit import log_action
+from staff.models import User
 
 Kind = MeasureRecord.Kind
 Point = MeasureRecord.Point
 Informant = MeasureRecord.Informant
 
-POINT_ORDER = {Point.BASELINE: 0, Point.MID: 1, Point.EXIT: 2}
+POINT_ORDER: dict[str, int] = {Point.BASELINE: 0, Point.MID: 1, Point.EXIT: 2}
 GOAL_NUMBERS = (1, 2, 3)
 NUMERIC_MAX = Decimal("99999.99")  # what MeasureRecord.value can hold
 
@@ -66,7 +68,7 @@ SDQ_PARENT_TOTAL_BANDS = (
 )
 # The self-report (11-17) version has its own bands; until someone checks them against the
 # published scoring guidance, self-report totals are shown without a band.
-SDQ_TOTAL_BANDS = {
+SDQ_TOTAL_BANDS: dict[str, tuple[tuple[int, str], ...]] = {
     Informant.TEACHER: SDQ_TEACHER_TOTAL_BANDS,
     Informant.PARENT: SDQ_PARENT_TOTAL_BANDS,
 }
@@ -144,10 +146,18 @@ class SDQScores:
 
 def sdq_scores(record: MeasureRecord) -> SDQScores | None:
     """Return the scored totals of an SDQ record (None when a difficulty subscale is missing)."""
-    parts = [record.sdq_emotional, record.sdq_conduct, record.sdq_hyperactivity, record.sdq_peer]
-    if any(p is None for p in parts):
+    emotional, conduct = record.sdq_emotional, record.sdq_conduct
+    hyperactivity, peer = record.sdq_hyperactivity, record.sdq_peer
+    if emotional is None or conduct is None or hyperactivity is None or peer is None:
         return None
-    return SDQScores(record.sdq_informant, *parts, prosocial=record.sdq_prosocial)  # type: ignore[arg-type]
+    return SDQScores(
+        record.sdq_informant,
+        emotional,
+        conduct,
+        hyperactivity,
+        peer,
+        prosocial=record.sdq_prosocial,
+    )
 
 
 def measure_version(record: MeasureRecord | None) -> str:
@@ -198,7 +208,7 @@ def measure_record(
     kind: str,
     point: str,
     taken_on: dt.date,
-    by: Any,
+    by: User,
     goals: dict[int, int | None] | None = None,
     value: Decimal | None = None,
     sdq: dict[str, int | None] | None = None,
@@ -322,7 +332,7 @@ def _check_goals(
     point: str,
     goals: dict[int, int | None],
     baseline: MeasureRecord | None,
-    refuse: Any,
+    refuse: Callable[[str, str], None],
 ) -> None:
     set_goals = set(
         EnrolmentTarget.objects.filter(enrolment=enrolment).values_list("number", flat=True)
@@ -364,7 +374,7 @@ def _check_sdq(
     sdq: dict[str, int | None],
     informant: str,
     baseline: MeasureRecord | None,
-    refuse: Any,
+    refuse: Callable[[str, str], None],
 ) -> None:
     if informant not in Informant.values:
         refuse("informant", "Choose who completed the SDQ: teacher, parent or the young person.")

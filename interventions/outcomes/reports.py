@@ -125,7 +125,8 @@ def impact_report_build(*, intervention_id: int) -> ImpactReport | None:
         now = timezone.now()
         figures = impact_figures(intervention)
         digest = figures_hash(figures)
-        has_pdf = bool(report.pdf) and report.pdf.storage.exists(report.pdf.name)
+        stored = report.pdf.name
+        has_pdf = bool(stored and report.pdf.storage.exists(stored))
         if digest != report.figures_hash or not has_pdf:
             old_name = report.pdf.name if has_pdf else ""
             pdf = render_impact_pdf(figures, built_at=now)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import FileResponse, HttpResponse, HttpResponseBase, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
@@ -24,11 +24,12 @@ from interventions.outcomes import services as outcome_services
 from interventions.outcomes.forms import FORMS, MeasureChoiceForm, MeasureForm
 from interventions.outcomes.models import ImpactReport, MeasureRecord
 from pupils.forms_records import add_service_errors
+from send_hub.http import SchoolHttpRequest
 from staff.audit import log_action
 from staff.permissions import can, get_object_for, requires
 
 
-def _intervention_for(request: HttpRequest, pk: int, capability: str) -> Intervention:
+def _intervention_for(request: SchoolHttpRequest, pk: int, capability: str) -> Intervention:
     """Fetch the intervention for someone who runs or delivers it (404 out of scope, else 403)."""
     intervention = get_object_for(
         request, Intervention.objects.select_related("programme"), pk, capability
@@ -42,7 +43,7 @@ def _intervention_for(request: HttpRequest, pk: int, capability: str) -> Interve
 
 
 def _measure_forms(
-    request: HttpRequest,
+    request: SchoolHttpRequest,
     enrolment: Enrolment,
     kinds: list[str],
     records: dict[str, dict[str, MeasureRecord]],
@@ -64,7 +65,7 @@ def _measure_forms(
 
 @requires("interventions.record_measures")
 @require_http_methods(["GET", "POST"])
-def measures(request: HttpRequest, pk: int, enrolment_pk: int) -> HttpResponse:
+def measures(request: SchoolHttpRequest, pk: int, enrolment_pk: int) -> HttpResponse:
     """Record a pupil's outcome measures at baseline, mid-point and exit."""
     intervention = _intervention_for(request, pk, "interventions.record_measures")
     enrolment = get_object_or_404(
@@ -141,7 +142,7 @@ def measures(request: HttpRequest, pk: int, enrolment_pk: int) -> HttpResponse:
 
 @requires("interventions.view")
 @require_safe
-def impact(request: HttpRequest, pk: int) -> HttpResponse:
+def impact(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Show the intervention's impact: dosage, attendance, measures, comments and cost."""
     intervention = _intervention_for(request, pk, "interventions.view_impact")
     figures = figures_of.impact_figures(intervention)
@@ -161,7 +162,9 @@ def impact(request: HttpRequest, pk: int) -> HttpResponse:
             "charts": reports.impact_charts(figures),
             "report": report,
             "has_pdf": has_pdf,
-            "pdf_current": has_pdf and report.figures_hash == figures_of.figures_hash(figures),
+            "pdf_current": report is not None
+            and has_pdf
+            and report.figures_hash == figures_of.figures_hash(figures),
             "pending": pending,
             "may_record": can(request.user, "interventions.record_measures", intervention),
         },
@@ -170,12 +173,12 @@ def impact(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires("interventions.view")
 @require_safe
-def impact_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def impact_pdf(request: SchoolHttpRequest, pk: int) -> HttpResponseBase:
     """Send the stored impact report PDF, after auditing who took it."""
     intervention = _intervention_for(request, pk, "interventions.view_impact")
     back = reverse("interventions:impact", args=[intervention.pk])
     report = ImpactReport.objects.filter(intervention=intervention).first()
-    if report is None or not report.pdf:
+    if report is None or not report.pdf.name:
         messages.info(request, "The PDF has not been built yet. Build it now, then download it.")
         return redirect(back)
     try:
@@ -211,7 +214,7 @@ def impact_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires("interventions.view")
-def impact_build(request: HttpRequest, pk: int) -> HttpResponse:
+def impact_build(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Ask for the impact report to be built now (the PDF follows in the background)."""
     intervention = _intervention_for(request, pk, "interventions.view_impact")
     # Checked after access, so the access matrix (GET) proves who may post here.

@@ -6,10 +6,12 @@ import datetime as dt
 from typing import Any
 
 from django import template
+from django.template import Context
 from django.utils import timezone
 
-from interventions.connect.models import CheckIn, CheckInPupil, Placement
+from interventions.connect.models import CheckIn, CheckInPupil, Placement, ReintegrationStage
 from interventions.connect.services import low_checkin_flags
+from pupils.models import Pupil
 from staff.permissions import can
 
 register = template.Library()
@@ -30,7 +32,7 @@ def zone_class(zone: str) -> str:
 
 
 @register.simple_tag
-def stage_state(stage: Any, placement: Any) -> str:
+def stage_state(stage: ReintegrationStage, placement: Placement) -> str:
     """Return "done", "current" or "next" for a stage of ``placement``."""
     if stage.number < placement.current_stage:
         return "done"
@@ -43,7 +45,7 @@ def stage_class(state: str) -> str:
 
 
 @register.inclusion_tag("interventions/connect/today_flags.html", takes_context=True)
-def connect_today_flags(context: dict[str, Any]) -> dict[str, Any]:
+def connect_today_flags(context: Context) -> dict[str, Any]:
     """Flag pupils whose last three check-ins were low to their key adult (on Today)."""
     request = context.get("request")
     user = getattr(request, "user", None)
@@ -53,7 +55,7 @@ def connect_today_flags(context: dict[str, Any]) -> dict[str, Any]:
 
 
 @register.inclusion_tag("interventions/connect/pupil_panel.html", takes_context=True)
-def pupil_connect_panel(context: dict[str, Any], pupil: Any) -> dict[str, Any]:
+def pupil_connect_panel(context: Context, pupil: Pupil) -> dict[str, Any]:
     """Show a pupil's check-in trend and Connect placement to those allowed to see them."""
     request = context.get("request")
     user = getattr(request, "user", None)

@@ -9,12 +9,13 @@ from typing import Any
 from django import template
 
 from interventions.outcomes.impact import pupil_measure_trends as trends_for
+from pupils.models import Pupil
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def pupil_measure_trends(context: template.Context, pupil: Any) -> list[dict[str, Any]] | None:
+def pupil_measure_trends(context: template.Context, pupil: Pupil) -> list[dict[str, Any]] | None:
     """Return the pupil's measures per enrolment the viewer may see (None: show nothing)."""
     request = context.get("request")
     return trends_for(pupil, request.user) if request is not None else None
@@ -43,9 +44,10 @@ def pounds(value: str | Decimal | None) -> str:
 
 
 @register.filter
-def number(value: float | int | None) -> str:
+def number(value: float | str | None) -> str:
     """Show a figure without a needless ".0" (84.0 -> 84, 3.25 -> 3.25); a dash for none."""
-    if value is None or value == "":
+    # A missing figure arrives as None, or as "" from a template variable that is not there.
+    if value in (None, ""):
         return "\u2013"  # an en dash
     if float(value).is_integer():
         return f"{int(value):,}"
@@ -53,9 +55,10 @@ def number(value: float | int | None) -> str:
 
 
 @register.filter
-def signed(value: float | int | None) -> str:
+def signed(value: float | str | None) -> str:
     """Show a change with its sign: +5, -1.5, 0."""
-    if value is None or value == "":
+    if value in (None, ""):
         return "\u2013"
-    shown = number(abs(value))
-    return f"+{shown}" if value > 0 else f"-{shown}" if value < 0 else "0"
+    change = float(value)
+    shown = number(abs(change))
+    return f"+{shown}" if change > 0 else f"-{shown}" if change < 0 else "0"

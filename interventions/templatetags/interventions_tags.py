@@ -14,6 +14,7 @@ from interventions.delivery.models import (
     Session,
     SessionAttendance,
 )
+from pupils.models import Pupil
 from staff.permissions import can
 
 register = template.Library()
@@ -52,7 +53,7 @@ def todays_sessions(context: template.Context) -> dict[str, Any] | None:
 
 
 @register.simple_tag(takes_context=True)
-def pupil_interventions(context: template.Context, pupil: Any) -> dict[str, Any] | None:
+def pupil_interventions(context: template.Context, pupil: Pupil) -> dict[str, Any] | None:
     """Return the pupil's interventions the viewer may see, with notes only where allowed."""
     user = context["request"].user
     if not can(user, "interventions.view", pupil):

@@ -9,6 +9,7 @@ from django import template
 from interventions.plans import services as plan_services
 from interventions.plans.models import SupportPlan
 from interventions.reminders.models import Notification
+from pupils.models import Pupil
 from staff.permissions import can
 
 register = template.Library()
@@ -34,7 +35,7 @@ def notification_bell(unread: int | None) -> dict[str, Any]:
 
 
 @register.inclusion_tag("interventions/plans/pupil_plans.html", takes_context=True)
-def pupil_plans(context: template.Context, pupil: Any) -> dict[str, Any]:
+def pupil_plans(context: template.Context, pupil: Pupil) -> dict[str, Any]:
     """Render a pupil's open plans and parents' meetings in the last 12 months (of three)."""
     user = context["request"].user
     if not can(user, "interventions.plans_view", pupil):
