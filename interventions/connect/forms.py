@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from interventions.connect.models import DailyRecord, Placement, ReintegrationStage, Zone
 from pupils.models import Pupil
+from send_hub.lib.forms import form_field
 from send_hub.lib.widgets import DateInput
-from staff.models import User
+from staff.models import School, User
 
 MAX_STAGES = 4
 
@@ -20,16 +21,19 @@ class RoomForm(forms.Form):
     name = forms.CharField(max_length=80)
     capacity = forms.IntegerField(min_value=1, max_value=60, initial=6)
     leaders = forms.ModelMultipleChoiceField(
-        queryset=None, label="Inclusion leader(s)", widget=forms.CheckboxSelectMultiple
+        queryset=User.objects.none(),
+        label="Inclusion leader(s)",
+        widget=forms.CheckboxSelectMultiple,
     )
     staff = forms.ModelMultipleChoiceField(
-        queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+        queryset=User.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
 
-    def __init__(self, *args: Any, school: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, school: School, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["leaders"].queryset = User.objects.working_at(school)
-        self.fields["staff"].queryset = User.objects.working_at(school)
+        staff = User.objects.working_at(school)
+        form_field(self, "leaders", forms.ModelMultipleChoiceField).queryset = staff
+        form_field(self, "staff", forms.ModelMultipleChoiceField).queryset = staff
 
 
 class RoomEditForm(RoomForm):
@@ -48,25 +52,31 @@ class StageAddForm(forms.Form):
 
 
 class PlacementForm(forms.Form):
-    pupil = forms.ModelChoiceField(queryset=None)
+    pupil = forms.ModelChoiceField(queryset=Pupil.objects.none())
     referral_reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
-    referred_by = forms.ModelChoiceField(queryset=None, required=False, label="Referred by")
+    referred_by = forms.ModelChoiceField(
+        queryset=User.objects.none(), required=False, label="Referred by"
+    )
     panel_date = forms.DateField(required=False, widget=DateInput(), label="Panel decision date")
     start_date = forms.DateField(widget=DateInput())
     planned_weeks = forms.IntegerField(min_value=1, max_value=52, initial=6)
     next_review_on = forms.DateField(required=False, widget=DateInput(), label="First review")
-    key_worker = forms.ModelChoiceField(queryset=None, required=False)
+    key_worker = forms.ModelChoiceField(queryset=User.objects.none(), required=False)
     override_reason = forms.CharField(
         required=False,
         max_length=300,
         label="If the room is full: why place over capacity (SENDCo or head)",
     )
 
-    def __init__(self, *args: Any, user: Any, school: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, school: School, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["pupil"].queryset = Pupil.objects.visible_to(user).on_roll()
+        form_field(self, "pupil", forms.ModelChoiceField).queryset = Pupil.objects.visible_to(
+            user
+        ).on_roll()
         for name in ("referred_by", "key_worker"):
-            self.fields[name].queryset = User.objects.working_at(school)
+            form_field(self, name, forms.ModelChoiceField).queryset = User.objects.working_at(
+                school
+            )
         self.initial.setdefault("start_date", timezone.localdate())
         for n in range(1, MAX_STAGES + 1):
             required = n == 1
@@ -86,15 +96,16 @@ class PlacementForm(forms.Form):
                 required=False, widget=DateInput(), label=f"Stage {n}: review date"
             )
 
-    def stage_rows(self) -> list[list[Any]]:
+    def stage_rows(self) -> list[list[forms.BoundField]]:
         return [
             [self[f"stage{n}_{f}"] for f in ("percent", "lessons", "criteria", "review")]
             for n in range(1, MAX_STAGES + 1)
         ]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        stages = []
+        super().clean()
+        data = self.cleaned_data
+        stages: list[dict[str, Any]] = []
         for n in range(1, MAX_STAGES + 1):
             percent, criteria = data.get(f"stage{n}_percent"), data.get(f"stage{n}_criteria")
             if percent is None and not criteria:
@@ -115,8 +126,10 @@ class PlacementForm(forms.Form):
 
     def service_kwargs(self) -> dict[str, Any]:
         data = self.cleaned_data
-        names = ("pupil", "referral_reason", "referred_by", "panel_date", "start_date")
-        names += ("planned_weeks", "next_review_on", "key_worker", "override_reason", "stages")
+        names = (
+            *("pupil", "referral_reason", "referred_by", "panel_date", "start_date"),
+            *("planned_weeks", "next_review_on", "key_worker", "override_reason", "stages"),
+        )
         return {n: data[n] for n in names}
 
 
@@ -183,18 +196,23 @@ class CheckInForm(forms.Form):
     note = forms.CharField(required=False, max_length=300)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not data.get("zone") and data.get("scale") is None:
             raise forms.ValidationError("Choose a zone or a number.")
         return data
 
 
 class CheckInListForm(forms.Form):
-    pupil = forms.ModelChoiceField(queryset=None)
-    key_adult = forms.ModelChoiceField(queryset=None)
+    pupil = forms.ModelChoiceField(queryset=Pupil.objects.none())
+    key_adult = forms.ModelChoiceField(queryset=User.objects.none())
     reason = forms.CharField(required=False, max_length=200)
 
-    def __init__(self, *args: Any, user: Any, school: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, school: School, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["pupil"].queryset = Pupil.objects.visible_to(user).on_roll()
-        self.fields["key_adult"].queryset = User.objects.working_at(school)
+        form_field(self, "pupil", forms.ModelChoiceField).queryset = Pupil.objects.visible_to(
+            user
+        ).on_roll()
+        form_field(self, "key_adult", forms.ModelChoiceField).queryset = User.objects.working_at(
+            school
+        )

@@ -4,7 +4,7 @@ the room's daily register, and daily check-ins with vulnerable pupils."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -14,6 +14,9 @@ from pupils.models import Pupil
 from send_hub.lib.dates import nice_date
 from staff.models import School, User
 from staff.permissions import LEADERS, roles_for
+
+if TYPE_CHECKING:
+    from interventions.connect.services import ClashView
 
 
 class Zone(models.TextChoices):
@@ -123,6 +126,14 @@ class Placement(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = PlacementQuerySet.as_manager()
+
+    # Not columns: what the room and register pages (interventions.connect.views) attach for
+    # their templates: the day's record, the stages, the version of the register line the page
+    # showed, and a colleague's clashing save.
+    today: DailyRecord | None
+    stage_list: list[ReintegrationStage]
+    seen: str
+    clash: ClashView | None
 
     class Meta:
         ordering = ["pupil__legal_surname", "pupil__legal_forename"]
@@ -278,6 +289,9 @@ class CheckInPupil(models.Model):
     added_on = models.DateField()
 
     objects = CheckInPupilQuerySet.as_manager()
+
+    # Not a column: today's check-in, attached by the check-ins page for its template.
+    today: CheckIn | None
 
     class Meta:
         ordering = ["pupil__legal_surname", "pupil__legal_forename"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -268,12 +268,38 @@ class RegisterClash:
     """A pupil's line that a colleague saved differently while this person was filling it in."""
 
     placement: Placement
-    record: DailyRecord  # theirs, as saved now (who and when included)
+    # Theirs, as saved now (who and when included); None when the line the page showed has no
+    # saved record for the day (the page's version then matches nothing saved).
+    record: DailyRecord | None
     theirs: dict[str, Any]
     mine: dict[str, Any]
     version: str  # of theirs: a choice made against this version settles the clash
     shown: str  # the version of theirs the page had already shown ("" for none)
     choice: str  # "theirs", "mine" or "" as the page sent it
+
+
+class ClashCell(TypedDict):
+    """One side of a clash line in words, with a zone for its badge ("" for none)."""
+
+    zone: str
+    text: str
+
+
+class ClashLine(TypedDict):
+    """One line of a clash: its label, each side, and whether the two differ."""
+
+    label: str
+    theirs: ClashCell
+    mine: ClashCell
+    differs: bool
+
+
+class ClashView(TypedDict):
+    """A clash as the register shows it: who saved when, each line side by side."""
+
+    clash: RegisterClash
+    lines: list[ClashLine]
+    note: str
 
 
 class RegisterConflict(ValidationError):
@@ -332,7 +358,8 @@ def register_save(
             kept.append(pk)
         elif resolved.get(pk) == ("mine", version):
             to_write.append((placement, data))
-            replaced.append({"placement": pk, "recorded_by": record.recorded_by_id})
+            recorded_by = record.recorded_by_id if record is not None else None
+            replaced.append({"placement": pk, "recorded_by": recorded_by})
         else:
             choice, shown = resolved.get(pk, ("", ""))
             clashes.append(RegisterClash(placement, record, theirs, mine, version, shown, choice))
@@ -424,9 +451,11 @@ class LowFlag:
     checkins: list[CheckIn]
 
 
-def low_checkin_flags(user: Any, *, school_id: int | None = None) -> list[LowFlag]:
+def low_checkin_flags(user: User, *, school_id: int | None = None) -> list[LowFlag]:
     """Return the pupils ``user`` is key adult for whose last three check-ins were all low."""
     school_id = school_id or getattr(user, "current_school_id", None)
+    if school_id is None:
+        return []  # in no school: on no school's list
     entries = list(
         CheckInPupil.objects.active()
         .filter(school_id=school_id, key_adult=user)

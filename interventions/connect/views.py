@@ -4,12 +4,12 @@ daily check-ins with vulnerable pupils."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,9 +29,22 @@ from interventions.connect.forms import (
     StageAddForm,
     StageAdvanceForm,
 )
-from interventions.connect.models import CheckIn, CheckInPupil, DailyRecord, Placement, Room, Zone
-from send_hub.lib.charts import bars
+from interventions.connect.models import (
+    CheckIn,
+    CheckInPupil,
+    DailyRecord,
+    Placement,
+    ReintegrationStage,
+    Room,
+    Zone,
+)
+from send_hub.http import SchoolHttpRequest
+from send_hub.lib.charts import Bar, bars
 from staff.permissions import can, get_object_for, requires
+
+if TYPE_CHECKING:
+    # A development dependency (django-stubs); annotations only.
+    from django_stubs_ext import WithAnnotations
 
 RECORDS_SHOWN = 15
 
@@ -41,7 +54,7 @@ def _errors(exc: ValidationError) -> str:
 
 
 @requires("interventions.connect_view")
-def rooms(request: HttpRequest) -> HttpResponse:
+def rooms(request: SchoolHttpRequest) -> HttpResponse:
     """List the Connect rooms the person works in (all of them for the SENDCo and head)."""
     found = Room.objects.visible_to(request.user).annotate(
         placed=Count("placements", filter=Q(placements__status__in=Placement.CURRENT))
@@ -51,21 +64,21 @@ def rooms(request: HttpRequest) -> HttpResponse:
 
 @requires("interventions.connect_manage")
 @require_http_methods(["GET", "POST"])
-def room_add(request: HttpRequest) -> HttpResponse:
+def room_add(request: SchoolHttpRequest) -> HttpResponse:
     """Set up a Connect or nurture room."""
     return _room_form(request, Room(school=request.school, capacity=6))
 
 
 @requires("interventions.connect_manage")
 @require_http_methods(["GET", "POST"])
-def room_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def room_edit(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Change a room's name, capacity, leaders and staff, or close it."""
     return _room_form(
         request, get_object_for(request, Room.objects, pk, "interventions.connect_manage")
     )
 
 
-def _room_form(request: HttpRequest, room: Room) -> HttpResponse:
+def _room_form(request: SchoolHttpRequest, room: Room) -> HttpResponse:
     """Add (``room`` unsaved) or edit a room, with its leaders and staff."""
     adding = room.pk is None
     form_class = RoomForm if adding else RoomEditForm
@@ -98,7 +111,18 @@ def _room_form(request: HttpRequest, room: Room) -> HttpResponse:
     return render(request, "interventions/connect/room_form.html", context)
 
 
-def _placements(room: Room, day: dt.date) -> list[Placement]:
+class OnDay(TypedDict):
+    """What ``_placements`` prefetches onto each placement: the day's record, if any."""
+
+    on_day: list[DailyRecord]
+
+
+if TYPE_CHECKING:
+    # A current placement with the day's record prefetched.
+    PlacementOnDay: TypeAlias = WithAnnotations[Placement, OnDay]
+
+
+def _placements(room: Room, day: dt.date) -> list[PlacementOnDay]:
     """Current placements with pupil, stages and the day's record: three queries for any size."""
     return list(
         room.placements.current()
@@ -111,7 +135,7 @@ def _placements(room: Room, day: dt.date) -> list[Placement]:
 
 
 @requires("interventions.connect_view")
-def room_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def room_detail(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Show the room: today's register, who has not checked in, and each pupil's stage."""
     room = get_object_for(request, Room.objects, pk, "interventions.connect_view")
     today = timezone.localdate()
@@ -130,7 +154,7 @@ def room_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "interventions/connect/room.html", context)
 
 
-def _saved(placement: Any) -> DailyRecord | None:
+def _saved(placement: PlacementOnDay) -> DailyRecord | None:
     return placement.on_day[0] if placement.on_day else None
 
 
@@ -148,7 +172,7 @@ CLASH_LINES = (
 )
 
 
-def _clash_cell(values: dict[str, Any], fields: tuple[str, ...]) -> dict[str, str]:
+def _clash_cell(values: dict[str, Any], fields: tuple[str, ...]) -> services.ClashCell:
     """Return one side of a clash line as words (and a zone for its badge)."""
     first = values.get(fields[0])
     if fields[0].endswith("_zone"):
@@ -166,9 +190,9 @@ def _clash_cell(values: dict[str, Any], fields: tuple[str, ...]) -> dict[str, st
     return {"zone": "", "text": "" if first is None else str(first)}
 
 
-def _clash_view(clash: services.RegisterClash) -> dict[str, Any]:
+def _clash_view(clash: services.RegisterClash) -> services.ClashView:
     """Return what the page shows of a clash: who saved when, each line side by side."""
-    lines = []
+    lines: list[services.ClashLine] = []
     for label, fields, always in CLASH_LINES:
         differs = any(clash.theirs.get(f) != clash.mine.get(f) for f in fields)
         if differs or always:
@@ -191,20 +215,19 @@ def _clash_view(clash: services.RegisterClash) -> dict[str, Any]:
 
 @requires("interventions.connect_record")
 @require_http_methods(["GET", "POST"])
-def register(request: HttpRequest, pk: int) -> HttpResponse:
+def register(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Take the room's register and check-ins for a day, phone first."""
     room = get_object_for(request, Room.objects, pk, "interventions.connect_record")
     day = DayForm(request.GET or request.POST).day()
     post = request.POST if request.method == "POST" else None
     placements = _placements(room, day)
-    forms = []
+    forms: list[tuple[Placement, DailyRowForm]] = []
     for p in placements:
         saved = services.register_row(_saved(p))
         # Only lines the page showed are saved (a pupil placed since stays as they are), and a
         # line shown again keeps the version it was typed against, never the newest.
-        shown_here = post is not None and f"p{p.pk}-seen" in post
-        p.seen = post[f"p{p.pk}-seen"] if shown_here else services.register_version(saved)
-        data = post if shown_here else None
+        data = post if post is not None and f"p{p.pk}-seen" in post else None
+        p.seen = data[f"p{p.pk}-seen"] if data is not None else services.register_version(saved)
         forms.append((p, DailyRowForm(data, prefix=f"p{p.pk}", initial=saved)))
     problem = ""
     if post is not None and all(f.is_valid() for _, f in forms if f.is_bound):
@@ -262,7 +285,7 @@ def _register_after_conflict(
     this person's (kept as typed); other lines this person changed stay as typed; the rest
     show what is saved now."""
     by_pk = {c.placement.pk: c for c in clashes}
-    forms = []
+    forms: list[tuple[Placement, DailyRowForm]] = []
     for p in _placements(room, day):
         form = typed.get(p.pk)
         if form is not None and (
@@ -280,7 +303,7 @@ def _register_after_conflict(
 
 @requires("interventions.connect_manage")
 @require_http_methods(["GET", "POST"])
-def placement_add(request: HttpRequest, pk: int) -> HttpResponse:
+def placement_add(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Place a pupil in the room with their reintegration plan (planned from day one)."""
     room = get_object_for(request, Room.objects, pk, "interventions.connect_manage")
     form = PlacementForm(request.POST or None, user=request.user, school=request.school)
@@ -299,13 +322,13 @@ def placement_add(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "interventions/connect/placement_form.html", context)
 
 
-def _stage_chart(stages: list[Any]) -> list[Any]:
+def _stage_chart(stages: list[ReintegrationStage]) -> list[Bar]:
     """Bars of the share of timetable back in mainstream, stage by stage."""
     return bars([(f"Stage {s.number}", s.timetable_percent) for s in stages], height=100)
 
 
 @requires("interventions.connect_view")
-def placement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def placement_detail(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Show a placement: the stage track, the timetable share over time, and recent days."""
     placement = get_object_for(
         request,
@@ -332,7 +355,7 @@ def placement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires("interventions.connect_review")
 @require_POST
-def stage_advance(request: HttpRequest, pk: int) -> HttpResponse:
+def stage_advance(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Record how the current stage went and move the pupil to the next one."""
     placement = get_object_for(request, Placement.objects, pk, "interventions.connect_review")
     form = StageAdvanceForm(request.POST)
@@ -352,7 +375,7 @@ def stage_advance(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires("interventions.connect_review")
 @require_http_methods(["GET", "POST"])
-def stage_add(request: HttpRequest, pk: int) -> HttpResponse:
+def stage_add(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Add a stage to the end of a current placement's reintegration plan."""
     placement = get_object_for(
         request,
@@ -378,7 +401,7 @@ def stage_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires("interventions.connect_manage")
 @require_POST
-def placement_end(request: HttpRequest, pk: int) -> HttpResponse:
+def placement_end(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Close a placement, completed or ended early, with its exit outcome."""
     placement = get_object_for(request, Placement.objects, pk, "interventions.connect_manage")
     form = PlacementEndForm(request.POST)
@@ -398,7 +421,7 @@ def placement_end(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires("interventions.checkin_record")
-def checkins(request: HttpRequest) -> HttpResponse:
+def checkins(request: SchoolHttpRequest) -> HttpResponse:
     """List my check-in pupils (the whole list for whoever keeps it) with today's check-in."""
     today = timezone.localdate()
     entries = list(
@@ -414,7 +437,9 @@ def checkins(request: HttpRequest) -> HttpResponse:
         )
     )
     for entry in entries:
-        entry.today = next((c for c in entry.pupil.recent if c.date == today), None)
+        # Prefetch(to_attr="recent") above set it; django-stubs cannot see an attribute made so.
+        recent: list[CheckIn] = entry.pupil.recent  # type: ignore[attr-defined]
+        entry.today = next((c for c in recent if c.date == today), None)
     may_manage = can(request.user, "interventions.checkin_manage")
     context = {
         "entries": entries,
@@ -430,7 +455,7 @@ def checkins(request: HttpRequest) -> HttpResponse:
 
 @requires("interventions.checkin_record")
 @require_POST
-def checkin_record(request: HttpRequest, pk: int) -> HttpResponse:
+def checkin_record(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Record today's check-in for a pupil on the list: a zone or a number, a note."""
     entry = get_object_for(
         request,
@@ -449,7 +474,7 @@ def checkin_record(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires("interventions.checkin_manage")
 @require_POST
-def checkin_list_add(request: HttpRequest) -> HttpResponse:
+def checkin_list_add(request: SchoolHttpRequest) -> HttpResponse:
     """Put a pupil on the daily check-in list."""
     form = CheckInListForm(request.POST, user=request.user, school=request.school)
     if form.is_valid():
@@ -462,7 +487,7 @@ def checkin_list_add(request: HttpRequest) -> HttpResponse:
 
 @requires("interventions.checkin_manage")
 @require_POST
-def checkin_list_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def checkin_list_remove(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Take a pupil off the daily check-in list."""
     entry = get_object_for(
         request, CheckInPupil.objects.active(), pk, "interventions.checkin_manage"
