@@ -8,14 +8,16 @@ from typing import Any
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 
 from interventions.behaviour.importer import COLUMNS, DEFAULT_COLUMNS
 from interventions.behaviour.models import BehaviourEvent, Removal
 from pupils.importers import upload_size_check
 from pupils.models import ImportMapping, Pupil
+from send_hub.lib.forms import form_field
 from send_hub.lib.widgets import DateInput, DateTimeInput
-from staff.models import User
+from staff.models import School, User
 
 SOURCES = [(s, ImportMapping.Source(s).label) for s in DEFAULT_COLUMNS]
 
@@ -57,13 +59,14 @@ class BehaviourImportForm(forms.Form):
             ),
         )
 
-    def clean_file(self) -> Any:
+    def clean_file(self) -> UploadedFile:
         return upload_size_check(
             self.cleaned_data["file"], too_big_hint="Export a shorter period at a time."
         )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not data.get("source"):
             data["source"] = ImportMapping.Source.OTHER
         return data
@@ -94,13 +97,17 @@ class RemovalForm(forms.ModelForm):
             "reason": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args: Any, user: Any, school: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, school: School, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["pupil"].queryset = Pupil.objects.visible_to(user).on_roll()
+        form_field(self, "pupil", forms.ModelChoiceField).queryset = Pupil.objects.visible_to(
+            user
+        ).on_roll()
         for name in ("referred_by", "supervised_by"):
-            self.fields[name].queryset = User.objects.working_at(school)
-        self.fields["started_at"].input_formats = ["%Y-%m-%dT%H:%M"]
-        self.fields["ended_at"].input_formats = ["%Y-%m-%dT%H:%M"]
+            form_field(self, name, forms.ModelChoiceField).queryset = User.objects.working_at(
+                school
+            )
+        for name in ("started_at", "ended_at"):
+            form_field(self, name, forms.DateTimeField).input_formats = ["%Y-%m-%dT%H:%M"]
 
 
 class MeetingForm(forms.Form):
@@ -115,9 +122,11 @@ class EventForm(forms.ModelForm):
         fields = ["pupil", "kind", "category", "points", "occurred_on", "note"]
         widgets = {"occurred_on": DateInput()}
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["pupil"].queryset = Pupil.objects.visible_to(user).on_roll()
+        form_field(self, "pupil", forms.ModelChoiceField).queryset = Pupil.objects.visible_to(
+            user
+        ).on_roll()
         self.initial.setdefault("occurred_on", timezone.localdate())
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -16,6 +16,10 @@ from send_hub.lib.dates import nice_date
 from staff.models import Role, School, User
 from staff.permissions import LEADERS, roles_for
 
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.models.sql.compiler import SQLCompiler
+
 SCHOOL_WIDE_ROLES = LEADERS | {Role.BEHAVIOUR_SUPPORT}
 
 
@@ -24,8 +28,12 @@ def school_day_minutes() -> int:
     return int(getattr(settings, "SEND_HUB_SCHOOL_DAY_MINUTES", 390))
 
 
-class BehaviourRecordQuerySet(models.QuerySet[Any]):
-    def visible_to(self, user: Any) -> BehaviourRecordQuerySet:
+# Removals and behaviour events share their access rule.
+R = TypeVar("R", bound=models.Model)
+
+
+class BehaviourRecordQuerySet(models.QuerySet[R]):
+    def visible_to(self, user: Any) -> Self:
         """Return records ``user`` may see: the school's for leaders and behaviour support, and
         those of their own Connect room's current pupils for room staff."""
 
@@ -49,17 +57,21 @@ class DurationMinutes(models.Func):
 
     output_field = models.IntegerField()
 
-    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+    def as_postgresql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> tuple[str, tuple[str | int, ...]]:
         template = "CAST(FLOOR(EXTRACT(EPOCH FROM %(expressions)s) / 60) AS integer)"
         return self.as_sql(compiler, connection, template=template, **extra)
 
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+    def as_sqlite(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> tuple[str, tuple[str | int, ...]]:
         template = "CAST((%(expressions)s) / 60000000 AS integer)"
         return self.as_sql(compiler, connection, template=template, **extra)
 
 
-class RemovalQuerySet(BehaviourRecordQuerySet):
-    def with_minutes(self) -> RemovalQuerySet:
+class RemovalQuerySet(BehaviourRecordQuerySet["Removal"]):
+    def with_minutes(self) -> Self:
         """Annotate ``minutes``: suspension days x the school day, else end minus start."""
         duration = models.ExpressionWrapper(
             models.F("ended_at") - models.F("started_at"), output_field=models.DurationField()
@@ -174,7 +186,7 @@ class BehaviourEvent(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = BehaviourRecordQuerySet.as_manager()
+    objects = BehaviourRecordQuerySet["BehaviourEvent"].as_manager()
 
     class Meta:
         ordering = ["-occurred_on"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -23,7 +23,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, TruncWeek
 
-from interventions.behaviour.models import BehaviourEvent, Removal
+from interventions.behaviour.models import BehaviourEvent, Removal, RemovalQuerySet
 from interventions.connect.models import CheckIn, DailyRecord
 from pupils.models import Pupil, SENStatus, Sex
 from staff.audit import log_action
@@ -210,9 +210,21 @@ def _rates(
     ]
 
 
+class TopPupil(TypedDict):
+    """A pupil's removals and minutes out of class over a period (the monitoring's table)."""
+
+    pupil_id: int
+    pupil__legal_forename: str
+    pupil__legal_surname: str
+    pupil__preferred_forename: str
+    pupil__nc_year: int | None
+    n: int
+    total: int | None
+
+
 def top_pupils(
-    removals: Any, *, start: dt.date, end: dt.date, limit: int = 15
-) -> list[dict[str, Any]]:
+    removals: RemovalQuerySet, *, start: dt.date, end: dt.date, limit: int = 15
+) -> list[TopPupil]:
     """Return the pupils with the most minutes out of class in the period (one query)."""
     return list(
         removals.filter(started_at__date__gte=start, started_at__date__lte=end)
@@ -229,7 +241,15 @@ def top_pupils(
     )
 
 
-def school_weeks(removals: Any, *, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
+class SchoolWeek(TypedDict):
+    """Removals and minutes out of class in the week starting ``week``."""
+
+    week: dt.datetime
+    n: int
+    total: int | None
+
+
+def school_weeks(removals: RemovalQuerySet, *, start: dt.date, end: dt.date) -> list[SchoolWeek]:
     """Return removals and minutes out of class per week across the school (one query)."""
     return list(
         removals.filter(started_at__date__gte=start, started_at__date__lte=end)
@@ -270,7 +290,7 @@ def pupil_weeks(*, pupil: Pupil, start: dt.date, end: dt.date) -> list[Week]:
         weeks[monday] = Week(monday)
         monday += dt.timedelta(days=7)
 
-    def week(value: Any) -> Week | None:
+    def week(value: dt.date | dt.datetime) -> Week | None:
         return weeks.get(_monday(value))
 
     attended = ("PRESENT", "LATE")
@@ -287,11 +307,11 @@ def pupil_weeks(*, pupil: Pupil, start: dt.date, end: dt.date) -> list[Week]:
             checked=Count("pk", filter=~Q(checkin_zone="")),
         )
     )
-    for row in days:
-        if w := week(row["week"]):
-            w.sessions, w.attended = row["am_n"] + row["pm_n"], row["am_in"] + row["pm_in"]
-            w.checkins += row["checked"]
-            w.low_checkins += row["low"]
+    for day in days:
+        if w := week(day["week"]):
+            w.sessions, w.attended = day["am_n"] + day["pm_n"], day["am_in"] + day["pm_in"]
+            w.checkins += day["checked"]
+            w.low_checkins += day["low"]
     removals = (
         Removal.objects.filter(pupil=pupil, started_at__date__gte=start, started_at__date__lte=end)
         .with_minutes()
@@ -299,9 +319,9 @@ def pupil_weeks(*, pupil: Pupil, start: dt.date, end: dt.date) -> list[Week]:
         .values("week")
         .annotate(n=Count("pk"), total=Sum("minutes"))
     )
-    for row in removals:
-        if w := week(row["week"]):
-            w.removals, w.minutes = row["n"], row["total"] or 0
+    for out in removals:
+        if w := week(out["week"]):
+            w.removals, w.minutes = out["n"], out["total"] or 0
     events = (
         BehaviourEvent.objects.filter(pupil=pupil, occurred_on__gte=start, occurred_on__lte=end)
         .annotate(week=TruncWeek("occurred_on"))
@@ -313,27 +333,27 @@ def pupil_weeks(*, pupil: Pupil, start: dt.date, end: dt.date) -> list[Week]:
             points=Coalesce(Sum("points"), 0, output_field=IntegerField()),
         )
     )
-    for row in events:
-        if w := week(row["week"]):
+    for event in events:
+        if w := week(event["week"]):
             w.rewards, w.sanctions, w.detentions = (
-                row["rewards"],
-                row["sanctions"],
-                row["detentions"],
+                event["rewards"],
+                event["sanctions"],
+                event["detentions"],
             )
-            w.points = row["points"]
+            w.points = event["points"]
     checkins = (
         CheckIn.objects.filter(pupil=pupil, date__gte=start, date__lte=end)
         .annotate(week=TruncWeek("date"))
         .values("week")
         .annotate(n=Count("pk"), low=Count("pk", filter=Q(zone="RED") | Q(scale__lte=2)))
     )
-    for row in checkins:
-        if w := week(row["week"]):
-            w.checkins += row["n"]
-            w.low_checkins += row["low"]
+    for checkin in checkins:
+        if w := week(checkin["week"]):
+            w.checkins += checkin["n"]
+            w.low_checkins += checkin["low"]
     return list(weeks.values())
 
 
-def pupils_with_records(school: School) -> Any:
+def pupils_with_records(school: School) -> Exists:
     """Return an Exists() that is true for pupils with any removal (for filtering lists)."""
     return Exists(Removal.objects.filter(school=school, pupil=OuterRef("pk")))

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import TypedDict
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -30,6 +33,7 @@ from interventions.behaviour.models import BehaviourEvent, BehaviourImport, Remo
 from pupils.forms_import import MappingChoiceForm
 from pupils.importers.mis_csv import mapping_save
 from pupils.models import ImportMapping, Pupil
+from send_hub.http import SchoolHttpRequest
 from send_hub.lib import charts
 from send_hub.lib.csv import csv_download
 from send_hub.lib.dates import nice_day
@@ -40,7 +44,7 @@ SHOWN = 30
 
 
 @requires("interventions.behaviour_view")
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: SchoolHttpRequest) -> HttpResponse:
     """List recent removals and behaviour events the person may see."""
     removals = (
         Removal.objects.visible_to(request.user)
@@ -59,7 +63,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @requires("interventions.behaviour_record")
 @require_http_methods(["GET", "POST"])
-def removal_add(request: HttpRequest) -> HttpResponse:
+def removal_add(request: SchoolHttpRequest) -> HttpResponse:
     """Record a removal from class, an isolation or a suspension."""
     form = RemovalForm(request.POST or None, user=request.user, school=request.school)
     if request.method == "POST" and form.is_valid():
@@ -77,7 +81,7 @@ def removal_add(request: HttpRequest) -> HttpResponse:
 
 @requires("interventions.behaviour_view")
 @require_http_methods(["GET", "POST"])
-def removal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def removal_detail(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Show a removal and record its reintegration meeting."""
     removal = get_object_for(
         request,
@@ -106,7 +110,7 @@ def removal_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires("interventions.behaviour_record")
 @require_http_methods(["GET", "POST"])
-def event_add(request: HttpRequest) -> HttpResponse:
+def event_add(request: SchoolHttpRequest) -> HttpResponse:
     """Record a reward, sanction or detention by hand."""
     form = EventForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -124,7 +128,7 @@ def event_add(request: HttpRequest) -> HttpResponse:
 
 @requires("interventions.behaviour_record")
 @require_http_methods(["GET", "POST"])
-def behaviour_import(request: HttpRequest) -> HttpResponse:
+def behaviour_import(request: SchoolHttpRequest) -> HttpResponse:
     """Upload a behaviour CSV, read by a standard or saved column mapping, for a dry run."""
     choice = MappingChoiceForm(
         request.GET or None,
@@ -172,7 +176,7 @@ def behaviour_import(request: HttpRequest) -> HttpResponse:
 
 @requires("interventions.behaviour_record")
 @require_http_methods(["GET", "POST"])
-def behaviour_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
+def behaviour_import_preview(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Show what a file would add, row by row; apply it all or nothing."""
     batch = BehaviourImport.objects.filter(school=request.school, pk=pk).first()
     if batch is None:
@@ -193,7 +197,24 @@ def behaviour_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _monitoring(request: HttpRequest) -> dict[str, object]:
+class Monitoring(TypedDict):
+    """The removals monitoring for a period: its page and its CSV."""
+
+    period: PeriodForm
+    start: dt.date
+    end: dt.date
+    groups: list[services.GroupRate]
+    group_bars: list[charts.Bar]
+    group_height: int
+    weeks: list[services.SchoolWeek]
+    week_bars: list[charts.Bar]
+    top: list[services.TopPupil]
+    include_lac: bool
+    by_sex: list[services.GroupRate]
+    by_ethnicity: list[services.GroupRate]
+
+
+def _monitoring(request: SchoolHttpRequest) -> Monitoring:
     period = PeriodForm(request.GET or None)
     start, end = period.period()
     include_lac = can(request.user, "pupils.view_looked_after")
@@ -222,19 +243,19 @@ def _monitoring(request: HttpRequest) -> dict[str, object]:
 
 
 @requires("interventions.behaviour_monitor")
-def monitoring(request: HttpRequest) -> HttpResponse:
+def monitoring(request: SchoolHttpRequest) -> HttpResponse:
     """Show removals across the school: per 100 pupils by group, by sex and by ethnicity, week
     by week, and by pupil."""
-    context = _monitoring(request)
-    context["breakdowns"] = [
-        ("By sex", context["by_sex"]),
-        ("By ethnicity", context["by_ethnicity"]),
-    ]
+    data = _monitoring(request)
+    context = {
+        **data,
+        "breakdowns": [("By sex", data["by_sex"]), ("By ethnicity", data["by_ethnicity"])],
+    }
     return render(request, "interventions/behaviour/monitoring.html", context)
 
 
 @requires("interventions.behaviour_monitor")
-def monitoring_csv(request: HttpRequest) -> HttpResponse:
+def monitoring_csv(request: SchoolHttpRequest) -> HttpResponse:
     """Download the monitoring figures as CSV (audited: it names pupils)."""
     data = _monitoring(request)
     response, writer = csv_download(f"removals-{data['start']:%Y%m%d}-{data['end']:%Y%m%d}.csv")
@@ -243,8 +264,9 @@ def monitoring_csv(request: HttpRequest) -> HttpResponse:
         writer.writerow([g.label, g.pupils, g.removals, g.pupils_removed, g.per_100])
     for prefix, rates in (("Sex", data["by_sex"]), ("Ethnicity", data["by_ethnicity"])):
         for g in rates:
-            row = [f"{prefix}: {g.label}", g.pupils, g.removals, g.pupils_removed, g.per_100]
-            writer.writerow(row)
+            writer.writerow(
+                [f"{prefix}: {g.label}", g.pupils, g.removals, g.pupils_removed, g.per_100]
+            )
     writer.writerow([])
     writer.writerow(["Pupil", "NC year", "Removals", "Minutes out of class"])
     for row in data["top"]:
@@ -263,7 +285,7 @@ def monitoring_csv(request: HttpRequest) -> HttpResponse:
 
 
 @requires("interventions.behaviour_monitor")
-def pupil_pattern(request: HttpRequest, pk: int) -> HttpResponse:
+def pupil_pattern(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Show one pupil's pattern week by week."""
     pupil = get_object_for(request, Pupil.objects, pk, "interventions.behaviour_monitor")
     period = PeriodForm(request.GET or None)
