@@ -2,6 +2,9 @@
 // The form's one-time key is kept too, so saving again after a drop can never log it twice;
 // the draft goes once the server confirms the save, so the next log gets a new key.
 // Fields marked data-draft-skip (the version the page was built from) are never kept.
+// A form marked data-draft-from-page (a register the server sent back after a refused save: a
+// colleague saved some pupils first) is the truth, their entries beside yours, so what the page
+// shows replaces the draft before any draft is restored; a form htmx swaps in is kept as shown anyway.
 (function () {
   "use strict";
 
@@ -15,6 +18,11 @@
       data[el.name] = el.value;
     }
     return data;
+  }
+
+  // What the form shows now becomes its draft.
+  function keepPage(form) {
+    localStorage.setItem(PREFIX + form.dataset.draftKey, JSON.stringify(fields(form)));
   }
 
   function restore(form, data) {
@@ -46,7 +54,7 @@
 
   function setUp(form, swapped) {
     const key = PREFIX + form.dataset.draftKey;
-    const keep = () => localStorage.setItem(key, JSON.stringify(fields(form)));
+    const keep = () => keepPage(form);
     forgetUsed(form);
     const saved = localStorage.getItem(key);
     if (swapped) {
@@ -84,6 +92,8 @@
   }
 
   function init(root) {
+    // The page's own copy first, so setUp restores it rather than an older draft.
+    root.querySelectorAll("form[data-draft-key][data-draft-from-page]").forEach(keepPage);
     root.querySelectorAll("form[data-draft-key]").forEach((form) => setUp(form, false));
   }
 
