@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any, Self, TypeAlias, TypedDict
+from typing import TYPE_CHECKING, Self, TypeAlias, TypedDict
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -111,7 +112,7 @@ class PupilQuerySet(models.QuerySet["Pupil"]):
         """Return pupils who have not left."""
         return self.filter(leaving_date__isnull=True)
 
-    def visible_to(self, user: Any) -> Self:
+    def visible_to(self, user: User | AnonymousUser) -> Self:
         """Return the pupils ``user`` may see in their current school.
 
         Leaders, the DSL team, teachers and behaviour support see every pupil in the school;
@@ -122,7 +123,7 @@ class PupilQuerySet(models.QuerySet["Pupil"]):
 
         school_id = getattr(user, "current_school_id", None)
         roles = roles_for(user, school_id)
-        if not roles:
+        if not roles or not user.is_authenticated:
             return self.none()
         mine = self.filter(school_id=school_id)
         if roles & WHOLE_SCHOOL_PUPIL_ROLES:

@@ -6,8 +6,6 @@ Every import is a dry run first (``plan_import``) and then an all-or-nothing app
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -23,7 +21,7 @@ from pupils.importers.apply import (
     upload_size_check,
     write_plan,
 )
-from pupils.models import ImportBatch
+from pupils.models import ImportBatch, ImportMapping
 from send_hub.lib.dates import nice_date
 from staff.audit import log_action
 from staff.models import School, User
@@ -50,7 +48,7 @@ def batch_create(
     by: User | None,
     columns: dict[str, str] | None = None,
     source: str = "",
-    mapping: Any = None,
+    mapping: ImportMapping | None = None,
 ) -> ImportBatch:
     """Store an uploaded file as a batch and record its dry-run counts."""
     if len(content) > MAX_UPLOAD_BYTES:

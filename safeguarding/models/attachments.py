@@ -6,8 +6,9 @@ took it."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Self
+from typing import Self
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -29,15 +30,17 @@ def attachment_path(instance: Attachment, filename: str) -> str:
 
 
 class AttachmentQuerySet(models.QuerySet["Attachment"]):
-    def visible_to(self, user: Any) -> Self:
+    def visible_to(self, user: User | AnonymousUser) -> Self:
         """Return the files ``user`` may see listed: all of them for those who read every
         concern, otherwise only the ones they added to concerns they may read."""
+        if not user.is_authenticated:
+            return self.none()
         mine = self.filter(concern__in=Concern.objects.visible_to(user))
         return mine if sees_every_concern(user) else mine.filter(uploaded_by=user)
 
     def on_files(
         self, *, link_ids: Sequence[int], subject_of: Sequence[int], full: Sequence[int]
-    ) -> AttachmentQuerySet:
+    ) -> Self:
         """Return the files on the safeguarding file of the child linked by ``link_ids``.
 
         ``subject_of``: the concerns that child is the subject of; ``full``: the concerns whose

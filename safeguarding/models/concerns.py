@@ -9,6 +9,7 @@ import math
 from typing import TYPE_CHECKING, Any, Self, TypeAlias, TypedDict
 
 import pgtrigger
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, Value
@@ -172,13 +173,13 @@ class QueueFields(ConcernState):
 
 
 class ConcernQuerySet(models.QuerySet["Concern"]):
-    def visible_to(self, user: Any) -> Self:
+    def visible_to(self, user: User | AnonymousUser) -> Self:
         """Return the concerns ``user`` may read: all of the school's for the DSL team (and a head
         the school allows), otherwise only the ones they reported themselves."""
         from staff.permissions import can
 
         school_id = getattr(user, "current_school_id", None)
-        if school_id is None or not can(user, "safeguarding.raise"):
+        if school_id is None or not user.is_authenticated or not can(user, "safeguarding.raise"):
             return self.none()
         mine = self.filter(school_id=school_id)
         if sees_every_concern(user):

@@ -14,10 +14,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from pupils.forms_records import add_service_errors
 from safeguarding.forms import ActionUpdateForm
 from safeguarding.models import Action, sees_every_concern
 from safeguarding.services import actions as action_services
-from safeguarding.views.concerns import _add_errors
 from send_hub.http import SchoolHttpRequest
 from staff.permissions import requires
 
@@ -72,7 +72,7 @@ def my_action(request: SchoolHttpRequest, pk: int) -> HttpResponse:
                 action=action, by=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,

@@ -17,6 +17,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from pupils.forms_records import add_service_errors
 from safeguarding import services
 from safeguarding.forms import (
     AccountShareForm,
@@ -28,7 +29,7 @@ from safeguarding.forms import (
 )
 from safeguarding.models import Concern
 from safeguarding.services import actions as action_services
-from safeguarding.views.concerns import _add_errors, _concern_queryset, render_concern
+from safeguarding.views.concerns import _concern_queryset, render_concern
 from send_hub.http import SchoolHttpRequest
 from staff.permissions import get_object_for, requires
 
@@ -52,7 +53,7 @@ def _handle(
         try:
             write(form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, done)
             return redirect(reverse("safeguarding:concern", args=[concern.pk]) + f"#{anchor}")

@@ -6,13 +6,15 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from pupils.forms_records import add_service_errors
+from pupils.models import Pupil
 from safeguarding import services
 from safeguarding.forms import (
     AccountShareForm,
@@ -52,7 +54,7 @@ from staff.permissions import can, get_object_for, requires
 SEARCH_RESULTS = 10
 
 
-def _dsl_team(request: SchoolHttpRequest) -> Any:
+def _dsl_team(request: SchoolHttpRequest) -> QuerySet[Membership]:
     return (
         Membership.objects.active()
         .with_role(Role.DSL)
@@ -68,7 +70,7 @@ def _raise_page(
     *,
     add: int | None = None,
     remove: int | None = None,
-    results: Any = None,
+    results: list[Pupil] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     context = {
@@ -135,7 +137,7 @@ def raise_concern(request: SchoolHttpRequest) -> HttpResponse:
                 urgent=data["urgent"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -145,15 +147,7 @@ def raise_concern(request: SchoolHttpRequest) -> HttpResponse:
     return _raise_page(request, form)
 
 
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
-def _search(request: SchoolHttpRequest, form: PupilSearchForm) -> list[Any]:
+def _search(request: SchoolHttpRequest, form: PupilSearchForm) -> list[Pupil]:
     pupils = linkable_pupils(request.school)
     for word in form.cleaned_data["q"].split()[:4]:
         pupils = pupils.filter(
@@ -387,7 +381,7 @@ def addendum_add(request: SchoolHttpRequest, pk: int) -> HttpResponse:
         try:
             services.addendum_add(concern=concern, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Added. It is dated and shown beside the original.")
             return redirect(reverse("safeguarding:concern", args=[concern.pk]) + "#addenda")

@@ -15,12 +15,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from pupils.forms_records import add_service_errors
 from pupils.models import Pupil
 from safeguarding import services
 from safeguarding.forms import TransferStartForm, TransferStepForm
 from safeguarding.models import Transfer, TransferStep
 from safeguarding.models.transfers import TransferQuerySet
-from safeguarding.views.concerns import _add_errors
 from send_hub.http import SchoolHttpRequest
 from send_hub.lib.dates import nice_date
 from staff.permissions import get_object_for, requires
@@ -93,7 +93,7 @@ def transfer_start(request: SchoolHttpRequest, pk: int) -> HttpResponse:
         try:
             transfer = services.transfer_start(pupil=pupil, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
             for error in form.non_field_errors():
                 messages.error(request, str(error))
         else:
@@ -145,7 +145,7 @@ def transfer_step(request: SchoolHttpRequest, pk: int) -> HttpResponse:
                 note=data["note"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
             for error in form.non_field_errors():
                 messages.error(request, str(error))
         else:
