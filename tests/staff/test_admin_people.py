@@ -3,37 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 import pytest
-from django.forms import BaseForm
 from django.urls import reverse
 
 from staff import services
 from staff.models import Membership, SupervisionSession, TrainingRecord, User
 from staff.training import default_training_types
+from tests.staff.admin_forms import change_form_data
 
 pytestmark = pytest.mark.django_db
-
-
-def _fields(form: BaseForm) -> dict[str, Any]:
-    """Return what the browser would post back for ``form`` as shown."""
-    data: dict[str, Any] = {}
-    for field in form:
-        value = field.value()
-        if value is None or value is False:
-            continue
-        data[field.html_name] = "on" if value is True else value
-    return data
-
-
-def _change_form_data(response: Any) -> dict[str, Any]:
-    data = _fields(response.context["adminform"].form)
-    for inline in response.context["inline_admin_formsets"]:
-        data.update(_fields(inline.formset.management_form))
-        for form in inline.formset.forms:
-            data.update(_fields(form))
-    return data
 
 
 def test_hr_admin_opens_a_person_with_training_and_supervision_records(world) -> None:
@@ -62,7 +41,7 @@ def test_hr_admin_offboards_a_person_from_their_page(world) -> None:
     leaver: User = world.users["teacher"]
     client = world.client("hr_admin")
     url = reverse("admin:staff_user_change", args=[leaver.pk])
-    data = _change_form_data(client.get(url))
+    data = change_form_data(client.get(url))
     data.pop("is_active")  # the tick box cleared: the account can no longer sign in
     membership = Membership.objects.get(user=leaver, school=world.school)
     prefix = next(

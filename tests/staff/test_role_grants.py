@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 from django.contrib import admin
-from django.forms import BaseForm
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
@@ -21,30 +20,11 @@ from safeguarding.services.settings import safeguarding_settings_change
 from staff import services
 from staff.models import AuditEvent, Invitation, Membership, MembershipRole, Role, User
 from tests.factories import UserFactory, member
+from tests.staff.admin_forms import change_form_data
 
 pytestmark = pytest.mark.django_db
 
 ROLES_CHANGED = "staff.membership.roles_changed"
-
-
-def _fields(form: BaseForm) -> dict[str, Any]:
-    """Return what the browser would post back for ``form`` as shown."""
-    data: dict[str, Any] = {}
-    for field in form:
-        value = field.value()
-        if value is None or value is False:
-            continue
-        data[field.html_name] = "on" if value is True else value
-    return data
-
-
-def _change_form_data(response: Any) -> dict[str, Any]:
-    data = _fields(response.context["adminform"].form)
-    for inline in response.context["inline_admin_formsets"]:
-        data.update(_fields(inline.formset.management_form))
-        for form in inline.formset.forms:
-            data.update(_fields(form))
-    return data
 
 
 def _membership(user: User, world: Any) -> Membership:
@@ -72,7 +52,7 @@ def test_hr_admin_cannot_give_themself_dsl_in_the_membership_form(world) -> None
     hr = world.users["hr_admin"]
     client = world.client("hr_admin")
     url = reverse("admin:staff_membership_change", args=[_membership(hr, world).pk])
-    data = _change_form_data(client.get(url))
+    data = change_form_data(client.get(url))
     data["roles"] = [Role.HR_ADMIN, Role.DSL]
     response = client.post(url, data)
     assert response.status_code == 200
@@ -86,7 +66,7 @@ def test_hr_admin_cannot_give_a_colleague_head_or_dsl_in_the_admin(world) -> Non
     lsa = world.users["lsa_caseload"]
     client = world.client("hr_admin")
     url = reverse("admin:staff_membership_change", args=[_membership(lsa, world).pk])
-    data = _change_form_data(client.get(url))
+    data = change_form_data(client.get(url))
     data["roles"] = [Role.LSA, Role.HEAD]
     page = client.post(url, data).content.decode()
     assert "Only the headteacher can grant the head role" in page
@@ -98,7 +78,7 @@ def test_the_role_rows_cannot_be_posted_as_an_inline(world) -> None:
     hr = world.users["hr_admin"]
     client = world.client("hr_admin")
     url = reverse("admin:staff_membership_change", args=[_membership(hr, world).pk])
-    data = _change_form_data(client.get(url))
+    data = change_form_data(client.get(url))
     data.update(
         {
             "roles-TOTAL_FORMS": "1",
@@ -131,7 +111,7 @@ def test_hr_admin_cannot_reopen_a_dsl_membership_from_the_person_page(world) -> 
     Membership.objects.filter(pk=membership.pk).update(active=False)
     client = world.client("hr_admin")
     url = reverse("admin:staff_user_change", args=[dsl.pk])
-    data = _change_form_data(client.get(url))
+    data = change_form_data(client.get(url))
     prefix = next(
         key.removesuffix("-id")
         for key, value in data.items()
@@ -149,7 +129,7 @@ def test_hr_admin_changes_ordinary_roles_in_the_admin_audited(world) -> None:
     lsa = world.users["lsa_caseload"]
     client = world.client("hr_admin")
     url = reverse("admin:staff_membership_change", args=[_membership(lsa, world).pk])
-    data = _change_form_data(client.get(url))
+    data = change_form_data(client.get(url))
     data["roles"] = [Role.LSA, Role.ELSA]
     assert client.post(url, data).status_code == 302
     assert _holds(lsa, world, Role.ELSA)
@@ -164,7 +144,7 @@ def test_hr_admin_offboarding_a_dsl_is_allowed_and_the_dsls_are_told(world) -> N
     leaving = member(world.school, Role.DSL, full_name="Dana Leaver")
     client = world.client("hr_admin")
     url = reverse("admin:staff_membership_change", args=[_membership(leaving, world).pk])
-    data = _change_form_data(client.get(url))
+    data = change_form_data(client.get(url))
     data.pop("active")
     assert client.post(url, data).status_code == 302
     assert not _membership(leaving, world).active
@@ -176,7 +156,7 @@ def test_a_superuser_may_grant_dsl_and_is_audited(world) -> None:
     lsa = world.users["lsa_caseload"]
     client = _client(it)
     url = reverse("admin:staff_membership_change", args=[_membership(lsa, world).pk])
-    data = _change_form_data(client.get(url))
+    data = change_form_data(client.get(url))
     data["roles"] = [Role.LSA, Role.DSL]
     assert client.post(url, data).status_code == 302
     assert _holds(lsa, world, Role.DSL)
