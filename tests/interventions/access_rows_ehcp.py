@@ -15,6 +15,7 @@ from typing import Any
 from interventions.models import EHCP, AnnualReview
 from tests.access import FORBIDDEN, NOT_ALLOWED, NOT_FOUND, OK, Row
 from tests.conftest import World
+from tests.pupils.access_rows import SEES_PUPIL
 
 
 def ehcp_for(w: World) -> EHCP:
@@ -58,17 +59,6 @@ def _review(w: World) -> list[Any]:
     return [review.pk]
 
 
-SEES_PUPIL = {
-    "lsa_caseload": OK,
-    "teacher": OK,
-    "sendco": OK,
-    "dsl": OK,
-    "lsa_no_caseload": NOT_FOUND,
-    "elsa": NOT_FOUND,
-    "inclusion_leader": NOT_FOUND,
-    "hr_admin": FORBIDDEN,
-    "other_school": NOT_FOUND,
-}
 MANAGES = {"sendco": OK, "other_school": NOT_FOUND}
 POSTS = {"sendco": NOT_ALLOWED, "other_school": NOT_FOUND}
 # These pages turn a POST away (405) before they look the pupil up; the HR admin is refused

@@ -14,7 +14,7 @@ from typing import Any
 from interventions.models import PlanKind, PlanTarget, PlanVersion, SupportPlan
 from tests.access import FORBIDDEN, NOT_FOUND, OK, Row
 from tests.conftest import World
-from tests.interventions.access_rows_plans import SEES_PUPIL_PLAN
+from tests.pupils.access_rows import SEES_PUPIL
 
 
 def _plan(w: World) -> SupportPlan:
@@ -71,7 +71,7 @@ ROWS: dict[str, Row] = {
     "interventions:plan_agree": Row(
         args=_plan_pk, default=FORBIDDEN, expect=SENDCO_ONLY, post_default=OK
     ),
-    "interventions:plan_version": Row(args=_version, expect=SEES_PUPIL_PLAN),
+    "interventions:plan_version": Row(args=_version, expect=SEES_PUPIL),
     "interventions:plan_target_add": Row(
         args=_plan_pk, default=FORBIDDEN, expect=SENDCO_ONLY, post_default=OK
     ),

@@ -14,6 +14,7 @@ from typing import Any
 from interventions.models import Notification, PlanKind, SupportPlan
 from tests.access import FORBIDDEN, NOT_ALLOWED, NOT_FOUND, OK, REDIRECT, Row
 from tests.conftest import World
+from tests.pupils.access_rows import SEES_PUPIL
 
 
 def _plan(w: World) -> list[Any]:
@@ -39,20 +40,8 @@ def _notification(w: World) -> list[Any]:
     return [note.pk]
 
 
-SEES_PUPIL_PLAN = {
-    "lsa_caseload": OK,
-    "teacher": OK,
-    "sendco": OK,
-    "dsl": OK,
-    "lsa_no_caseload": NOT_FOUND,
-    "elsa": NOT_FOUND,
-    "inclusion_leader": NOT_FOUND,  # no caseload here
-    "hr_admin": FORBIDDEN,
-    "other_school": NOT_FOUND,
-}
-
 ROWS: dict[str, Row] = {
-    "interventions:plan": Row(args=_plan, expect=SEES_PUPIL_PLAN),
+    "interventions:plan": Row(args=_plan, expect=SEES_PUPIL),
     "interventions:plan_review": Row(
         args=_plan,
         default=FORBIDDEN,

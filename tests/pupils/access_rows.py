@@ -58,6 +58,7 @@ RECORD_ADD = {
     "sendco": OK,
     "other_school": NOT_FOUND,
 }
+# Whoever sees world.pupil; pages that follow the pupil (support plans, the EHCP) use it too.
 SEES_PUPIL = {
     "lsa_no_caseload": NOT_FOUND,
     "elsa": NOT_FOUND,
