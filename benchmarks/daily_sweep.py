@@ -27,6 +27,7 @@ from django.core import mail  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from benchmarks.queries import QueryCounter  # noqa: E402
 from interventions.models import Notification, ReminderSent  # noqa: E402
 from interventions.reminders.services import reminders_digest, reminders_sweep_school  # noqa: E402
 from pupils.models import Pupil  # noqa: E402
@@ -35,17 +36,6 @@ from staff.models import School  # noqa: E402
 
 class Rollback(Exception):
     pass
-
-
-class QueryCounter:
-    """Counts the queries run inside ``connection.execute_wrapper``."""
-
-    def __init__(self) -> None:
-        self.count = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.count += 1
-        return execute(sql, params, many, context)
 
 
 def one_run(today: dt.date) -> tuple[float, int, int, int]:

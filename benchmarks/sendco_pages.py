@@ -29,19 +29,11 @@ from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from benchmarks.queries import QueryCounter  # noqa: E402
 from interventions.insight.termly import render_termly_pdf, termly_figures  # noqa: E402
 from pupils.models import Pupil  # noqa: E402
 from staff import terms  # noqa: E402
 from staff.models import Membership, Role, School, TrustRole  # noqa: E402
-
-
-class QueryCounter:
-    def __init__(self) -> None:
-        self.count = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.count += 1
-        return execute(sql, params, many, context)
 
 
 def signed_in(user: object) -> Client:
