@@ -149,11 +149,15 @@ def _line(pk: int, **values: str) -> dict[str, str]:
     return {f"p{pk}-{name}": value for name, value in line.items()}
 
 
-def _seen(client, url: str, pk: int) -> str:
-    page = client.get(url).content.decode()
-    marker = f'name="p{pk}-seen" value="'
+def _value(page: str, name: str) -> str:
+    """Return the value the page gives the field ``name`` (the first one so named)."""
+    marker = f'name="{name}" value="'
     start = page.index(marker) + len(marker)
     return page[start : page.index('"', start)]
+
+
+def _seen(client, url: str, pk: int) -> str:
+    return _value(client.get(url).content.decode(), f"p{pk}-seen")
 
 
 def test_a_colleagues_register_save_is_shown_beside_mine_and_never_overwritten_unseen(
@@ -204,6 +208,38 @@ def test_a_colleagues_register_save_is_shown_beside_mine_and_never_overwritten_u
     assert (record.checkin_zone, record.checkin_word, record.note) == ("GREEN", "ok", "Fine today")
     event = AuditEvent.objects.filter(action="interventions.register.saved").latest("pk")
     assert event.data["replaced"] == [{"placement": pk, "recorded_by": first.pk}]
+
+
+def test_keeping_mine_where_the_record_i_was_shown_is_gone_saves_and_replaces_nobody(
+    world,
+) -> None:
+    # Regression: the page's 'seen' version then matched nothing saved for the day, so the clash
+    # had no record behind it, and choosing 'mine' read who recorded it from None (a 500).
+    room = _room(world)
+    placement = _place(room, world.pupil, world.users["sendco"])
+    pk = placement.pk
+    url = reverse("interventions:connect_register", args=[room.pk])
+    first, second = _two_staff(world, room)
+    a, b = Client(), Client()
+    a.force_login(first)
+    b.force_login(second)
+    saved = a.post(url, {**_line(pk, checkin_zone="RED"), f"p{pk}-seen": _seen(a, url, pk)})
+    assert saved.status_code == 302
+    seen_by_b = _seen(b, url, pk)  # B is shown A's entry...
+    DailyRecord.objects.all().delete()  # ...which is removed before B saves
+
+    mine = {**_line(pk, checkin_zone="GREEN", note="Mine"), f"p{pk}-seen": seen_by_b}
+    response = b.post(url, mine)
+    assert response.status_code == 200
+    assert not DailyRecord.objects.exists()  # nothing saved until B chooses
+    theirs = _value(response.content.decode(), f"p{pk}-theirs")
+
+    response = b.post(url, {**mine, f"p{pk}-theirs": theirs, f"p{pk}-resolve": "mine"})
+    assert response.status_code == 302
+    record = DailyRecord.objects.get()
+    assert (record.checkin_zone, record.note, record.recorded_by) == ("GREEN", "Mine", second)
+    event = AuditEvent.objects.filter(action="interventions.register.saved").latest("pk")
+    assert event.data["replaced"] == [{"placement": pk, "recorded_by": None}]
 
 
 def test_keeping_the_colleagues_entry_saves_the_rest_of_mine(world) -> None:
