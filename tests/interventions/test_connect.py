@@ -232,7 +232,10 @@ def test_keeping_mine_where_the_record_i_was_shown_is_gone_saves_and_replaces_no
     response = b.post(url, mine)
     assert response.status_code == 200
     assert not DailyRecord.objects.exists()  # nothing saved until B chooses
-    theirs = _value(response.content.decode(), f"p{pk}-theirs")
+    page = response.content.decode()
+    assert "has been removed since you opened this register" in page
+    assert " saved  at" not in page and "Save my entry" in page  # no one is named as saving
+    theirs = _value(page, f"p{pk}-theirs")
 
     response = b.post(url, {**mine, f"p{pk}-theirs": theirs, f"p{pk}-resolve": "mine"})
     assert response.status_code == 302
