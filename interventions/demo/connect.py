@@ -1,6 +1,11 @@
 """Demo data for Connect rooms, removals, behaviour events and check-ins, in invented words.
 
-Called once per demo school by the lead's seeder: ``seed_school(school=, spec=, people=, rng=)``.
+The room, its placements (with each pupil's move through the reintegration stages) and the daily
+check-in list go through connect.services, as the inclusion leader's pages do. The history behind
+them is written in bulk: the room's daily register (some 450 lines a term), a month of daily
+check-ins (160) and a term of the school's removals and behaviour points (some 600 rows, which
+schools bring in from their MIS in bulk); through register_save, checkin_record, removal_record
+and event_record, one at a time, they would add seconds to every demo start.
 """
 
 from __future__ import annotations
@@ -8,20 +13,15 @@ from __future__ import annotations
 import datetime as dt
 import random
 from decimal import Decimal
-from typing import Any
 
 from django.utils import timezone
 
 from interventions.behaviour.models import BehaviourEvent, Removal
-from interventions.connect.models import (
-    CheckIn,
-    CheckInPupil,
-    DailyRecord,
-    Placement,
-    ReintegrationStage,
-    Room,
-)
+from interventions.connect import services as connect_services
+from interventions.connect.models import CheckIn, DailyRecord, Room
 from pupils.models import Pupil
+from staff.demo import People, SchoolSpec
+from staff.models import School
 
 ZONES = ["GREEN"] * 5 + ["YELLOW"] * 2 + ["BLUE", "RED"]
 WORDS = ["ok", "tired", "fine", "happy", "cross", "calm", "worried", "ready", "bored"]
@@ -73,6 +73,7 @@ CHECKIN_NOTES = ["", "", "", "Tired today", "Worried about a test", "Happy: foot
 
 
 def _school_days(start: dt.date, end: dt.date) -> list[dt.date]:
+    """Return the weekdays from ``start`` to ``end``."""
     days, day = [], start
     while day <= end:
         if day.weekday() < 5:
@@ -81,7 +82,8 @@ def _school_days(start: dt.date, end: dt.date) -> list[dt.date]:
     return days
 
 
-def _semh_first(school: Any) -> list[Pupil]:
+def _semh_first(school: School) -> list[Pupil]:
+    """Return the school's pupils on roll, those with SEMH as their primary need first."""
     pupils = list(
         Pupil.objects.filter(school=school, leaving_date__isnull=True)
         .with_register_fields()
@@ -90,7 +92,7 @@ def _semh_first(school: Any) -> list[Pupil]:
     return sorted(pupils, key=lambda p: (p.primary_need != "SEMH", p.provision == "N", p.pk))
 
 
-def seed_school(*, school: Any, spec: Any, people: Any, rng: random.Random) -> None:
+def seed_school(*, school: School, spec: SchoolSpec, people: People, rng: random.Random) -> None:
     """Create a Connect (secondary) or nurture (primary) room, its term, and school patterns."""
     if Room.objects.filter(school=school).exists():
         return
@@ -102,14 +104,16 @@ def seed_school(*, school: Any, spec: Any, people: Any, rng: random.Random) -> N
     pupils = _semh_first(school)
     if not pupils:
         return
-    room = Room.objects.create(
-        school=school,
-        name="Connect 1" if secondary else "Nurture room",
-        capacity=8 if secondary else 6,
+    room = connect_services.room_save(
+        room=Room(
+            school=school,
+            name="Connect 1" if secondary else "Nurture room",
+            capacity=8 if secondary else 6,
+        ),
+        leaders=[leader],
+        staff=people.lsas[:1],
+        by=sendco,
     )
-    room.leaders.add(leader)
-    if people.lsas:
-        room.staff.add(people.lsas[0])
     placed = pupils[: 6 if secondary else 4]
     term_start = today - dt.timedelta(weeks=10)
     days = _school_days(term_start, today - dt.timedelta(days=1))
@@ -117,8 +121,9 @@ def seed_school(*, school: Any, spec: Any, people: Any, rng: random.Random) -> N
     for i, pupil in enumerate(placed):
         start = term_start + dt.timedelta(weeks=i % 3)
         stage_now = 1 + min(i % 4, 3)
-        placement = Placement.objects.create(
-            school=school,
+        # Stages up to the current one began a fortnight apart, each reviewed when the next began.
+        began = [start + dt.timedelta(weeks=2 * n) for n in range(stage_now)]
+        placement = connect_services.placement_create(
             room=room,
             pupil=pupil,
             referral_reason=rng.choice(REASONS),
@@ -128,21 +133,20 @@ def seed_school(*, school: Any, spec: Any, people: Any, rng: random.Random) -> N
             planned_weeks=rng.choice([6, 8, 12]),
             next_review_on=today + dt.timedelta(days=rng.randint(3, 20)),
             key_worker=leader,
-            status="REINTEGRATING" if stage_now > 1 else "ACTIVE",
-            current_stage=stage_now,
-            created_by=sendco,
+            stages=[
+                {
+                    "timetable_percent": percent,
+                    "lessons": lessons,
+                    "success_criteria": criteria,
+                    "review_date": began[n] + dt.timedelta(weeks=2) if n < stage_now else None,
+                }
+                for n, (percent, lessons, criteria) in enumerate(STAGES)
+            ],
+            by=sendco,
         )
-        for number, (percent, lessons, criteria) in enumerate(STAGES, start=1):
-            began = start + dt.timedelta(weeks=2 * (number - 1)) if number <= stage_now else None
-            ReintegrationStage.objects.create(
-                placement=placement,
-                number=number,
-                timetable_percent=percent,
-                lessons=lessons,
-                success_criteria=criteria,
-                start_date=began,
-                review_date=began + dt.timedelta(weeks=2) if began else None,
-                outcome="MET" if number < stage_now else "",
+        for day in began[1:]:
+            placement = connect_services.placement_stage_advance(
+                placement=placement, outcome="MET", by=sendco, on=day
             )
         for day in days:
             if day < start:
@@ -218,15 +222,15 @@ def seed_school(*, school: Any, spec: Any, people: Any, rng: random.Random) -> N
     # Daily check-ins with a few vulnerable pupils; one has had three low days in a row and
     # another is sliding (the SENDCo's dashboard flags a falling trend).
     keeper = people.by_key["elsa"]
+    checkins = []
     for n, pupil in enumerate(pupils[len(placed) : len(placed) + 4]):
         adult = people.lsas[n % len(people.lsas)] if people.lsas else keeper
-        CheckInPupil.objects.create(
-            school=school,
+        connect_services.checkin_list_add(
             pupil=pupil,
             key_adult=keeper if n == 0 else adult,
             reason=CHECKIN_REASONS[n % len(CHECKIN_REASONS)],
-            added_by=keeper,
-            added_on=today - dt.timedelta(weeks=4),
+            by=keeper,
+            on=today - dt.timedelta(weeks=4),
         )
         for day in _school_days(today - dt.timedelta(weeks=4), today - dt.timedelta(days=1)):
             low = n == 0 and day >= today - dt.timedelta(days=5)
@@ -234,11 +238,14 @@ def seed_school(*, school: Any, spec: Any, people: Any, rng: random.Random) -> N
             if n == 1:  # a slide: settled for weeks, then mostly yellow and red this fortnight
                 recent = day >= today - dt.timedelta(days=9)
                 zone = ("YELLOW" if day.day % 3 else "RED") if recent else "GREEN"
-            CheckIn.objects.create(
-                school=school,
-                pupil=pupil,
-                date=day,
-                zone=zone,
-                note=rng.choice(CHECKIN_NOTES),
-                recorded_by=keeper,
+            checkins.append(
+                CheckIn(
+                    school=school,
+                    pupil=pupil,
+                    date=day,
+                    zone=zone,
+                    note=rng.choice(CHECKIN_NOTES),
+                    recorded_by=keeper,
+                )
             )
+    CheckIn.objects.bulk_create(checkins)

@@ -1,29 +1,31 @@
-"""Demo support plans and EHCP annual reviews: some due, some overdue, reviews at each stage."""
+"""Demo support plans and EHCP annual reviews: some due, some overdue, reviews at each stage.
+
+Plans, reviews, EHCPs and their annual reviews go through the plans and EHCP services, and an
+EHCP pupil's weekly 1:1 is set up and joined through the delivery services, as the SENDCo's
+pages do, with the dates a year of use would have given them. The 1:1's programme (saved by a
+plain form, with no service) and its term of logged sessions (history, as in delivery.py) are
+written directly.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import random
 from decimal import Decimal
-from typing import Any
 
 from django.utils import timezone
 
-from interventions.delivery.models import (
-    Enrolment,
-    Intervention,
-    Programme,
-    ScheduleSlot,
-    Session,
-    SessionAttendance,
-)
-from interventions.demo import in_term
+from interventions.delivery import services as delivery_services
+from interventions.delivery.models import Intervention, Programme, Session, SessionAttendance
+from interventions.demo.calendar import in_term
 from interventions.ehcp import clock as ehcp_clock
 from interventions.ehcp import services as ehcp_services
 from interventions.ehcp.models import EHCP
 from interventions.plans import services as plan_services
 from interventions.plans.models import PlanKind, SupportPlan
 from pupils.models import Pupil
+from staff.demo import People, SchoolSpec
+from staff.models import School
 
 TARGETS = [
     ("CL", "Reads a short passage aloud with no more than two prompts, three times a week."),
@@ -101,7 +103,9 @@ def _review_last_term(
     )
 
 
-def seed_school(*, school: Any, spec: Any, people: Any, rng: random.Random) -> None:
+def seed_school(
+    *, school: School, spec: SchoolSpec | None, people: People, rng: random.Random
+) -> None:
     """Create plans for pupils on SEN support and EHCPs with reviews in progress (once)."""
     if SupportPlan.objects.filter(school=school).exists():
         return
@@ -171,13 +175,12 @@ def seed_school(*, school: Any, spec: Any, people: Any, rng: random.Random) -> N
             meeting_on = None
             due = today + dt.timedelta(days=(35, 5, -20)[(i - len(MEETINGS)) % 3])
         issued = ehcp_clock.add_months(due, -12)
-        ehcp = EHCP.objects.create(
-            school=school,
+        ehcp = ehcp_services.ehcp_create(
             pupil=pupil,
+            by=sendco,
             coordinator=sendco,
             local_authority="Wessex County Council",
             issued_on=issued,
-            next_review_due=ehcp_clock.next_review_due(issued),
             phase_transfer=EHCP.Transfer.SCHOOL if pupil.nc_year in (6, 11) else "",
             transfer_year=today.year + 1 if pupil.nc_year in (6, 11) else None,
         )
@@ -197,7 +200,9 @@ def seed_school(*, school: Any, spec: Any, people: Any, rng: random.Random) -> N
             )
 
 
-def _one_to_one(*, ehcp: EHCP, index: int, people: Any, rng: random.Random, today: dt.date) -> Any:
+def _one_to_one(
+    *, ehcp: EHCP, index: int, people: People, rng: random.Random, today: dt.date
+) -> Intervention:
     """Start a weekly 1:1 for the EHCP pupil with about a term of logged sessions."""
     school, pupil = ehcp.school, ehcp.pupil
     sendco = people.by_key["sendco"]
@@ -216,29 +221,38 @@ def _one_to_one(*, ehcp: EHCP, index: int, people: Any, rng: random.Random, toda
         },
     )
     start = today - dt.timedelta(weeks=ONE_TO_ONE_WEEKS)
-    intervention = Intervention.objects.create(
-        school=school,
-        programme=programme,
-        name=f"EHCP 1:1 support: {pupil.forename}",
-        lead=lead,
-        start_date=start,
-        planned_sessions=ONE_TO_ONE_WEEKS + 6,
-        status=Intervention.Status.RUNNING,
-        aims="Delivers part of section F of the pupil's EHCP.",
+    weekday = index % 5
+    intervention = delivery_services.intervention_save(
+        intervention=Intervention(
+            school=school,
+            programme=programme,
+            name=f"EHCP 1:1 support: {pupil.forename}",
+            lead=lead,
+            start_date=start,
+            planned_sessions=ONE_TO_ONE_WEEKS + 6,
+            status=Intervention.Status.RUNNING,
+            aims="Delivers part of section F of the pupil's EHCP.",
+        ),
+        assistants=[],
+        slots=[
+            {
+                "weekday": weekday,
+                "start_time": dt.time(10 + index % 4, 0),
+                "minutes": 30,
+                "room": "SEN base",
+            }
+        ],
+        by=sendco,
     )
-    slot = ScheduleSlot.objects.create(
-        intervention=intervention,
-        weekday=index % 5,
-        start_time=dt.time(10 + index % 4, 0),
-        minutes=30,
-        room="SEN base",
-    )
-    Enrolment.objects.create(intervention=intervention, pupil=pupil, joined_on=start)
-    day = start + dt.timedelta(days=(slot.weekday - start.weekday()) % 7)
+    slot = intervention.slots.get()
+    delivery_services.enrol(intervention=intervention, pupil=pupil, joined_on=start, by=sendco)
+    # About a term of weekly sessions, written in bulk like the rest of the demo's history.
+    sessions: list[tuple[Session, list[SessionAttendance]]] = []
+    day = start + dt.timedelta(days=(weekday - start.weekday()) % 7)
     while day < today:
         if in_term(day):
             cancelled = rng.random() < 0.1
-            session = Session.objects.create(
+            session = Session(
                 intervention=intervention,
                 slot=slot,
                 date=day,
@@ -247,20 +261,26 @@ def _one_to_one(*, ehcp: EHCP, index: int, people: Any, rng: random.Random, toda
                 minutes=0 if cancelled else 30,
                 logged_by=lead,
             )
+            marks = []
             if not cancelled:
                 mark = "PRESENT" if rng.random() < 0.85 else "ABSENT"
-                SessionAttendance.objects.create(
-                    session=session,
-                    pupil=pupil,
-                    attendance=mark,
-                    engagement=rng.choice([3, 4, 4, 5]) if mark == "PRESENT" else None,
+                marks.append(
+                    SessionAttendance(
+                        session=session,
+                        pupil=pupil,
+                        attendance=mark,
+                        engagement=rng.choice([3, 4, 4, 5]) if mark == "PRESENT" else None,
+                    )
                 )
+            sessions.append((session, marks))
         day += dt.timedelta(weeks=1)
+    Session.objects.bulk_create([s for s, _ in sessions])
+    SessionAttendance.objects.bulk_create([m for _, marks in sessions for m in marks])
     return intervention
 
 
 def _seed_sections(
-    *, ehcp: EHCP, index: int, people: Any, rng: random.Random, today: dt.date
+    *, ehcp: EHCP, index: int, people: People, rng: random.Random, today: dt.date
 ) -> None:
     """Give a demo EHCP 2-3 outcomes, each served by a provision line with hours, linked to
     interventions the pupil is really in (a 1:1 is started if needed), so delivery shows."""
