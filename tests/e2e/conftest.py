@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +14,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import BrowserContext, Page, expect
 
+from interventions.models import Intervention, Programme
+from staff.models import School, User
 from tests.factories import TEST_PASSWORD, TEST_TOTP_SECRET, fresh_code
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test
@@ -106,3 +110,38 @@ def sign_in_with_code(page: Page, base: str, email: str) -> None:
     """Sign a test person in with the test password and a fresh code, and wait for Today."""
     sign_in(page, base, email, TEST_PASSWORD, TEST_TOTP_SECRET)
     expect(page.get_by_role("heading", name="Today", level=1)).to_be_visible()
+
+
+def open_menu(page: Page, name: str) -> None:
+    """Open the signed-in person's menu (under "Show menu" on a phone)."""
+    toggler = page.get_by_role("button", name="Show menu")
+    if toggler.is_visible():
+        toggler.click()
+    page.get_by_role("button", name=name).or_(page.get_by_role("link", name=name)).click()
+
+
+def sign_out(page: Page, name: str) -> None:
+    """Sign ``name`` out through their menu and wait for the sign-in page."""
+    open_menu(page, name)
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_label("Email")).to_be_visible()
+
+
+def reading_group(school: School, lead: User, name: str, start_date: dt.date) -> Intervention:
+    """Make a running group of 12 sessions on a "Reading booster" programme at £15 a staff hour."""
+    programme = Programme.objects.create(
+        school=school,
+        name="Reading booster",
+        kind="LITERACY",
+        area="CL",
+        cost_per_staff_hour=Decimal("15"),
+    )
+    return Intervention.objects.create(
+        school=school,
+        programme=programme,
+        name=name,
+        lead=lead,
+        start_date=start_date,
+        planned_sessions=12,
+        status="RUNNING",
+    )

@@ -12,26 +12,13 @@ from playwright.sync_api import Page, expect
 from safeguarding.categories import ensure_default_categories
 from safeguarding.models import ActionUpdate, Category
 from staff.models import Role
-from tests.e2e.conftest import DESKTOP, PHONE, shots, sign_in_with_code
+from tests.e2e.conftest import DESKTOP, PHONE, open_menu, shots, sign_in_with_code, sign_out
 from tests.factories import PupilFactory, SchoolFactory, member
 from tests.safeguarding.helpers import make_concern
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 WHAT_HAPPENED = "Said they were scared to go home after school."
-
-
-def open_menu(page: Page, name: str) -> None:
-    toggler = page.get_by_role("button", name="Show menu")
-    if toggler.is_visible():
-        toggler.click()
-    page.get_by_role("button", name=name).or_(page.get_by_role("link", name=name)).click()
-
-
-def sign_out(page: Page, name: str) -> None:
-    open_menu(page, name)
-    page.get_by_role("button", name="Sign out").click()
-    expect(page.get_by_label("Email")).to_be_visible()
 
 
 def test_the_dsl_gives_a_teacher_an_action_and_reads_the_outcome(

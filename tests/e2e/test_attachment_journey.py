@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 from safeguarding.categories import ensure_default_categories
 from safeguarding.models import Attachment, Category, FileAccess
 from staff.models import Role
-from tests.e2e.conftest import DESKTOP, PHONE, SCREENSHOTS, shots, sign_in_with_code
+from tests.e2e.conftest import DESKTOP, PHONE, SCREENSHOTS, shots, sign_in_with_code, sign_out
 from tests.factories import TEST_PASSWORD, PupilFactory, SchoolFactory, member
 from tests.safeguarding.helpers import make_concern
 
@@ -67,12 +67,7 @@ def test_the_dsl_adds_a_scanned_letter_finds_it_in_the_chronology_and_downloads_
     # Asked with the teacher's cookies, without opening an error page in the browser.
     download_url = f"{concern_url}files/{mine.pk}/"
     assert page.request.get(download_url, max_redirects=0).status == 403
-    page.get_by_role("button", name="Show menu").click()
-    page.get_by_role("button", name="Tamsin Testwell").or_(
-        page.get_by_role("link", name="Tamsin Testwell")
-    ).click()
-    page.get_by_role("button", name="Sign out").click()
-    expect(page.get_by_label("Email")).to_be_visible()
+    sign_out(page, "Tamsin Testwell")
 
     # The DSL, at a desk, adds the letter from MASH with the form's defaults but its kind.
     page.set_viewport_size(DESKTOP)

@@ -13,7 +13,7 @@ from pupils.models import Pupil
 from safeguarding.categories import ensure_default_categories
 from safeguarding.models import Category, Concern, Decision, FileAccess, Status
 from staff.models import Role
-from tests.e2e.conftest import DESKTOP, PHONE, shots, sign_in_with_code
+from tests.e2e.conftest import DESKTOP, PHONE, shots, sign_in_with_code, sign_out
 from tests.factories import (
     PupilFactory,
     SchoolFactory,
@@ -96,12 +96,7 @@ def test_a_teacher_raises_an_urgent_concern_and_the_dsl_handles_it(
     # (Asked with the page's cookies but without opening an error page in the browser.)
     assert page.request.get(f"{base}/safeguarding/").status == 403
     assert page.request.get(f"{base}/safeguarding/concerns/{someone_elses.pk}/").status == 404
-    page.get_by_role("button", name="Show menu").click()
-    page.get_by_role("button", name="Tamsin Testwell").or_(
-        page.get_by_role("link", name="Tamsin Testwell")
-    ).click()
-    page.get_by_role("button", name="Sign out").click()
-    expect(page.get_by_label("Email")).to_be_visible()
+    sign_out(page, "Tamsin Testwell")
 
     # The DSL, at a desk.
     page.set_viewport_size(DESKTOP)

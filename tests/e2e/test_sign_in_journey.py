@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from staff.models import AuditEvent, Role
-from tests.e2e.conftest import enter_code, fresh_code, shot, sign_in
+from tests.e2e.conftest import enter_code, fresh_code, shot, sign_in, sign_out
 from tests.factories import (
     TEST_PASSWORD,
     TEST_TOTP_SECRET,
@@ -70,11 +70,7 @@ def test_lsa_sees_only_their_caseload_and_signs_out(
     expect(page.get_by_role("heading", name="Alexa Caseload", level=1)).to_be_visible()
     shot(page, "pupil-detail-lsa")
     expect(page.get_by_text("Bertie")).to_have_count(0)
-    page.get_by_role("button", name="Show menu").click()
-    page.get_by_role("button", name=lsa.full_name).or_(
-        page.get_by_role("link", name=lsa.full_name)
-    ).click()
-    page.get_by_role("button", name="Sign out").click()
+    sign_out(page, lsa.full_name)
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
     assert console_errors == []
 
