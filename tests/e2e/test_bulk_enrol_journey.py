@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from interventions.models import Enrolment, Intervention, Programme
+from interventions.models import Enrolment
 from staff.models import Role
-from tests.e2e.conftest import enter_code, shot
-from tests.factories import TEST_PASSWORD, PupilFactory, SchoolFactory, member
+from tests.e2e.conftest import reading_group, shot, sign_in_with_code
+from tests.factories import PupilFactory, SchoolFactory, member
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -23,21 +22,8 @@ def _group_and_pupils():
     school = SchoolFactory(name="Brookfield Test Primary")
     sendco = member(school, Role.SENDCO, full_name="Sam Testsendco")
     lsa = member(school, Role.LSA, full_name="Morgan Testlsa")
-    programme = Programme.objects.create(
-        school=school,
-        name="Reading booster",
-        kind="LITERACY",
-        area="CL",
-        cost_per_staff_hour=Decimal("15"),
-    )
-    intervention = Intervention.objects.create(
-        school=school,
-        programme=programme,
-        name="Year 5 reading group",
-        lead=lsa,
-        start_date=timezone.localdate() - dt.timedelta(days=7),
-        planned_sessions=12,
-        status="RUNNING",
+    intervention = reading_group(
+        school, lsa, "Year 5 reading group", timezone.localdate() - dt.timedelta(days=7)
     )
     already = PupilFactory(school=school, legal_forename="Eli", legal_surname="Testjoiner")
     Enrolment.objects.create(
@@ -51,21 +37,13 @@ def _group_and_pupils():
     return sendco, intervention, joining
 
 
-def _sign_in(page: Page, base: str, email: str) -> None:
-    page.goto(f"{base}/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    enter_code(page, email)
-
-
 @pytest.mark.parametrize("width", [375, 1280])
 def test_sendco_enrols_three_pupils_in_one_step(
     page: Page, live_server, console_errors, width
 ) -> None:
     sendco, intervention, joining = _group_and_pupils()
     page.set_viewport_size({"width": width, "height": 900})
-    _sign_in(page, live_server.url, sendco.email)
+    sign_in_with_code(page, live_server.url, sendco.email)
     page.goto(live_server.url + reverse("interventions:detail", args=[intervention.pk]))
     expect(page.get_by_role("heading", name="Year 5 reading group")).to_be_visible()
 

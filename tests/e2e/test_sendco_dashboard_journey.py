@@ -12,8 +12,7 @@ from playwright.sync_api import Page, expect
 
 from interventions.models import Enrolment, ScheduleSlot
 from staff.models import Role
-from tests.e2e.conftest import shot
-from tests.e2e.test_session_journey import _sign_in
+from tests.e2e.conftest import shot, sign_in_with_code
 from tests.factories import PupilFactory, SchoolFactory, member, on_register
 from tests.interventions.factories import InterventionFactory, ProgrammeFactory, deliver
 
@@ -49,7 +48,7 @@ def test_sendco_follows_a_flag_to_a_pupil_and_exports_the_provision_map(
 ) -> None:
     sendco = _school()
     page.set_viewport_size({"width": width, "height": 900})
-    _sign_in(page, live_server.url, sendco.email)
+    sign_in_with_code(page, live_server.url, sendco.email)
     page.get_by_role("link", name="Open the SEND dashboard").click()
     expect(page.get_by_role("heading", name="SEND dashboard", level=1)).to_be_visible()
     shot(page, "sendco-dashboard")

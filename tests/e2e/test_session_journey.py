@@ -5,17 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import BrowserContext, Page, Route, expect
 
-from interventions.models import Enrolment, Intervention, Programme, ScheduleSlot, Session
+from interventions.models import Enrolment, Intervention, ScheduleSlot, Session
 from staff.models import Role
-from tests.e2e.conftest import enter_code, shot
-from tests.factories import TEST_PASSWORD, PupilFactory, SchoolFactory, member
+from tests.e2e.conftest import reading_group, shot, sign_in_with_code
+from tests.factories import PupilFactory, SchoolFactory, member
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -23,23 +22,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 def _group_of_four(*, slot_today: bool = True):
     school = SchoolFactory(name="Brookfield Test Primary")
     lsa = member(school, Role.LSA, full_name="Morgan Testlsa")
-    programme = Programme.objects.create(
-        school=school,
-        name="Reading booster",
-        kind="LITERACY",
-        area="CL",
-        cost_per_staff_hour=Decimal("15"),
-    )
     today = timezone.localdate()
-    intervention = Intervention.objects.create(
-        school=school,
-        programme=programme,
-        name="Year 4 reading group",
-        lead=lsa,
-        start_date=today - dt.timedelta(days=21),
-        planned_sessions=12,
-        status="RUNNING",
-    )
+    intervention = reading_group(school, lsa, "Year 4 reading group", today - dt.timedelta(days=21))
     ScheduleSlot.objects.create(
         intervention=intervention,
         weekday=today.weekday() if slot_today else (today.weekday() + 1) % 7,
@@ -55,21 +39,12 @@ def _group_of_four(*, slot_today: bool = True):
     return lsa, intervention
 
 
-def _sign_in(page: Page, base: str, email: str) -> None:
-    page.goto(f"{base}/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    enter_code(page, email)
-    expect(page.get_by_role("heading", name="Today", level=1)).to_be_visible()
-
-
 def test_lsa_logs_a_group_of_four_in_four_taps_and_one_line(
     page: Page, live_server, console_errors
 ) -> None:
     lsa, _intervention = _group_of_four()
     page.set_viewport_size({"width": 375, "height": 800})
-    _sign_in(page, live_server.url, lsa.email)
+    sign_in_with_code(page, live_server.url, lsa.email)
     shot(page, "today-lsa-sessions")
 
     page.get_by_role("link", name="Year 4 reading group").click()  # tap 1
@@ -98,7 +73,7 @@ def test_lsa_logs_a_group_of_four_in_four_taps_and_one_line(
 def test_a_dropped_connection_loses_nothing_and_logs_once(page: Page, live_server, context) -> None:
     lsa, _intervention = _group_of_four()
     page.set_viewport_size({"width": 375, "height": 800})
-    _sign_in(page, live_server.url, lsa.email)
+    sign_in_with_code(page, live_server.url, lsa.email)
     page.get_by_role("link", name="Year 4 reading group").click()
     page.get_by_label("Progress note for Cara Testpupil").fill("Sounded out three new words")
     page.get_by_label("How did it go?").fill("Written in the corridor with no signal")
@@ -154,7 +129,7 @@ def test_two_sessions_on_different_past_days_from_the_same_phone_are_both_kept(
     today = timezone.localdate()
     first_day, second_day = today - dt.timedelta(days=3), today - dt.timedelta(days=10)
     page.set_viewport_size({"width": 375, "height": 800})
-    _sign_in(page, live_server.url, lsa.email)
+    sign_in_with_code(page, live_server.url, lsa.email)
 
     _open_unscheduled_log(page, intervention, from_today=True)
     page.get_by_label("Date").fill(first_day.isoformat())
@@ -196,7 +171,7 @@ def test_dropped_connections_between_two_past_sessions_log_each_exactly_once(
     today = timezone.localdate()
     first_day, second_day = today - dt.timedelta(days=2), today - dt.timedelta(days=9)
     page.set_viewport_size({"width": 375, "height": 800})
-    _sign_in(page, live_server.url, lsa.email)
+    sign_in_with_code(page, live_server.url, lsa.email)
     offline = page.get_by_text("No connection. Your session is kept on this phone")
 
     # First session: no signal at all while saving.
@@ -245,7 +220,7 @@ def test_a_phone_still_holding_a_saved_draft_never_hides_the_next_log(
     today = timezone.localdate()
     first_day, second_day = today - dt.timedelta(days=4), today - dt.timedelta(days=11)
     page.set_viewport_size({"width": 375, "height": 800})
-    _sign_in(page, live_server.url, lsa.email)
+    sign_in_with_code(page, live_server.url, lsa.email)
     _open_unscheduled_log(page, intervention, from_today=True)
     page.get_by_label("Date").fill(first_day.isoformat())
     page.get_by_label("How did it go?").fill("Logged before the stale draft")
@@ -287,7 +262,7 @@ def test_a_form_key_already_used_for_another_day_is_refused_where_the_person_can
     today = timezone.localdate()
     first_day, second_day = today - dt.timedelta(days=5), today - dt.timedelta(days=12)
     page.set_viewport_size({"width": 375, "height": 800})
-    _sign_in(page, live_server.url, lsa.email)
+    sign_in_with_code(page, live_server.url, lsa.email)
     _open_unscheduled_log(page, intervention, from_today=True)
     page.get_by_label("Date").fill(first_day.isoformat())
     page.get_by_role("button", name="Save session").click()
