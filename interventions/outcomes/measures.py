@@ -12,7 +12,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -27,6 +27,10 @@ from interventions.outcomes.services import request_impact_report
 from send_hub.lib.dates import nice_date, nice_datetime
 from staff.audit import log_action
 from staff.models import User
+
+if TYPE_CHECKING:
+    # A development dependency (django-stubs); annotations only.
+    from django_stubs_ext import WithAnnotations
 
 Kind = MeasureRecord.Kind
 Point = MeasureRecord.Point
@@ -476,7 +480,17 @@ def _gbo_means(goals: list[dict[str, Any]]) -> dict[str, Any]:
 EXIT_MEASURE_WINDOW_DAYS = 60
 
 
-def enrolments_missing_exit_measure(today: dt.date) -> QuerySet[Enrolment]:
+class EndedOn(TypedDict):
+    """What ``enrolments_missing_exit_measure()`` adds to each enrolment."""
+
+    ended_on: dt.date  # the day the place ended (the filter keeps ended places only)
+
+
+if TYPE_CHECKING:
+    EndedEnrolment: TypeAlias = WithAnnotations[Enrolment, EndedOn]
+
+
+def enrolments_missing_exit_measure(today: dt.date) -> QuerySet[EndedEnrolment]:
     """Return enrolments that ended in the last 60 days with no exit measure, where the
     programme uses measures. A place ends when the pupil leaves the group or when the whole
     intervention is completed or stopped; ``ended_on`` is annotated."""
