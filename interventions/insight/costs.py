@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict
 
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import (
     Case,
     DecimalField,
@@ -28,9 +29,14 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.sql.compiler import SQLCompiler
 
 from interventions.delivery.models import Intervention, Session, SessionAttendance, delivered
 from send_hub.lib.db import count_of, total_of
+
+if TYPE_CHECKING:
+    # A development dependency (django-stubs); annotations only.
+    from django_stubs_ext import WithAnnotations
 
 MONEY = DecimalField(max_digits=12, decimal_places=2)
 
@@ -44,20 +50,47 @@ class Divide(Func):
     arg_joiner = " / "
     template = "(%(expressions)s)"
 
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+    def as_sqlite(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
+    ) -> tuple[str, tuple[Any, ...]]:
         (num_sql, num_params), (den_sql, den_params) = (
             compiler.compile(e) for e in self.get_source_expressions()
         )
-        return f"(CAST({num_sql} AS REAL) / ({den_sql}))", [*num_params, *den_params]
+        return f"(CAST({num_sql} AS REAL) / ({den_sql}))", (*num_params, *den_params)
 
 
 # A pupil's share of one session: kept to six places so that sums round once, at the end.
 SHARE = DecimalField(max_digits=16, decimal_places=6)
 
 
+class DeliveryFigures(TypedDict):
+    """What ``with_delivery()`` adds to each intervention (money in pounds)."""
+
+    delivered_sessions: int
+    cancelled_sessions: int
+    delivered_minutes: int
+    staff_count: int
+    staff_cost: Decimal
+    fixed_cost: Decimal
+    total_cost: Decimal
+
+
+class CostShare(TypedDict):
+    """What ``with_cost_share()`` adds to each attendance row."""
+
+    session_attendees: int
+    session_staff: int
+    cost_share: Decimal
+
+
+if TYPE_CHECKING:
+    Delivered: TypeAlias = WithAnnotations[Intervention, DeliveryFigures]
+    SharedAttendance: TypeAlias = WithAnnotations[SessionAttendance, CostShare]
+
+
 def with_delivery(
     interventions: QuerySet[Intervention], start: dt.date, end: dt.date
-) -> QuerySet[Intervention]:
+) -> QuerySet[Delivered]:
     """Annotate each intervention with what it delivered and cost between ``start`` and ``end``.
 
     Adds ``delivered_sessions``, ``cancelled_sessions``, ``delivered_minutes``, ``staff_count``,
@@ -92,7 +125,7 @@ def with_delivery(
     )
 
 
-def with_cost_share(attendance: QuerySet[SessionAttendance]) -> QuerySet[SessionAttendance]:
+def with_cost_share(attendance: QuerySet[SessionAttendance]) -> QuerySet[SharedAttendance]:
     """Keep the pupils who attended delivered sessions and annotate each row's ``cost_share``.
 
     ``cost_share`` is the session's staff cost (as ``with_delivery`` prices it) divided by the

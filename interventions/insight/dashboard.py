@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict
 
 from django.conf import settings
 from django.db.models import (
@@ -23,7 +23,6 @@ from django.db.models.functions import Coalesce
 
 from interventions.connect.models import CheckIn, Placement, Zone
 from interventions.delivery.models import (
-    Enrolment,
     Intervention,
     ScheduleSlot,
     Session,
@@ -41,10 +40,17 @@ from pupils.models import (
     NeedType,
     Provision,
     Pupil,
+    PupilQuerySet,
 )
 from send_hub.lib.db import count_of, total_of
 from staff.models import Membership, MembershipRole
 from staff.permissions import CASELOAD_ROLES
+
+if TYPE_CHECKING:
+    # A development dependency (django-stubs); annotations only.
+    from django_stubs_ext import WithAnnotations
+
+    from interventions.outcomes.measures import EndedEnrolment
 
 DUE_WITHIN_DAYS = 14  # plan reviews and EHCP deadlines: late, or due in the next 14 days
 
@@ -86,7 +92,7 @@ def when_words(due: dt.date, today: dt.date) -> tuple[str, bool]:
     return f"due in {days} day{'s' if days != 1 else ''}", False
 
 
-def exit_measures_missing(today: dt.date) -> QuerySet[Enrolment]:
+def exit_measures_missing(today: dt.date) -> QuerySet[EndedEnrolment]:
     """Return enrolments that ended in the last 60 days with no exit measure, where the
     programme uses measures (the reminder sweep's rule, from one place)."""
     return enrolments_missing_exit_measure(today)
@@ -158,7 +164,19 @@ def _checkin_run(start: int) -> QuerySet[CheckIn]:
     return CheckIn.objects.filter(pk__in=newest)
 
 
-def with_checkin_trend(pupils: QuerySet[Pupil]) -> QuerySet[Pupil]:
+class CheckinTrend(TypedDict):
+    """What ``with_checkin_trend()`` adds to each pupil (scores on the 1-5 scale)."""
+
+    recent_total: int
+    earlier_total: int
+    earlier_count: int
+
+
+if TYPE_CHECKING:
+    TrendPupil: TypeAlias = WithAnnotations[Pupil, CheckinTrend]
+
+
+def with_checkin_trend(pupils: PupilQuerySet) -> PupilQuerySet[TrendPupil]:
     """Annotate ``recent_total`` (the newest five check-in scores added up), ``earlier_total``
     (the five before) and ``earlier_count``."""
     return pupils.annotate(
@@ -168,7 +186,7 @@ def with_checkin_trend(pupils: QuerySet[Pupil]) -> QuerySet[Pupil]:
     )
 
 
-def base_pupils(user: Any) -> QuerySet[Pupil]:
+def base_pupils(user: Any) -> PupilQuerySet:
     """Return the pupils on roll that ``user`` may see: every flag starts from these."""
     return Pupil.objects.visible_to(user).on_roll()
 
@@ -182,7 +200,8 @@ def register_counts(user: Any) -> dict[str, Any]:
         total=Count("pk"), k=Count("pk", filter=is_k), e=Count("pk", filter=is_e)
     )
     totals["n"] = totals["total"] - totals["k"] - totals["e"]
-    labels = dict(NeedType.choices)
+    # A pupil on the register may have no need recorded yet (None).
+    labels: dict[str | None, str] = dict(NeedType.choices)
     by_need = [
         {
             "code": r["primary_need"] or "",
@@ -197,7 +216,7 @@ def register_counts(user: Any) -> dict[str, Any]:
         .order_by()
     ]
     by_need.sort(key=lambda r: (-r["total"], r["label"]))
-    years = dict(NC_YEAR_CHOICES)
+    years: dict[int | None, str] = dict(NC_YEAR_CHOICES)  # None: no NC year recorded
     by_year = [
         {
             "year": r["nc_year"],

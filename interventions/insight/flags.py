@@ -52,15 +52,16 @@ from interventions.plans.models import SupportPlan
 from pupils.models import (
     AccessArrangement,
     Pupil,
+    PupilQuerySet,
     SENStatus,
 )
 
 
-def _pupil(queryset: QuerySet, path: str = "pupil") -> Exists:
+def _pupil(queryset: QuerySet[Any], path: str = "pupil") -> Exists:
     return Exists(queryset.filter(**{path: OuterRef("pk")}))
 
 
-def _select_no_provision(pupils: QuerySet[Pupil], today: dt.date) -> QuerySet[Pupil]:
+def _select_no_provision(pupils: PupilQuerySet, today: dt.date) -> PupilQuerySet:
     sen = SENStatus.objects.filter(end_date__isnull=True, provision__in=SEN)
     return (
         pupils.filter(_pupil(sen))
@@ -69,16 +70,16 @@ def _select_no_provision(pupils: QuerySet[Pupil], today: dt.date) -> QuerySet[Pu
     )
 
 
-def _select_no_session(pupils: QuerySet[Pupil], today: dt.date) -> QuerySet[Pupil]:
+def _select_no_session(pupils: PupilQuerySet, today: dt.date) -> PupilQuerySet:
     return pupils.filter(quiet(today=today))
 
 
-def _select_plan_review(pupils: QuerySet[Pupil], today: dt.date) -> QuerySet[Pupil]:
+def _select_plan_review(pupils: PupilQuerySet, today: dt.date) -> PupilQuerySet:
     due = SupportPlan.objects.review_due_by(today + dt.timedelta(DUE_WITHIN_DAYS))
     return pupils.filter(_pupil(due))
 
 
-def _select_ehcp(pupils: QuerySet[Pupil], today: dt.date) -> QuerySet[Pupil]:
+def _select_ehcp(pupils: PupilQuerySet, today: dt.date) -> PupilQuerySet:
     # Uncorrelated IN lists: the database works out the few EHCPs due once, rather than
     # checking every step of every open review again for each pupil.
     return pupils.filter(
@@ -88,11 +89,11 @@ def _select_ehcp(pupils: QuerySet[Pupil], today: dt.date) -> QuerySet[Pupil]:
     )
 
 
-def _select_exit_measure(pupils: QuerySet[Pupil], today: dt.date) -> QuerySet[Pupil]:
+def _select_exit_measure(pupils: PupilQuerySet, today: dt.date) -> PupilQuerySet:
     return pupils.filter(_pupil(exit_measures_missing(today)))
 
 
-def _select_checkin_trend(pupils: QuerySet[Pupil], today: dt.date) -> QuerySet[Pupil]:
+def _select_checkin_trend(pupils: PupilQuerySet, today: dt.date) -> PupilQuerySet:
     recent = CheckIn.objects.filter(date__gte=today - dt.timedelta(TREND_RECENT_DAYS))
     return (
         with_checkin_trend(pupils.filter(_pupil(recent)))
@@ -101,11 +102,11 @@ def _select_checkin_trend(pupils: QuerySet[Pupil], today: dt.date) -> QuerySet[P
     )
 
 
-def _select_connect(pupils: QuerySet[Pupil], today: dt.date) -> QuerySet[Pupil]:
+def _select_connect(pupils: PupilQuerySet, today: dt.date) -> PupilQuerySet:
     return pupils.filter(_pupil(placements_past_planned_length(today)))
 
 
-def _select_access(pupils: QuerySet[Pupil], today: dt.date) -> QuerySet[Pupil]:
+def _select_access(pupils: PupilQuerySet, today: dt.date) -> PupilQuerySet:
     return pupils.filter(_pupil(arrangements_without_evidence(today)))
 
 
@@ -167,6 +168,8 @@ def _why_plan_review(ids: list[int], today: dt.date) -> dict[int, list[Reason]]:
     )
     rows = []
     for pid, pk, kind, due in plans:
+        if due is None:  # never: review_due_by() keeps plans with a review date
+            continue
         words, late = when_words(due, today)
         text = f"{kind} review {words} ({due:%-d %b %Y})"
         rows.append((pid, Reason(text, reverse("interventions:plan", args=[pk]), late)))
@@ -197,6 +200,8 @@ def _why_ehcp(ids: list[int], today: dt.date) -> dict[int, list[Reason]]:
         .filter(pupil_id__in=ids)
         .values_list("pupil_id", "phase_transfer", "transfer_year")
     ):
+        if year is None:  # never: phase_transfers_due() matches a transfer year
+            continue
         due = ehcp_clock.phase_transfer_deadline(year, settings_by_kind[kind])
         words, late = when_words(due, today)
         text = f"Phase transfer: amended plan {words} ({due:%-d %b %Y})"
@@ -286,7 +291,7 @@ class Flag:
     slug: str
     title: str
     rule: str
-    select: Callable[[QuerySet[Pupil], dt.date], QuerySet[Pupil]]
+    select: Callable[[PupilQuerySet, dt.date], PupilQuerySet]
     why: Callable[[list[int], dt.date], dict[int, list[Reason]]]
 
 

@@ -29,7 +29,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field, fields
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict
 
 from django.db.models import (
     Case,
@@ -61,6 +61,10 @@ from interventions.outcomes.measures import gbo_reliable_change
 from interventions.outcomes.models import MeasureRecord
 from send_hub.lib.db import count_of
 from staff.terms import TERM_NAMES, Term, half_terms_for
+
+if TYPE_CHECKING:
+    # A development dependency (django-stubs); annotations only.
+    from django_stubs_ext import WithAnnotations
 
 SMALL_GROUP = 5  # fewer completers than this: shown, but marked too small to compare
 SMALL_LABEL = "fewer than 5 \u2013 too small to compare"
@@ -236,7 +240,19 @@ def _ended_on() -> Coalesce:
     )
 
 
-def _enrolments(windows: Windows) -> QuerySet[Enrolment]:
+class Windowed(TypedDict):
+    """What ``_enrolments()`` adds to each enrolment: its school's window and its end day."""
+
+    w_start: dt.date
+    w_end: dt.date
+    ended_on: dt.date | None  # None while the place goes on
+
+
+if TYPE_CHECKING:
+    WindowedEnrolment: TypeAlias = WithAnnotations[Enrolment, Windowed]
+
+
+def _enrolments(windows: Windows) -> QuerySet[WindowedEnrolment]:
     """Return enrolments in the windows' schools, with each one's window and end day."""
     return Enrolment.objects.filter(intervention__school_id__in=list(windows)).annotate(
         w_start=bound(windows, "intervention__school_id", 0),
@@ -248,7 +264,7 @@ def _enrolments(windows: Windows) -> QuerySet[Enrolment]:
 GROUP = ("intervention__school_id", "intervention__programme_id")
 
 
-def took_part(windows: Windows) -> QuerySet[Enrolment]:
+def took_part(windows: Windows) -> QuerySet[WindowedEnrolment]:
     """Return enrolments current at any time in their school's window (groups that started)."""
     return (
         _enrolments(windows)
@@ -358,7 +374,7 @@ def delivery_costs(windows: Windows) -> dict[tuple[int, int], Decimal]:
         started = Intervention.objects.filter(school_id__in=school_ids, start_date__lte=end)
         rows = (
             with_delivery(started, start, end)
-            .filter(total_cost__gt=0)
+            .filter(total_cost__gt=Decimal(0))
             .values_list("school_id", "programme_id", "total_cost")
             .order_by()
         )

@@ -24,8 +24,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict, cast, overload
 
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import (
     Case,
     Count,
@@ -42,6 +43,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, ExtractIsoWeekDay, Greatest, Least
 from django.db.models.lookups import GreaterThanOrEqual
+from django.db.models.sql.compiler import SQLCompiler
 
 from interventions.connect.models import Placement
 from interventions.delivery.models import (
@@ -56,6 +58,7 @@ from interventions.ehcp.models import EHCPProvision, live
 from interventions.insight.costs import (
     MONEY,
     SHARE,
+    DeliveryFigures,
     Divide,
     with_cost_share,
     with_delivery,
@@ -64,12 +67,23 @@ from pupils.models import NC_YEAR_CHOICES, Area, Pupil
 from send_hub.lib.db import count_of, total_of
 from staff import terms
 
+if TYPE_CHECKING:
+    # A development dependency (django-stubs); annotations only.
+    from django_stubs_ext import WithAnnotations
+
 PENNY = Decimal("0.01")
 FAR_FUTURE = dt.date(9999, 12, 31)
-YEAR_LABELS = dict(NC_YEAR_CHOICES)
+# A pupil may have no NC year recorded (None): looked up with a default.
+YEAR_LABELS: dict[int | None, str] = dict(NC_YEAR_CHOICES)
 AREA_LABELS = dict(Area.choices)
 
 
+@overload
+def pounds(value: Decimal) -> Decimal: ...
+@overload
+def pounds(value: None) -> None: ...
+@overload
+def pounds(value: Decimal | None) -> Decimal | None: ...
 def pounds(value: Decimal | None) -> Decimal | None:
     """Return ``value`` rounded to the penny (half up), or None."""
     if value is None:
@@ -109,18 +123,28 @@ class DaysBetween(Func):
     arity = 2
     output_field = IntegerField()
 
-    def _parts(self, compiler: Any, connection: Any) -> tuple[str, str, list[Any]]:
+    def _parts(self, compiler: SQLCompiler) -> tuple[str, str, tuple[Any, ...]]:
         (start_sql, start_params), (end_sql, end_params) = (
             compiler.compile(e) for e in self.get_source_expressions()
         )
-        return start_sql, end_sql, [*end_params, *start_params]
+        return start_sql, end_sql, (*end_params, *start_params)
 
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
-        start_sql, end_sql, params = self._parts(compiler, connection)
+    def as_sql(
+        self,
+        compiler: SQLCompiler,
+        connection: BaseDatabaseWrapper,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra_context: Any,
+    ) -> tuple[str, tuple[Any, ...]]:
+        start_sql, end_sql, params = self._parts(compiler)
         return f"(({end_sql}) - ({start_sql}))", params
 
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
-        start_sql, end_sql, params = self._parts(compiler, connection)
+    def as_sqlite(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
+    ) -> tuple[str, tuple[Any, ...]]:
+        start_sql, end_sql, params = self._parts(compiler)
         return f"CAST(ROUND(julianday({end_sql}) - julianday({start_sql})) AS integer)", params
 
 
@@ -182,9 +206,22 @@ def ran_between(start: dt.date, end: dt.date) -> Q:
     )
 
 
+class MapFigures(DeliveryFigures):
+    """What ``map_interventions()`` adds to each intervention, with_delivery's figures too."""
+
+    planned_in_term: int
+    pupil_count: int
+    staff_minutes: int
+    cost_per_pupil: Decimal | None
+
+
+if TYPE_CHECKING:
+    MapIntervention: TypeAlias = WithAnnotations[Intervention, MapFigures]
+
+
 @dataclass
 class MapRow:
-    intervention: Intervention
+    intervention: MapIntervention
     years: list[str] = field(default_factory=list)
     pupils: list[dict[str, Any]] = field(default_factory=list)
 
@@ -201,7 +238,7 @@ class ProvisionMap:
 
 def map_interventions(
     user: Any, term: terms.Term, *, year: int | None = None, area: str | None = None
-) -> QuerySet[Intervention]:
+) -> QuerySet[MapIntervention]:
     """Return the interventions ``user`` may see that ran in ``term`` (filtered by the year
     group of a pupil in them and by the programme's area of need), with the map's figures.
 
@@ -217,7 +254,7 @@ def map_interventions(
         qs = qs.filter(pk__in=in_term.filter(pupil__nc_year=year).values("intervention"))
     ranges = school_time(school_id, term.start, term.end)
     slots = ScheduleSlot.objects.filter(intervention=OuterRef("pk"))
-    qs = with_delivery(qs, term.start, term.end).annotate(
+    figures = with_delivery(qs, term.start, term.end).annotate(
         planned_in_term=planned_sessions(ranges, slots),
         pupil_count=total_of(
             in_term.filter(intervention=OuterRef("pk")), "pupil", "COUNT DISTINCT"
@@ -225,7 +262,7 @@ def map_interventions(
         staff_minutes=F("delivered_minutes") * F("staff_count"),
     )
     return (
-        qs.annotate(
+        figures.annotate(
             cost_per_pupil=Case(
                 When(
                     pupil_count__gt=0,
@@ -321,12 +358,13 @@ def _grid(
         .order_by()
     )
     cells: dict[tuple[int | None, str], dict[str, Any]] = {}
-    for r in pupils:
-        key = (r["pupil__nc_year"], r["intervention__programme__area"])
-        cells.setdefault(key, {"pupils": 0, "cost": Decimal(0)})["pupils"] = r["pupils"]
-    for r in costs:
-        key = (r["pupil__nc_year"], r["session__intervention__programme__area"])
-        cells.setdefault(key, {"pupils": 0, "cost": Decimal(0)})["cost"] = r["cost"] or Decimal(0)
+    for counted in pupils:
+        key = (counted["pupil__nc_year"], counted["intervention__programme__area"])
+        cells.setdefault(key, {"pupils": 0, "cost": Decimal(0)})["pupils"] = counted["pupils"]
+    for costed in costs:
+        key = (costed["pupil__nc_year"], costed["session__intervention__programme__area"])
+        cell = cells.setdefault(key, {"pupils": 0, "cost": Decimal(0)})
+        cell["cost"] = costed["cost"] or Decimal(0)
     areas = [(code, label) for code, label in Area.choices if any(k[1] == code for k in cells)]
     years = sorted({k[0] for k in cells}, key=lambda y: (y is None, y))
     grid = []
@@ -345,14 +383,38 @@ def _grid(
 # --- One pupil's provision over a year ------------------------------------------------------
 
 
+class EnrolmentReceived(TypedDict):
+    """What ``pupil_provision()`` adds to each of the pupil's enrolments."""
+
+    sessions_delivered: int
+    sessions_attended: int
+    minutes_attended: int
+    cost: Decimal  # the pupil's share, rounded to the penny once summed
+    hours_attended: Decimal  # worked out from minutes_attended after the query
+
+
+class LineReceived(TypedDict):
+    """What ``pupil_provision()`` adds to each section F line of a live EHCP."""
+
+    minutes_attended: int
+    cost: Decimal
+    hours_attended: Decimal  # this and the hours a week: worked out after the query
+    attended_per_week: Decimal | None
+
+
+if TYPE_CHECKING:
+    ReceivedEnrolment: TypeAlias = WithAnnotations[Enrolment, EnrolmentReceived]
+    ReceivedLine: TypeAlias = WithAnnotations[EHCPProvision, LineReceived]
+
+
 @dataclass
 class PupilProvision:
     start: dt.date
     end: dt.date
-    enrolments: list[Enrolment]
+    enrolments: list[ReceivedEnrolment]
     placements: list[Placement]
-    section_f: list[EHCPProvision]
-    totals: dict[str, Any]
+    section_f: list[ReceivedLine]
+    totals: dict[str, int | Decimal]
     school_weeks: Decimal
 
 
@@ -389,16 +451,20 @@ def pupil_provision(pupil: Pupil, start: dt.date, end: dt.date, today: dt.date) 
         session__intervention=OuterRef("intervention"),
         attendance__in=SessionAttendance.ATTENDED,
     )
-    enrolments = list(
-        Enrolment.objects.filter(enrolled_between(start, end), pupil=pupil)
-        .select_related("intervention__programme", "intervention__lead")
-        .annotate(
-            sessions_delivered=count_of(delivered_),
-            sessions_attended=count_of(attended),
-            minutes_attended=total_of(attended, "session__minutes"),
-            cost=total_of(with_cost_share(attended), "cost_share", output_field=SHARE),
-        )
-        .order_by("joined_on", "pk")
+    # Cast: the hours are not a column, they are set on each row below.
+    enrolments = cast(
+        "list[ReceivedEnrolment]",
+        list(
+            Enrolment.objects.filter(enrolled_between(start, end), pupil=pupil)
+            .select_related("intervention__programme", "intervention__lead")
+            .annotate(
+                sessions_delivered=count_of(delivered_),
+                sessions_attended=count_of(attended),
+                minutes_attended=total_of(attended, "session__minutes"),
+                cost=total_of(with_cost_share(attended), "cost_share", output_field=SHARE),
+            )
+            .order_by("joined_on", "pk")
+        ),
     )
     placements = list(
         Placement.objects.filter(pupil=pupil, start_date__lte=end)
@@ -416,14 +482,17 @@ def pupil_provision(pupil: Pupil, start: dt.date, end: dt.date, today: dt.date) 
             ehcpprovision=OuterRef(OuterRef("pk"))
         ).values("intervention"),
     )
-    section_f = list(
-        EHCPProvision.objects.filter(live("ehcp__"), ehcp__pupil=pupil)
-        .prefetch_related("interventions")
-        .annotate(
-            minutes_attended=total_of(linked, "session__minutes"),
-            cost=total_of(with_cost_share(linked), "cost_share", output_field=SHARE),
-        )
-        .order_by("pk")
+    section_f = cast(
+        "list[ReceivedLine]",
+        list(
+            EHCPProvision.objects.filter(live("ehcp__"), ehcp__pupil=pupil)
+            .prefetch_related("interventions")
+            .annotate(
+                minutes_attended=total_of(linked, "session__minutes"),
+                cost=total_of(with_cost_share(linked), "cost_share", output_field=SHARE),
+            )
+            .order_by("pk")
+        ),
     )
     weeks = Decimal(school_days(school_time(pupil.school_id, start, min(end, today)))) / 7
     school_weeks = weeks.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
@@ -434,15 +503,16 @@ def pupil_provision(pupil: Pupil, start: dt.date, end: dt.date, today: dt.date) 
             (hours / weeks).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP) if weeks else None
         )
         line.cost = pounds(line.cost)
-    totals = {
+    minutes = sum(e.minutes_attended for e in enrolments)
+    totals: dict[str, int | Decimal] = {
         "sessions_attended": sum(e.sessions_attended for e in enrolments),
-        "minutes_attended": sum(e.minutes_attended for e in enrolments),
+        "minutes_attended": minutes,
         "cost": pounds(sum((e.cost for e in enrolments), Decimal(0))),
     }
     for e in enrolments:
         e.cost = pounds(e.cost)
         e.hours_attended = _hours(e.minutes_attended)
-    totals["hours_attended"] = _hours(totals["minutes_attended"])
+    totals["hours_attended"] = _hours(minutes)
     return PupilProvision(start, end, enrolments, placements, section_f, totals, school_weeks)
 
 
