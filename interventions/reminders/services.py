@@ -60,10 +60,12 @@ def _plan_reviews(school_id: int, today: dt.date) -> list[Due]:
         .review_due_by(today + dt.timedelta(14))
         .values_list("pk", "owner_id", "next_review_on")
     )
+    # review_due_by() keeps only plans with a review date.
     return [
         d
         for pk, owner, due in plans
-        if (
+        if due is not None
+        and (
             d := _staged(
                 "plan_review",
                 "plan",
@@ -145,14 +147,14 @@ def _ehcp(school_id: int, today: dt.date) -> list[Due]:
         .exclude(phase_transfer="")
     )
     for ehcp in transfers.only("pk", "coordinator_id", "phase_transfer", "transfer_year"):
-        due = ehcp_clock.transfer_deadline(ehcp.phase_transfer, ehcp.transfer_year)
-        if due and (
+        deadline = ehcp_clock.transfer_deadline(ehcp.phase_transfer, ehcp.transfer_year)
+        if deadline and (
             d := _staged(
                 "ehcp_transfer",
                 "ehcp",
                 ehcp.pk,
                 ehcp.coordinator_id,
-                due,
+                deadline,
                 "EHCP phase transfer: amended plan deadline",
                 today,
                 reverse("interventions:ehcp", args=[ehcp.pk]),
@@ -196,6 +198,7 @@ def _training(school: School, today: dt.date) -> list[Due]:
             reverse("staff:my_record"),
         )
         for r in records
+        if r.expires_on is not None  # always: these are the records that expire
     ]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,13 +15,14 @@ from interventions.ehcp import clock as ehcp_clock
 from interventions.ehcp.models import EHCP, AnnualReview
 from interventions.plans.models import SupportPlan
 from interventions.reminders.models import Notification
+from send_hub.http import SchoolHttpRequest
 from send_hub.lib.dates import nice_date
 from staff import terms
 from staff.permissions import get_object_for, requires
 
 
 @requires("interventions.ehcp_calendar")
-def calendar(request: HttpRequest) -> HttpResponse:
+def calendar(request: SchoolHttpRequest) -> HttpResponse:
     """List plan reviews and EHCP milestones of this half term (or the next), overdue first.
 
     Half terms are the school's recorded term dates (staff.terms), or typical dates until the
@@ -110,7 +111,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
 
 
 @requires("interventions.notifications")
-def notifications(request: HttpRequest) -> HttpResponse:
+def notifications(request: SchoolHttpRequest) -> HttpResponse:
     """List the signed-in person's reminders, unread first."""
     items = Notification.objects.visible_to(request.user)[:200]
     return render(request, "interventions/reminders/notifications.html", {"items": items})
@@ -118,7 +119,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
 
 @requires("interventions.notifications")
 @require_POST
-def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+def notification_read(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Mark one reminder as read."""
     note = get_object_for(request, Notification.objects, pk, "interventions.notifications")
     Notification.objects.filter(pk=note.pk, read_at__isnull=True).update(read_at=timezone.now())

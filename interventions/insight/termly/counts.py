@@ -9,7 +9,7 @@ side by side. Nothing from safeguarding is read here.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -146,7 +146,7 @@ def _pupils(windows: Windows) -> QuerySet[Pupil]:
     )
 
 
-def _per_school(rows: QuerySet[Any], school_field: str = "school_id") -> dict[int, dict]:
+def _per_school(rows: QuerySet[Any], school_field: str = "school_id") -> dict[int, dict[str, Any]]:
     return {r.pop(school_field): r for r in rows}
 
 
@@ -184,14 +184,14 @@ def register_counts(windows: Windows) -> dict[int, dict[str, Any]]:
         .annotate(n=Count("pk"))
         .order_by()
     )
-    result = {
+    result: dict[int, dict[str, Any]] = {
         sid: {"roll": 0, "sen_support": 0, "ehcp": 0, "joined": 0, "left": 0, "needs": {}}
         for sid in windows
     }
     for sid, row in rows.items():
         result[sid].update(row)
-    for row in needs:
-        result[row["school_id"]]["needs"][row["need"] or ""] = row["n"]
+    for counted in needs:
+        result[counted["school_id"]]["needs"][counted["need"] or ""] = counted["n"]
     return result
 
 
@@ -259,20 +259,19 @@ def provision_counts(windows: Windows) -> dict[int, dict[str, Any]]:
             row["cost"] += Decimal(cost)
 
     enrolled = took_part(windows)
-    for row in (
+    for by_area in (
         enrolled.values("intervention__school_id", "intervention__programme__area")
         .annotate(n=Count("pupil_id", distinct=True))
         .order_by()
     ):
-        area_row(row["intervention__school_id"], row["intervention__programme__area"])["pupils"] = (
-            row["n"]
-        )
-    for row in (
+        sid, area = by_area["intervention__school_id"], by_area["intervention__programme__area"]
+        area_row(sid, area)["pupils"] = by_area["n"]
+    for by_school in (
         enrolled.values("intervention__school_id")
         .annotate(n=Count("pupil_id", distinct=True))
         .order_by()
     ):
-        result[row["intervention__school_id"]]["pupils"] = row["n"]
+        result[by_school["intervention__school_id"]]["pupils"] = by_school["n"]
     for school in result.values():
         school["groups"] = sum(a["groups"] for a in school["areas"].values())
         school["delivered"] = sum(a["delivered"] for a in school["areas"].values())
@@ -368,14 +367,14 @@ def review_counts(windows: Windows, *, today: dt.date) -> dict[int, dict[str, An
         for sid in running:
             result[sid]["plans_overdue"] = 0
             result[sid]["ehcp_overdue"] = 0
-        for row in (
+        for plans in (
             _overdue_plans(running, today).values("school_id").annotate(n=Count("pk")).order_by()
         ):
-            result[row["school_id"]]["plans_overdue"] = row["n"]
-        for row in (
+            result[plans["school_id"]]["plans_overdue"] = plans["n"]
+        for ehcps in (
             _overdue_ehcps(running, today).values("school_id").annotate(n=Count("pk")).order_by()
         ):
-            result[row["school_id"]]["ehcp_overdue"] = row["n"]
+            result[ehcps["school_id"]]["ehcp_overdue"] = ehcps["n"]
     return result
 
 
@@ -419,7 +418,7 @@ def overdue_list(school_id: int, today: dt.date) -> list[dict[str, str]]:
         )[:OVERDUE_LISTED]
     )
 
-    def name(row: dict[str, Any]) -> str:
+    def name(row: Mapping[str, Any]) -> str:
         forename = row["pupil__preferred_forename"] or row["pupil__legal_forename"]
         surname = row["pupil__preferred_surname"] or row["pupil__legal_surname"]
         return f"{forename} {surname}"
@@ -427,6 +426,7 @@ def overdue_list(school_id: int, today: dt.date) -> list[dict[str, str]]:
     rows = [
         {"pupil": name(r), "what": r["kind__name"], "due": r["next_review_on"].isoformat()}
         for r in plans
+        if r["next_review_on"] is not None  # always: an overdue plan has a review date
     ] + [
         {"pupil": name(r), "what": "EHCP annual review", "due": r["next_review_due"].isoformat()}
         for r in ehcps

@@ -41,7 +41,7 @@ def present_register(r: dict[str, Any], governors: bool) -> dict[str, Any]:
     parts = suppress_partition(
         [count_cell(r["sen_support"], governors), count_cell(r["ehcp"], governors)]
     )
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"label": label, "count": cell, "share": _share_of(cell, n, r["roll"], governors)}
         for label, cell, n in (
             ("SEN support (K)", parts[0], r["sen_support"]),
@@ -254,7 +254,7 @@ def present_removals(r: dict[str, Any], governors: bool) -> dict[str, Any]:
                 "hours": WITHHELD if governors and hidden_pupils else _hours(row["_minutes"]),
             }
         )
-    kinds = [
+    kinds: list[dict[str, Any]] = [
         {
             "label": label,
             "count": count_cell(r[f"kind_{code}"], governors),

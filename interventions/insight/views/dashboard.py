@@ -8,7 +8,7 @@ from typing import Any
 
 from django import forms
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
@@ -24,7 +24,9 @@ from interventions.insight.provision import (
 )
 from pupils.forms import NO_SUCH_YEAR, school_year_choices
 from pupils.models import NC_YEAR_CHOICES, Area, Pupil
+from send_hub.http import SchoolHttpRequest
 from send_hub.lib.csv import csv_download
+from send_hub.lib.forms import form_field
 from staff import terms
 from staff.audit import log_action
 from staff.models import School
@@ -39,7 +41,7 @@ ANY = [("", "Any")]
 
 @requires(CAPABILITY)
 @require_safe
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: SchoolHttpRequest) -> HttpResponse:
     """Show the register's counts, the flags with their pupil counts, and staff caseloads."""
     user, today = request.user, timezone.localdate()
     monday, sunday = board.week_of(today)
@@ -57,7 +59,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @requires(CAPABILITY)
 @require_safe
-def flag_pupils(request: HttpRequest, flag: str) -> HttpResponse:
+def flag_pupils(request: SchoolHttpRequest, flag: str) -> HttpResponse:
     """List the pupils behind one flag, with why each is on it and where to act."""
     found = flag_lists.flag_by_slug(flag)
     if found is None:
@@ -88,25 +90,30 @@ class ProvisionFilterForm(forms.Form):
     term = forms.ChoiceField(required=False)
     year = forms.TypedChoiceField(
         label="Year group",
-        choices=ANY + NC_YEAR_CHOICES,  # narrowed to the school's own years in __init__
+        choices=[*ANY, *NC_YEAR_CHOICES],  # narrowed to the school's own years in __init__
         coerce=int,
         empty_value=None,
         required=False,
         error_messages={"invalid_choice": NO_SUCH_YEAR},
     )
-    area = forms.ChoiceField(label="Area of need", choices=ANY + list(Area.choices), required=False)
+    area = forms.ChoiceField(label="Area of need", choices=[*ANY, *Area.choices], required=False)
 
     def __init__(
         self, *args: Any, offered: list[terms.Term], school: School, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["term"].choices = [(t.key, t.name) for t in offered]
-        self.fields["year"].choices = ANY + school_year_choices(school)
+        form_field(self, "term", forms.ChoiceField).choices = [(t.key, t.name) for t in offered]
+        form_field(self, "year", forms.TypedChoiceField).choices = [
+            *ANY,
+            *school_year_choices(school),
+        ]
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select"
 
 
-def _map_filters(request: HttpRequest) -> tuple[ProvisionFilterForm, terms.Term, dict[str, Any]]:
+def _map_filters(
+    request: SchoolHttpRequest,
+) -> tuple[ProvisionFilterForm, terms.Term, dict[str, Any]]:
     """Read the filters; anything invalid falls back to this term and no filter, with errors
     shown on the form."""
     school_id = request.school.pk
@@ -121,7 +128,7 @@ def _map_filters(request: HttpRequest) -> tuple[ProvisionFilterForm, terms.Term,
     return form, term, filters
 
 
-def _map_context(request: HttpRequest) -> dict[str, Any]:
+def _map_context(request: SchoolHttpRequest) -> dict[str, Any]:
     form, term, filters = _map_filters(request)
     the_map = provision_map(request.user, term, **filters)
     query = request.GET.copy()
@@ -142,12 +149,12 @@ def _map_context(request: HttpRequest) -> dict[str, Any]:
 
 @requires(CAPABILITY)
 @require_safe
-def provision(request: HttpRequest) -> HttpResponse:
+def provision(request: SchoolHttpRequest) -> HttpResponse:
     """Show every intervention that ran in a term with pupils, dosage, staff time and cost."""
     return render(request, "interventions/insight/provision.html", _map_context(request))
 
 
-def _audit_export(request: HttpRequest, kind: str, the_map: ProvisionMap) -> None:
+def _audit_export(request: SchoolHttpRequest, kind: str, the_map: ProvisionMap) -> None:
     log_action(
         None,
         "interventions.provision_map.exported",
@@ -186,7 +193,7 @@ CSV_HEADER = [
 
 @requires(CAPABILITY)
 @require_safe
-def provision_csv(request: HttpRequest) -> HttpResponse:
+def provision_csv(request: SchoolHttpRequest) -> HttpResponse:
     """Download the provision map as CSV, one row per intervention (audited: it names pupils)."""
     context = _map_context(request)
     the_map: ProvisionMap = context["map"]
@@ -221,7 +228,7 @@ def provision_csv(request: HttpRequest) -> HttpResponse:
 
 @requires(CAPABILITY)
 @require_safe
-def provision_pdf(request: HttpRequest) -> HttpResponse:
+def provision_pdf(request: SchoolHttpRequest) -> HttpResponse:
     """Download the provision map as an A4 PDF (audited: it names pupils)."""
     from django.template.loader import render_to_string
     from weasyprint import HTML  # slow to import: only when a PDF is asked for
@@ -252,7 +259,7 @@ class YearForm(forms.Form):
 
 @requires(CAPABILITY)
 @require_safe
-def pupil_provision_page(request: HttpRequest, pk: int) -> HttpResponse:
+def pupil_provision_page(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Show everything one pupil received in an academic year, with its cost (section F)."""
     pupil = get_object_for(request, Pupil.objects.with_register_fields(), pk, CAPABILITY)
     today = timezone.localdate()

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_safe
 
 from interventions.insight import outcomes, termly
 from interventions.insight.models import TermlyReport
+from send_hub.http import AuthenticatedHttpRequest, SchoolHttpRequest
 from staff import terms
 from staff.audit import log_action
 from staff.models import School
@@ -39,7 +40,9 @@ class TermForm(forms.Form):
 
     term = forms.CharField(required=False, max_length=12)
 
-    def __init__(self, *args: Any, offered: list[terms.Term], school_id: int, **kwargs: Any):
+    def __init__(
+        self, *args: Any, offered: list[terms.Term], school_id: int, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.offered = offered
         self.school_id = school_id
@@ -93,7 +96,7 @@ def _terms_before(school_id: int, term: terms.Term, count: int) -> list[terms.Te
 
 @requires("interventions.view_provision")
 @require_safe
-def what_works(request: HttpRequest) -> HttpResponse:
+def what_works(request: SchoolHttpRequest) -> HttpResponse:
     """Each programme's completions, change, reliable change, attendance and cost in a term."""
     school = request.school
     today = timezone.localdate()
@@ -148,7 +151,7 @@ class BuildForm(forms.Form):
 
 @requires("interventions.view_provision")
 @require_safe
-def termly_reports(request: HttpRequest) -> HttpResponse:
+def termly_reports(request: SchoolHttpRequest) -> HttpResponse:
     """List this term and the five before it, each with its leaders' and governors' report."""
     school = request.school
     offered = terms.recent_terms(school.pk, timezone.localdate(), TERMS_LISTED)
@@ -178,7 +181,7 @@ def termly_reports(request: HttpRequest) -> HttpResponse:
 
 
 @requires("interventions.view_provision")
-def termly_report_build(request: HttpRequest) -> HttpResponse:
+def termly_report_build(request: SchoolHttpRequest) -> HttpResponse:
     """Ask for a term's report to be built (the PDF follows in the background)."""
     # Checked after access, so the access matrix (GET) proves who may post here.
     if request.method != "POST":
@@ -220,7 +223,7 @@ def termly_report_build(request: HttpRequest) -> HttpResponse:
 
 @requires("interventions.view_provision")
 @require_safe
-def termly_report_download(request: HttpRequest, pk: int) -> HttpResponse:
+def termly_report_download(request: SchoolHttpRequest, pk: int) -> HttpResponse | FileResponse:
     """Send a built termly report PDF, after auditing who took it."""
     report = get_object_for(request, TermlyReport.objects, pk, "interventions.view_provision")
     back = reverse("interventions:termly_reports")
@@ -260,11 +263,13 @@ def termly_report_download(request: HttpRequest, pk: int) -> HttpResponse:
 # --- The trust view --------------------------------------------------------------------------
 
 
-def _school_links(request: HttpRequest, school_ids: list[int]) -> dict[int, dict[str, Any]]:
+def _school_links(
+    request: AuthenticatedHttpRequest, school_ids: list[int]
+) -> dict[int, dict[str, Any]]:
     """Return, per school, how the person may open it: only where they hold a role there."""
     leaders = CAPABILITIES["interventions.view_provision"]
     current = getattr(request.user, "current_school_id", None)
-    links = {}
+    links: dict[int, dict[str, Any]] = {}
     for sid in school_ids:
         roles = roles_for(request.user, sid)
         if not roles:
@@ -276,7 +281,7 @@ def _school_links(request: HttpRequest, school_ids: list[int]) -> dict[int, dict
 
 @login_required
 @require_safe
-def trust(request: HttpRequest) -> HttpResponse:
+def trust(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Each school of the person's trust side by side: register, provision, what works."""
     trust_ids = trust_ids_for(request.user)
     if not trust_ids:
