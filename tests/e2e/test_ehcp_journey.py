@@ -10,8 +10,7 @@ from playwright.sync_api import Page, expect
 
 from interventions.models import EHCP, AnnualReview
 from staff.models import Role
-from tests.e2e.conftest import shot
-from tests.e2e.test_session_journey import _sign_in
+from tests.e2e.conftest import shot, sign_in_with_code
 from tests.factories import PupilFactory, SchoolFactory, member, on_register
 from tests.interventions.factories import EnrolmentFactory, InterventionFactory, deliver
 
@@ -49,7 +48,7 @@ def test_sendco_links_provision_reviews_the_ehcp_and_downloads_the_report(
     sendco, pupil, ehcp = _pupil_with_ehcp()
     today = timezone.localdate()
     page.set_viewport_size({"width": width, "height": 900})
-    _sign_in(page, live_server.url, sendco.email)
+    sign_in_with_code(page, live_server.url, sendco.email)
     page.goto(f"{live_server.url}/pupils/{pupil.pk}/")  # from the pupil's page
     page.get_by_role("link", name="EHCP record and annual reviews").click()
     expect(page.get_by_role("heading", name="EHCP for Ava Testpupil")).to_be_visible()
@@ -105,7 +104,7 @@ def test_sendco_records_an_ehcp_from_the_pupil(page: Page, live_server, console_
     sendco = member(school, Role.SENDCO, full_name="Sam Testsendco")
     pupil = PupilFactory(school=school, legal_forename="Ben", legal_surname="Testpupil")
     page.set_viewport_size({"width": 375, "height": 900})
-    _sign_in(page, live_server.url, sendco.email)
+    sign_in_with_code(page, live_server.url, sendco.email)
     page.goto(f"{live_server.url}/interventions/pupils/{pupil.pk}/ehcp/")
     shot(page, "ehcp-none")
     page.get_by_role("link", name="Record an EHCP").click()

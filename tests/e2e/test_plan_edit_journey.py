@@ -10,8 +10,7 @@ from playwright.sync_api import Page, expect
 
 from interventions.models import PlanKind, SupportPlan
 from staff.models import Role
-from tests.e2e.conftest import shot
-from tests.e2e.test_session_journey import _sign_in
+from tests.e2e.conftest import shot, sign_in_with_code
 from tests.factories import PupilFactory, SchoolFactory, member, on_register
 from tests.interventions.factories import EnrolmentFactory, InterventionFactory
 
@@ -37,7 +36,7 @@ def test_sendco_starts_a_plan_adds_targets_and_agrees_version_one(
     sendco, pupil = _school()
     today = timezone.localdate()
     page.set_viewport_size({"width": width, "height": 900})
-    _sign_in(page, live_server.url, sendco.email)
+    sign_in_with_code(page, live_server.url, sendco.email)
 
     page.goto(f"{live_server.url}/interventions/plans/")
     shot(page, "plan-list-empty")

@@ -11,8 +11,7 @@ from playwright.sync_api import Page, expect
 from interventions.models import PlanKind, SupportPlan
 from interventions.plans import services as plan_services
 from staff.models import Role
-from tests.e2e.conftest import shot
-from tests.e2e.test_session_journey import _sign_in
+from tests.e2e.conftest import shot, sign_in_with_code
 from tests.factories import PupilFactory, SchoolFactory, member, on_register
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -40,7 +39,7 @@ def test_sendco_reviews_a_plan_and_sees_the_next_review(
 ) -> None:
     sendco, plan = _plan()
     page.set_viewport_size({"width": width, "height": 900})
-    _sign_in(page, live_server.url, sendco.email)
+    sign_in_with_code(page, live_server.url, sendco.email)
     page.goto(f"{live_server.url}/interventions/plans/{plan.pk}/")
     shot(page, "plan-detail")
     page.get_by_role("link", name="Review this plan").click()

@@ -11,8 +11,7 @@ from interventions.insight.outcomes import SMALL_LABEL
 from interventions.models import TermlyReport
 from staff.models import TrustRole
 from tests.conftest import World
-from tests.e2e.conftest import shot
-from tests.e2e.test_session_journey import _sign_in
+from tests.e2e.conftest import shot, sign_in_with_code
 from tests.interventions.test_what_works import AUTUMN, autumn
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -29,7 +28,7 @@ def test_sendco_reads_what_works_then_builds_and_downloads_the_termly_report(
 ) -> None:
     autumn(world)
     page.set_viewport_size({"width": width, "height": 900})
-    _sign_in(page, live_server.url, world.users["sendco"].email)
+    sign_in_with_code(page, live_server.url, world.users["sendco"].email)
     page.goto(f"{live_server.url}/interventions/sendco/what-works/?term={AUTUMN}")
     expect(page.get_by_role("heading", name="What works", level=1)).to_be_visible()
     expect(page.get_by_text("Reading booster").locator("visible=true").first).to_be_visible()
@@ -62,7 +61,7 @@ def test_trust_lead_compares_the_schools(
     lead = world.users["sendco"]
     TrustRole.objects.create(user=lead, trust=world.school.trust, role=TrustRole.Role.SEND_LEAD)
     page.set_viewport_size({"width": width, "height": 900})
-    _sign_in(page, live_server.url, lead.email)
+    sign_in_with_code(page, live_server.url, lead.email)
     page.goto(f"{live_server.url}/interventions/trust/?term={AUTUMN}")
     expect(page.get_by_role("heading", name="Across the trust", level=1)).to_be_visible()
     expect(page.get_by_text("Elsewhere Test School").locator("visible=true").first).to_be_visible()
