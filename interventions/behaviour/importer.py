@@ -16,8 +16,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from interventions.behaviour.models import BehaviourEvent, BehaviourImport
-from pupils.importers.apply import MAX_UPLOAD_BYTES, ImportRefused, parse_date, upn_problem
+from pupils.importers.apply import MAX_UPLOAD_BYTES, ImportRefused
 from pupils.importers.mis_csv import Column, mapped_rows
+from pupils.importers.values import parse_date, upn_problem
 from pupils.models import ImportMapping, Pupil
 from send_hub.lib.dates import nice_date
 from staff.audit import log_action

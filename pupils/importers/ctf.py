@@ -12,11 +12,8 @@ import re
 import xml.etree.ElementTree as ET  # DTDs refused in _refuse_unsafe
 from typing import Any
 
-from pupils.importers.apply import (
-    ParseResult,
-    PupilRow,
-    SENPeriod,
-    mark_duplicate_upns,
+from pupils.importers.apply import ParseResult, PupilRow, SENPeriod, mark_duplicate_upns
+from pupils.importers.values import (
     parse_date,
     parse_nc_year,
     parse_need,

@@ -19,6 +19,8 @@ from pupils.importers.apply import (
     PupilRow,
     SENPeriod,
     mark_duplicate_upns,
+)
+from pupils.importers.values import (
     parse_date,
     parse_nc_year,
     parse_need,

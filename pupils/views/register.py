@@ -21,7 +21,7 @@ from staff.audit import log_action
 from staff.permissions import requires
 
 if TYPE_CHECKING:
-    from pupils.models import RegisterRow
+    from pupils.models.register import RegisterRow
 
 PAGE_SIZE = 50
 SEARCH_SESSION_KEY = "pupils_register_searches"

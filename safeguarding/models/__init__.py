@@ -1,6 +1,6 @@
 """Safeguarding records: the most sensitive data in SEND Hub. Append-only in PostgreSQL."""
 
-from safeguarding.models.access import Alert, FileAccess, SafeguardingSettings
+from safeguarding.models.access import Alert, FileAccess
 from safeguarding.models.attachments import Attachment
 from safeguarding.models.casework import (
     NEUTRAL_FLAG_TEXT,
@@ -14,6 +14,7 @@ from safeguarding.models.casework import (
     Referral,
     ReferralUpdate,
 )
+from safeguarding.models.choices import Involvement, Risk, Status
 from safeguarding.models.concerns import (
     AccountShare,
     Addendum,
@@ -22,13 +23,11 @@ from safeguarding.models.concerns import (
     Concern,
     ConcernPupil,
     ConcernPupilCategory,
-    Involvement,
-    Risk,
-    Status,
     parse_body_map,
     sees_every_concern,
     validate_body_map,
 )
+from safeguarding.models.school_settings import SafeguardingSettings
 from safeguarding.models.transfers import TRANSFER_SCHOOL_DAYS, Transfer, TransferStep
 
 __all__ = [

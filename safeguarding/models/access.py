@@ -10,28 +10,11 @@ from django.utils import timezone
 
 from pupils.models import Pupil
 from safeguarding.models.casework import Action
-from safeguarding.models.concerns import Concern, append_only
+from safeguarding.models.choices import append_only
+from safeguarding.models.concerns import Concern
 from safeguarding.models.transfers import Transfer
 from send_hub.lib.dates import nice_datetime
 from staff.models import School, User
-
-
-class SafeguardingSettings(models.Model):
-    """A school's choices about its safeguarding records."""
-
-    school = models.OneToOneField(School, on_delete=models.PROTECT, related_name="+")
-    head_sees_concerns = models.BooleanField(
-        "the headteacher reads every concern",
-        default=False,
-        help_text="Heads who are not on the DSL team see no concerns unless this is ticked.",
-    )
-
-    class Meta:
-        verbose_name = "safeguarding settings"
-        verbose_name_plural = "safeguarding settings"
-
-    def __str__(self) -> str:
-        return f"Safeguarding settings for {self.school}"
 
 
 class FileAccess(models.Model):

@@ -13,11 +13,11 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from safeguarding.models.choices import append_only
 from safeguarding.models.concerns import (
     Addendum,
     AddendumChild,
     Concern,
-    append_only,
     sees_every_concern,
 )
 from send_hub.lib.uploads import random_path

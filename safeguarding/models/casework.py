@@ -15,7 +15,7 @@ from django.forms import BaseForm
 from django.utils import timezone
 
 from pupils.models import Pupil
-from safeguarding.models.concerns import Concern, ConcernPupil, Risk, Status, append_only
+from safeguarding.models.choices import Risk, Status, append_only
 from send_hub.lib.dates import nice_date
 from staff.models import User
 
@@ -23,7 +23,9 @@ from staff.models import User
 class Decision(models.Model):
     """A DSL's decision on a concern: the status and risk from now on, and why."""
 
-    concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="decisions")
+    concern = models.ForeignKey(
+        "safeguarding.Concern", on_delete=models.PROTECT, related_name="decisions"
+    )
     status = models.CharField(max_length=12, choices=Status.choices)
     risk = models.CharField("risk level", max_length=6, choices=Risk.choices, blank=True)
     not_referred = models.BooleanField(
@@ -37,7 +39,7 @@ class Decision(models.Model):
     # The linked children this decision is about; not_referred above is true when it decided
     # not to refer any of them, and DecisionChild.not_referred says which.
     children = models.ManyToManyField(
-        ConcernPupil, through="DecisionChild", related_name="+", blank=True
+        "safeguarding.ConcernPupil", through="DecisionChild", related_name="+", blank=True
     )
 
     class Meta:
@@ -70,14 +72,16 @@ class ActionQuerySet(models.QuerySet["Action"]):
 class Action(models.Model):
     """Something someone must do by a date. Outcomes arrive as ActionUpdate rows."""
 
-    concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="actions")
+    concern = models.ForeignKey(
+        "safeguarding.Concern", on_delete=models.PROTECT, related_name="actions"
+    )
     description = models.TextField()
     owner = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     due_on = models.DateField("deadline")
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     children = models.ManyToManyField(
-        ConcernPupil, through="ActionChild", related_name="+", blank=True
+        "safeguarding.ConcernPupil", through="ActionChild", related_name="+", blank=True
     )
 
     objects = ActionQuerySet.as_manager()
@@ -114,7 +118,9 @@ class DecisionChild(models.Model):
     """One linked child a decision is about, and whether it decided not to refer that child."""
 
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="child_rows")
-    link = models.ForeignKey(ConcernPupil, on_delete=models.PROTECT, related_name="+")
+    link = models.ForeignKey(
+        "safeguarding.ConcernPupil", on_delete=models.PROTECT, related_name="+"
+    )
     not_referred = models.BooleanField("decided not to refer this child", default=False)
 
     class Meta:
@@ -131,7 +137,9 @@ class ActionChild(models.Model):
     """One linked child an action is about: the action is on that child's file."""
 
     action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="child_rows")
-    link = models.ForeignKey(ConcernPupil, on_delete=models.PROTECT, related_name="+")
+    link = models.ForeignKey(
+        "safeguarding.ConcernPupil", on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         constraints = [
@@ -175,7 +183,9 @@ class Agency(models.TextChoices):
 class Referral(models.Model):
     """A referral of one linked pupil to an agency, with the reason. Outcomes are new rows."""
 
-    concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="referrals")
+    concern = models.ForeignKey(
+        "safeguarding.Concern", on_delete=models.PROTECT, related_name="referrals"
+    )
     pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="+")
     agency = models.CharField(max_length=12, choices=Agency.choices)
     agency_other = models.CharField("other agency", max_length=150, blank=True)

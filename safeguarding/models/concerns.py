@@ -8,7 +8,6 @@ import json
 import math
 from typing import TYPE_CHECKING, Any, Self, TypeAlias, TypedDict
 
-import pgtrigger
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -18,16 +17,15 @@ from django.forms import BaseForm
 from django.utils import timezone
 
 from pupils.models import Pupil
+from safeguarding.models.casework import Action, ActionUpdate, Decision
+from safeguarding.models.choices import Involvement, Status, append_only
+from safeguarding.models.school_settings import SafeguardingSettings
 from staff.models import School, User
+from staff.permissions import can
 
 if TYPE_CHECKING:
     # A development dependency (django-stubs); annotations only.
     from django_stubs_ext import WithAnnotations
-
-
-def append_only() -> pgtrigger.Protect:
-    """Return the trigger that makes PostgreSQL refuse any UPDATE or DELETE of a row."""
-    return pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)
 
 
 class Category(models.Model):
@@ -44,31 +42,6 @@ class Category(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class Status(models.TextChoices):
-    NEW = "NEW", "New"
-    IN_PROGRESS = "IN_PROGRESS", "In progress"
-    MONITORING = "MONITORING", "Monitoring"
-    REFERRED = "REFERRED", "Referred"
-    CLOSED = "CLOSED", "Closed"
-
-
-class Risk(models.TextChoices):
-    LOW = "LOW", "Low"
-    MEDIUM = "MEDIUM", "Medium"
-    HIGH = "HIGH", "High"
-
-
-class Involvement(models.TextChoices):
-    """How a linked pupil is involved; categories belong to each pupil's link, never shared."""
-
-    CONCERN_FOR = "CONCERN_FOR", "The child I am worried about"
-    HARMED_OTHER = "HARMED_OTHER", "May have harmed another child"
-    WITNESS = "WITNESS", "Saw or heard what happened"
-    SIBLING = "SIBLING", "Brother or sister of a child involved"
-    FAMILY = "FAMILY", "Family member of a child involved"
-    OTHER = "OTHER", "Otherwise involved"
 
 
 BODY_MAP_SIDES = ("front", "back")
@@ -134,7 +107,6 @@ def sees_every_concern(user: Any) -> bool:
 
     The DSL team always does; the head does only where the school's SafeguardingSettings says so.
     """
-    from staff.permissions import can
 
     school_id = getattr(user, "current_school_id", None)
     if school_id is None:
@@ -147,8 +119,6 @@ def sees_every_concern(user: Any) -> bool:
         if can(user, "safeguarding.triage"):
             cache[school_id] = True
         elif can(user, "safeguarding.view_all"):
-            from safeguarding.models.access import SafeguardingSettings
-
             cache[school_id] = SafeguardingSettings.objects.filter(
                 school_id=school_id, head_sees_concerns=True
             ).exists()
@@ -176,7 +146,6 @@ class ConcernQuerySet(models.QuerySet["Concern"]):
     def visible_to(self, user: User | AnonymousUser) -> Self:
         """Return the concerns ``user`` may read: all of the school's for the DSL team (and a head
         the school allows), otherwise only the ones they reported themselves."""
-        from staff.permissions import can
 
         school_id = getattr(user, "current_school_id", None)
         if school_id is None or not user.is_authenticated or not can(user, "safeguarding.raise"):
@@ -188,7 +157,6 @@ class ConcernQuerySet(models.QuerySet["Concern"]):
 
     def with_state(self) -> ConcernQuerySet[StatedConcern]:
         """Annotate the status and risk of the latest decision (NEW and blank before any)."""
-        from safeguarding.models.casework import Decision
 
         latest = Decision.objects.filter(concern=OuterRef("pk")).order_by("-decided_at", "-pk")
         return self.annotate(
@@ -202,7 +170,6 @@ class ConcernQuerySet(models.QuerySet["Concern"]):
 
     def untriaged(self) -> Self:
         """Return concerns no member of the DSL team has made a decision on yet."""
-        from safeguarding.models.casework import Decision
 
         return self.exclude(Exists(Decision.objects.filter(concern=OuterRef("pk"))))
 
@@ -219,7 +186,6 @@ class ConcernQuerySet(models.QuerySet["Concern"]):
 
     def for_queue(self, *, today: dt.date | None = None) -> ConcernQuerySet[QueuedConcern]:
         """The DSL queue: state, overdue actions, links and reporter; urgent and open first."""
-        from safeguarding.models.casework import Action, ActionUpdate
 
         today = today or timezone.localdate()
         overdue = (

@@ -10,9 +10,10 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from pupils.models import Pupil
-from safeguarding.models.concerns import append_only
+from safeguarding.models.choices import append_only
 from send_hub.lib.dates import nice_date
 from staff.models import School, User
+from staff.permissions import can
 
 TRANSFER_SCHOOL_DAYS = 5
 
@@ -20,8 +21,6 @@ TRANSFER_SCHOOL_DAYS = 5
 class TransferQuerySet(models.QuerySet["Transfer"]):
     def visible_to(self, user: object) -> Self:
         """Return the transfers of the DSL team's current school (nobody else sees any)."""
-        from staff.permissions import can
-
         school_id = getattr(user, "current_school_id", None)
         if school_id is None or not can(user, "safeguarding.triage"):
             return self.none()

@@ -34,6 +34,7 @@ from safeguarding.services.common import (
 )
 from staff.audit import log_action
 from staff.models import Role, School, User
+from staff.permissions import can
 
 
 def _check_links(school: School, links: Sequence[PupilLink]) -> None:
@@ -149,8 +150,6 @@ def addendum_add(
     A case note is about ``children`` (by default the concern's subjects) and goes on their
     files only; an addition or a correction goes wherever the account itself goes.
     """
-    from staff.permissions import can
-
     triage = can(by, "safeguarding.triage", concern)
     if not triage and concern.reporter_id != by.pk:
         raise RuleError("Only the person who raised this concern and the DSL team can add to it.")

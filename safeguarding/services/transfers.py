@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from pupils.models import Pupil
+from safeguarding.exports import cp_file_zip
 from safeguarding.models import (
     Alert,
     ConcernPupil,
@@ -115,8 +116,6 @@ def transfer_export(
     *, transfer: Transfer, by: User, request: HttpRequest | None = None
 ) -> tuple[str, bytes]:
     """Build the child protection file (PDF and JSON manifest, zipped), recorded and audited."""
-    from safeguarding.exports import cp_file_zip
-
     name, content = cp_file_zip(transfer=transfer, by=by)
     TransferStep.objects.create(
         transfer=transfer, kind=TransferStep.Kind.EXPORTED, on=timezone.localdate(), by=by

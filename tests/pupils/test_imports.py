@@ -24,7 +24,8 @@ from pupils.importers import (
     parse_batch,
     plan_import,
 )
-from pupils.importers.apply import CONFIRM, ERROR, parse_nc_year
+from pupils.importers.apply import CONFIRM, ERROR
+from pupils.importers.values import parse_nc_year
 from pupils.models import ImportBatch, ImportMapping, Pupil, SENStatus
 from staff.models import AuditEvent
 from tests.conftest import PERSONAS, World
