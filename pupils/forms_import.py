@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, ClassVar
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
 
 from pupils.importers import CONFIRM_LABEL, upload_size_check
-from pupils.importers.mis_csv import COLUMNS, DEFAULT_COLUMNS, columns_problems
+from pupils.importers.mis_csv import COLUMNS, DEFAULT_COLUMNS, Column, columns_problems
 from pupils.models import ImportBatch, ImportMapping
 from send_hub.lib.forms import form_field
 from staff.models import School
@@ -59,7 +60,61 @@ class MappingChoiceForm(forms.Form):
         return source, dict(self.defaults[source]), None
 
 
-class ImportUploadForm(forms.Form):
+class ColumnsUploadForm(forms.Form):
+    """An upload read by named columns, with the columns to read it by and a name to save them
+    under: the pupil import and the behaviour import. Subclasses declare ``file`` and
+    ``source`` and say which columns they read."""
+
+    COLUMNS: ClassVar[Sequence[Column]] = ()
+    LEAD_FIELDS: ClassVar[tuple[str, ...]] = ("file",)
+    LEGEND = "Columns in your export"
+    SAVE_AS_EXAMPLE = ""
+    TOO_BIG_HINT = ""
+
+    save_as = forms.CharField(label="Save these columns as", max_length=100, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for column in self.COLUMNS:
+            self.fields[f"col_{column.name}"] = forms.CharField(
+                label=f"{column.label} column",
+                max_length=100,
+                required=False,
+                help_text=self.column_help(column),
+            )
+        form_field(self, "save_as", forms.CharField).help_text = (
+            f"Name them to reuse next time (for example “{self.SAVE_AS_EXAMPLE}”). "
+            "Leave blank to use them just this once."
+        )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the template owns the form
+        self.helper.layout = Layout(
+            *self.LEAD_FIELDS,
+            Fieldset(self.LEGEND, "source", *(f"col_{c.name}" for c in self.COLUMNS), "save_as"),
+        )
+
+    def column_help(self, column: Column) -> str:
+        """Return the hint under a column's box."""
+        return ""
+
+    def clean_file(self) -> Any:
+        return upload_size_check(self.cleaned_data["file"], too_big_hint=self.TOO_BIG_HINT)
+
+    def columns(self) -> dict[str, str]:
+        """Return our field -> CSV header, as typed (blank: recognise the usual names)."""
+        return {
+            c.name: (self.cleaned_data.get(f"col_{c.name}") or "").strip() for c in self.COLUMNS
+        }
+
+
+class ImportUploadForm(ColumnsUploadForm):
+    COLUMNS = COLUMNS
+    LEAD_FIELDS = ("kind", "file")
+    LEGEND = "Columns in your MIS export (CSV only)"
+    SAVE_AS_EXAMPLE = "SIMS pupil list"
+    TOO_BIG_HINT = "Export fewer pupils at a time."
+
     kind = forms.ChoiceField(
         label="What are you importing?",
         choices=ImportBatch.Kind.choices,
@@ -72,41 +127,10 @@ class ImportUploadForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xml,text/csv,text/xml"}),
     )
     source = forms.ChoiceField(label="MIS", choices=ImportMapping.Source.choices, required=False)
-    save_as = forms.CharField(
-        label="Save these columns as",
-        max_length=100,
-        required=False,
-        help_text="Name them to reuse next time (for example “SIMS pupil list”). "
-        "Leave blank to use them just this once.",
-    )
+    field_order = ["kind", "file", "source"]
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for column in COLUMNS:
-            self.fields[f"col_{column.name}"] = forms.CharField(
-                label=f"{column.label} column",
-                max_length=100,
-                required=False,
-                help_text="Required" if column.required else "Leave blank if your export has none",
-            )
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True  # the template owns the form (and GET forms need none)
-        self.helper.layout = Layout(
-            "kind",
-            "file",
-            Fieldset(
-                "Columns in your MIS export (CSV only)",
-                "source",
-                *(f"col_{c.name}" for c in COLUMNS),
-                "save_as",
-            ),
-        )
-
-    def clean_file(self) -> Any:
-        return upload_size_check(
-            self.cleaned_data["file"], too_big_hint="Export fewer pupils at a time."
-        )
+    def column_help(self, column: Column) -> str:
+        return "Required" if column.required else "Leave blank if your export has none"
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -120,10 +144,6 @@ class ImportUploadForm(forms.Form):
             if not data.get("source"):
                 data["source"] = ImportMapping.Source.OTHER
         return data
-
-    def columns(self) -> dict[str, str]:
-        """Return our field -> CSV header, as typed."""
-        return {c.name: (self.cleaned_data.get(f"col_{c.name}") or "").strip() for c in COLUMNS}
 
 
 class PreviewOptionsForm(forms.Form):

@@ -5,15 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Fieldset, Layout
 from django import forms
-from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 
 from interventions.behaviour.importer import COLUMNS, DEFAULT_COLUMNS
 from interventions.behaviour.models import BehaviourEvent, Removal
-from pupils.importers import upload_size_check
+from pupils.forms_import import ColumnsUploadForm
+from pupils.importers.mis_csv import Column
 from pupils.models import ImportMapping, Pupil
 from send_hub.lib.forms import form_field
 from send_hub.lib.widgets import DateInput, DateTimeInput
@@ -22,47 +20,21 @@ from staff.models import School, User
 SOURCES = [(s, ImportMapping.Source(s).label) for s in DEFAULT_COLUMNS]
 
 
-class BehaviourImportForm(forms.Form):
+class BehaviourImportForm(ColumnsUploadForm):
+    COLUMNS = COLUMNS
+    SAVE_AS_EXAMPLE = "Class Charts weekly"
+    TOO_BIG_HINT = "Export a shorter period at a time."
+
     file = forms.FileField(
         label="CSV file from the MIS or behaviour system",
         help_text="Up to 10 MB. You see a preview before anything is saved.",
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
     source = forms.ChoiceField(label="Exported from", choices=SOURCES, required=False)
-    save_as = forms.CharField(
-        label="Save these columns as",
-        max_length=100,
-        required=False,
-        help_text="Name them to reuse next time (for example “Class Charts weekly”). "
-        "Leave blank to use them just this once.",
-    )
+    field_order = ["file", "source"]
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for column in COLUMNS:
-            self.fields[f"col_{column.name}"] = forms.CharField(
-                label=f"{column.label} column",
-                max_length=100,
-                required=False,
-                help_text=("Leave blank to find " + " or ".join(f"“{a}”" for a in column.aliases)),
-            )
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True  # the template owns the form
-        self.helper.layout = Layout(
-            "file",
-            Fieldset(
-                "Columns in your export",
-                "source",
-                *(f"col_{c.name}" for c in COLUMNS),
-                "save_as",
-            ),
-        )
-
-    def clean_file(self) -> UploadedFile:
-        return upload_size_check(
-            self.cleaned_data["file"], too_big_hint="Export a shorter period at a time."
-        )
+    def column_help(self, column: Column) -> str:
+        return "Leave blank to find " + " or ".join(f"“{a}”" for a in column.aliases)
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -70,10 +42,6 @@ class BehaviourImportForm(forms.Form):
         if not data.get("source"):
             data["source"] = ImportMapping.Source.OTHER
         return data
-
-    def columns(self) -> dict[str, str]:
-        """Return our field -> CSV header, as typed (blank: recognise the usual names)."""
-        return {c.name: (self.cleaned_data.get(f"col_{c.name}") or "").strip() for c in COLUMNS}
 
 
 class RemovalForm(forms.ModelForm):

@@ -11,9 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from interventions.delivery.models import Enrolment, Intervention
@@ -90,6 +92,17 @@ def _clean_transfer(phase_transfer: str, transfer_year: int | None, issued_on: d
         raise ValidationError({"transfer_year": "That year does not fit this plan."})
 
 
+def _audit(obj: Model, action: str, *, by: User, ehcp: EHCP, **data: Any) -> None:
+    """Audit one change to an EHCP or its parts, filed under the EHCP's school."""
+    log_action(obj, f"interventions.{action}", actor=by, school=ehcp.school_id, data=data)
+
+
+def _save(obj: Model) -> None:
+    """Validate a new or changed row, then write it."""
+    obj.full_clean()
+    obj.save()
+
+
 @transaction.atomic
 def ehcp_create(
     *,
@@ -119,15 +132,8 @@ def ehcp_create(
         phase_transfer=phase_transfer,
         transfer_year=transfer_year,
     )
-    ehcp.full_clean()
-    ehcp.save()
-    log_action(
-        ehcp,
-        "interventions.ehcp.created",
-        actor=by,
-        school=ehcp.school_id,
-        data={"pupil": pupil.pk},
-    )
+    _save(ehcp)
+    _audit(ehcp, "ehcp.created", by=by, ehcp=ehcp, pupil=pupil.pk)
     return ehcp
 
 
@@ -175,9 +181,7 @@ def ehcp_update(
         return ehcp
     ehcp.full_clean()
     ehcp.save(update_fields=changed)
-    log_action(
-        ehcp, "interventions.ehcp.updated", actor=by, school=ehcp.school_id, data={"f": changed}
-    )
+    _audit(ehcp, "ehcp.updated", by=by, ehcp=ehcp, f=changed)
     return ehcp
 
 
@@ -193,15 +197,8 @@ def ehcp_outcome_add(*, ehcp: EHCP, by: User, text: str, area: str = "") -> EHCP
     """Add a section E outcome to the EHCP."""
     ehcp = _live_ehcp(ehcp)
     outcome = EHCPOutcome(ehcp=ehcp, text=_clean_outcome_text(text), area=area)
-    outcome.full_clean()
-    outcome.save()
-    log_action(
-        ehcp,
-        "interventions.ehcp_outcome.added",
-        actor=by,
-        school=ehcp.school_id,
-        data={"outcome": outcome.pk},
-    )
+    _save(outcome)
+    _audit(ehcp, "ehcp_outcome.added", by=by, ehcp=ehcp, outcome=outcome.pk)
     return outcome
 
 
@@ -216,13 +213,7 @@ def ehcp_outcome_update(
     outcome.text, outcome.area = _clean_outcome_text(text), area
     outcome.full_clean()
     outcome.save(update_fields=["text", "area"])
-    log_action(
-        ehcp,
-        "interventions.ehcp_outcome.updated",
-        actor=by,
-        school=ehcp.school_id,
-        data={"outcome": outcome.pk},
-    )
+    _audit(ehcp, "ehcp_outcome.updated", by=by, ehcp=ehcp, outcome=outcome.pk)
     return outcome
 
 
@@ -235,12 +226,13 @@ def ehcp_outcome_remove(*, outcome: EHCPOutcome, by: User) -> int:
         return 0  # already removed (a double tap)
     orphaned = gone.provision.count()
     gone.delete()
-    log_action(
+    _audit(
         ehcp,
-        "interventions.ehcp_outcome.removed",
-        actor=by,
-        school=ehcp.school_id,
-        data={"outcome": outcome.pk, "provision_unlinked": orphaned},
+        "ehcp_outcome.removed",
+        by=by,
+        ehcp=ehcp,
+        outcome=outcome.pk,
+        provision_unlinked=orphaned,
     )
     return orphaned
 
@@ -288,18 +280,15 @@ def ehcp_provision_add(
     line = EHCPProvision(
         ehcp=ehcp, description=description, hours_per_week=hours_per_week, outcome=outcome
     )
-    line.full_clean()
-    line.save()
+    _save(line)
     line.interventions.set(interventions)
-    log_action(
+    _audit(
         ehcp,
-        "interventions.ehcp_provision.added",
-        actor=by,
-        school=ehcp.school_id,
-        data={
-            "provision": line.pk,
-            "interventions": sorted(i.pk for i in interventions),
-        },
+        "ehcp_provision.added",
+        by=by,
+        ehcp=ehcp,
+        provision=line.pk,
+        interventions=sorted(i.pk for i in interventions),
     )
     return line
 
@@ -325,12 +314,13 @@ def ehcp_provision_update(
     line.full_clean()
     line.save(update_fields=["description", "hours_per_week", "outcome"])
     line.interventions.set(interventions)
-    log_action(
+    _audit(
         ehcp,
-        "interventions.ehcp_provision.updated",
-        actor=by,
-        school=ehcp.school_id,
-        data={"provision": line.pk, "interventions": sorted(i.pk for i in interventions)},
+        "ehcp_provision.updated",
+        by=by,
+        ehcp=ehcp,
+        provision=line.pk,
+        interventions=sorted(i.pk for i in interventions),
     )
     return line
 
@@ -341,13 +331,7 @@ def ehcp_provision_remove(*, provision: EHCPProvision, by: User) -> None:
     ehcp = _live_ehcp(provision.ehcp)
     deleted, _ = EHCPProvision.objects.filter(pk=provision.pk, ehcp=ehcp).delete()
     if deleted:
-        log_action(
-            ehcp,
-            "interventions.ehcp_provision.removed",
-            actor=by,
-            school=ehcp.school_id,
-            data={"provision": provision.pk},
-        )
+        _audit(ehcp, "ehcp_provision.removed", by=by, ehcp=ehcp, provision=provision.pk)
 
 
 # --- Annual reviews -------------------------------------------------------------------------
@@ -422,8 +406,7 @@ def annual_review_step_record(
     done = AnnualReviewStep(
         review=review, step=step, done_on=on or timezone.localdate(), done_by=by
     )
-    done.full_clean()
-    done.save()
+    _save(done)
     ehcp = review.ehcp
     if step == AnnualReviewStep.Step.LA_DECISION:
         if la_decision not in AnnualReview.Decision.values:
