@@ -97,6 +97,27 @@ def _audit(obj: Model, action: str, *, by: User, ehcp: EHCP, **data: Any) -> Non
     log_action(obj, f"interventions.{action}", actor=by, school=ehcp.school_id, data=data)
 
 
+def _link(
+    line: EHCPProvision,
+    interventions: Sequence[Intervention],
+    *,
+    action: str,
+    by: User,
+    ehcp: EHCP,
+) -> None:
+    """Point a provision line at the interventions that deliver it, and audit the change."""
+    line.interventions.set(interventions)
+    ids = sorted(i.pk for i in interventions)
+    _audit(
+        ehcp,
+        f"ehcp_provision.{action}",
+        by=by,
+        ehcp=ehcp,
+        provision=line.pk,
+        interventions=ids,
+    )
+
+
 def _save(obj: Model) -> None:
     """Validate a new or changed row, then write it."""
     obj.full_clean()
@@ -281,15 +302,7 @@ def ehcp_provision_add(
         ehcp=ehcp, description=description, hours_per_week=hours_per_week, outcome=outcome
     )
     _save(line)
-    line.interventions.set(interventions)
-    _audit(
-        ehcp,
-        "ehcp_provision.added",
-        by=by,
-        ehcp=ehcp,
-        provision=line.pk,
-        interventions=sorted(i.pk for i in interventions),
-    )
+    _link(line, interventions, action="added", by=by, ehcp=ehcp)
     return line
 
 
@@ -313,15 +326,7 @@ def ehcp_provision_update(
     line.outcome = outcome
     line.full_clean()
     line.save(update_fields=["description", "hours_per_week", "outcome"])
-    line.interventions.set(interventions)
-    _audit(
-        ehcp,
-        "ehcp_provision.updated",
-        by=by,
-        ehcp=ehcp,
-        provision=line.pk,
-        interventions=sorted(i.pk for i in interventions),
-    )
+    _link(line, interventions, action="updated", by=by, ehcp=ehcp)
     return line
 
 

@@ -51,12 +51,9 @@ from interventions.delivery.models import (
     Enrolment,
     Intervention,
     Programme,
-    Session,
-    SessionAttendance,
-    delivered,
 )
 from interventions.insight.costs import with_delivery
-from interventions.outcomes.impact import enrolment_window
+from interventions.outcomes.impact import enrolment_sessions
 from interventions.outcomes.measures import gbo_reliable_change
 from interventions.outcomes.models import MeasureRecord
 from send_hub.lib.db import count_of
@@ -307,16 +304,7 @@ def _completions(windows: Windows) -> dict[tuple[int, int], dict[str, Any]]:
             + F(f"{alias}__sdq_peer")
         )
 
-    delivered_ = Session.objects.delivered().filter(
-        enrolment_window(), intervention=OuterRef("intervention")
-    )
-    attended = SessionAttendance.objects.filter(
-        enrolment_window("session__"),
-        delivered("session__"),
-        session__intervention=OuterRef("intervention"),
-        pupil=OuterRef("pupil"),
-        attendance__in=SessionAttendance.ATTENDED,
-    )
+    delivered_, attended = enrolment_sessions()
     has_exit = MeasureRecord.objects.filter(enrolment=OuterRef("pk"), point=Point.EXIT)
     goal_changes = {
         f"g{n}": F(f"gx__gbo_{n}") - F(f"gb__gbo_{n}") for n in (1, 2, 3)

@@ -131,8 +131,10 @@ if TYPE_CHECKING:
     CountedEnrolment: TypeAlias = WithAnnotations[Enrolment, AttendanceCounts]
 
 
-def _enrolments_with_attendance(intervention: Intervention) -> QuerySet[CountedEnrolment]:
-    """Return the intervention's enrolments with delivered and attended sessions counted."""
+def enrolment_sessions() -> tuple[QuerySet[Session], QuerySet[SessionAttendance]]:
+    """Return, for an outer enrolment, the sessions delivered while the pupil held the place
+    and the pupil's attendance at them (present or late): the dosage rule of impact and what
+    works alike, as subqueries to count."""
     delivered_ = Session.objects.delivered().filter(
         enrolment_window(), intervention=OuterRef("intervention")
     )
@@ -143,6 +145,12 @@ def _enrolments_with_attendance(intervention: Intervention) -> QuerySet[CountedE
         pupil=OuterRef("pupil"),
         attendance__in=SessionAttendance.ATTENDED,
     )
+    return delivered_, attended
+
+
+def _enrolments_with_attendance(intervention: Intervention) -> QuerySet[CountedEnrolment]:
+    """Return the intervention's enrolments with delivered and attended sessions counted."""
+    delivered_, attended = enrolment_sessions()
     engagement = (
         attended.filter(engagement__isnull=False)
         .order_by()
