@@ -40,6 +40,7 @@ from interventions.demo.catalogue import (
 )
 from interventions.outcomes.models import MeasureRecord
 from interventions.outcomes.services import request_impact_report
+from pupils.demo import on_sen_register
 from pupils.models import NeedType, Pupil
 from staff.demo import People, SchoolSpec
 from staff.models import School, User
@@ -86,15 +87,7 @@ def _catalogue(school: School) -> dict[str, Programme]:
 
 def _by_primary_need(school: School) -> dict[str | None, list[Pupil]]:
     """Return the school's SEN pupils grouped by their current primary need."""
-    sen = list(
-        Pupil.objects.filter(
-            school=school,
-            sen_statuses__end_date__isnull=True,
-            sen_statuses__provision__in=["K", "E"],
-        )
-        .prefetch_related("sen_statuses__needs")
-        .order_by("pk")
-    )
+    sen = list(on_sen_register(school).prefetch_related("sen_statuses__needs"))
     by_need: dict[str | None, list[Pupil]] = {}
     for p in sen:
         status = next(s for s in p.sen_statuses.all() if s.end_date is None)

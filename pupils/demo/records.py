@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from django.utils import timezone
 from faker import Faker
 
+from pupils.demo.register import on_sen_register
 from pupils.models import AccessArrangement, Contact, Passport, Pupil
 from pupils.records import agency_add
 from staff.demo import People, SchoolSpec
@@ -80,13 +81,7 @@ def seed_records(*, school: School, spec: SchoolSpec, people: People, rng: rando
     fake.seed_instance(rng.randint(0, 10**9))
     today = timezone.localdate()
     sendco = people.by_key["sendco"]
-    sen = list(
-        Pupil.objects.filter(
-            school=school,
-            sen_statuses__end_date__isnull=True,
-            sen_statuses__provision__in=["K", "E"],
-        ).order_by("pk")
-    )
+    sen = list(on_sen_register(school))
     passports, contacts, arrangements = [], [], []
     for pupil in sen:
         versions = 2 if rng.random() < 0.3 else 1

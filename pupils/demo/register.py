@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from faker import Faker
 from stdnum.gb import upn as upn_scheme
@@ -191,6 +192,15 @@ def seed_register(*, school: School, spec: SchoolSpec, people: People, rng: rand
             key_adult_assign(
                 pupil=pupil, staff=people.by_key[key], kind=kind, start_date=since, by=sendco
             )
+
+
+def on_sen_register(school: School) -> QuerySet[Pupil]:
+    """Return the school's pupils now on SEN support or with an EHCP, in the order made."""
+    return Pupil.objects.filter(
+        school=school,
+        sen_statuses__end_date__isnull=True,
+        sen_statuses__provision__in=[Provision.SEN_SUPPORT, Provision.EHCP],
+    ).order_by("pk")
 
 
 def year_start_date(year_start: int) -> date:
