@@ -1,4 +1,9 @@
-"""The SENDCo's dashboard: what is due, register counts and staff caseloads."""
+"""The SENDCo's dashboard: register counts, what is due (the rules its flags count), and each
+member of staff's caseload and sessions this week.
+
+No safeguarding information is computed here: the dashboard's template asks the safeguarding
+app's own tag for its neutral counts, which it gives only to the DSL team.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,12 @@
-"""The SENDCo's flag lists: which pupils need a look, and why, each a queryset over the school."""
+"""The SENDCo's flags: which pupils need a look, and why.
+
+Every flag is a filter on the pupils the viewer may see (``Pupil.objects.visible_to``), built
+from ``Exists`` subqueries, so counting it is one query whatever the number of pupils, and its
+list page is the same filter, paginated. Each flag uses the app's one rule for what it counts,
+as the reminders and the calendar do: ``delivery.models.quiet`` for "no session",
+``enrolments_missing_exit_measure``, ``EHCP.objects.review_due_by``,
+``AnnualReview.objects.with_milestone_due_by`` and ``SupportPlan.objects.review_due_by``.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,11 @@
-"""Planning an import (the dry run) and applying it all or nothing."""
+"""The row model every importer fills, the dry run that plans changes, and the all-or-nothing apply.
+
+Parsers (``ctf.py``, ``mis_csv.py``) turn a file into ``PupilRow`` objects with per-row errors,
+reading values with ``values.py``.
+``plan_import`` compares them with the school's pupils (one query for all of them) and says what
+would be created, updated or left alone; ``write_plan`` writes a clean plan with bulk queries.
+``pupils.importers.batch_apply`` wraps both in one transaction: all of a file, or nothing.
+"""
 
 from __future__ import annotations
 

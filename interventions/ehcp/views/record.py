@@ -1,4 +1,11 @@
-"""An EHCP's pages: the way in from the pupil, the record, section E outcomes and F provision."""
+"""A pupil's EHCP: sections E and F with evidence of delivery (annual reviews are in
+``reviews.py``).
+
+Access: whoever sees the pupil's support plans sees the EHCP (``interventions.plans_view``, scoped
+by ``EHCP.objects.visible_to``); only the SENDCo changes it (``interventions.plans_manage``);
+leaders download the review report (``interventions.ehcp_report``). Outside the person's
+school or caseload the answer is 404.
+"""
 
 from __future__ import annotations
 

@@ -1,14 +1,13 @@
 """The termly impact report for leaders and governors: counts, presenting them, and the report."""
 
 from interventions.insight.termly.counts import (
-    connect_counts,
     count_cell,
     provision_counts,
     register_counts,
-    removal_counts,
     share_cell,
     suppress_partition,
 )
+from interventions.insight.termly.placements import connect_counts, removal_counts
 from interventions.insight.termly.present import present_outcome
 from interventions.insight.termly.report import (
     TermlyReportError,

@@ -1,15 +1,13 @@
-"""The termly report's counts, for every school of a term window at once.
-
-Sections: the SEN register, provision and its cost, reviews held on time, Connect placements
-and reintegration, and removals from class by group. Each is counted in the database for every
-school in ``windows`` (school id -> the term's first and last day), so the trust view reuses them
-side by side. Nothing from safeguarding is read here.
+"""The termly report's counts, for every school of a term window at once: the SEN register,
+provision and its cost, and reviews held on time. Each is counted in the database for every
+school in ``windows`` (school id -> the term's first and last day), so the trust view reuses
+them side by side. Nothing from safeguarding is read here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -21,13 +19,10 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    Sum,
 )
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce, ExtractDay, ExtractMonth, ExtractYear
 
-from interventions.behaviour.models import Removal
-from interventions.connect.models import Placement, ReintegrationStage
 from interventions.delivery.models import Intervention
 from interventions.ehcp.models import EHCP, AnnualReviewStep
 from interventions.insight.costs import with_delivery
@@ -41,15 +36,24 @@ from interventions.plans.models import PlanVersion, SupportPlan
 from pupils.models import Provision, Pupil, SENNeed, SENStatus
 
 FIGURES_VERSION = 1
+
+
 SUPPRESSED = "fewer than 5"
+
+
 WITHHELD = "withheld"  # a figure that would give a count under 5 away
+
+
 OVERDUE_LISTED = 40  # the leaders' list of overdue reviews stops here (the count does not)
+
+
 STALE_BUILD = dt.timedelta(minutes=10)  # a build this old has died: a new request may retry
+
+
 ON_REGISTER = (Provision.SEN_SUPPORT, Provision.EHCP)
+
+
 DASH = "\u2013"  # an en dash: nothing to show
-
-
-# --- Cells: a count or a share, as leaders and governors see it -------------------------------
 
 
 def hidden(n: int | None) -> bool:
@@ -107,9 +111,6 @@ def _pounds(value: Decimal | str | None) -> str:
     return DASH if value is None else f"£{Decimal(value):,.2f}"
 
 
-# --- Shared expressions ---------------------------------------------------------------------
-
-
 def _shifted(windows: Windows, days: int) -> dict[int, tuple[dt.date, dt.date]]:
     """Return windows whose first day moved by ``days`` (e.g. -1: the day before the term)."""
     return {sid: (s + dt.timedelta(days=days), e) for sid, (s, e) in windows.items()}
@@ -148,9 +149,6 @@ def _pupils(windows: Windows) -> QuerySet[Pupil]:
 
 def _per_school(rows: QuerySet[Any], school_field: str = "school_id") -> dict[int, dict[str, Any]]:
     return {r.pop(school_field): r for r in rows}
-
-
-# --- The SEN register -----------------------------------------------------------------------
 
 
 def register_counts(windows: Windows) -> dict[int, dict[str, Any]]:
@@ -206,9 +204,6 @@ def _off_register(day: str, provision: str) -> Q:
         | Q(**{f"{provision}__isnull": True})
         | Q(**{provision: Provision.NONE})
     )
-
-
-# --- Provision and cost ---------------------------------------------------------------------
 
 
 def provision_counts(windows: Windows) -> dict[int, dict[str, Any]]:
@@ -278,9 +273,6 @@ def provision_counts(windows: Windows) -> dict[int, dict[str, Any]]:
         school["staff_minutes"] = sum(a["staff_minutes"] for a in school["areas"].values())
         school["cost"] = sum((a["cost"] for a in school["areas"].values()), Decimal(0))
     return result
-
-
-# --- Reviews held on time -------------------------------------------------------------------
 
 
 def _date_key(field: str) -> Any:
@@ -432,119 +424,3 @@ def overdue_list(school_id: int, today: dt.date) -> list[dict[str, str]]:
         for r in ehcps
     ]
     return sorted(rows, key=lambda r: (r["due"], r["pupil"]))[:OVERDUE_LISTED]
-
-
-# --- Connect: placements and reintegration --------------------------------------------------
-
-
-def connect_counts(windows: Windows) -> dict[int, dict[str, Any]]:
-    """Count Connect placements started, current at the term's end and ended (by outcome), and
-    reintegration stages reviewed in the term (by outcome). Two queries."""
-    ids = list(windows)
-    placements = Placement.objects.filter(school_id__in=ids).annotate(
-        w_start=bound(windows, "school_id", 0), w_end=bound(windows, "school_id", 1)
-    )
-    ended = Q(ended_on__gte=F("w_start"), ended_on__lte=F("w_end"))
-    rows = _per_school(
-        placements.values("school_id")
-        .annotate(
-            started=Count("pk", filter=Q(start_date__gte=F("w_start"), start_date__lte=F("w_end"))),
-            current=Count(
-                "pk",
-                filter=Q(start_date__lte=F("w_end"))
-                & (Q(ended_on__isnull=True) | Q(ended_on__gt=F("w_end"))),
-            ),
-            ended=Count("pk", filter=ended),
-            ended_early=Count("pk", filter=ended & Q(status=Placement.Status.ENDED_EARLY)),
-            **{
-                f"outcome_{code}": Count("pk", filter=ended & Q(exit_outcome=code))
-                for code in [*Placement.Outcome.values, ""]
-            },
-        )
-        .order_by()
-    )
-    stages = _per_school(
-        ReintegrationStage.objects.filter(placement__school_id__in=ids)
-        .annotate(
-            w_start=bound(windows, "placement__school_id", 0),
-            w_end=bound(windows, "placement__school_id", 1),
-        )
-        .filter(review_date__gte=F("w_start"), review_date__lte=F("w_end"))
-        .exclude(outcome="")
-        .values("placement__school_id")
-        .annotate(
-            **{
-                f"stage_{code}": Count("pk", filter=Q(outcome=code))
-                for code in ReintegrationStage.Outcome.values
-            }
-        )
-        .order_by(),
-        "placement__school_id",
-    )
-    empty = {"started": 0, "current": 0, "ended": 0, "ended_early": 0}
-    empty |= {f"outcome_{code}": 0 for code in [*Placement.Outcome.values, ""]}
-    empty |= {f"stage_{code}": 0 for code in ReintegrationStage.Outcome.values}
-    return {sid: empty | rows.get(sid, {}) | stages.get(sid, {}) for sid in ids}
-
-
-# --- Removals from class, by group ----------------------------------------------------------
-
-# (key, label, condition on a pupil, partition): the groups removals are compared across. SEN
-# status is the one open on the term's last day. Parts of one partition add up to all pupils.
-GROUPS: list[tuple[str, str, Callable[[str], Q], str]] = [
-    ("sen_support", "SEN support", lambda p: Q(sen=Provision.SEN_SUPPORT), "sen"),
-    ("ehcp", "EHCP", lambda p: Q(sen=Provision.EHCP), "sen"),
-    ("no_sen", "No SEN", lambda p: Q(sen__isnull=True) | Q(sen=Provision.NONE), "sen"),
-    ("girls", "Girls", lambda p: Q(**{f"{p}sex": "F"}), "sex"),
-    ("boys", "Boys", lambda p: Q(**{f"{p}sex": "M"}), "sex"),
-    ("fsm", "Free school meals", lambda p: Q(**{f"{p}free_school_meals": True}), "fsm"),
-    ("not_fsm", "No free school meals", lambda p: Q(**{f"{p}free_school_meals": False}), "fsm"),
-    ("pp", "Pupil premium", lambda p: Q(**{f"{p}pupil_premium": True}), "pp"),
-    ("not_pp", "No pupil premium", lambda p: Q(**{f"{p}pupil_premium": False}), "pp"),
-    ("looked_after", "Looked after", lambda p: Q(**{f"{p}looked_after": True}), "la"),
-    ("not_looked_after", "Not looked after", lambda p: Q(**{f"{p}looked_after": False}), "la"),
-]
-
-
-def removal_counts(windows: Windows) -> dict[int, dict[str, Any]]:
-    """Count removals from class started in the term per group and kind: removals, pupils
-    removed and minutes out, beside how many pupils on roll are in each group. Two queries."""
-    ids = list(windows)
-    removals = (
-        Removal.objects.filter(school_id__in=ids)
-        .with_minutes()
-        .annotate(w_start=bound(windows, "school_id", 0), w_end=bound(windows, "school_id", 1))
-        .filter(started_at__date__gte=F("w_start"), started_at__date__lte=F("w_end"))
-        .annotate(sen=_provision_on("w_end", pupil="pupil"))
-    )
-    aggregates: dict[str, Any] = {
-        "removals": Count("pk"),
-        "pupils": Count("pupil_id", distinct=True),
-        "total_minutes": Coalesce(Sum("minutes"), 0),
-    }
-    for key, _label, condition, _part in GROUPS:
-        q = condition("pupil__")
-        aggregates[f"{key}_removals"] = Count("pk", filter=q)
-        aggregates[f"{key}_pupils"] = Count("pupil_id", distinct=True, filter=q)
-        aggregates[f"{key}_minutes"] = Coalesce(Sum("minutes", filter=q), 0)
-    for code in Removal.Kind.values:
-        aggregates[f"kind_{code}"] = Count("pk", filter=Q(kind=code))
-        aggregates[f"kind_{code}_minutes"] = Coalesce(Sum("minutes", filter=Q(kind=code)), 0)
-    rows = _per_school(removals.values("school_id").annotate(**aggregates).order_by())
-    on_roll = _on_roll("w_end")
-    sizes = _per_school(
-        _pupils(windows)
-        .annotate(sen=_provision_on("w_end"))
-        .values("school_id")
-        .annotate(
-            roll=Count("pk", filter=on_roll),
-            **{
-                f"{key}_size": Count("pk", filter=on_roll & condition(""))
-                for key, _label, condition, _part in GROUPS
-            },
-        )
-        .order_by()
-    )
-    empty = {name: 0 for name in aggregates} | {"roll": 0}
-    empty |= {f"{key}_size": 0 for key, *_ in GROUPS}
-    return {sid: empty | rows.get(sid, {}) | sizes.get(sid, {}) for sid in ids}

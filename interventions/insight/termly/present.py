@@ -14,7 +14,6 @@ from interventions.insight.outcomes import (
 )
 from interventions.insight.termly.counts import (
     DASH,
-    GROUPS,
     WITHHELD,
     _number,
     _pounds,
@@ -24,6 +23,7 @@ from interventions.insight.termly.counts import (
     share_cell,
     suppress_partition,
 )
+from interventions.insight.termly.placements import GROUPS
 from pupils.models import AREA_OF_NEED, Area, NeedType
 
 # --- Presenting: the same counts for leaders and, suppressed, for governors -------------------

@@ -22,13 +22,12 @@ from interventions.insight.termly.counts import (
     DASH,
     FIGURES_VERSION,
     STALE_BUILD,
-    connect_counts,
     overdue_list,
     provision_counts,
     register_counts,
-    removal_counts,
     review_counts,
 )
+from interventions.insight.termly.placements import connect_counts, removal_counts
 from interventions.insight.termly.present import (
     present_connect,
     present_outcome,

@@ -1,4 +1,7 @@
-"""The plan cycle: create, add targets, agree a version and complete a review."""
+"""Writes for the support plan cycle: create a plan, add targets, agree a version, complete a
+review. Editing on the SENDCo's pages is in ``editing.py``; EHCPs and their annual reviews are
+in ``interventions.ehcp.services``.
+"""
 
 from __future__ import annotations
 
