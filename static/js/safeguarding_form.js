@@ -18,6 +18,16 @@
         event.preventDefault();
       }
     });
+    // A search answer that arrives after its box was cleared (a pupil was added meanwhile, on a
+    // slow connection) is stale: showing it would list that pupil again as if not yet added.
+    document.body.addEventListener("htmx:beforeSwap", (event) => {
+      const search = document.getElementById("id_q");
+      const target = event.detail.target;
+      if (target && target.id === "pupil-results" && search && !search.value.trim()) {
+        event.detail.shouldSwap = false;
+        target.replaceChildren();
+      }
+    });
     // After a pupil is added (htmx), clear the search and move to their first question.
     document.body.addEventListener("htmx:afterSwap", (event) => {
       if (event.detail.target && event.detail.target.id === "linked-pupils") {

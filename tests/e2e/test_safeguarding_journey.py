@@ -7,7 +7,7 @@ import re
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 
 from pupils.models import Pupil
 from safeguarding.categories import ensure_default_categories
@@ -193,3 +193,42 @@ def test_a_teacher_raises_an_urgent_concern_and_the_dsl_handles_it(
     shots(page, "safeguarding-governors")
 
     assert console_errors == []
+
+
+def test_a_late_search_answer_does_not_list_a_pupil_already_added(
+    page: Page, live_server, console_errors: list[str]
+) -> None:
+    # On a slow connection the answer to the last thing typed can arrive after the pupil it
+    # lists was added from an earlier answer: it must not offer that pupil again.
+    ensure_default_categories(Category)
+    school = SchoolFactory(name="Brookfield Test Primary")
+    teacher = member(school, Role.TEACHER, full_name="Tamsin Testwell")
+    PupilFactory(school=school, legal_forename="Wren", legal_surname="Example", nc_year=5)
+    page.set_viewport_size(PHONE)
+    sign_in_with_code(page, live_server.url, teacher.email)
+    page.goto(f"{live_server.url}/safeguarding/raise/")
+    page.wait_for_load_state("load")
+    box = page.get_by_label("Find a pupil by name")
+    with page.expect_response(lambda r: r.url.endswith("/safeguarding/raise/pupils/")):
+        box.fill("wre")
+    expect(page.get_by_role("button", name="Add Wren Example")).to_be_visible()
+
+    held: list[Route] = []
+    page.route("**/safeguarding/raise/pupils/", lambda route: held.append(route))
+    with page.expect_request(lambda r: r.url.endswith("/safeguarding/raise/pupils/")):
+        box.fill("wren")  # its answer is held back, as a slow network would
+    page.evaluate("1")  # a round trip: the held request's route has been handed over
+    assert len(held) == 1
+    with page.expect_response(lambda r: r.url.endswith("/safeguarding/raise/pupils/pick/")):
+        page.get_by_role("button", name="Add Wren Example").click()
+    expect(page.get_by_label("How is Wren involved?")).to_be_visible()
+    page.evaluate(
+        """() => document.body.addEventListener("htmx:afterRequest", (event) => {
+            if (event.detail.target.id === "pupil-results") window.lateAnswerHandled = true;
+        })"""
+    )
+    held[0].continue_()  # the late answer arrives now
+    page.wait_for_function("() => window.lateAnswerHandled === true")
+    expect(page.get_by_label("How is Wren involved?")).to_be_visible()
+    expect(page.get_by_role("button", name="Add Wren Example")).to_have_count(0)
+    assert not console_errors
