@@ -1,6 +1,7 @@
 """Support plan services: the plan cycle, and editing a plan on the SENDCo's pages."""
 
 from interventions.plans.services.cycle import (
+    audit,
     parent_meetings,
     plan_agree,
     plan_create,
@@ -33,6 +34,7 @@ __all__ = [
     "TARGET_EDIT_FIELDS",
     "AgreePreview",
     "PlanConflict",
+    "audit",
     "parent_meetings",
     "plan_agree",
     "plan_agree_as_seen",

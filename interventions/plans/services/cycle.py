@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from interventions.delivery.models import Intervention, Session
@@ -20,6 +21,11 @@ from pupils.models import Pupil
 from send_hub.lib.dates import add_months, nice_date
 from staff.audit import log_action
 from staff.models import User
+
+
+def audit(obj: Model, action: str, *, by: User, of: SupportPlan, **data: Any) -> None:
+    """Audit one change to a support plan or its parts, filed under the plan's school."""
+    log_action(obj, f"interventions.{action}", actor=by, school=of.school_id, data=data)
 
 
 def _snapshot(plan: SupportPlan) -> dict[str, Any]:
@@ -126,7 +132,7 @@ def plan_agree(*, plan: SupportPlan, by: User, on: dt.date | None = None) -> Pla
         agreed_by=by,
         snapshot=_snapshot(plan),
     )
-    log_action(plan, "interventions.plan.agreed", actor=by, school=plan.school, data={"v": number})
+    audit(plan, "plan.agreed", by=by, of=plan, v=number)
     return version
 
 
@@ -226,13 +232,7 @@ def plan_review_complete(
         for data in new_targets:
             PlanTarget.objects.create(plan=plan, cycle=plan.cycle, **data)
     plan.save(update_fields=["cycle", "status", "next_review_on", "updated_at"])
-    log_action(
-        plan,
-        "interventions.plan.reviewed",
-        actor=by,
-        school=plan.school,
-        data={"cycle": review.cycle},
-    )
+    audit(plan, "plan.reviewed", by=by, of=plan, cycle=review.cycle)
     return review
 
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from interventions.delivery.models import Intervention
 from interventions.errors import PlanError
 from interventions.plans.models import PlanKind, PlanTarget, PlanVersion, SupportPlan
-from interventions.plans.services.cycle import _snapshot, plan_agree
+from interventions.plans.services.cycle import _snapshot, audit, plan_agree
 from pupils.models import Pupil
 from send_hub.lib.dates import add_months, nice_date, nice_datetime
 from send_hub.lib.tokens import fingerprint
@@ -297,13 +297,7 @@ def plan_target_create(
     target.full_clean()
     target.save()
     target.interventions.set(interventions)
-    log_action(
-        target,
-        "interventions.plan_target.added",
-        actor=by,
-        school=plan.school_id,
-        data={"plan": plan.pk},
-    )
+    audit(target, "plan_target.added", by=by, of=plan, plan=plan.pk)
     return target
 
 
@@ -351,13 +345,7 @@ def plan_target_update(
     target.save()
     if "interventions" in changed:
         target.interventions.set(interventions or [])
-    log_action(
-        target,
-        "interventions.plan_target.changed",
-        actor=by,
-        school=plan.school_id,
-        data={"plan": plan.pk, "fields": changed},
-    )
+    audit(target, "plan_target.changed", by=by, of=plan, plan=plan.pk, fields=changed)
     return target
 
 
@@ -375,13 +363,7 @@ def plan_target_remove(*, target: PlanTarget, by: User, seen: str | None = None)
     target = _current_target(plan, target.pk)
     if seen is not None and seen != target_edit_token(target):
         raise _conflict(target, by=by, what="target")
-    log_action(
-        target,
-        "interventions.plan_target.removed",
-        actor=by,
-        school=plan.school_id,
-        data={"plan": plan.pk},
-    )
+    audit(target, "plan_target.removed", by=by, of=plan, plan=plan.pk)
     target.delete()
     return True
 
