@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
+
 from send_hub.lib.dates import add_months
 
 INVITATIONS_BEFORE = dt.timedelta(weeks=2)
@@ -62,8 +64,6 @@ def transfer_deadline(phase_transfer: str, transfer_year: int | None) -> dt.date
     """
     if not phase_transfer or transfer_year is None:
         return None
-    from django.conf import settings
-
     month_day = (
         settings.SEND_HUB_PHASE_TRANSFER_SCHOOL
         if phase_transfer == "SCHOOL"

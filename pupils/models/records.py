@@ -4,6 +4,8 @@ arrangements, contacts, agencies and documents.
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import models
 from django.db.models import Q
 
@@ -162,8 +164,6 @@ class AgencyInvolvement(models.Model):
 def document_path(instance: Document, filename: str) -> str:
     # The stored name is random: the original name (which may hold a child's name) stays in
     # the row, never in the file system.
-    import uuid
-
     return f"pupils/{instance.pupil.school_id}/{uuid.uuid4().hex}"
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -128,8 +128,6 @@ def transfer_export(
 
 def leavers_without_transfer(school: School | int | None = None) -> QuerySet[Pupil]:
     """Return pupils with a leaving date and a child protection file but no transfer started."""
-    from django.db.models import Exists, OuterRef
-
     has_file = ConcernPupil.objects.filter(pupil=OuterRef("pk"))
     started = Transfer.objects.filter(pupil=OuterRef("pk"), leaving_date=OuterRef("leaving_date"))
     pupils = Pupil.objects.filter(leaving_date__isnull=False).filter(Exists(has_file))

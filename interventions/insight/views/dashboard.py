@@ -10,6 +10,7 @@ from django import forms
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
@@ -230,7 +231,6 @@ def provision_csv(request: SchoolHttpRequest) -> HttpResponse:
 @require_safe
 def provision_pdf(request: SchoolHttpRequest) -> HttpResponse:
     """Download the provision map as an A4 PDF (audited: it names pupils)."""
-    from django.template.loader import render_to_string
     from weasyprint import HTML  # slow to import: only when a PDF is asked for
 
     context = {**_map_context(request), "school": request.school}
