@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from interventions.behaviour.importer import COLUMNS, DEFAULT_COLUMNS
 from interventions.behaviour.models import BehaviourEvent, Removal
-from pupils.forms_import import ColumnsUploadForm
+from pupils.forms.imports import ColumnsUploadForm
 from pupils.importers.mis_csv import Column
 from pupils.models import ImportMapping, Pupil
 from send_hub.lib.forms import form_field

@@ -30,7 +30,7 @@ from interventions.behaviour.importer import (
     plan_events,
 )
 from interventions.behaviour.models import BehaviourEvent, BehaviourImport, Removal
-from pupils.forms_import import MappingChoiceForm
+from pupils.forms.imports import MappingChoiceForm
 from pupils.importers.mis_csv import mapping_save
 from pupils.models import ImportMapping, Pupil
 from send_hub.http import SchoolHttpRequest

@@ -23,8 +23,8 @@ from interventions.outcomes import reports
 from interventions.outcomes import services as outcome_services
 from interventions.outcomes.forms import FORMS, MeasureChoiceForm, MeasureForm
 from interventions.outcomes.models import ImpactReport, MeasureRecord
-from pupils.forms_records import add_service_errors
 from send_hub.http import SchoolHttpRequest
+from send_hub.lib.forms import add_service_errors
 from staff.audit import log_action
 from staff.permissions import can, get_object_for, requires
 

@@ -1,6 +1,6 @@
 """Demo pupils' records: one-page passports, family contacts, agencies and exam arrangements.
 
-Agencies go through pupils.records.agency_add, as the SENDCo's page adds them. Passports and
+Agencies go through pupils.services.records.agency_add, as the SENDCo's page adds them. Passports and
 contacts (one or two for every SEN pupil, some 830 rows for the two demo schools) are written in
 bulk: through passport_save and contact_add, with a lock, a check and an audit row each, they
 took the demo's start from about 13 to 15 seconds. Access arrangements are written directly
@@ -18,7 +18,7 @@ from faker import Faker
 
 from pupils.demo.register import on_sen_register
 from pupils.models import AccessArrangement, Contact, Passport, Pupil
-from pupils.records import agency_add
+from pupils.services.records import agency_add
 from staff.demo import People, SchoolSpec
 from staff.models import School, User
 

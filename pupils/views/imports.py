@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pupils.ctf_export import pupil_ctf_export
-from pupils.forms_import import ImportUploadForm, MappingChoiceForm, PreviewOptionsForm
+from pupils.forms.imports import ImportUploadForm, MappingChoiceForm, PreviewOptionsForm
 from pupils.importers import (
     ImportRefused,
     batch_apply,

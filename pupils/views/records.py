@@ -16,17 +16,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
-from pupils import records
-from pupils.forms_records import (
+from pupils.forms.records import (
     AccessArrangementForm,
     AccessRegisterFilterForm,
     AgencyForm,
     ContactForm,
     DocumentForm,
-    add_service_errors,
 )
 from pupils.models import AccessArrangement, Pupil
+from pupils.services import records
 from send_hub.http import SchoolHttpRequest
+from send_hub.lib.forms import add_service_errors
 from send_hub.lib.uploads import download_response, max_upload_mb, open_stored
 from staff.audit import log_action
 from staff.permissions import get_object_for, requires

@@ -14,11 +14,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from pupils.forms_records import add_service_errors
 from safeguarding.forms import ActionUpdateForm
 from safeguarding.models import Action, sees_every_concern
 from safeguarding.services import actions as action_services
 from send_hub.http import SchoolHttpRequest
+from send_hub.lib.forms import add_service_errors
 from staff.permissions import requires
 
 

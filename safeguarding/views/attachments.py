@@ -14,12 +14,12 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from pupils.forms_records import add_service_errors
 from safeguarding import services
 from safeguarding.forms import AttachmentForm
 from safeguarding.models import Attachment, Concern
 from safeguarding.views.concerns import _concern_queryset, render_concern
 from send_hub.http import SchoolHttpRequest
+from send_hub.lib.forms import add_service_errors
 from send_hub.lib.uploads import download_response, open_stored
 from staff.permissions import can, get_object_for, requires
 

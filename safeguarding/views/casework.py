@@ -17,7 +17,6 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from pupils.forms_records import add_service_errors
 from safeguarding import services
 from safeguarding.forms import (
     AccountShareForm,
@@ -31,6 +30,7 @@ from safeguarding.models import Concern
 from safeguarding.services import actions as action_services
 from safeguarding.views.concerns import _concern_queryset, render_concern
 from send_hub.http import SchoolHttpRequest
+from send_hub.lib.forms import add_service_errors
 from staff.permissions import get_object_for, requires
 
 

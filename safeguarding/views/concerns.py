@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from pupils.forms_records import add_service_errors
 from pupils.models import Pupil
 from safeguarding import services
 from safeguarding.forms import (
@@ -48,6 +47,7 @@ from safeguarding.models import (
 )
 from safeguarding.models.concerns import ConcernQuerySet
 from send_hub.http import SchoolHttpRequest
+from send_hub.lib.forms import add_service_errors
 from staff.models import Membership, Role
 from staff.permissions import can, get_object_for, requires
 

@@ -15,7 +15,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from pupils.forms_records import add_service_errors
 from pupils.models import Pupil
 from safeguarding import services
 from safeguarding.forms import TransferStartForm, TransferStepForm
@@ -23,6 +22,7 @@ from safeguarding.models import Transfer, TransferStep
 from safeguarding.models.transfers import TransferQuerySet
 from send_hub.http import SchoolHttpRequest
 from send_hub.lib.dates import nice_date
+from send_hub.lib.forms import add_service_errors
 from staff.permissions import get_object_for, requires
 
 

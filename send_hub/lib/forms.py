@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TypeVar
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 F = TypeVar("F", bound=forms.Field)
 
@@ -20,3 +21,12 @@ def form_field(form: forms.BaseForm, name: str, kind: type[F]) -> F:
     if not isinstance(field, kind):
         raise TypeError(f"{type(form).__name__}.{name} is a {type(field).__name__}, not a {kind}.")
     return field
+
+
+def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
+    """Show a service's ValidationError on ``form``: by field where the form has it."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)

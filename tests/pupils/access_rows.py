@@ -6,8 +6,8 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from pupils import records
 from pupils.models import ImportBatch, Passport, Pupil
+from pupils.services import records
 from tests.access import FORBIDDEN, NOT_ALLOWED, NOT_FOUND, OK, REDIRECT, Row
 from tests.conftest import World
 

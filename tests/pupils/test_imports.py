@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pupils.demo import make_upn
-from pupils.forms_import import ImportUploadForm
+from pupils.forms.imports import ImportUploadForm
 from pupils.importers import (
     ImportRefused,
     batch_apply,

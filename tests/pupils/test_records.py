@@ -14,8 +14,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from pupils import records
 from pupils.models import AccessArrangement, AgencyInvolvement, Contact, Document, Pupil
+from pupils.services import records
 from staff.models import AuditEvent
 from tests.factories import PupilFactory
 

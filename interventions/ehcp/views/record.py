@@ -42,10 +42,9 @@ from interventions.ehcp.models import (
     EHCPQuerySet,
 )
 from interventions.errors import PlanError
-from pupils.forms_records import add_service_errors
 from pupils.models import Pupil
 from send_hub.http import SchoolHttpRequest
-from send_hub.lib.forms import form_field
+from send_hub.lib.forms import add_service_errors, form_field
 from staff.permissions import can, get_object_for, requires
 
 F = TypeVar("F", bound=forms.BaseForm)

@@ -6,10 +6,9 @@ from typing import Any
 
 from crispy_forms.helper import FormHelper
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from pupils.forms import NO_SUCH_YEAR, school_year_choices
+from pupils.forms.register import NO_SUCH_YEAR, school_year_choices
 from pupils.models import NC_YEAR_CHOICES, AccessArrangement, AgencyInvolvement, Contact, Document
 from send_hub.lib.dates import nice_date
 from send_hub.lib.forms import form_field
@@ -166,12 +165,3 @@ class AccessRegisterFilterForm(_HelperMixin, forms.Form):
             *school_year_choices(school),
         ]
         self._add_helper()
-
-
-def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    """Show a service's ValidationError on ``form``: by field where the form has it."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
