@@ -154,6 +154,19 @@ class AnnualReview(models.Model):
     la_decision = models.CharField(max_length=8, choices=Decision.choices, blank=True)
     covers_preparing_for_adulthood = models.BooleanField(default=False)
     completed_on = models.DateField(null=True, blank=True)
+    # The statutory content (reg. 20): views in their own words, with how they were gathered.
+    child_views = models.TextField(blank=True)
+    child_views_how = models.CharField(max_length=200, blank=True)
+    parent_views = models.TextField(blank=True)
+    parent_views_how = models.CharField(max_length=200, blank=True)
+    # Preparing for adulthood (from Year 9): the four headings the Code of Practice names.
+    pfa_employment = models.TextField("Higher education and/or employment", blank=True)
+    pfa_independent_living = models.TextField("Independent living", blank=True)
+    pfa_community = models.TextField("Friends, relationships and community", blank=True)
+    pfa_health = models.TextField("Good health", blank=True)
+    # The meeting's recommendation to the LA (the LA's own decision is la_decision).
+    recommendation = models.CharField(max_length=8, choices=Decision.choices, blank=True)
+    recommendation_reasons = models.TextField(blank=True)
 
     objects = AnnualReviewQuerySet.as_manager()
 
@@ -198,3 +211,111 @@ class AnnualReviewStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_step_display()} on {nice_date(self.done_on)}"
+
+
+class AnnualReviewInvitee(models.Model):
+    """Someone invited to the review: when, whether they came, and when their advice arrived."""
+
+    class Role(models.TextChoices):
+        CHILD = "CHILD", "Child or young person"
+        PARENT = "PARENT", "Parent or carer"
+        SCHOOL = "SCHOOL", "School staff"
+        LA = "LA", "Local authority SEN officer"
+        HEALTH = "HEALTH", "Health"
+        SOCIAL_CARE = "SOCIAL", "Social care"
+        EP = "EP", "Educational psychologist"
+        OTHER = "OTHER", "Other professional"
+
+    review = models.ForeignKey(AnnualReview, on_delete=models.CASCADE, related_name="invitees")
+    name = models.CharField(max_length=120)
+    role = models.CharField(max_length=8, choices=Role.choices)
+    invited_on = models.DateField()
+    # None until the meeting: then True (attended) or False (did not attend).
+    attended = models.BooleanField(null=True, blank=True)
+    advice_received_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["invited_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_role_display()})"
+
+
+class AnnualReviewProgress(models.Model):
+    """Progress towards one section E outcome, as the meeting judged it.
+
+    The outcome's words are kept as they stood, so the record still reads true once an amended
+    plan rewords or removes the outcome.
+    """
+
+    class Progress(models.TextChoices):
+        ACHIEVED = "ACHIEVED", "Achieved"
+        ON_TRACK = "ON_TRACK", "On track to be achieved"
+        SOME = "SOME", "Some progress"
+        LITTLE = "LITTLE", "Little or no progress"
+
+    review = models.ForeignKey(AnnualReview, on_delete=models.CASCADE, related_name="progress")
+    outcome = models.ForeignKey(
+        EHCPOutcome, null=True, on_delete=models.SET_NULL, related_name="review_progress"
+    )
+    outcome_text = models.TextField()
+    progress = models.CharField(max_length=8, choices=Progress.choices)
+    commentary = models.TextField()
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "outcome"], name="review_progress_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_progress_display()}: {self.outcome_text[:50]}"
+
+
+class AnnualReviewProvisionCheck(models.Model):
+    """Whether one section F line was delivered as specified, and why not where it fell short."""
+
+    class Delivered(models.TextChoices):
+        AS_SPECIFIED = "FULL", "Delivered as specified"
+        PARTLY = "PARTLY", "Partly delivered"
+        NOT = "NOT", "Not delivered"
+
+    review = models.ForeignKey(AnnualReview, on_delete=models.CASCADE, related_name="checks")
+    provision = models.ForeignKey(
+        EHCPProvision, null=True, on_delete=models.SET_NULL, related_name="review_checks"
+    )
+    provision_text = models.TextField()
+    stated_hours = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    delivered = models.CharField(max_length=8, choices=Delivered.choices)
+    shortfall_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "provision"], name="review_check_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_delivered_display()}: {self.provision_text[:50]}"
+
+
+class AnnualReviewAmendment(models.Model):
+    """One amendment the review recommends, filed under the plan's section it changes."""
+
+    class Section(models.TextChoices):
+        B = "B", "Section B: special educational needs"
+        E = "E", "Section E: outcomes"
+        F = "F", "Section F: special educational provision"
+        OTHER = "OTHER", "Other sections"
+
+    review = models.ForeignKey(AnnualReview, on_delete=models.CASCADE, related_name="amendments")
+    section = models.CharField(max_length=5, choices=Section.choices)
+    text = models.TextField()
+    added_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["section", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.section}: {self.text[:50]}"

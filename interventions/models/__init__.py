@@ -26,6 +26,10 @@ from interventions.delivery.models import (
 from interventions.ehcp.models import (
     EHCP,
     AnnualReview,
+    AnnualReviewAmendment,
+    AnnualReviewInvitee,
+    AnnualReviewProgress,
+    AnnualReviewProvisionCheck,
     AnnualReviewStep,
     EHCPOutcome,
     EHCPProvision,
@@ -38,6 +42,10 @@ from interventions.reminders.models import Notification, ReminderSent
 __all__ = [
     "EHCP",
     "AnnualReview",
+    "AnnualReviewAmendment",
+    "AnnualReviewInvitee",
+    "AnnualReviewProgress",
+    "AnnualReviewProvisionCheck",
     "AnnualReviewStep",
     "BehaviourEvent",
     "BehaviourImport",
