@@ -1,5 +1,12 @@
 """Pupils: the SEN register, what the school keeps about each pupil, and MIS imports."""
 
+from pupils.models.classes import (
+    ClassImport,
+    ClassMember,
+    ClassTeacher,
+    TeacherAccess,
+    TeachingClass,
+)
 from pupils.models.imports import (
     ImportBatch,
     ImportMapping,
@@ -35,6 +42,9 @@ __all__ = [
     "AccessArrangement",
     "AgencyInvolvement",
     "Area",
+    "ClassImport",
+    "ClassMember",
+    "ClassTeacher",
     "Contact",
     "Document",
     "ImportBatch",
@@ -49,6 +59,8 @@ __all__ = [
     "SENNeed",
     "SENStatus",
     "Sex",
+    "TeacherAccess",
+    "TeachingClass",
     "document_path",
     "needs_in_area",
     "validate_upn",

@@ -13,6 +13,7 @@ class ImportMapping(models.Model):
     class Kind(models.TextChoices):
         PUPILS = "PUPILS", "Pupils"
         BEHAVIOUR = "BEHAVIOUR", "Behaviour events"
+        CLASSES = "CLASSES", "Classes"
 
     class Source(models.TextChoices):
         SIMS = "SIMS", "SIMS"
