@@ -34,6 +34,12 @@ from interventions.ehcp.models import (
     EHCPOutcome,
     EHCPProvision,
 )
+from interventions.evidence.models import (
+    InClassSupport,
+    ProvisionCost,
+    ProvisionSettings,
+    TopUpFunding,
+)
 from interventions.insight.models import TermlyReport
 from interventions.outcomes.models import ImpactReport, MeasureRecord
 from interventions.plans.models import PlanKind, PlanReview, PlanTarget, PlanVersion, SupportPlan
@@ -57,6 +63,7 @@ __all__ = [
     "Enrolment",
     "EnrolmentTarget",
     "ImpactReport",
+    "InClassSupport",
     "Intervention",
     "MeasureRecord",
     "Notification",
@@ -66,6 +73,8 @@ __all__ = [
     "PlanTarget",
     "PlanVersion",
     "Programme",
+    "ProvisionCost",
+    "ProvisionSettings",
     "ReintegrationStage",
     "ReminderSent",
     "Removal",
@@ -75,5 +84,6 @@ __all__ = [
     "SessionAttendance",
     "SupportPlan",
     "TermlyReport",
+    "TopUpFunding",
     "Zone",
 ]
