@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
+from interventions.attendance.models import AttendanceCode, AttendanceMark
 from interventions.plans.models import PlanKind
 
 
@@ -23,4 +24,32 @@ class PlanKindAdmin(admin.ModelAdmin):
         # A kind in use stays (plans PROTECT it); an unused one may go.
         return super().has_delete_permission(request, obj) and (
             obj is None or not obj.plans.exists()
+        )
+
+
+@admin.register(AttendanceCode)
+class AttendanceCodeAdmin(admin.ModelAdmin):
+    """The DfE attendance codes and how each counts: data, marked (verify) until checked.
+
+    Only a superuser changes them: a wrong category changes every school's figures.
+    """
+
+    list_display = ("code", "meaning", "category", "verified")
+    list_filter = ("category", "verified")
+    search_fields = ("code", "meaning")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_superuser)
+
+    def has_change_permission(
+        self, request: HttpRequest, obj: AttendanceCode | None = None
+    ) -> bool:
+        return bool(request.user.is_superuser)
+
+    def has_delete_permission(
+        self, request: HttpRequest, obj: AttendanceCode | None = None
+    ) -> bool:
+        # A code in use stays (marks PROTECT it); an unused one may go.
+        return bool(request.user.is_superuser) and (
+            obj is None or not AttendanceMark.objects.filter(code=obj).exists()
         )

@@ -4,6 +4,13 @@ The app label stays ``interventions`` (audit rows, capabilities and migrations c
 Django finds the models through this module whichever feature package defines them.
 """
 
+from interventions.attendance.models import (
+    AttendanceCode,
+    AttendanceImport,
+    AttendanceMark,
+    EarlyWarning,
+    EarlyWarningSettings,
+)
 from interventions.behaviour.models import BehaviourEvent, BehaviourImport, Removal
 from interventions.connect.models import (
     CheckIn,
@@ -53,6 +60,9 @@ __all__ = [
     "AnnualReviewProgress",
     "AnnualReviewProvisionCheck",
     "AnnualReviewStep",
+    "AttendanceCode",
+    "AttendanceImport",
+    "AttendanceMark",
     "BehaviourEvent",
     "BehaviourImport",
     "CheckIn",
@@ -60,6 +70,8 @@ __all__ = [
     "DailyRecord",
     "EHCPOutcome",
     "EHCPProvision",
+    "EarlyWarning",
+    "EarlyWarningSettings",
     "Enrolment",
     "EnrolmentTarget",
     "ImpactReport",

@@ -13,6 +13,7 @@ class ImportMapping(models.Model):
     class Kind(models.TextChoices):
         PUPILS = "PUPILS", "Pupils"
         BEHAVIOUR = "BEHAVIOUR", "Behaviour events"
+        ATTENDANCE = "ATTEND", "Attendance marks"
         CLASSES = "CLASSES", "Classes"
 
     class Source(models.TextChoices):
@@ -20,6 +21,7 @@ class ImportMapping(models.Model):
         ARBOR = "ARBOR", "Arbor"
         BROMCOM = "BROMCOM", "Bromcom"
         CLASS_CHARTS = "CLASSCHART", "Class Charts"
+        PARS = "PARS", "PARS"
         OTHER = "OTHER", "Other"
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="import_mappings")

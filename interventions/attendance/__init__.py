@@ -1,0 +1,1 @@
+"""School attendance from the MIS, and the early warning that reads it beside behaviour."""

@@ -1,0 +1,222 @@
+"""School attendance (AM/PM marks from the MIS) and the early warning that reads it.
+
+The DfE attendance codes are data, not constants: an installation's superuser can correct a
+code's meaning or category in the admin, and each is marked *(verify)* until someone has.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, Self
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from pupils.models import Pupil
+from staff.models import School, User
+from staff.permissions import roles_for
+
+
+class AttendanceCode(models.Model):
+    """One DfE attendance code and how it counts (the school census's categories)."""
+
+    class Category(models.TextChoices):
+        PRESENT = "PRESENT", "Present"
+        APPROVED = "APPROVED", "Attending an approved educational activity"
+        AUTHORISED = "AUTHORISED", "Authorised absence"
+        UNAUTHORISED = "UNAUTHORISED", "Unauthorised absence"
+        NOT_REQUIRED = "NOT_REQUIRED", "Not required to attend (not counted)"
+
+    code = models.CharField(max_length=2, primary_key=True)
+    meaning = models.CharField(max_length=120)
+    category = models.CharField(max_length=12, choices=Category.choices)
+    verified = models.BooleanField(
+        default=False,
+        help_text="Ticked once someone has checked the code against the DfE's current guidance.",
+    )
+
+    class Meta:
+        ordering = ["category", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.meaning}" + ("" if self.verified else " (verify)")
+
+
+# What the arithmetic counts: possible sessions exclude "not required"; attended includes
+# approved educational activity off site (DfE school attendance guidance).
+ATTENDED = (AttendanceCode.Category.PRESENT, AttendanceCode.Category.APPROVED)
+NOT_COUNTED = (AttendanceCode.Category.NOT_REQUIRED,)
+ABSENT = (AttendanceCode.Category.AUTHORISED, AttendanceCode.Category.UNAUTHORISED)
+
+
+class MarkQuerySet(models.QuerySet["AttendanceMark"]):
+    def visible_to(self, user: Any) -> Self:
+        """Return marks of the pupils ``user`` may see, in their current school."""
+        school_id = getattr(user, "current_school_id", None)
+        if not roles_for(user, school_id):
+            return self.none()
+        return self.filter(school_id=school_id, pupil__in=Pupil.objects.visible_to(user))
+
+    def counted(self) -> Self:
+        """Return the marks that are possible sessions (not "not required to attend")."""
+        return self.exclude(code__category__in=NOT_COUNTED)
+
+
+class AttendanceMark(models.Model):
+    """A pupil's mark for one registration session (AM or PM), as the MIS recorded it."""
+
+    class Session(models.TextChoices):
+        AM = "AM", "Morning"
+        PM = "PM", "Afternoon"
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="attendance_marks")
+    date = models.DateField()
+    session = models.CharField(max_length=2, choices=Session.choices)
+    code = models.ForeignKey(AttendanceCode, on_delete=models.PROTECT, related_name="+")
+
+    objects = MarkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["date", "session"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pupil", "date", "session"], name="attendance_mark_once_per_session"
+            ),
+        ]
+        indexes = [
+            # the groups page and the early-warning sweep: a school's marks in a period
+            models.Index(fields=["school", "date"], name="attendance_school_date_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.session}: {self.code_id}"
+
+
+class AttendanceImport(models.Model):
+    """An uploaded attendance CSV: previewed as a dry run, then applied all or nothing once."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    original_name = models.CharField(max_length=255)
+    content = models.BinaryField()
+    summary = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    applied_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class EarlyWarningSettings(models.Model):
+    """A school's early-warning thresholds (defaults are a starting point, not a standard)."""
+
+    school = models.OneToOneField(School, on_delete=models.CASCADE, related_name="+")
+    window_days = models.PositiveSmallIntegerField(
+        "Look back over (days)",
+        default=28,
+        validators=[MinValueValidator(7), MaxValueValidator(120)],
+    )
+    attendance_below = models.DecimalField(
+        "Attendance below (%)",
+        max_digits=4,
+        decimal_places=1,
+        default=Decimal("90.0"),
+        validators=[MinValueValidator(Decimal("1")), MaxValueValidator(Decimal("100"))],
+    )
+    attendance_drop = models.DecimalField(
+        "Attendance fallen by at least (percentage points, against the window before)",
+        max_digits=4,
+        decimal_places=1,
+        default=Decimal("5.0"),
+        validators=[MinValueValidator(Decimal("1")), MaxValueValidator(Decimal("100"))],
+    )
+    removals = models.PositiveSmallIntegerField(
+        "Removals from class, at least", default=3, validators=[MinValueValidator(1)]
+    )
+    net_sanctions = models.PositiveSmallIntegerField(
+        "Sanctions and detentions outnumber rewards by at least",
+        default=5,
+        validators=[MinValueValidator(1)],
+    )
+    low_checkins = models.PositiveSmallIntegerField(
+        "Low check-ins (red zone or 1-2 out of 5), at least",
+        default=3,
+        validators=[MinValueValidator(1)],
+    )
+    rules_to_flag = models.PositiveSmallIntegerField(
+        "Flag a pupil when this many rules fire together",
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    updated_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "early warning settings"
+
+    def __str__(self) -> str:
+        return f"Early warning settings of {self.school}"
+
+
+class EarlyWarningQuerySet(models.QuerySet["EarlyWarning"]):
+    def visible_to(self, user: Any) -> Self:
+        """Return flags on pupils ``user`` may see, in their current school."""
+        school_id = getattr(user, "current_school_id", None)
+        if not roles_for(user, school_id):
+            return self.none()
+        return self.filter(school_id=school_id, pupil__in=Pupil.objects.visible_to(user))
+
+    def open(self) -> Self:
+        """Return the flags nobody has yet marked "seen, action taken"."""
+        return self.filter(seen_at__isnull=True)
+
+
+class EarlyWarning(models.Model):
+    """A pupil flagged by the daily sweep, with the rules that fired and the figures behind them.
+
+    ``rules`` is a list of {"rule", "title", "because"} written when the flag is raised (and
+    refreshed while it is open), so the reason shown is the reason it was raised.
+    """
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="early_warnings")
+    raised_on = models.DateField()
+    window_start = models.DateField()
+    window_end = models.DateField()
+    rules = models.JSONField(default=list)
+    notified_at = models.DateTimeField(null=True, blank=True)
+    seen_at = models.DateTimeField(null=True, blank=True)
+    seen_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.TextField("Action taken", blank=True)
+
+    objects = EarlyWarningQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-raised_on", "pk"]
+        constraints = [
+            # A pupil is flagged once: the sweep refreshes an open flag instead of adding one.
+            models.UniqueConstraint(
+                fields=["pupil"], condition=Q(seen_at__isnull=True), name="early_warning_open_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Early warning raised on {self.raised_on}"
+
+    @property
+    def rule_names(self) -> list[str]:
+        return [r.get("rule", "") for r in self.rules]
