@@ -21,12 +21,14 @@ from django.utils import timezone
 from interventions.delivery.models import SessionAttendance, quiet, quiet_days
 from interventions.ehcp import clock as ehcp_clock
 from interventions.ehcp.models import EHCP, AnnualReview
+from interventions.evidence.ledger import below_threshold
 from interventions.outcomes.measures import enrolments_missing_exit_measure
 from interventions.plans.models import SupportPlan
 from interventions.reminders.models import Notification, ReminderSent
 from pupils.models import KeyAdult, Pupil
 from send_hub.lib.dates import nice_date
 from send_hub.lib.site import email_subject, site_name, site_url
+from staff import terms
 from staff.models import Membership, Role, School, User
 from staff.services import training_expiring
 
@@ -243,6 +245,35 @@ def _quiet_caseloads(school_id: int, today: dt.date) -> list[Due]:
     ]
 
 
+def _ledger(school_id: int, today: dt.date) -> list[Due]:
+    # Once per pupil per term (the term's first day is the reminder's date), however many weeks
+    # the provision stays below the threshold: the SENDCo is told, not nagged.
+    alerts = below_threshold(school_id, today)
+    if not alerts:
+        return []
+    term = terms.current_term(school_id, today)
+    sendcos = list(
+        Membership.objects.active()
+        .with_role(Role.SENDCO)
+        .filter(school_id=school_id)
+        .values_list("user_id", flat=True)
+    )
+    return [
+        Due(
+            "ledger_below",
+            "pupil",
+            alert.pupil_id,
+            sendco,
+            term.start,
+            f"A pupil's planned provision was under {alert.threshold}% delivered over four "
+            f"school weeks ({len(alert.lines)} of their provision lines).",
+            reverse("interventions:ledger_pupil", args=[alert.pupil_id]),
+        )
+        for alert in alerts
+        for sendco in sendcos
+    ]
+
+
 def reminders_due(*, school: School, today: dt.date) -> list[Due]:
     """Return every reminder due in ``school`` today (sent or not)."""
     return [
@@ -251,6 +282,7 @@ def reminders_due(*, school: School, today: dt.date) -> list[Due]:
         *_exit_measures(school.pk, today),
         *_training(school, today),
         *_quiet_caseloads(school.pk, today),
+        *_ledger(school.pk, today),
     ]
 
 
@@ -291,6 +323,7 @@ DIGEST_GROUPS = [
     ("exit_measure", "interventions ended without an exit measure"),
     ("caseload_quiet", "caseload pupils with no recent session"),
     ("training", "training or checks expiring"),
+    ("ledger", "pupils whose planned provision fell below the threshold"),
 ]
 
 

@@ -11,8 +11,10 @@ from django.utils import timezone
 from interventions.models import Enrolment, Intervention, Programme, Session
 from tests.access import FORBIDDEN, NOT_ALLOWED, NOT_FOUND, OK, Row
 from tests.conftest import World
+from tests.interventions.access_rows_attendance import ROWS as ATTENDANCE_ROWS
 from tests.interventions.access_rows_connect import ROWS as CONNECT_ROWS
 from tests.interventions.access_rows_ehcp import ROWS as EHCP_ROWS
+from tests.interventions.access_rows_evidence import ROWS as EVIDENCE_ROWS
 from tests.interventions.access_rows_impact import ROWS as IMPACT_ROWS
 from tests.interventions.access_rows_plan_edit import ROWS as PLAN_EDIT_ROWS
 from tests.interventions.access_rows_plans import ROWS as PLANS_ROWS
@@ -128,9 +130,11 @@ ROWS: dict[str, Row] = {
     "interventions:session": Row(args=_session, expect=SEES_GROUP),
     **IMPACT_ROWS,
     **CONNECT_ROWS,
+    **ATTENDANCE_ROWS,
     **PLANS_ROWS,
     **PLAN_EDIT_ROWS,
     **EHCP_ROWS,
     **SENDCO_ROWS,
+    **EVIDENCE_ROWS,
     **REPORTS_ROWS,
 }

@@ -1,0 +1,10 @@
+"""URLs of the provision ledger and the pupils' evidence packs."""
+
+from django.urls import path
+
+from interventions.evidence import views
+
+urlpatterns = [
+    path("evidence/ledger/", views.ledger_school, name="ledger"),
+    path("pupils/<int:pk>/ledger/", views.ledger_pupil, name="ledger_pupil"),
+]
