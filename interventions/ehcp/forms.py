@@ -16,6 +16,10 @@ from interventions.delivery.models import Intervention
 from interventions.ehcp.models import (
     EHCP,
     AnnualReview,
+    AnnualReviewAmendment,
+    AnnualReviewInvitee,
+    AnnualReviewProgress,
+    AnnualReviewProvisionCheck,
     AnnualReviewStep,
     EHCPOutcome,
     EHCPProvision,
@@ -250,3 +254,164 @@ class StepForm(forms.Form):
         if day > timezone.localdate():
             raise forms.ValidationError("That day has not happened yet.")
         return day
+
+
+# --- The annual review's record ------------------------------------------------------------
+
+
+def _text(label: str, *, rows: int = 4, required: bool = False, help_text: str = "") -> Any:
+    return forms.CharField(
+        widget=forms.Textarea(attrs={"rows": rows}),
+        max_length=5000,
+        required=required,
+        label=label,
+        help_text=help_text,
+    )
+
+
+def _attended(value: str) -> bool | None:
+    return {"yes": True, "no": False}.get(value)
+
+
+class InviteeForm(forms.Form):
+    name = forms.CharField(max_length=120, label="Name")
+    role = forms.ChoiceField(choices=AnnualReviewInvitee.Role.choices, label="Role")
+    invited_on = forms.DateField(widget=DateInput(), label="Invited on")
+    advice_received_on = forms.DateField(
+        widget=DateInput(),
+        required=False,
+        label="Advice or views received on",
+        help_text="Leave blank until their written advice or views arrive.",
+    )
+    attended = forms.TypedChoiceField(
+        choices=[("", "Not known yet"), ("yes", "Attended"), ("no", "Did not attend")],
+        coerce=_attended,
+        empty_value=None,
+        required=False,
+        label="At the meeting",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+class InviteeAddForm(_KeyedForm, InviteeForm):
+    pass
+
+
+def invitee_initial(invitee: AnnualReviewInvitee) -> dict[str, Any]:
+    attended = "" if invitee.attended is None else ("yes" if invitee.attended else "no")
+    return {
+        "name": invitee.name,
+        "role": invitee.role,
+        "invited_on": invitee.invited_on,
+        "advice_received_on": invitee.advice_received_on,
+        "attended": attended,
+    }
+
+
+class ViewsForm(_VersionedForm):
+    child_views = _text(
+        "The child's or young person's views",
+        rows=6,
+        help_text="In their own words, as they gave them: quote rather than summarise.",
+    )
+    child_views_how = forms.CharField(
+        max_length=200,
+        required=False,
+        label="How their views were gathered",
+        help_text="For example: talked with their key adult using a pupil views sheet.",
+    )
+    parent_views = _text(
+        "The parents' or carers' views",
+        rows=6,
+        help_text="In their own words, as they gave them.",
+    )
+    parent_views_how = forms.CharField(
+        max_length=200,
+        required=False,
+        label="How their views were gathered",
+        help_text="For example: written contribution returned before the meeting.",
+    )
+
+
+class AdulthoodForm(_VersionedForm):
+    pfa_employment = _text(
+        "Higher education and/or employment",
+        help_text="Hopes for further study, training and work, and the steps towards them.",
+    )
+    pfa_independent_living = _text(
+        "Independent living",
+        help_text="Travel, money, looking after themselves, where they want to live.",
+    )
+    pfa_community = _text(
+        "Friends, relationships and community",
+        help_text="Friendships, relationships, and being part of their community.",
+    )
+    pfa_health = _text(
+        "Good health",
+        help_text="Staying healthy in adult life, and health services that will change.",
+    )
+
+
+class RecommendationForm(_VersionedForm):
+    recommendation = forms.ChoiceField(
+        choices=AnnualReview.Decision.choices,
+        widget=forms.RadioSelect,
+        label="The review recommends that the local authority",
+    )
+    recommendation_reasons = _text(
+        "Reasons",
+        rows=5,
+        required=True,
+        help_text="What the meeting agreed and why, drawing on the progress and provision above.",
+    )
+
+
+class ProgressForm(forms.Form):
+    progress = forms.ChoiceField(
+        choices=AnnualReviewProgress.Progress.choices,
+        widget=forms.RadioSelect,
+        label="Progress towards this outcome",
+    )
+    commentary = _text(
+        "What the evidence shows",
+        rows=5,
+        required=True,
+        help_text="Sessions, measures, plan reviews and what staff and family have seen.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+class ProvisionCheckForm(forms.Form):
+    delivered = forms.ChoiceField(
+        choices=AnnualReviewProvisionCheck.Delivered.choices,
+        widget=forms.RadioSelect,
+        label="Was this provision delivered as specified?",
+    )
+    shortfall_reason = _text(
+        "Reasons for any shortfall",
+        rows=3,
+        help_text="Needed unless delivered as specified: staff absence, pupil absence, "
+        "sessions cancelled or not timetabled.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+class AmendmentForm(_KeyedForm):
+    section = forms.ChoiceField(
+        choices=AnnualReviewAmendment.Section.choices, label="Section of the plan"
+    )
+    text = _text(
+        "Recommended amendment",
+        rows=4,
+        required=True,
+        help_text="As the plan should read, or what should change and why.",
+    )

@@ -39,4 +39,42 @@ urlpatterns = [
         name="ehcp_review_reschedule",
     ),
     path("ehcp/reviews/<int:pk>/report.pdf", views.review_pdf, name="ehcp_review_pdf"),
+    path(
+        "ehcp/reviews/<int:pk>/report.docx",
+        views.review_docx_download,
+        name="ehcp_review_docx",
+    ),
+    # The review's record: invitations, views, progress, delivery, amendments, recommendation
+    path("ehcp/reviews/<int:pk>/invitees/add/", views.invitee_add, name="ehcp_review_invitee_add"),
+    path(
+        "ehcp/reviews/<int:pk>/invitees/<int:invitee_pk>/",
+        views.invitee_edit,
+        name="ehcp_review_invitee_edit",
+    ),
+    path(
+        "ehcp/reviews/<int:pk>/invitees/<int:invitee_pk>/remove/",
+        views.invitee_remove,
+        name="ehcp_review_invitee_remove",
+    ),
+    path(
+        "ehcp/reviews/<int:pk>/outcomes/<int:outcome_pk>/",
+        views.progress_edit,
+        name="ehcp_review_progress",
+    ),
+    path(
+        "ehcp/reviews/<int:pk>/provision/<int:line_pk>/",
+        views.provision_check_edit,
+        name="ehcp_review_provision",
+    ),
+    path(
+        "ehcp/reviews/<int:pk>/amendments/add/",
+        views.amendment_add,
+        name="ehcp_review_amendment_add",
+    ),
+    path(
+        "ehcp/reviews/<int:pk>/amendments/<int:amendment_pk>/remove/",
+        views.amendment_remove,
+        name="ehcp_review_amendment_remove",
+    ),
+    path("ehcp/reviews/<int:pk>/<slug:part>/", views.review_part, name="ehcp_review_part"),
 ]

@@ -13,7 +13,7 @@ import datetime as dt
 from typing import Any
 
 from interventions.models import EHCP, AnnualReview
-from tests.access import FORBIDDEN, NOT_ALLOWED, NOT_FOUND, OK, Row
+from tests.access import FORBIDDEN, NOT_ALLOWED, NOT_FOUND, OK, REDIRECT, Row
 from tests.conftest import World
 from tests.pupils.access_rows import SEES_PUPIL
 
@@ -57,6 +57,31 @@ def _review(w: World) -> list[Any]:
         ehcp=ehcp, meeting_on=dt.date.today() + dt.timedelta(days=20)
     )
     return [review.pk]
+
+
+def _review_and(what: str) -> Any:
+    """Args for a page of the review's record: the review and one of its parts."""
+
+    def args(w: World) -> list[Any]:
+        (pk,) = _review(w)
+        review = AnnualReview.objects.get(pk=pk)
+        if what == "outcome":
+            return [pk, review.ehcp.outcomes.get().pk]
+        if what == "line":
+            return [pk, review.ehcp.provision.get().pk]
+        if what == "invitee":
+            invitee = review.invitees.create(
+                name="Parent One", role="PARENT", invited_on=dt.date.today()
+            )
+            return [pk, invitee.pk]
+        if what == "amendment":
+            amendment = review.amendments.create(
+                section="F", text="Reading 1:1 daily.", added_by=w.users["sendco"]
+            )
+            return [pk, amendment.pk]
+        return [pk, what]
+
+    return args
 
 
 MANAGES = {"sendco": OK, "other_school": NOT_FOUND}
@@ -108,5 +133,43 @@ ROWS: dict[str, Row] = {
         default=FORBIDDEN,
         expect={**MANAGES, "head": OK},
         post={"other_school": NOT_ALLOWED},
+    ),
+    "interventions:ehcp_review_docx": Row(
+        args=_review,
+        default=FORBIDDEN,
+        expect={**MANAGES, "head": OK},
+        post={"other_school": NOT_ALLOWED},
+    ),
+    # The review's record: the SENDCo writes it; an empty form comes back with its errors.
+    "interventions:ehcp_review_invitee_add": Row(
+        args=_review, default=FORBIDDEN, expect=MANAGES, post_default=OK
+    ),
+    "interventions:ehcp_review_invitee_edit": Row(
+        args=_review_and("invitee"), default=FORBIDDEN, expect=MANAGES, post_default=OK
+    ),
+    "interventions:ehcp_review_invitee_remove": Row(
+        args=_review_and("invitee"),
+        default=FORBIDDEN,
+        expect=POSTS,
+        writes=("interventions.AnnualReviewInvitee",),
+    ),
+    "interventions:ehcp_review_progress": Row(
+        args=_review_and("outcome"), default=FORBIDDEN, expect=MANAGES, post_default=OK
+    ),
+    "interventions:ehcp_review_provision": Row(
+        args=_review_and("line"), default=FORBIDDEN, expect=MANAGES, post_default=OK
+    ),
+    "interventions:ehcp_review_amendment_add": Row(
+        args=_review, default=FORBIDDEN, expect=MANAGES, post_default=OK
+    ),
+    "interventions:ehcp_review_amendment_remove": Row(
+        args=_review_and("amendment"),
+        default=FORBIDDEN,
+        expect=POSTS,
+        writes=("interventions.AnnualReviewAmendment",),
+    ),
+    # Every field of the views is optional: an empty form saves nothing new and goes back.
+    "interventions:ehcp_review_part": Row(
+        args=_review_and("views"), default=FORBIDDEN, expect=MANAGES, post_default=REDIRECT
     ),
 }

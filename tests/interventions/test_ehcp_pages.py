@@ -520,9 +520,15 @@ def test_report_pdf_is_built_from_the_record_and_named_by_id_only(world, deliver
     assert "Takespartinagroupdiscussion." in text
     # Delivery up to the meeting (16 Mar): 85 minutes in the six weeks to it, as on the page;
     # the line served by both interventions adds the 1:1 on 10 Mar.
-    assert "3sessionsattended,1.92h;1missed" in text
-    assert "Stated1h/week;delivered0.2h/weekoverthelast6weeks.Belowthestatedhours." in text
-    assert "4sessionsattended,2.92h" in text
+    assert (
+        "Weeklytalkgroup:3sessionsattended,1.92hthisschoolyear."
+        "Stated1h/week;delivered0.2h/weekoverthelast6weeks." in text
+    )
+    assert (
+        "1haweek0.2haweekoverthelast6weeks;3sessionsattended(1.92h)thisschoolyear,1missed"
+        "Belowthestatedhours." in text
+    )
+    assert "4sessionsattended(2.92h)thisschoolyear" in text
     # Who did each step and when, and what is still awaited.
     name = sendco.full_name.replace(" ", "")
     assert f"Invitationsandadvicecirculated2Mar20262Mar2026{name}" in text

@@ -20,6 +20,7 @@ from interventions.ehcp.models import (
     AnnualReview,
     AnnualReviewStep,
 )
+from interventions.ehcp.review_record import review_record, review_report
 from interventions.ehcp.views.record import MANAGE, REPORT, VIEW, _ehcps, _reviews, _service_error
 from interventions.errors import PlanError
 from send_hub.http import SchoolHttpRequest
@@ -122,6 +123,8 @@ def _review_page(
             "may_manage": may_manage,
             "may_move": may_manage and not held and review.completed_on is None,
             "may_report": can(request.user, REPORT, ehcp),
+            "may_edit": may_manage and review.completed_on is None,
+            **review_record(review),
         },
     )
 
@@ -177,8 +180,7 @@ def review_step(request: SchoolHttpRequest, pk: int) -> HttpResponse:
 def review_pdf(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Send the annual review report, built now from the record, after auditing who took it."""
     review = get_object_for(request, _reviews(), pk, REPORT)
-    context = ehcp_report.review_report_context(review, built_by=request.user)
-    pdf = ehcp_report.render_review_pdf(context)
+    pdf = ehcp_report.render_review_pdf(review_report(review, built_by=request.user))
     # Audited before a byte is sent: if this write fails, nothing is sent.
     with transaction.atomic():
         log_action(
