@@ -8,6 +8,7 @@ they teach now, and for the school's grace days after a link ends (``TeacherAcce
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any, Self
 
 from django.core.validators import MaxValueValidator
@@ -33,9 +34,9 @@ class TeacherAccess(models.Model):
         default=DEFAULT_GRACE_DAYS,
         validators=[MaxValueValidator(120)],
     )
-    parent_voice = models.BooleanField(
-        "teachers see parent voice in support plans", default=False
-    )
+    parent_voice = models.BooleanField("teachers see parent voice in support plans", default=False)
+    contacts = models.BooleanField("teachers see parents' and carers' contacts", default=False)
+    documents = models.BooleanField("teachers see uploaded documents", default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -47,8 +48,31 @@ class TeacherAccess(models.Model):
     @classmethod
     def for_school(cls, school_id: int | None) -> TeacherAccess:
         """Return the school's settings, or the defaults (unsaved) when it has chosen none."""
-        found = cls.objects.filter(school_id=school_id).first()
-        return found or cls(school_id=school_id)
+        found = cls.objects.filter(school_id=school_id).first() if school_id else None
+        return found or cls()
+
+
+# Capability -> the TeacherAccess switch that grants it to teachers (staff.permissions asks).
+SETTING_GRANTS = {
+    "interventions.plans_parent_voice": "parent_voice",
+    "pupils.view_contacts": "contacts",
+    "pupils.view_documents": "documents",
+}
+
+
+def teacher_setting_grant(switch: str) -> Callable[[Any, int, frozenset[str]], bool]:
+    """Return a check that grants a capability to teachers where the school's ``switch`` is on."""
+
+    def grant(user: Any, school_id: int, roles: frozenset[str]) -> bool:
+        if Role.TEACHER not in roles:
+            return False
+        cache: dict[int, TeacherAccess] = getattr(user, "_teacher_access", None) or {}
+        if school_id not in cache:
+            cache[school_id] = TeacherAccess.for_school(school_id)
+            user._teacher_access = cache
+        return bool(getattr(cache[school_id], switch))
+
+    return grant
 
 
 def _cutoff(user: Any, school_id: int | None, on: dt.date | None) -> dt.date:
