@@ -51,6 +51,7 @@ from interventions.insight.models import TermlyReport
 from interventions.outcomes.models import ImpactReport, MeasureRecord
 from interventions.plans.models import PlanKind, PlanReview, PlanTarget, PlanVersion, SupportPlan
 from interventions.reminders.models import Notification, ReminderSent
+from interventions.teaching.models import ReviewInputRequest, StrategyFeedback
 
 __all__ = [
     "EHCP",
@@ -89,11 +90,13 @@ __all__ = [
     "ProvisionSettings",
     "ReintegrationStage",
     "ReminderSent",
+    "ReviewInputRequest",
     "Removal",
     "Room",
     "ScheduleSlot",
     "Session",
     "SessionAttendance",
+    "StrategyFeedback",
     "SupportPlan",
     "TermlyReport",
     "TopUpFunding",
