@@ -4,6 +4,8 @@
 # The throw-away PostgreSQL has production's two roles: DATABASE_URL connects as the app's
 # (sendhub_app), DATABASE_MIGRATE_URL as the tables' owner, which runs migrations:
 #     DATABASE_URL=$DATABASE_MIGRATE_URL python manage.py migrate
+# Beside the throw-away PostgreSQL it starts a streaming read replica (DATABASE_REPLICA_URL, the
+# app's role on the standby), so the replica-routing tests always run (tests/test_db_router.py).
 # Installs missing system packages with apt-get when run as root, or says what to install.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,8 +40,9 @@ fi
 
 tmp=$(mktemp -d /tmp/send-hub-test.XXXXXX)
 chmod 755 "$tmp"
-pg_started=""; redis_pid=""
+pg_started=""; replica_started=""; redis_pid=""
 cleanup() {
+  if [ -n "$replica_started" ]; then as_pg "$pg_bindir/pg_ctl" -D "$tmp/replica" -m immediate stop >/dev/null 2>&1 || true; fi
   if [ -n "$pg_started" ]; then as_pg "$pg_bindir/pg_ctl" -D "$tmp/pg" -m immediate stop >/dev/null 2>&1 || true; fi
   if [ -n "$redis_pid" ]; then kill "$redis_pid" 2>/dev/null || true; fi
   rm -rf "$tmp"
@@ -69,6 +72,14 @@ if [ -z "${DATABASE_URL:-}" ]; then
   export DATABASE_URL="postgres://sendhub_app@127.0.0.1:$port/sendhub"
   export DATABASE_MIGRATE_URL="postgres://sendhub@127.0.0.1:$port/sendhub"
   echo "PostgreSQL $("$pg_bindir/postgres" --version | awk '{print $3}') on 127.0.0.1:$port (throw-away)"
+  # A streaming replica of it (hot standby): a base backup that follows the primary's WAL.
+  replica_port=$(free_port)
+  as_pg "$pg_bindir/pg_basebackup" -h 127.0.0.1 -p "$port" -U sendhub -D "$tmp/replica" -R -X stream -c fast
+  as_pg "$pg_bindir/pg_ctl" -D "$tmp/replica" -l "$tmp/replica.log" -w -o \
+    "-p $replica_port -k $tmp -c listen_addresses=127.0.0.1 -c fsync=off -c hot_standby=on -c max_connections=100" start >/dev/null
+  replica_started=1
+  export DATABASE_REPLICA_URL="postgres://sendhub_app@127.0.0.1:$replica_port/sendhub"
+  echo "PostgreSQL streaming replica on 127.0.0.1:$replica_port (throw-away)"
 fi
 if [ -z "${REDIS_URL:-}" ]; then
   rport=$(free_port)

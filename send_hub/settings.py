@@ -127,6 +127,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# A streaming read replica (optional): the heavy read-only reports read from it, everything else
+# from the primary (send_hub.db_router). Connect as the same role as DATABASE_URL.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db_url("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["ATOMIC_REQUESTS"] = False
+    if "OPTIONS" in DATABASES["default"]:
+        DATABASES["replica"].setdefault("OPTIONS", {}).update(DATABASES["default"]["OPTIONS"])
+DATABASE_ROUTERS = ["send_hub.db_router.ReplicaRouter"]
 
 # The cache lives in the database: allauth's rate limits and used-TOTP-code records must be
 # shared by every worker process, and sign-in must keep working when Redis is down.

@@ -12,3 +12,9 @@ import os
 os.environ["DJANGO_DEBUG"] = "true"
 
 from send_hub.settings import *  # noqa: F403
+
+# A streaming replica (scripts/with-services.sh starts one) is kept out of the test databases:
+# the test runner would try to create a test database on it, which a standby refuses. The routing
+# tests (tests/test_db_router.py) connect to it themselves, to the test database the primary
+# streams to it.
+TEST_REPLICA = DATABASES.pop("replica", None)  # noqa: F405

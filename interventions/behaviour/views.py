@@ -37,6 +37,7 @@ from send_hub.http import SchoolHttpRequest
 from send_hub.lib import charts
 from send_hub.lib.csv import csv_download
 from send_hub.lib.dates import nice_day
+from send_hub.lib.replica import reads_from_replica
 from staff.audit import log_action
 from staff.permissions import can, get_object_for, requires
 
@@ -255,6 +256,7 @@ def monitoring(request: SchoolHttpRequest) -> HttpResponse:
 
 
 @requires("interventions.behaviour_monitor")
+@reads_from_replica
 def monitoring_csv(request: SchoolHttpRequest) -> HttpResponse:
     """Download the monitoring figures as CSV (audited: it names pupils)."""
     data = _monitoring(request)

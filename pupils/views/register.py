@@ -17,6 +17,7 @@ from pupils.forms import RegisterFilterForm, RegisterSearchForm
 from pupils.models import AREA_OF_NEED, NeedType, Provision, Pupil, PupilQuerySet, needs_in_area
 from send_hub.http import SchoolHttpRequest
 from send_hub.lib.csv import csv_download
+from send_hub.lib.replica import reads_from_replica
 from staff.audit import log_action
 from staff.permissions import requires
 
@@ -148,6 +149,7 @@ def register(request: SchoolHttpRequest) -> HttpResponse:
 
 @requires("pupils.view_register")
 @require_GET
+@reads_from_replica
 def register_export(request: SchoolHttpRequest) -> HttpResponse:
     """Download the filtered register as CSV (audited: it carries names and needs)."""
     form = RegisterFilterForm(request.GET or None, school=request.school)

@@ -37,6 +37,7 @@ from interventions.insight.termly.present import (
     present_reviews,
 )
 from interventions.outcomes.measures import gbo_reliable_change
+from send_hub.lib.replica import replica_reads
 from send_hub.lib.tasks import enqueue_on_commit
 from staff.audit import log_action
 from staff.models import School, User
@@ -188,7 +189,8 @@ def termly_report_build(*, report_id: int) -> TermlyReport | None:
         if term is None:
             raise TermlyReportError(f"“{report.term_key}” is not a term.")
         now = timezone.now()
-        figures = termly_figures(report.school, term, report.version)
+        with replica_reads():  # the figures are the heavy part: a replica can take them
+            figures = termly_figures(report.school, term, report.version)
         pdf = render_termly_pdf(figures, built_at=now)
     except OSError:
         # Storage or fonts briefly unavailable: back in the queue for the task's retry.

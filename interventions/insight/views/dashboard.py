@@ -23,11 +23,13 @@ from interventions.insight.provision import (
     provision_map,
     pupil_provision,
 )
+from interventions.insight.provision_all import all_provision
 from pupils.forms import NO_SUCH_YEAR, school_year_choices
 from pupils.models import NC_YEAR_CHOICES, Area, Pupil
 from send_hub.http import SchoolHttpRequest
 from send_hub.lib.csv import csv_download
 from send_hub.lib.forms import form_field
+from send_hub.lib.replica import reads_from_replica
 from staff import terms
 from staff.audit import log_action
 from staff.models import School
@@ -150,9 +152,14 @@ def _map_context(request: SchoolHttpRequest) -> dict[str, Any]:
 
 @requires(CAPABILITY)
 @require_safe
+@reads_from_replica
 def provision(request: SchoolHttpRequest) -> HttpResponse:
-    """Show every intervention that ran in a term with pupils, dosage, staff time and cost."""
-    return render(request, "interventions/insight/provision.html", _map_context(request))
+    """Show every intervention that ran in a term with pupils, dosage, staff time and cost,
+    and all provision in the term (in-class support, EHCP 1:1s, resources, services, top-up)."""
+    context = _map_context(request)
+    context["all"] = all_provision(request.school.pk, context["term"])
+    context["may_enter_costs"] = can(request.user, "interventions.manage")
+    return render(request, "interventions/insight/provision.html", context)
 
 
 def _audit_export(request: SchoolHttpRequest, kind: str, the_map: ProvisionMap) -> None:
@@ -194,6 +201,7 @@ CSV_HEADER = [
 
 @requires(CAPABILITY)
 @require_safe
+@reads_from_replica
 def provision_csv(request: SchoolHttpRequest) -> HttpResponse:
     """Download the provision map as CSV, one row per intervention (audited: it names pupils)."""
     context = _map_context(request)
@@ -229,6 +237,7 @@ def provision_csv(request: SchoolHttpRequest) -> HttpResponse:
 
 @requires(CAPABILITY)
 @require_safe
+@reads_from_replica
 def provision_pdf(request: SchoolHttpRequest) -> HttpResponse:
     """Download the provision map as an A4 PDF (audited: it names pupils)."""
     from weasyprint import HTML  # slow to import: only when a PDF is asked for

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_safe
 from interventions.insight import outcomes, termly
 from interventions.insight.models import TermlyReport
 from send_hub.http import AuthenticatedHttpRequest, SchoolHttpRequest
+from send_hub.lib.replica import reads_from_replica
 from staff import terms
 from staff.audit import log_action
 from staff.models import School
@@ -96,6 +97,7 @@ def _terms_before(school_id: int, term: terms.Term, count: int) -> list[terms.Te
 
 @requires("interventions.view_provision")
 @require_safe
+@reads_from_replica
 def what_works(request: SchoolHttpRequest) -> HttpResponse:
     """Each programme's completions, change, reliable change, attendance and cost in a term."""
     school = request.school
@@ -281,6 +283,7 @@ def _school_links(
 
 @login_required
 @require_safe
+@reads_from_replica
 def trust(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Each school of the person's trust side by side: register, provision, what works."""
     trust_ids = trust_ids_for(request.user)
