@@ -36,7 +36,9 @@ run: install
 test: install
 	@scripts/with-services.sh $(PY) pytest $(PYTEST_ARGS)
 
-# Every benchmark under benchmarks/ on a throw-away PostgreSQL seeded with the 12-school trust.
+# Every benchmark under benchmarks/ on a throw-away PostgreSQL seeded with the 12-school trust:
+# first the pages through gunicorn and wrk against the floor page (benchmarks/pages.py), then the
+# rest. BENCH="pages" runs only the named ones; BENCH_PAGES_ARGS="--seconds 20" goes to the pages.
 bench: install
 	@scripts/with-services.sh scripts/bench.sh $(PY)
 

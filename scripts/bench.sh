@@ -12,15 +12,48 @@ export DJANGO_DEBUG=false SEND_HUB_MFA_REQUIRED=false SEND_HUB_SSL_REDIRECT=fals
 DJANGO_SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_urlsafe(60))')
 export DJANGO_SECRET_KEY
 
-echo "== Migrating and seeding the 12-school demo trust (a few minutes) =="
-DATABASE_URL=$DATABASE_MIGRATE_URL "${PY[@]}" python manage.py migrate --no-input -v0
-DATABASE_URL=$DATABASE_MIGRATE_URL "${PY[@]}" python manage.py createcachetable
-"${PY[@]}" python manage.py collectstatic --no-input -v0  # production serves hashed files
-DATABASE_URL=$DATABASE_MIGRATE_URL "${PY[@]}" python manage.py seed_demo --schools 12 --quiet-logins
-psql "$DATABASE_MIGRATE_URL" -qc "ANALYZE" >/dev/null
+# The page benchmark drives gunicorn with wrk (from the distribution).
+if ! command -v wrk >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "Installing wrk with apt-get ..."
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk >/dev/null
+  else
+    echo "wrk is missing. Install it, then run again:  sudo apt-get install wrk" >&2
+    exit 1
+  fi
+fi
 
-for bench in import_pupils impact_pdf reminder_sweep daily_sweep sendco_pages; do
+# seed URL SCHOOLS: migrate and seed, unless the database already holds that demo trust (reuse).
+seed() {
+  local url=$1 schools=$2 have
+  DATABASE_URL=$url "${PY[@]}" python manage.py migrate --no-input -v0
+  DATABASE_URL=$url "${PY[@]}" python manage.py createcachetable
+  have=$(psql "$url" -Atc "SELECT count(*) FROM staff_school")
+  if [ "$have" = "$schools" ]; then
+    echo "(reusing the $schools-school demo already in the database)"
+  else
+    DATABASE_URL=$url "${PY[@]}" python manage.py seed_demo --schools "$schools" --quiet-logins
+  fi
+  psql "$url" -qc "ANALYZE" >/dev/null
+}
+
+echo "== Migrating and seeding the 12-school demo trust (a minute or two) =="
+"${PY[@]}" python manage.py collectstatic --no-input -v0  # production serves hashed files
+seed "$DATABASE_MIGRATE_URL" 12
+# A second database with one school, where benchmarks.pages counts each page's queries again:
+# the counts must not grow with the number of schools.
+one_db="$(basename "$DATABASE_MIGRATE_URL")_one_school"
+psql "$DATABASE_MIGRATE_URL" -qAtc "SELECT 1 FROM pg_database WHERE datname = '$one_db'" | grep -q 1 \
+  || psql "$DATABASE_MIGRATE_URL" -qc "CREATE DATABASE $one_db"
+seed "${DATABASE_MIGRATE_URL%/*}/$one_db" 1
+export DATABASE_ONE_SCHOOL_URL="${DATABASE_URL%/*}/$one_db"
+
+# BENCH="pages sendco_pages" runs only those; BENCH_PAGES_ARGS goes to benchmarks.pages.
+read -r -a benches <<<"${BENCH:-pages import_pupils import_classes impact_pdf reminder_sweep daily_sweep sendco_pages}"
+for bench in "${benches[@]}"; do
   echo ""
   echo "== benchmarks.$bench =="
-  "${PY[@]}" python -m "benchmarks.$bench"
+  # shellcheck disable=SC2086
+  "${PY[@]}" python -m "benchmarks.$bench" $([ "$bench" = pages ] && echo "${BENCH_PAGES_ARGS:-}")
 done

@@ -97,6 +97,10 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "send_hub.urls"
+# `make bench` only: also route the floor page (an empty page behind every middleware) that
+# every page's throughput is measured against (benchmarks/pages.py, send_hub/floor_urls.py).
+if env_bool("SEND_HUB_BENCH_FLOOR", default=False):
+    ROOT_URLCONF = "send_hub.floor_urls"
 WSGI_APPLICATION = "send_hub.wsgi.application"
 
 TEMPLATES = [

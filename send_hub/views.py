@@ -52,6 +52,12 @@ def today(request: SchoolHttpRequest) -> HttpResponse:
     return render(request, "core/today.html", context)
 
 
+@requires("core.today")
+def floor(request: SchoolHttpRequest) -> HttpResponse:
+    """The benchmarks' floor: base.html with nothing of its own (send_hub.floor_urls)."""
+    return render(request, "core/floor.html")
+
+
 @never_cache
 def healthz(request: HttpRequest) -> HttpResponse:
     """Answer 200 when the app can reach its database, else 503 saying so (for load balancers).
