@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "pupils",
     "interventions",
     "safeguarding",
+    "records",
 ]
 
 MIDDLEWARE = [
@@ -373,6 +374,15 @@ CELERY_BEAT_SCHEDULE = {
     "safeguarding-daily-reminders": {
         "task": "safeguarding.tasks.reminders_daily_task",
         "schedule": crontab(hour=7, minute=0, day_of_week="mon-fri"),
+    },
+    # Records past their retention rule, listed for the DPO or head to approve (records app).
+    "records-disposal-monthly": {
+        "task": "records.tasks.disposal_list_monthly_task",
+        "schedule": crontab(day_of_month=1, hour=5, minute=0),
+    },
+    "records-sar-reminders": {
+        "task": "records.tasks.sar_reminders_task",
+        "schedule": crontab(hour=6, minute=45),
     },
 }
 

@@ -100,6 +100,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "safeguarding.report_governors": frozenset({Role.DSL, Role.HEAD}),
     # The school's safeguarding settings (whether the head reads every concern).
     "safeguarding.settings": frozenset({Role.DSL, Role.HEAD}),
+    # Records management: approving disposal, legal holds, subject access requests (records app).
+    "records.manage": frozenset({Role.DPO, Role.HEAD}),
 }
 
 # Roles whose holders work from a caseload (current key-adult links to pupils).

@@ -23,6 +23,7 @@ class Role(models.TextChoices):
     DSL = "DSL", "Designated safeguarding lead (or deputy)"
     HEAD = "HEAD", "Headteacher / senior leader"
     HR_ADMIN = "HR_ADMIN", "HR / school admin"
+    DPO = "DPO", "Data protection officer"
 
 
 class UserManager(BaseUserManager["User"]):
