@@ -10,14 +10,26 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.http import HttpResponse
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
-from interventions.evidence import ledger
+from interventions.evidence import ledger, services
+from interventions.evidence.forms import CostForm, SettingsForm, SupportForm, TopUpForm
+from interventions.evidence.models import (
+    InClassSupport,
+    ProvisionCost,
+    ProvisionSettings,
+    TopUpFunding,
+)
 from pupils.models import Pupil
 from send_hub.http import SchoolHttpRequest
+from send_hub.lib.forms import add_service_errors
+from staff import terms
 from staff.permissions import get_object_for, requires
 
 CAPABILITY = "interventions.view_provision"
@@ -79,3 +91,87 @@ def ledger_pupil(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     pupil = get_object_for(request, Pupil.objects.all(), pk, CAPABILITY)
     context = {"pupil": pupil, **pupil_lines(pupil, timezone.localdate())}
     return render(request, "interventions/evidence/ledger_pupil.html", context)
+
+
+# --- What the provision map counts beside sessions ---------------------------------------------
+
+MANAGE = "interventions.manage"
+ENTRY_FORMS = {"support": SupportForm, "cost": CostForm, "topup": TopUpForm}
+ENTRY_WORDS = {
+    "support": "In-class support",
+    "cost": "The resource or service",
+    "topup": "The top-up funding",
+}
+
+
+def _forms(request: SchoolHttpRequest, bound: str = "") -> dict[str, Any]:
+    school, user = request.school, request.user
+    data = request.POST if request.method == "POST" else None
+    settings = ProvisionSettings.objects.filter(school=school).first() or ProvisionSettings(
+        school=school
+    )
+    built: dict[str, Any] = {
+        "settings": SettingsForm(data if bound == "settings" else None, instance=settings)
+    }
+    for kind, form_class in ENTRY_FORMS.items():
+        extra: dict[str, Any] = {"user": user}
+        if kind == "support":
+            extra["school"] = school
+        built[kind] = form_class(data if bound == kind else None, **extra)
+    return built
+
+
+@requires(MANAGE)
+def provision_costs(request: SchoolHttpRequest) -> HttpResponse:
+    """Enter in-class support, resources and services, top-up funding and the school's rates;
+    list what this term holds, each with a way to remove an entry made in error."""
+    school = request.school
+    chosen = request.POST.get("form", "") if request.method == "POST" else ""
+    forms_ = _forms(request, chosen)
+    if request.method == "POST":
+        form = forms_.get(chosen)
+        if form is None:
+            messages.error(request, "Choose which form to save, then save again.")
+        elif form.is_valid():
+            try:
+                if chosen == "settings":
+                    services.provision_settings_save(
+                        school=school, by=request.user, **form.cleaned_data
+                    )
+                    messages.success(request, "The school's provision settings are saved.")
+                else:
+                    services.provision_entry_add(
+                        entry=chosen, school=school, by=request.user, **form.cleaned_data
+                    )
+                    messages.success(request, f"{ENTRY_WORDS[chosen]} is saved.")
+                return redirect("interventions:provision_costs")
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+    term = terms.current_term(school.pk, timezone.localdate())
+    scoped = {
+        "support": InClassSupport.objects.visible_to(request.user)
+        .filter(start_date__lte=term.end)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=term.start))
+        .select_related("staff", "pupil"),
+        "cost": ProvisionCost.objects.visible_to(request.user)
+        .filter(incurred_on__gte=term.start, incurred_on__lte=term.end)
+        .select_related("pupil"),
+        "topup": TopUpFunding.objects.visible_to(request.user)
+        .filter(received_on__gte=term.start, received_on__lte=term.end)
+        .select_related("pupil"),
+    }
+    context = {"forms": forms_, "chosen": chosen, "term": term, "entries": scoped}
+    return render(request, "interventions/evidence/provision_costs.html", context)
+
+
+@requires(MANAGE)
+@require_POST
+def provision_entry_remove(request: SchoolHttpRequest, kind: str, pk: int) -> HttpResponse:
+    """Remove an in-class support, cost or top-up entry made in error."""
+    model = services.ENTRIES.get(kind)
+    if model is None:
+        raise Http404
+    entry = get_object_for(request, model.objects, pk, MANAGE)  # type: ignore[attr-defined]
+    services.provision_entry_remove(entry=entry, school=request.school, by=request.user)
+    messages.success(request, f"{ENTRY_WORDS[kind]} is removed.")
+    return redirect("interventions:provision_costs")

@@ -10,6 +10,8 @@ urlpatterns = [
     path("sendco/provision/", views.provision, name="sendco_provision"),
     path("sendco/provision.csv", views.provision_csv, name="sendco_provision_csv"),
     path("sendco/provision.pdf", views.provision_pdf, name="sendco_provision_pdf"),
+    path("sendco/provision/all.csv", views.provision_all_csv, name="sendco_provision_all_csv"),
+    path("sendco/provision/all.pdf", views.provision_all_pdf, name="sendco_provision_all_pdf"),
     path(
         "sendco/pupils/<int:pk>/provision/",
         views.pupil_provision_page,

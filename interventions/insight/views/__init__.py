@@ -16,6 +16,7 @@ from interventions.insight.views.dashboard import (
     provision_pdf,
     pupil_provision_page,
 )
+from interventions.insight.views.provision_all import provision_all_csv, provision_all_pdf
 from interventions.insight.views.reports import (
     TERMS_COMPARED,
     TERMS_LISTED,
@@ -43,6 +44,8 @@ __all__ = [
     "dashboard",
     "flag_pupils",
     "provision",
+    "provision_all_csv",
+    "provision_all_pdf",
     "provision_csv",
     "provision_pdf",
     "pupil_provision_page",

@@ -23,6 +23,7 @@ from interventions.insight.provision import (
     provision_map,
     pupil_provision,
 )
+from interventions.insight.provision_all import all_provision
 from pupils.forms import NO_SUCH_YEAR, school_year_choices
 from pupils.models import NC_YEAR_CHOICES, Area, Pupil
 from send_hub.http import SchoolHttpRequest
@@ -153,8 +154,18 @@ def _map_context(request: SchoolHttpRequest) -> dict[str, Any]:
 @require_safe
 @reads_from_replica
 def provision(request: SchoolHttpRequest) -> HttpResponse:
-    """Show every intervention that ran in a term with pupils, dosage, staff time and cost."""
-    return render(request, "interventions/insight/provision.html", _map_context(request))
+    """Show every intervention that ran in a term with pupils, dosage, staff time and cost,
+    and all provision in the term (in-class support, EHCP 1:1s, resources, services, top-up)."""
+    context = _map_context(request)
+    the_map: ProvisionMap = context["map"]
+    filtered = any(v is not None for v in context["filters"].values())
+    context["all"] = all_provision(
+        request.school.pk,
+        context["term"],
+        sessions_total=None if filtered else the_map.totals["cost"],
+    )
+    context["may_enter_costs"] = can(request.user, "interventions.manage")
+    return render(request, "interventions/insight/provision.html", context)
 
 
 def _audit_export(request: SchoolHttpRequest, kind: str, the_map: ProvisionMap) -> None:
