@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('interventions', '0010_seed_attendance_codes'),
         ('pupils', '0006_teacher_access_switches'),
-        ('staff', '0008_alter_membershiprole_role'),
+        ('staff', '0008_dpo_role'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
