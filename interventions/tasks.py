@@ -2,6 +2,9 @@
 
 from celery import shared_task
 
+from interventions.attendance import early_warning
+from interventions.attendance.folder import folder_import_all
+from interventions.attendance.models import EarlyWarning
 from interventions.insight import termly
 from interventions.outcomes import reports as outcome_reports
 from interventions.outcomes import services as outcome_services
@@ -61,3 +64,34 @@ def termly_reports_build_pending_task() -> int:
     for pk in ids:
         enqueue_on_commit(termly_report_build_task, pk)
     return len(ids)
+
+
+@shared_task
+def attendance_folder_import_task() -> dict[str, int]:
+    """Import the attendance files schools' MIS dropped in the folder overnight."""
+    return folder_import_all()
+
+
+@shared_task
+def early_warning_sweep_school_task(school_id: int) -> int:
+    """Run one school's early-warning sweep; return how many pupils were newly flagged."""
+    return early_warning.early_warning_sweep_school(school_id=school_id)
+
+
+@shared_task
+def early_warning_sweep_task() -> int:
+    """Fan out one early-warning sweep per school, and send notices an earlier run could not."""
+    ids = list(School.objects.values_list("pk", flat=True))
+    for pk in ids:
+        enqueue_on_commit(early_warning_sweep_school_task, pk)
+    for flag in (
+        EarlyWarning.objects.open().filter(notified_at__isnull=True).values_list("pk", flat=True)
+    ):
+        enqueue_on_commit(early_warning_notify_task, flag)
+    return len(ids)
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=30, max_retries=5)
+def early_warning_notify_task(flag_id: int) -> int:
+    """E-mail one flag's key adults and SENDCos (content-free); return how many were sent to."""
+    return early_warning.early_warning_notify(flag_id=flag_id)

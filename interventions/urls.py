@@ -10,6 +10,7 @@ from interventions.insight import urls as insight
 from interventions.outcomes import urls as outcomes
 from interventions.plans import urls as plans
 from interventions.reminders import urls as reminders
+from interventions.teaching import urls as teaching
 
 app_name = "interventions"
 urlpatterns = [
@@ -23,4 +24,5 @@ urlpatterns = [
     *ehcp.urlpatterns,
     *evidence.urlpatterns,
     *insight.urlpatterns,
+    *teaching.urlpatterns,
 ]

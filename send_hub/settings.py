@@ -371,6 +371,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "interventions.tasks.reminders_digest_task",
         "schedule": crontab(hour=7, minute=15),
     },
+    # Attendance: files the MIS dropped overnight, then the early warning reads them.
+    "interventions-attendance-folder-import": {
+        "task": "interventions.tasks.attendance_folder_import_task",
+        "schedule": crontab(hour=5, minute=45),
+    },
+    "interventions-early-warning-sweep": {
+        "task": "interventions.tasks.early_warning_sweep_task",
+        "schedule": crontab(hour=6, minute=15),
+    },
     "safeguarding-daily-reminders": {
         "task": "safeguarding.tasks.reminders_daily_task",
         "schedule": crontab(hour=7, minute=0, day_of_week="mon-fri"),
@@ -432,6 +441,12 @@ SEND_HUB_GBO_RELIABLE_CHANGE = env_int("SEND_HUB_GBO_RELIABLE_CHANGE", 3, minimu
 SEND_HUB_ELSA_SUPERVISIONS_PER_TERM = env_int("SEND_HUB_ELSA_SUPERVISIONS_PER_TERM", 2, minimum=0)
 # Minutes in a school day, for turning suspension days into minutes out of class.
 SEND_HUB_SCHOOL_DAY_MINUTES = env_int("SEND_HUB_SCHOOL_DAY_MINUTES", 390, minimum=60)
+# Attendance (DfE definitions): a pupil missing at least this % of possible sessions is
+# persistently absent, and at least the severe % severely absent.
+SEND_HUB_PERSISTENT_ABSENCE_PERCENT = env_int("SEND_HUB_PERSISTENT_ABSENCE_PERCENT", 10, minimum=1)
+SEND_HUB_SEVERE_ABSENCE_PERCENT = env_int("SEND_HUB_SEVERE_ABSENCE_PERCENT", 50, minimum=1)
+# A folder the MIS drops attendance CSVs in, one sub-folder per school's URN (blank: none).
+SEND_HUB_ATTENDANCE_DROP_DIR = env.str("SEND_HUB_ATTENDANCE_DROP_DIR", default="")
 # EHCP phase transfers: the amended plan's deadline ("MM-DD") in the year of the move.
 SEND_HUB_PHASE_TRANSFER_SCHOOL = env.str("SEND_HUB_PHASE_TRANSFER_SCHOOL", default="02-15")
 SEND_HUB_PHASE_TRANSFER_POST16 = env.str("SEND_HUB_PHASE_TRANSFER_POST16", default="03-31")

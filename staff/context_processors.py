@@ -26,6 +26,8 @@ ACCOUNT_MENU = [
     ("My safeguarding concerns", "safeguarding:mine", "safeguarding.raise"),
     ("Organisation chart", "staff:org_chart", "staff.view_org_chart"),
     ("Deployment", "staff:deployment", "staff.view_deployment"),
+    ("Attendance", "interventions:attendance", "interventions.attendance_monitor"),
+    ("Early warnings", "interventions:early_warnings", "interventions.attendance_view"),
 ]
 
 

@@ -76,6 +76,14 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "interventions.behaviour_view": LEADERS | CLASSROOM - {Role.TEACHER},
     "interventions.behaviour_record": LEADERS | {Role.BEHAVIOUR_SUPPORT},
     "interventions.behaviour_monitor": LEADERS | {Role.BEHAVIOUR_SUPPORT},
+    # School attendance: the behaviour team and leaders read the school's figures and import
+    # marks; early warnings on a pupil go to the people who support them (scope is
+    # EarlyWarning.objects.visible_to: the pupils the person sees), who record the action.
+    "interventions.attendance_monitor": LEADERS | {Role.BEHAVIOUR_SUPPORT},
+    "interventions.attendance_import": LEADERS | {Role.BEHAVIOUR_SUPPORT},
+    "interventions.attendance_view": LEADERS
+    | {Role.BEHAVIOUR_SUPPORT, Role.LSA, Role.ELSA, Role.INCLUSION_LEADER},
+    "interventions.attendance_settings": LEADERS,
     # Daily check-ins: the SENDCo or ELSA keeps the list; key adults record their pupils'.
     "interventions.checkin_record": LEADERS | CLASSROOM - {Role.TEACHER},
     "interventions.checkin_manage": frozenset({Role.SENDCO, Role.HEAD, Role.ELSA}),

@@ -58,6 +58,19 @@ DEFAULT_COLUMNS: dict[str, dict[str, str]] = {
         "lesson": "Lesson",
         "staff": "Teacher",
     },
+    # PARS-style behaviour exports: one row per incident or achievement, with its own id.
+    ImportMapping.Source.PARS: {
+        "upn": "UPN",
+        "date": "Date",
+        "kind": "Type",
+        "category": "Incident Type",
+        "points": "Points",
+        "external_id": "Incident ID",
+        "note": "Comments",
+        "pupil_name": "Student Name",
+        "lesson": "",
+        "staff": "Staff Member",
+    },
 }
 KINDS = {
     "REWARD": BehaviourEvent.Kind.REWARD,
