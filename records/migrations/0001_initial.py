@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('pupils', '0005_import_kinds_attendance_pars'),
-        ('staff', '0008_alter_membershiprole_role'),
+        ('staff', '0008_dpo_role'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
