@@ -9,3 +9,10 @@ class PupilsConfig(AppConfig):
         from staff.deployment import caseload_counter, register_caseload_provider
 
         register_caseload_provider(caseload_counter(self.get_model("KeyAdult")))
+
+        # What a school's teacher-access settings add to a teacher's capabilities.
+        from pupils.models.classes import SETTING_GRANTS, teacher_setting_grant
+        from staff.permissions import register_setting_grant
+
+        for capability, switch in SETTING_GRANTS.items():
+            register_setting_grant(capability, teacher_setting_grant(switch))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pupils.views import imports, profile, records, register
+from pupils.views import classes, imports, profile, records, register
 
 app_name = "pupils"
 urlpatterns = [
@@ -28,4 +28,10 @@ urlpatterns = [
     path("import/", imports.import_start, name="import_start"),
     path("import/<int:batch_pk>/", imports.import_preview, name="import_preview"),
     path("import/<int:batch_pk>/apply/", imports.import_apply, name="import_apply"),
+    # Classes and teaching groups from the timetable
+    path("classes/", classes.class_list, name="class_list"),
+    path("classes/add/", classes.class_add, name="class_add"),
+    path("classes/<int:pk>/", classes.class_edit, name="class_edit"),
+    path("classes/import/", classes.class_import, name="class_import"),
+    path("classes/import/<int:pk>/", classes.class_import_preview, name="class_import_preview"),
 ]

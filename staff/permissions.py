@@ -52,12 +52,18 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     | {Role.LSA, Role.ELSA, Role.INCLUSION_LEADER, Role.DSL, Role.BEHAVIOUR_SUPPORT},
     "pupils.view_contacts": LEADERS | {Role.LSA, Role.ELSA, Role.INCLUSION_LEADER, Role.DSL},
     "pupils.view_documents": LEADERS | {Role.DSL},
+    # Exam access arrangements: whoever reads the SEN record, and the pupil's teachers.
+    "pupils.view_access_arrangements": LEADERS
+    | {Role.LSA, Role.ELSA, Role.INCLUSION_LEADER, Role.DSL, Role.BEHAVIOUR_SUPPORT, Role.TEACHER},
     "pupils.view_register": LEADERS,
     "pupils.view_exams": LEADERS,
     "pupils.view_looked_after": LEADERS | {Role.DSL},
     "pupils.edit": frozenset({Role.SENDCO}),
     "pupils.edit_passport": frozenset({Role.SENDCO, Role.LSA, Role.ELSA, Role.INCLUSION_LEADER}),
     "pupils.import": frozenset({Role.SENDCO}),
+    # Classes from the timetable: the SENDCo imports and edits them; the head reads them.
+    "pupils.view_classes": LEADERS,
+    "pupils.manage_classes": frozenset({Role.SENDCO}),
     # Which interventions a person sees is Intervention.objects.visible_to(); logging a session
     # and seeing its notes also need the person to deliver it (or to be the SENDCo or head).
     "interventions.view": CLASSROOM | LEADERS | {Role.DSL},
@@ -91,7 +97,17 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # person sees); the SENDCo writes and reviews them and keeps the EHCP calendar.
     "interventions.plans_view": CLASSROOM | LEADERS | {Role.DSL},
     "interventions.plans_manage": frozenset({Role.SENDCO}),
+    # Parent voice in a plan: not teachers, unless the school's settings grant it (below).
+    "interventions.plans_parent_voice": LEADERS | {Role.DSL} | CLASSROOM - {Role.TEACHER},
     "interventions.ehcp_calendar": LEADERS,
+    # Teachers: My classes (the classes they teach now), the class summary a cover teacher gets
+    # (leaders may print any class's), their answers to review input requests, and their word on
+    # whether a strategy helped; the SENDCo sees those words across teachers.
+    "interventions.my_classes": frozenset({Role.TEACHER}),
+    "interventions.class_summary": LEADERS | {Role.TEACHER},
+    "interventions.review_input_answer": frozenset({Role.TEACHER}),
+    "interventions.strategy_feedback": frozenset({Role.TEACHER}),
+    "interventions.strategy_feedback_view": LEADERS,
     # The SENDCo's view: dashboard, provision map and costs, what works, termly reports.
     "interventions.view_provision": LEADERS,
     # The annual review report leaves the system as a file: leaders only, and audited.
@@ -115,18 +131,39 @@ CAPABILITIES: dict[str, frozenset[str]] = {
 # Roles whose holders work from a caseload (current key-adult links to pupils).
 CASELOAD_ROLES = frozenset({Role.LSA, Role.ELSA, Role.INCLUSION_LEADER})
 
-# Roles whose holders see every pupil in their school (others see only their caseload).
-WHOLE_SCHOOL_PUPIL_ROLES = LEADERS | {Role.DSL, Role.TEACHER, Role.BEHAVIOUR_SUPPORT}
+# Roles whose holders see every pupil in their school (others see only their caseload, or, for
+# teachers, the pupils in the classes they teach: pupils.models.classes.taught_links).
+WHOLE_SCHOOL_PUPIL_ROLES = LEADERS | {Role.DSL, Role.BEHAVIOUR_SUPPORT}
+
+
+# Capabilities a school's own settings may grant beyond the roles above (teachers reading
+# contacts, documents or parent voice: pupils.models.classes.TeacherAccess). The app that keeps
+# the setting registers its check at start-up, so this module imports no app above it.
+SettingGrant = Callable[[Any, int, frozenset[str]], bool]
+SETTING_GRANTS: dict[str, SettingGrant] = {}
+
+
+def register_setting_grant(capability: str, grant: SettingGrant) -> None:
+    """Let a school setting grant ``capability`` (``grant(user, school_id, roles)``)."""
+    if capability not in CAPABILITIES:
+        raise KeyError(f"Unknown capability {capability!r}; add it to staff.permissions.")
+    SETTING_GRANTS[capability] = grant
 
 
 def can(user: Any, capability: str, obj: Model | None = None) -> bool:
-    """Return whether ``user`` holds ``capability`` in ``obj``'s school (or their current one)."""
+    """Return whether ``user`` holds ``capability`` in ``obj``'s school (or their current one),
+    by their roles or by a school setting that grants it."""
     if capability not in CAPABILITIES:
         raise KeyError(f"Unknown capability {capability!r}; add it to staff.permissions.")
     if capability == "admin.access" and getattr(user, "is_superuser", False):
         return True
     school_id = getattr(obj, "school_id", None) if obj is not None else None
-    return bool(roles_for(user, school_id) & CAPABILITIES[capability])
+    roles = roles_for(user, school_id)
+    if roles & CAPABILITIES[capability]:
+        return True
+    grant = SETTING_GRANTS.get(capability)
+    school_id = school_id or getattr(user, "current_school_id", None)
+    return bool(roles and grant is not None and school_id and grant(user, school_id, roles))
 
 
 def check(user: Any, capability: str, obj: Model | None = None) -> None:

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from send_hub.lib.browser import CHROMIUM_ARGS, CHROMIUM_PATH
 from staff.models import Role
-from tests.factories import PupilFactory, SchoolFactory, assign, member, on_register
+from tests.factories import PupilFactory, SchoolFactory, assign, member, on_register, teach
 
 PERSONAS = [
     "anonymous",
@@ -68,6 +68,8 @@ def world(db: None) -> World:
     pupil = PupilFactory(school=school)
     on_register(pupil, "K", "SLCN", "SEMH")
     assign(pupil, users["lsa_caseload"])
+    # The teacher sees the pupils they teach: world.pupil is in their class.
+    teach(users["teacher"], pupil, code="8X/Ma1", subject="Maths")
     other_pupil = PupilFactory(school=other_school)
     return World(school, other_school, users, pupil, other_pupil)
 

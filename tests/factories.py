@@ -11,7 +11,16 @@ from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from factory.django import DjangoModelFactory
 
 from pupils.demo import make_upn
-from pupils.models import KeyAdult, Provision, Pupil, SENNeed, SENStatus
+from pupils.models import (
+    ClassMember,
+    ClassTeacher,
+    KeyAdult,
+    Provision,
+    Pupil,
+    SENNeed,
+    SENStatus,
+    TeachingClass,
+)
 from staff.models import Membership, MembershipRole, School, Trust, User
 from staff.services import membership_grant
 
@@ -161,6 +170,30 @@ def assign(pupil: Pupil, staff: User, kind: str = KeyAdult.Kind.KEY_WORKER) -> K
     )
 
 
+def teach(
+    teacher: User, *pupils: Pupil, code: str = "8X/En1", subject: str = "English"
+) -> TeachingClass:
+    """Put ``pupils`` in a class ``teacher`` teaches (made if need be), from the start of term."""
+    school = pupils[0].school if pupils else teacher.memberships.get().school
+    cls, _ = TeachingClass.objects.get_or_create(
+        school=school, code=code, defaults={"subject": subject}
+    )
+    ClassTeacher.objects.get_or_create(
+        teaching_class=cls,
+        teacher=teacher,
+        end_date=None,
+        defaults={"start_date": dt.date(2025, 9, 3)},
+    )
+    for pupil in pupils:
+        ClassMember.objects.get_or_create(
+            teaching_class=cls,
+            pupil=pupil,
+            end_date=None,
+            defaults={"start_date": dt.date(2025, 9, 3)},
+        )
+    return cls
+
+
 __all__ = [
     "Membership",
     "MembershipRole",
@@ -172,6 +205,7 @@ __all__ = [
     "fresh_code",
     "member",
     "on_register",
+    "teach",
     "totp_code",
     "unique_full_name",
     "unique_name_part",

@@ -25,6 +25,7 @@ from interventions.evidence.ledger import below_threshold
 from interventions.outcomes.measures import enrolments_missing_exit_measure
 from interventions.plans.models import SupportPlan
 from interventions.reminders.models import Notification, ReminderSent
+from interventions.teaching.models import ReviewInputRequest
 from pupils.models import KeyAdult, Pupil
 from send_hub.lib.dates import nice_date
 from send_hub.lib.site import email_subject, site_name, site_url
@@ -274,6 +275,32 @@ def _ledger(school_id: int, today: dt.date) -> list[Due]:
     ]
 
 
+def _review_inputs(school_id: int, today: dt.date) -> list[Due]:
+    # Teachers asked for input before a review who have not answered: chased at 7 days, on the
+    # day and once overdue (the stages ReminderSent records, so each is sent once).
+    waiting = (
+        ReviewInputRequest.objects.waiting()
+        .filter(school_id=school_id, due_on__lte=today + dt.timedelta(14))
+        .values_list("pk", "teacher_id", "due_on", "token")
+    )
+    return [
+        d
+        for pk, teacher, due, token in waiting
+        if (
+            d := _staged(
+                "review_input",
+                "review_input",
+                pk,
+                teacher,
+                due,
+                "Your input for a pupil's review is asked",
+                today,
+                reverse("interventions:review_input", args=[token]),
+            )
+        )
+    ]
+
+
 def reminders_due(*, school: School, today: dt.date) -> list[Due]:
     """Return every reminder due in ``school`` today (sent or not)."""
     return [
@@ -283,6 +310,7 @@ def reminders_due(*, school: School, today: dt.date) -> list[Due]:
         *_training(school, today),
         *_quiet_caseloads(school.pk, today),
         *_ledger(school.pk, today),
+        *_review_inputs(school.pk, today),
     ]
 
 

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import random
 
+from pupils.demo.classes import seed_classes, timetable_csv
 from pupils.demo.records import seed_records
 from pupils.demo.register import make_upn, on_sen_register, seed_register
 from pupils.models import Pupil
 from staff.demo import People, SchoolSpec
 from staff.models import School
 
-__all__ = ["make_upn", "on_sen_register", "seed_school"]
+__all__ = ["make_upn", "on_sen_register", "seed_school", "timetable_csv"]
 
 
 def seed_school(*, school: School, spec: SchoolSpec, people: People, rng: random.Random) -> None:
@@ -22,3 +23,4 @@ def seed_school(*, school: School, spec: SchoolSpec, people: People, rng: random
     if not Pupil.objects.filter(school=school).exists():
         seed_register(school=school, spec=spec, people=people, rng=rng)
     seed_records(school=school, spec=spec, people=people, rng=rng)
+    seed_classes(school=school, spec=spec, people=people, rng=rng)

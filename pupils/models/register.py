@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import operator
 from datetime import date
+from functools import reduce
 from typing import TYPE_CHECKING, Self, TypeAlias, TypedDict
 
 from django.contrib.auth.models import AnonymousUser
@@ -13,8 +15,9 @@ from django.db.models.functions import Coalesce
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.gb import upn as upn_scheme
 
+from pupils.models.classes import ClassMember, taught_links
 from send_hub.lib.dates import nice_date
-from staff.models import School, User
+from staff.models import Role, School, User
 from staff.permissions import CASELOAD_ROLES, WHOLE_SCHOOL_PUPIL_ROLES, roles_for
 
 if TYPE_CHECKING:
@@ -116,9 +119,10 @@ class PupilQuerySet(models.QuerySet["Pupil"]):
     def visible_to(self, user: User | AnonymousUser) -> Self:
         """Return the pupils ``user`` may see in their current school.
 
-        Leaders, the DSL team, teachers and behaviour support see every pupil in the school;
-        LSAs, ELSAs and inclusion leaders see their own caseload (current key-adult links);
-        anyone else, and anyone outside the school, sees none.
+        Leaders, the DSL team and behaviour support see every pupil in the school; LSAs, ELSAs
+        and inclusion leaders see their own caseload (current key-adult links); teachers see the
+        pupils they teach now or within the school's grace days (``taught_links``); someone
+        holding both sees both; anyone else, and anyone outside the school, sees none.
         """
         school_id = getattr(user, "current_school_id", None)
         roles = roles_for(user, school_id)
@@ -127,9 +131,16 @@ class PupilQuerySet(models.QuerySet["Pupil"]):
         mine = self.filter(school_id=school_id)
         if roles & WHOLE_SCHOOL_PUPIL_ROLES:
             return mine
+        ways = []
         if roles & CASELOAD_ROLES:
-            return mine.filter(key_adults__staff=user, key_adults__end_date__isnull=True).distinct()
-        return self.none()
+            caseload = KeyAdult.objects.filter(staff=user, end_date__isnull=True)
+            ways.append(Q(pk__in=caseload.values("pupil_id")))
+        if Role.TEACHER in roles:
+            taught = ClassMember.objects.filter(taught_links(user, school_id))
+            ways.append(Q(pk__in=taught.values("pupil_id")))
+        if not ways:
+            return self.none()
+        return mine.filter(reduce(operator.or_, ways))
 
     def with_register_fields(self) -> PupilQuerySet[RegisterRow]:
         """Annotate the open provision (N when none) and the primary and secondary needs.

@@ -49,6 +49,7 @@ def detail(request: SchoolHttpRequest, pk: int) -> HttpResponse:
         "current_key_adults": [k for k in pupil.key_adults.all() if k.end_date is None],
         "past_key_adults": [k for k in pupil.key_adults.all() if k.end_date is not None],
         "sees_sen": can(user, "pupils.view_sen_record", pupil),
+        "sees_access": can(user, "pupils.view_access_arrangements", pupil),
         "sees_contacts": can(user, "pupils.view_contacts", pupil),
         "sees_documents": can(user, "pupils.view_documents", pupil),
         "sees_looked_after": can(user, "pupils.view_looked_after", pupil),

@@ -20,6 +20,7 @@ from tests.interventions.access_rows_plan_edit import ROWS as PLAN_EDIT_ROWS
 from tests.interventions.access_rows_plans import ROWS as PLANS_ROWS
 from tests.interventions.access_rows_reports import ROWS as REPORTS_ROWS
 from tests.interventions.access_rows_sendco import ROWS as SENDCO_ROWS
+from tests.interventions.access_rows_teaching import ROWS as TEACHING_ROWS
 
 
 def group(w: World) -> Intervention:
@@ -137,4 +138,5 @@ ROWS: dict[str, Row] = {
     **SENDCO_ROWS,
     **EVIDENCE_ROWS,
     **REPORTS_ROWS,
+    **TEACHING_ROWS,
 }

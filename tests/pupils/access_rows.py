@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from pupils.models import ImportBatch, Passport, Pupil
+from pupils.models import ClassImport, ImportBatch, Passport, Pupil, TeachingClass
 from pupils.services import records
 from tests.access import FORBIDDEN, NOT_ALLOWED, NOT_FOUND, OK, REDIRECT, Row
 from tests.conftest import World
@@ -36,6 +36,17 @@ def _document(w: World) -> list[Any]:
 def _batch(w: World) -> list[Any]:
     batch = ImportBatch.objects.create(
         school=w.school, kind="CTF", original_name="x.xml", content=b"<CTfile/>"
+    )
+    return [batch.pk]
+
+
+def _class(w: World) -> list[Any]:
+    return [TeachingClass.objects.get(school=w.school, code="8X/Ma1").pk]
+
+
+def _class_batch(w: World) -> list[Any]:
+    batch = ClassImport.objects.create(
+        school=w.school, original_name="tt.csv", content=b"Class,Teacher Email,UPN\n"
     )
     return [batch.pk]
 
@@ -136,6 +147,17 @@ ROWS: dict[str, Row] = {
         default=FORBIDDEN,
         expect={"sendco": NOT_ALLOWED, "other_school": NOT_ALLOWED},
         post=ELSEWHERE_POSTS,
+    ),
+    # Classes: the SENDCo imports and edits them; the head reads the list.
+    "pupils:class_list": Row(default=FORBIDDEN, expect=REGISTER_READERS),
+    "pupils:class_add": Row(default=FORBIDDEN, expect=SENDCO_ONLY, post_default=OK),
+    "pupils:class_edit": Row(
+        args=_class, default=FORBIDDEN, expect=SENDCO_EDITS_PUPIL, post_default=OK
+    ),
+    "pupils:class_import": Row(default=FORBIDDEN, expect=SENDCO_ONLY, post_default=OK),
+    # An empty POST applies the file: refused with a message (an empty file), on the preview.
+    "pupils:class_import_preview": Row(
+        args=_class_batch, default=FORBIDDEN, expect=SENDCO_EDITS_PUPIL, post_default=OK
     ),
     "pupils:ctf_export": Row(
         args=_leaver,

@@ -433,7 +433,7 @@ def test_download_of_a_missing_file_explains_what_to_do(world, document: Documen
 @pytest.mark.parametrize(
     ("section", "flag", "heading", "add_url"),
     [
-        ("access", "sees_sen", "Exam access arrangements", "pupils:access_add"),
+        ("access", "sees_access", "Exam access arrangements", "pupils:access_add"),
         ("contacts", "sees_contacts", "Parents and carers", "pupils:contact_add"),
         ("agencies", "sees_contacts", "External agencies", "pupils:agency_add"),
         ("documents", "sees_documents", "Documents", "pupils:document_upload"),
@@ -458,7 +458,7 @@ def test_sections_list_the_records(world, document: Document) -> None:
     records.agency_add(pupil=world.pupil, agency="CAMHS", start_date=dt.date(2025, 1, 1), by=sendco)
     context = {
         "pupil": world.pupil,
-        "sees_sen": True,
+        "sees_access": True,
         "sees_contacts": True,
         "sees_documents": True,
         "may_edit": False,
