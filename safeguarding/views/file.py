@@ -75,6 +75,9 @@ def _pupil(request: SchoolHttpRequest, pk: int, capability: str) -> Pupil:
     return pupil
 
 
+CHRONOLOGY_SHOWN = 50  # entries a chronology opens at (the latest); ?all=1 shows every one
+
+
 @requires("safeguarding.view_all")
 @require_GET
 def pupil_chronology(request: SchoolHttpRequest, pk: int) -> HttpResponse:
@@ -87,9 +90,15 @@ def pupil_chronology(request: SchoolHttpRequest, pk: int) -> HttpResponse:
         user=request.user, kind=FileAccess.Kind.CHRONOLOGY_VIEWED, pupils=[pupil], request=request
     )
     services.alerts_mark_read(user=request.user, pupil=pupil)
+    # A long file opens at its latest entries; the whole of it is one click away (and in the PDF).
+    entries = chron.entries
+    if request.GET.get("all") != "1":
+        entries = entries[-CHRONOLOGY_SHOWN:]
     context = {
         "pupil": pupil,
         "chronology": chron,
+        "entries": entries,
+        "earlier": len(chron.entries) - len(entries),
         "form": form,
         "category": category,
         "flag": services.current_flag(pupil),
