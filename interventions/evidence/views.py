@@ -10,6 +10,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from allauth.account.decorators import reauthentication_required
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -18,7 +20,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from interventions.evidence import ledger, services
+from interventions.evidence import ledger, pack, reports, services
 from interventions.evidence.forms import CostForm, SettingsForm, SupportForm, TopUpForm
 from interventions.evidence.models import (
     InClassSupport,
@@ -28,8 +30,9 @@ from interventions.evidence.models import (
 )
 from pupils.models import Pupil
 from send_hub.http import SchoolHttpRequest
-from send_hub.lib.forms import add_service_errors
+from send_hub.lib.forms import add_service_errors, form_field
 from staff import terms
+from staff.audit import log_action
 from staff.permissions import get_object_for, requires
 
 CAPABILITY = "interventions.view_provision"
@@ -175,3 +178,93 @@ def provision_entry_remove(request: SchoolHttpRequest, kind: str, pk: int) -> Ht
     services.provision_entry_remove(entry=entry, school=request.school, by=request.user)
     messages.success(request, f"{ENTRY_WORDS[kind]} is removed.")
     return redirect("interventions:provision_costs")
+
+
+# --- Evidence packs -----------------------------------------------------------------------------
+
+
+@requires(CAPABILITY)
+@require_safe
+def evidence_pack_page(request: SchoolHttpRequest, pk: int) -> HttpResponse:
+    """Show one pupil's evidence pack: need to outcome, every line dated and linked."""
+    pupil = get_object_for(request, Pupil.objects.all(), pk, CAPABILITY)
+    built = pack.evidence_pack(pupil, timezone.localdate())
+    return render(request, "interventions/evidence/pack.html", {"pack": built, "pupil": pupil})
+
+
+def _audit_packs(request: SchoolHttpRequest, kind: str, pupils: list[Pupil]) -> None:
+    log_action(
+        None,
+        "interventions.evidence_pack.exported",
+        actor=request.user,
+        school=request.school,
+        data={"format": kind, "pupils": [p.pk for p in pupils]},
+        request=request,
+    )
+
+
+@reauthentication_required
+def _pack_pdf(request: SchoolHttpRequest, pupil: Pupil) -> HttpResponse:
+    built = pack.evidence_pack(pupil, timezone.localdate())
+    pdf = reports.pack_pdf(built, request)
+    _audit_packs(request, "pdf", [pupil])
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{reports.pack_file_name(pupil)}"'
+    return response
+
+
+@requires(CAPABILITY)
+@require_safe
+def evidence_pack_pdf(request: SchoolHttpRequest, pk: int) -> HttpResponse:
+    """Download one pupil's evidence pack as a PDF, after the person re-enters their password
+    or a code (audited)."""
+    pupil = get_object_for(request, Pupil.objects.all(), pk, CAPABILITY)
+    return _pack_pdf(request, pupil)
+
+
+class SampleForm(forms.Form):
+    """The pupils of a sample, read from the query string (so sign-in again can return here)."""
+
+    pupil = forms.TypedMultipleChoiceField(
+        label="Pupils", coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, choices: list[Pupil], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        form_field(self, "pupil", forms.TypedMultipleChoiceField).choices = [
+            (p.pk, f"{p} ({p.get_nc_year_display() if p.nc_year is not None else 'no year'})")
+            for p in choices
+        ]
+        self.fields["pupil"].error_messages["required"] = "Choose at least one pupil."
+
+    def clean_pupil(self) -> list[int]:
+        chosen: list[int] = self.cleaned_data["pupil"]
+        if len(chosen) > MAX_SAMPLE:
+            raise forms.ValidationError(f"Choose at most {MAX_SAMPLE} pupils for one download.")
+        return chosen
+
+
+MAX_SAMPLE = 12
+
+
+@requires(CAPABILITY)
+@require_safe
+def evidence_sample(request: SchoolHttpRequest) -> HttpResponse:
+    """Choose a sample of pupils on the SEN register; download one evidence pack each, in a
+    zip, after signing in again (audited)."""
+    choices = pack.sample_choices(request.school.pk)
+    form = SampleForm(request.GET or None, choices=choices)
+    if form.is_bound and form.is_valid():
+        chosen = set(form.cleaned_data["pupil"])
+        return _sample_zip(request, [p for p in choices if p.pk in chosen])
+    return render(request, "interventions/evidence/sample.html", {"form": form})
+
+
+@reauthentication_required
+def _sample_zip(request: SchoolHttpRequest, pupils: list[Pupil]) -> HttpResponse:
+    today = timezone.localdate()
+    data = reports.sample_zip(pupils, today, request)
+    _audit_packs(request, "zip", pupils)
+    response = HttpResponse(data, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="evidence-packs-{today}.zip"'
+    return response

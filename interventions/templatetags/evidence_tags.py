@@ -1,10 +1,15 @@
-"""Template filters for the evidence pages: money with thousands separated."""
+"""Template filters and tags for the evidence pages: money with thousands separated, and the
+pupil page's links to their evidence pack and provision ledger."""
 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django import template
+
+from pupils.models import Pupil
+from staff.permissions import can
 
 register = template.Library()
 
@@ -15,3 +20,10 @@ def money(value: Decimal | int | None) -> str:
     if value is None or value == "":
         return "\u2013"  # an en dash, as the pages show an empty figure
     return f"{Decimal(value):,.2f}"
+
+
+@register.inclusion_tag("interventions/evidence/pupil_links.html", takes_context=True)
+def evidence_links(context: template.Context, pupil: Pupil) -> dict[str, Any]:
+    """Render the pupil page's links to their evidence pack and ledger, for leaders only."""
+    show = can(context["request"].user, "interventions.view_provision", pupil)
+    return {"show": show, "pupil": pupil}

@@ -1,6 +1,6 @@
-"""Access-matrix rows for the provision ledger, all provision and the evidence packs: the SENDCo and the head
-("interventions.view_provision"); everyone else 403; another school's SENDCo gets 404 for this
-school's pupil."""
+"""Access-matrix rows for the provision ledger, all provision and the evidence packs: the
+SENDCo and the head ("interventions.view_provision"); everyone else 403; another school's
+SENDCo gets 404 for this school's pupil. Entering costs is the SENDCo's alone."""
 
 from __future__ import annotations
 
@@ -31,6 +31,20 @@ THIS_SCHOOLS_LEADERS = {"sendco": OK, "head": OK, "other_school": NOT_FOUND}
 SENDCO = {"sendco": OK, "other_school": OK}
 
 ROWS: dict[str, Row] = {
+    "interventions:evidence_pack": Row(
+        args=lambda w: [w.pupil.pk],
+        default=FORBIDDEN,
+        expect=THIS_SCHOOLS_LEADERS,
+        post={"other_school": NOT_ALLOWED},
+    ),
+    # The download asks the person to sign in again first (a redirect to do so).
+    "interventions:evidence_pack_pdf": Row(
+        args=lambda w: [w.pupil.pk],
+        default=FORBIDDEN,
+        expect={"sendco": REDIRECT, "head": REDIRECT, "other_school": NOT_FOUND},
+        post={"sendco": NOT_ALLOWED, "head": NOT_ALLOWED, "other_school": NOT_ALLOWED},
+    ),
+    "interventions:evidence_sample": Row(default=FORBIDDEN, expect=LEADERS_ONLY),
     "interventions:sendco_provision_all_csv": Row(default=FORBIDDEN, expect=LEADERS_ONLY),
     "interventions:sendco_provision_all_pdf": Row(default=FORBIDDEN, expect=LEADERS_ONLY),
     # An empty POST names no form: the page again with a message.
