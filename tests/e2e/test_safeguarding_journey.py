@@ -73,7 +73,7 @@ def test_a_teacher_raises_an_urgent_concern_and_the_dsl_handles_it(
     box = front.bounding_box()
     assert box is not None
     front.click(position={"x": box["width"] * 0.5, "y": box["height"] * 0.12})
-    page.get_by_label("Mark 1 (front)").fill("Red mark, 3 cm, side of neck")
+    page.get_by_label(re.compile(r"^Mark 1: front")).fill("Red mark, 3 cm, side of neck")
     page.get_by_label("Urgent: a child may be at risk of harm today").check()
     shots(page, "safeguarding-raise-filled")
     page.get_by_role("button", name="Send to the DSL team").click()
