@@ -35,6 +35,7 @@ COPY staff ./staff
 COPY pupils ./pupils
 COPY interventions ./interventions
 COPY safeguarding ./safeguarding
+COPY records ./records
 COPY templates ./templates
 COPY static ./static
 

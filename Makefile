@@ -5,7 +5,7 @@ PY = $(UV) run --frozen
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench install worker beat lint format migrations-check check-deploy demo
+.PHONY: run test bench install worker beat lint format migrations-check check-deploy demo backup restore drill
 
 install:
 	@$(UV) sync --frozen --quiet
@@ -41,6 +41,20 @@ test: install
 # rest. BENCH="pages" runs only the named ones; BENCH_PAGES_ARGS="--seconds 20" goes to the pages.
 bench: install
 	@scripts/with-services.sh scripts/bench.sh $(PY)
+
+# Backups (README, "Backups"): an encrypted, dated archive of the database and the uploaded files.
+backup:
+	@scripts/backup.sh
+
+# Into a new, empty database and media folder: make restore FILE=var/backups/send-hub-....tar.gpg
+restore:
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=<backup .tar.gpg>" >&2; exit 2; }
+	@scripts/restore.sh "$(FILE)"
+
+# The restore drill on a throw-away PostgreSQL: seed the demo, back up, restore into a new
+# database, compare every table and file (scripts/restore_drill.py).
+drill: install
+	@scripts/with-services.sh $(PY) python -m scripts.restore_drill --seed
 
 worker: install
 	@$(PY) celery -A send_hub worker --loglevel=info
