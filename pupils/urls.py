@@ -33,5 +33,6 @@ urlpatterns = [
     path("classes/add/", classes.class_add, name="class_add"),
     path("classes/<int:pk>/", classes.class_edit, name="class_edit"),
     path("classes/import/", classes.class_import, name="class_import"),
+    path("classes/teacher-access/", classes.teacher_access, name="teacher_access"),
     path("classes/import/<int:pk>/", classes.class_import_preview, name="class_import_preview"),
 ]

@@ -51,6 +51,18 @@ TOUR: list[tuple[str | None, list[tuple[str, str]]]] = [
     ),
     ("sendco@brookfield.example", [("trust-view", "/interventions/trust/")]),
     (
+        "teacher@hillcrest.example",
+        [("today-teacher", "/today/"), ("my-classes", "/interventions/my-classes/")],
+    ),
+    (
+        "sendco@hillcrest.example",
+        [
+            ("classes", "/pupils/classes/"),
+            ("classes-import", "/pupils/classes/import/"),
+            ("strategies-across-teachers", "/interventions/sendco/strategies/"),
+        ],
+    ),
+    (
         "lsa@brookfield.example",
         [("today-lsa", "/today/"), ("raise-concern", "/safeguarding/raise/")],
     ),

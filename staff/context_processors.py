@@ -13,6 +13,7 @@ from staff.permissions import TRUST_ROLE_SESSION_KEY, can
 # bar, the person's own things in the menu under their name (the bar must fit a laptop).
 NAVIGATION = [
     ("Today", "core:today", "core.today"),
+    ("My classes", "interventions:my_classes", "interventions.my_classes"),
     ("Safeguarding", "safeguarding:queue", "safeguarding.triage"),
     ("SEN register", "pupils:register", "pupils.view_register"),
     ("SENDCo", "interventions:sendco", "interventions.view_provision"),
@@ -26,6 +27,8 @@ ACCOUNT_MENU = [
     ("My safeguarding concerns", "safeguarding:mine", "safeguarding.raise"),
     ("Organisation chart", "staff:org_chart", "staff.view_org_chart"),
     ("Deployment", "staff:deployment", "staff.view_deployment"),
+    ("Records management", "records:home", "records.manage"),
+    ("Classes", "pupils:class_list", "pupils.view_classes"),
     ("Attendance", "interventions:attendance", "interventions.attendance_monitor"),
     ("Early warnings", "interventions:early_warnings", "interventions.attendance_view"),
 ]

@@ -10,7 +10,7 @@ from django import forms
 from pupils.forms.imports import ColumnsUploadForm
 from pupils.importers.classes import COLUMNS, DEFAULT_COLUMNS
 from pupils.importers.mis_csv import Column
-from pupils.models import ImportMapping, Pupil
+from pupils.models import ImportMapping, Pupil, TeacherAccess
 from send_hub.lib.forms import form_field
 from staff.models import School, User
 
@@ -68,3 +68,21 @@ class ClassForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True  # the template owns the form
+
+
+class TeacherAccessForm(forms.ModelForm):
+    """The school's teacher-access settings: a single-model edit with no side effects."""
+
+    class Meta:
+        model = TeacherAccess
+        fields = ["grace_days", "parent_voice", "contacts", "documents"]
+        help_texts = {
+            "grace_days": "After a class ends (or a pupil leaves it), its teacher keeps seeing "
+            "the pupil for this many days, e.g. to give input to a review.",
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True

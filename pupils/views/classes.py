@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from pupils.forms.classes import ClassForm, ClassImportForm
+from pupils.forms.classes import ClassForm, ClassImportForm, TeacherAccessForm
 from pupils.forms.imports import MappingChoiceForm
 from pupils.importers.apply import ImportRefused
 from pupils.importers.classes import (
@@ -21,10 +22,11 @@ from pupils.importers.classes import (
     plan_classes,
 )
 from pupils.importers.mis_csv import mapping_save
-from pupils.models import ClassImport, ImportMapping, TeachingClass
+from pupils.models import ClassImport, ImportMapping, TeacherAccess, TeachingClass
 from pupils.services.classes import class_save
 from send_hub.http import SchoolHttpRequest
 from send_hub.lib.forms import add_service_errors
+from staff.audit import log_action
 from staff.permissions import can, get_object_for, requires
 
 
@@ -165,3 +167,26 @@ def class_edit(request: SchoolHttpRequest, pk: int) -> HttpResponse:
         request, TeachingClass.objects.with_current(), pk, "pupils.manage_classes"
     )
     return _class_form_page(request, teaching_class)
+
+
+@requires("pupils.manage_classes")
+@require_http_methods(["GET", "POST"])
+def teacher_access(request: SchoolHttpRequest) -> HttpResponse:
+    """SENDCo: how long teachers keep seeing a pupil after a class ends, and what beyond the
+    passport, strategies, targets and access arrangements they see."""
+    settings_row = TeacherAccess.for_school(request.school.pk)
+    if settings_row.pk is None:
+        settings_row.school = request.school
+    form = TeacherAccessForm(request.POST or None, instance=settings_row)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            saved = form.save()
+            log_action(
+                saved,
+                "pupils.teacher_access.saved",
+                actor=request.user,
+                data={k: form.cleaned_data[k] for k in form.Meta.fields},
+            )
+        messages.success(request, "Saved: teachers see what these settings say from now on.")
+        return redirect("pupils:class_list")
+    return render(request, "pupils/classes/teacher_access.html", {"form": form})

@@ -86,6 +86,9 @@ ROWS: dict[str, Row] = {
     # The register's search form posts, and is answered with a redirect to its query string.
     "pupils:register": Row(default=FORBIDDEN, expect=REGISTER_READERS, post_default=REDIRECT),
     "pupils:register_export": Row(default=FORBIDDEN, expect=REGISTER_READERS),
+    # The census pre-flight and its figures: the register's readers, over their own school.
+    "pupils:census": Row(default=FORBIDDEN, expect=REGISTER_READERS),
+    "pupils:census_export": Row(default=FORBIDDEN, expect=REGISTER_READERS),
     "pupils:add": Row(default=FORBIDDEN, expect=SENDCO_ONLY, post_default=OK),
     "pupils:edit": Row(args=_pupil, default=FORBIDDEN, expect=SENDCO_EDITS_PUPIL, post_default=OK),
     "pupils:sen_status": Row(
@@ -155,6 +158,8 @@ ROWS: dict[str, Row] = {
         args=_class, default=FORBIDDEN, expect=SENDCO_EDITS_PUPIL, post_default=OK
     ),
     "pupils:class_import": Row(default=FORBIDDEN, expect=SENDCO_ONLY, post_default=OK),
+    # The school's teacher-access settings; an empty form is refused (the grace days).
+    "pupils:teacher_access": Row(default=FORBIDDEN, expect=SENDCO_ONLY, post_default=OK),
     # An empty POST applies the file: refused with a message (an empty file), on the preview.
     "pupils:class_import_preview": Row(
         args=_class_batch, default=FORBIDDEN, expect=SENDCO_EDITS_PUPIL, post_default=OK

@@ -9,11 +9,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from interventions.ehcp.models import EHCP, AnnualReview
 from interventions.plans import services as plan_services
 from interventions.plans.models import PlanKind
 from pupils.models import ClassMember, ClassTeacher, Pupil, TeacherAccess
 from pupils.services import access_arrangement_add, contact_add
-from staff.models import Role
+from staff.models import AuditEvent, Role
 from staff.services import membership_grant
 from tests.conftest import World
 from tests.factories import PupilFactory, assign, member, teach
@@ -101,3 +102,34 @@ def test_teacher_does_not_see_parent_voice_unless_the_school_grants_it(world: Wo
     assert "mornings are hardest" in world.client("lsa_caseload").get(url).content.decode()
     TeacherAccess.objects.create(school=world.school, parent_voice=True)
     assert "mornings are hardest" in world.client("teacher").get(url).content.decode()
+
+
+def test_sendco_sets_what_teachers_see_and_it_is_audited(world: World) -> None:
+    response = world.client("sendco").post(
+        reverse("pupils:teacher_access"), {"grace_days": "30", "parent_voice": "on"}
+    )
+    assert response.status_code == 302
+    saved = TeacherAccess.objects.get(school=world.school)
+    assert (saved.grace_days, saved.parent_voice, saved.contacts) == (30, True, False)
+    assert AuditEvent.objects.filter(action="pupils.teacher_access.saved").exists()
+    refused = world.client("sendco").post(reverse("pupils:teacher_access"), {"grace_days": "999"})
+    assert refused.status_code == 200
+    assert TeacherAccess.objects.get(school=world.school).grace_days == 30
+
+
+def test_teacher_does_not_see_parents_views_in_an_annual_review(world: World) -> None:
+    ehcp = EHCP.objects.create(
+        school=world.school,
+        pupil=world.pupil,
+        coordinator=world.users["sendco"],
+        local_authority="Testshire",
+        issued_on=dt.date(2025, 1, 10),
+        next_review_due=dt.date(2026, 1, 10),
+    )
+    review = AnnualReview.objects.create(
+        ehcp=ehcp, meeting_on=dt.date(2026, 1, 5), parent_views="Synthetic: mornings are hard."
+    )
+    url = reverse("interventions:ehcp_review", args=[review.pk])
+    assert b"mornings are hard" in world.client("sendco").get(url).content
+    page = world.client("teacher").get(url)
+    assert page.status_code == 200 and b"mornings are hard" not in page.content
