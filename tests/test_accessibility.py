@@ -237,7 +237,16 @@ class _SharedConnectionServer(LiveServerThread):
         try:
             handler = self.static_handler(_MediaFilesHandler(WSGIHandler()))
             self.httpd = self._create_server(connections_override=self.connections_override)
-            self.httpd._close_connections = lambda: None  # type: ignore[method-assign]
+            shared = set(self.connections_override or {})
+
+            def close_others() -> None:
+                # Each request's thread closes what it opened (a replica's connection, say),
+                # never the shared one, which the test's transaction lives on.
+                for conn in connections.all(initialized_only=True):
+                    if conn.alias not in shared:
+                        conn.close()
+
+            self.httpd._close_connections = close_others  # type: ignore[method-assign]
             if self.port == 0:
                 self.port = self.httpd.server_address[1]
             self.httpd.set_app(handler)
