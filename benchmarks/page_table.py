@@ -38,6 +38,7 @@ class Page:
     most_used: bool = False
     post: dict[str, str | list[str]] | None = None  # a form body; __UUID1/2__ made per request
     expect: int = 200
+    reference: bool = False  # the bare page: shown for comparison, held to no target
     results: dict[str, object] = field(default_factory=dict)
 
 
@@ -83,7 +84,7 @@ def _chronology_pupil(school: School, dsl: User, entries: int) -> Pupil:
 
 def build_pages(
     school: School, *, chronology_entries: int = CHRONOLOGY_ENTRIES
-) -> tuple[list[Page], dict[str, User]]:
+) -> tuple[list[Page], dict[str, User | None]]:
     """The pages in the issue's table, as the person who uses each, with their objects."""
     sendco, dsl = _member(school, Role.SENDCO), _member(school, Role.DSL)
     link = (
@@ -134,6 +135,7 @@ def build_pages(
     today = timezone.localdate().isoformat()
     pages = [
         Page("floor (empty page, base.html)", "lsa", reverse("bench_floor")),
+        Page("bare Django page (no template)", "anonymous", reverse("bench_bare"), reference=True),
         Page("LSA: Today", "lsa", reverse("core:today"), most_used=True),
         Page(
             "LSA: session log",
@@ -206,11 +208,14 @@ def build_pages(
             expect=302,
         ),
     ]
-    return pages, {"lsa": lsa, "sendco": sendco, "dsl": dsl}
+    return pages, {"lsa": lsa, "sendco": sendco, "dsl": dsl, "anonymous": None}
 
 
-def signed_in(user: User) -> Client:
+def signed_in(user: User | None) -> Client:
+    """A client signed in as ``user`` past the two-factor step (None: nobody signed in)."""
     client = Client()
+    if user is None:
+        return client
     client.force_login(user)
     session = client.session
     session["send_hub_mfa_ok"] = True  # as after the authenticator step

@@ -296,8 +296,9 @@ def _print_table(
         ratio = rps / floor_rps if floor_rps else 0.0
         failed = int(f["status"] + f["connect"] + f["read"] + f["write"] + f["timeout"])
         target = TARGET_MOST_USED if page.most_used else TARGET_ALL
-        verdict = "" if page is rows[0][0] else (">= 1/2" if page.most_used else ">= 1/3")
-        if page is not rows[0][0] and ratio < target:
+        measured = page is not rows[0][0] and not page.reference
+        verdict = "" if not measured else (">= 1/2" if page.most_used else ">= 1/3")
+        if measured and ratio < target:
             verdict += " MISSED"
             misses += 1
         q1 = str(at_1.get(page.name, "-"))

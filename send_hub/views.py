@@ -12,8 +12,8 @@ from django.views.decorators.cache import never_cache
 
 from pupils.models import Provision, Pupil, SENStatus
 from send_hub.http import SchoolHttpRequest
-from staff.models import Invitation, Membership
-from staff.permissions import CASELOAD_ROLES, can, requires
+from staff.models import Invitation, Membership, Role
+from staff.permissions import CASELOAD_ROLES, can, requires, roles_for
 
 logger = logging.getLogger(__name__)
 
@@ -22,8 +22,12 @@ logger = logging.getLogger(__name__)
 def today(request: SchoolHttpRequest) -> HttpResponse:
     """Show the signed-in person what needs them today, panel by panel for their roles."""
     user, school = request.user, request.school
-    roles = request.membership.role_codes if request.membership else frozenset()
-    context: dict[str, object] = {"roles": roles}
+    # The roles the permission checks already read for this request: no query of its own.
+    roles = roles_for(user, school.pk)
+    context: dict[str, object] = {
+        "roles": roles,
+        "role_labels": [label for code, label in Role.choices if code in roles],
+    }
     if roles & CASELOAD_ROLES:
         context["caseload"] = (
             Pupil.objects.on_roll()
@@ -50,6 +54,11 @@ def today(request: SchoolHttpRequest) -> HttpResponse:
             ).count(),
         }
     return render(request, "core/today.html", context)
+
+
+def bare(request: HttpRequest) -> HttpResponse:
+    """The benchmarks' bare Django page: a fixed answer, no template (send_hub.floor_urls)."""
+    return HttpResponse("<!doctype html><title>Bare</title><p>Bare Django page.</p>")
 
 
 @requires("core.today")

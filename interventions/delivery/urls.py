@@ -22,5 +22,6 @@ urlpatterns = [
     ),
     path("<int:pk>/enrolments/<int:enrolment_pk>/targets/", views.targets, name="targets"),
     path("<int:pk>/log/", views.session_log, name="log"),
+    path("<int:pk>/sessions/", views.session_history, name="sessions"),
     path("<int:pk>/sessions/<int:session_pk>/", views.session_detail, name="session"),
 ]

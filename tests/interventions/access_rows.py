@@ -103,6 +103,7 @@ ROWS: dict[str, Row] = {
         args=_programme, default=FORBIDDEN, expect=MANAGES_THIS, post_default=OK
     ),
     "interventions:detail": Row(args=_group, expect=SEES_GROUP),
+    "interventions:sessions": Row(args=_group, expect=SEES_GROUP),
     "interventions:edit": Row(args=_group, default=FORBIDDEN, expect=MANAGES_THIS, post_default=OK),
     "interventions:status": Row(
         args=_group, default=FORBIDDEN, expect=POSTS_ONLY, post=ELSEWHERE_POSTS

@@ -13,6 +13,7 @@ from interventions.delivery.views.interventions import (
     programme_add,
     programme_edit,
     programme_list,
+    session_history,
     status_change,
     targets,
 )
@@ -35,6 +36,7 @@ __all__ = [
     "programme_edit",
     "programme_list",
     "session_detail",
+    "session_history",
     "session_log",
     "status_change",
     "targets",

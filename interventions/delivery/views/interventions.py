@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, Sum
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -177,6 +178,7 @@ def detail(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     totals = intervention.sessions.aggregate(
         delivered=Count("pk", filter=delivered()),
         cancelled=Count("pk", filter=Q(status=Session.Status.CANCELLED)),
+        logged=Count("pk"),
         minutes=Sum("minutes"),
     )
     sessions = (
@@ -196,6 +198,7 @@ def detail(request: SchoolHttpRequest, pk: int) -> HttpResponse:
         "intervention": intervention,
         "totals": totals,
         "sessions": sessions,
+        "sessions_total": totals["logged"],
         "sees_notes": sees_notes,
         "visible_pupils": visible_pupils,
         "delivers": intervention.is_delivered_by(request.user),
@@ -207,6 +210,34 @@ def detail(request: SchoolHttpRequest, pk: int) -> HttpResponse:
         "former": [e for e in intervention.enrolments.all() if e.left_on is not None],
     }
     return render(request, "interventions/delivery/detail.html", context)
+
+
+HISTORY_PAGE_SIZE = 50
+
+
+@requires("interventions.view")
+def session_history(request: SchoolHttpRequest, pk: int) -> HttpResponse:
+    """Every session of an intervention, newest first, a page at a time (its page shows the
+    latest few; a year of sessions is here, one click away)."""
+    intervention = get_object_for(
+        request, Intervention.objects.select_related("programme"), pk, "interventions.view"
+    )
+    if request.method not in ("GET", "HEAD"):  # after the lookup: refused alike either way
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    sessions = (
+        intervention.sessions.select_related("logged_by")
+        .prefetch_related(
+            Prefetch("attendance", queryset=SessionAttendance.objects.select_related("pupil"))
+        )
+        .order_by("-date", "-logged_at", "-pk")
+    )
+    page = Paginator(sessions, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "intervention": intervention,
+        "page": page,
+        "sees_notes": _sees_notes(request, intervention),
+    }
+    return render(request, "interventions/delivery/sessions.html", context)
 
 
 ENROL_RESULTS = 40
