@@ -50,7 +50,7 @@ seed "${DATABASE_MIGRATE_URL%/*}/$one_db" 1
 export DATABASE_ONE_SCHOOL_URL="${DATABASE_URL%/*}/$one_db"
 
 # BENCH="pages sendco_pages" runs only those; BENCH_PAGES_ARGS goes to benchmarks.pages.
-read -r -a benches <<<"${BENCH:-pages import_pupils import_classes import_attendance impact_pdf reminder_sweep daily_sweep sendco_pages}"
+read -r -a benches <<<"${BENCH:-pages import_pupils import_classes import_attendance impact_pdf evidence_pack reminder_sweep daily_sweep sendco_pages}"
 for bench in "${benches[@]}"; do
   echo ""
   echo "== benchmarks.$bench =="

@@ -2,10 +2,12 @@
 
 The rules, stated on the ledger page too:
 
-- A *line* is an EHCP section F provision with hours a week (planned in hours), or an
-  intervention linked to a target of an open support plan's current cycle (planned in sessions:
-  the programme's sessions a week). A section F line is planned from the EHCP's issue date; a
-  plan's line while the pupil holds a place in the intervention.
+- A *line* is an EHCP section F provision with hours a week delivered by an intervention
+  (planned in hours), or an intervention linked to a target of an open support plan's current
+  cycle (planned in sessions: the programme's sessions a week). A section F line is planned
+  from the EHCP's issue date; a plan's line while the intervention runs and the pupil holds a
+  place in it. Section F lines that no intervention delivers have no record of delivery to
+  measure and are left out (the provision map costs them).
 - *Weeks* run Monday to Sunday and count only school days (``insight``'s half terms, from the
   school's own term dates). A week with no school day (a holiday) plans nothing; a part week
   (a half term starting on a Wednesday) plans its share: three school days plan 3/5 of a week.
@@ -215,6 +217,9 @@ def _section_f_lines(school_id: int, pupil_ids: list[int] | None) -> list[Line]:
             interventions=list(line.interventions.all()),
         )
         for line in found
+        # A line no intervention delivers (1:1 support in lessons, say) has no record of
+        # delivery to measure: the provision map costs it, the EHCP's page lists it.
+        if line.interventions.all()
     ]
 
 
@@ -346,7 +351,7 @@ def _fill(
             and d >= line.starts
             and (
                 line.places is None
-                or any(_in_place(line, i, d, places) for i in line.interventions)
+                or any(_in_place(line, i, d, places) and _runs(i, d) for i in line.interventions)
             )
         ]
         week = Week(week_start, len([d for d in days[:5] if d in open_days]))

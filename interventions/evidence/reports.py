@@ -20,12 +20,17 @@ def _refuse(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
     raise ValueError(f"PDFs do not load {url}")
 
 
-def pack_pdf(pack: Pack, request: HttpRequest) -> bytes:
-    """Return ``pack`` as PDF bytes; links point back to the records (absolute URLs)."""
+def site_base(request: HttpRequest) -> str:
+    """Return the site's address ("https://send.example.org") for the PDFs' links."""
+    return request.build_absolute_uri("/")[:-1]
+
+
+def pack_pdf(pack: Pack, base: str) -> bytes:
+    """Return ``pack`` as PDF bytes; links point back to the records at ``base``."""
     from weasyprint import HTML  # slow to import: only when a PDF is asked for
 
-    context = {"pack": pack, "base": request.build_absolute_uri("/")[:-1], "now": timezone.now()}
-    html = render_to_string("interventions/evidence/pack_pdf.html", context, request=request)
+    context = {"pack": pack, "base": base, "now": timezone.now()}
+    html = render_to_string("interventions/evidence/pack_pdf.html", context)
     return bytes(HTML(string=html, url_fetcher=_refuse).write_pdf())
 
 
@@ -34,10 +39,10 @@ def pack_file_name(pupil: Pupil) -> str:
     return f"evidence-pack-{pupil.pk}.pdf"
 
 
-def sample_zip(pupils: list[Pupil], today: dt.date, request: HttpRequest) -> bytes:
+def sample_zip(pupils: list[Pupil], today: dt.date, base: str) -> bytes:
     """Return one evidence pack PDF per pupil in a zip."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for pupil in pupils:
-            archive.writestr(pack_file_name(pupil), pack_pdf(evidence_pack(pupil, today), request))
+            archive.writestr(pack_file_name(pupil), pack_pdf(evidence_pack(pupil, today), base))
     return buffer.getvalue()

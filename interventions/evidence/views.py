@@ -206,7 +206,7 @@ def _audit_packs(request: SchoolHttpRequest, kind: str, pupils: list[Pupil]) -> 
 @reauthentication_required
 def _pack_pdf(request: SchoolHttpRequest, pupil: Pupil) -> HttpResponse:
     built = pack.evidence_pack(pupil, timezone.localdate())
-    pdf = reports.pack_pdf(built, request)
+    pdf = reports.pack_pdf(built, reports.site_base(request))
     _audit_packs(request, "pdf", [pupil])
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{reports.pack_file_name(pupil)}"'
@@ -263,7 +263,7 @@ def evidence_sample(request: SchoolHttpRequest) -> HttpResponse:
 @reauthentication_required
 def _sample_zip(request: SchoolHttpRequest, pupils: list[Pupil]) -> HttpResponse:
     today = timezone.localdate()
-    data = reports.sample_zip(pupils, today, request)
+    data = reports.sample_zip(pupils, today, reports.site_base(request))
     _audit_packs(request, "zip", pupils)
     response = HttpResponse(data, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="evidence-packs-{today}.zip"'
