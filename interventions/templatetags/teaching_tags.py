@@ -18,11 +18,13 @@ from staff.permissions import can
 register = template.Library()
 
 
-@register.inclusion_tag("interventions/teaching/_review_inputs.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def review_inputs(
     context: Context, plan: SupportPlan | None = None, review: AnnualReview | None = None
 ) -> dict[str, Any]:
-    """Teachers' answers to a plan review or annual review, who is awaited, and the ask button."""
+    """Return teachers' answers to a plan review or annual review, who is awaited, and whether
+    (and where) the person may ask: ``{% review_inputs plan=plan as inputs %}`` then include
+    interventions/teaching/_review_inputs.html."""
     user = context["request"].user
     inputs = (
         ReviewInputRequest.objects.filter(plan=plan)
@@ -46,8 +48,6 @@ def review_inputs(
         "may_ask": may_ask,
         "ask_url": ask_url,
         "default_due": due,
-        "csrf_token": context.get("csrf_token"),
-        "request": context["request"],
     }
 
 

@@ -65,7 +65,7 @@ def test_teacher_on_a_phone_sees_their_classes_and_answers_a_review_request(
     shot(page, "teacher-my-classes")
 
     # A pupil's passport and strategies.
-    page.get_by_role("link", name="Ava Testpupil").first.click()
+    page.get_by_role("link", name="Ava Testpupil", exact=True).first.click()
     expect(page.get_by_role("heading", name="Ava Testpupil")).to_be_visible()
     expect(page.get_by_text("Check in with me at the start of the lesson.")).to_be_visible()
     expect(page.get_by_text("Printed copy of the slides").first).to_be_visible()
@@ -83,7 +83,7 @@ def test_teacher_on_a_phone_sees_their_classes_and_answers_a_review_request(
 
     # No parent voice on the plan; a pupil outside their classes is not there at all.
     page.goto(f"{live_server.url}/interventions/plans/{plan.pk}/")
-    expect(page.get_by_text("Reads a worksheet with the overlay")).to_be_visible()
+    expect(page.get_by_text("Reads a worksheet with the overlay").first).to_be_visible()
     expect(page.get_by_text("homework takes her a long time")).to_have_count(0)
     expect(page.get_by_role("heading", name="Parent voice")).to_have_count(0)
     response = page.goto(f"{live_server.url}/pupils/{untaught.pk}/")
