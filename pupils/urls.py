@@ -1,12 +1,15 @@
 from django.urls import path
 
-from pupils.views import classes, imports, profile, records, register
+from pupils.views import census, classes, imports, profile, records, register
 
 app_name = "pupils"
 urlpatterns = [
     # The register (SENDCo and leaders)
     path("", register.register, name="register"),
     path("export.csv", register.register_export, name="register_export"),
+    # The census pre-flight: the register against the census rules, and the SEN figures
+    path("census/", census.census, name="census"),
+    path("census/figures.csv", census.census_export, name="census_export"),
     path("add/", profile.pupil_add, name="add"),
     # One pupil
     path("<int:pk>/", profile.detail, name="detail"),
