@@ -209,7 +209,7 @@
           event.preventDefault();
           // Marks in the same region sit side by side, not on top of each other.
           const here = marks.filter((m) => m.side === side && regionOf(m) === where).length;
-          const cx = rx + rw / 2 + ((here % 3) - 1) * Math.min(6, rw / 3);
+          const cx = rx + rw / 2 + [0, -1, 1][here % 3] * Math.min(6, rw / 3);
           const cy = ry + rh / 2 + Math.floor(here / 3) * 6 - (here >= 3 ? 3 : 0);
           const x = Math.round(Math.min(Math.max(cx, rx), rx + rw) * 10) / 10;
           const y = Math.round((Math.min(Math.max(cy, ry), ry + rh) / 2) * 10) / 10;
