@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from interventions.delivery import services as delivery_services
 from interventions.delivery.models import Intervention, Programme, Session, SessionAttendance
+from interventions.demo.annual_reviews import seed_review_record
 from interventions.demo.calendar import in_term
 from interventions.ehcp import clock as ehcp_clock
 from interventions.ehcp import services as ehcp_services
@@ -67,6 +68,8 @@ MEETINGS = [
     (20, []),
     (10, []),
     (-5, ["INVITATIONS", "MEETING"]),
+    # Concluded: the LA kept the plan as it is, so the review's record is complete and closed.
+    (-75, ["INVITATIONS", "MEETING", "REPORT", "LA_DECISION:MAINTAIN"]),
     (-30, ["INVITATIONS", "MEETING", "REPORT"]),
     (-60, ["INVITATIONS", "MEETING", "REPORT", "LA_DECISION:AMEND"]),
 ]
@@ -189,6 +192,8 @@ def seed_school(
             continue  # left with only the 12-month due date
         _offset, steps = MEETINGS[i]
         review = ehcp_services.annual_review_schedule(ehcp=ehcp, meeting_on=meeting_on, by=sendco)
+        # The record first: the step that concludes a review closes it.
+        seed_review_record(review=review, steps=steps, by=sendco, index=i, rng=rng, today=today)
         for step in steps:
             code, _, decision = step.partition(":")
             ehcp_services.annual_review_step_record(

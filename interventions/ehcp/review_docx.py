@@ -58,7 +58,7 @@ def _outcome(doc: DocumentObject, number: int, row: OutcomeRow) -> None:
     doc.add_paragraph(row.text)
     if row.outcome is not None:
         evidence = [
-            f"{line.description}: {line.delivery.sessions} sessions attended, "
+            f"“{line.description}”: {line.delivery.sessions} sessions attended, "
             f"{line.delivery.hours} h this school year. {line.delivery.summary}"
             for line in row.lines
             if line.delivery.linked

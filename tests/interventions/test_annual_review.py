@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import random
 import uuid
 from decimal import Decimal
 
@@ -447,3 +448,27 @@ def test_the_review_page_keeps_its_query_budget(
 def test_an_unknown_part_is_not_found(world, review) -> None:
     url = reverse("interventions:ehcp_review_part", args=[review.pk, "section-z"])
     assert world.client("sendco").get(url).status_code == 404
+
+
+def test_the_demo_has_a_review_in_progress_and_one_concluded_with_its_record(world) -> None:
+    from types import SimpleNamespace
+
+    from interventions.demo import plans as demo_plans
+    from tests.factories import PupilFactory, on_register
+
+    for _ in range(4):
+        on_register(PupilFactory(school=world.school, nc_year=10), "E", "ASD")
+    people = SimpleNamespace(
+        by_key={"sendco": world.users["sendco"]}, lsas=[world.users["lsa_caseload"]]
+    )
+    with _travel():
+        demo_plans.seed_school(school=world.school, spec=None, people=people, rng=random.Random(3))
+    reviews = AnnualReview.objects.filter(ehcp__school=world.school)
+    concluded = reviews.get(completed_on__isnull=False)
+    assert concluded.recommendation == concluded.la_decision == "MAINTAIN"
+    assert concluded.invitees.count() == 4 and concluded.child_views and concluded.pfa_health
+    assert concluded.progress.count() == concluded.ehcp.outcomes.count()
+    assert concluded.checks.count() == concluded.ehcp.provision.count()
+    met = reviews.get(completed_on__isnull=True, steps__step="MEETING")
+    assert met.parent_views and met.progress.exists() and not met.recommendation
+    assert reviews.filter(completed_on__isnull=True).count() == 3  # 20 and 10 days ahead, met

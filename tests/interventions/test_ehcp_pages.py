@@ -521,7 +521,7 @@ def test_report_pdf_is_built_from_the_record_and_named_by_id_only(world, deliver
     # Delivery up to the meeting (16 Mar): 85 minutes in the six weeks to it, as on the page;
     # the line served by both interventions adds the 1:1 on 10 Mar.
     assert (
-        "Weeklytalkgroup:3sessionsattended,1.92hthisschoolyear."
+        "“Weeklytalkgroup”:3sessionsattended,1.92hthisschoolyear."
         "Stated1h/week;delivered0.2h/weekoverthelast6weeks." in text
     )
     assert (
