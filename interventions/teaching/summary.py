@@ -1,6 +1,7 @@
-"""What a teacher needs about each class, at a glance: for each pupil on the SEN register or
-with exam access arrangements, their need, the strategies that help most, current plan targets
-and access arrangements. A fixed number of queries for any number of classes and pupils."""
+"""What a teacher needs about each class, at a glance: for each pupil on the SEN register, with
+exam access arrangements or the neutral "speak to the DSL" flag, their need, the strategies that
+help most, current plan targets and access arrangements. A fixed number of queries for any number
+of classes and pupils."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from pupils.models import (
     Pupil,
     TeachingClass,
 )
+from pupils.models.classes import flagged_pupils
 
 # How many strategies and targets a row shows: enough to act on in a lesson, few enough to read.
 STRATEGIES_SHOWN = 3
@@ -52,6 +54,7 @@ class PupilRow:
     strategies: list[Strategy] = field(default_factory=list)
     targets: list[str] = field(default_factory=list)
     arrangements: list[AccessArrangement] = field(default_factory=list)
+    flagged: bool = False  # the neutral "speak to the DSL" flag, nothing more
 
     @property
     def need(self) -> str:
@@ -96,6 +99,7 @@ def class_summaries(
         Q(valid_to__isnull=True) | Q(valid_to__gte=today), pupil_id__in=ids, valid_from__lte=today
     ):
         arrangements[a.pupil_id].append(a)
+    flagged = flagged_pupils(ids)
     pupils = {
         p.pk: p
         for p in Pupil.objects.filter(pk__in=ids)
@@ -103,7 +107,7 @@ def class_summaries(
         .with_register_fields()
         .annotate(strategies_text=Subquery(latest.values("strategies")[:1]))
         .order_by("legal_surname", "legal_forename")
-        if p.provision != Provision.NONE or arrangements.get(p.pk)
+        if p.provision != Provision.NONE or arrangements.get(p.pk) or p.pk in flagged
     }
     targets: dict[int, list[str]] = defaultdict(list)
     for pupil_id, wording in (
@@ -141,6 +145,7 @@ def class_summaries(
             strategies=strategies[:STRATEGIES_SHOWN],
             targets=targets[pk][:TARGETS_SHOWN],
             arrangements=arrangements.get(pk, []),
+            flagged=pk in flagged,
         )
     order = {pk: i for i, pk in enumerate(pupils)}
     return [

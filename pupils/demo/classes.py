@@ -50,7 +50,7 @@ def _primary(
         if p.nc_year is None:
             continue
         code = f"{YEAR_LABEL[p.nc_year]}{'B' if p.nc_year > 0 else ''}"
-        rows.append((f"Class {code}", "Class", teachers[p.nc_year].email, p.upn, p.display_name))
+        rows.append((f"Class {code}", "", teachers[p.nc_year].email, p.upn, p.display_name))
     # A small phonics group for the teacher: the SEN pupils of the year below theirs.
     below = [p for p in pupils if p.nc_year == mine - 1]
     for p in [p for p in below if p.pk in sen][:6] or below[:6]:

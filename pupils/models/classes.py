@@ -75,6 +75,26 @@ def teacher_setting_grant(switch: str) -> Callable[[Any, int, frozenset[str]], b
     return grant
 
 
+# Sources of the neutral "speak to the DSL" flag (the safeguarding app registers one at start):
+# each takes pupil ids and returns those flagged, so pupils never imports safeguarding.
+FlagProvider = Callable[[set[int]], set[int]]
+_flag_providers: list[FlagProvider] = []
+
+
+def register_flag_provider(provider: FlagProvider) -> None:
+    """Add a source of flagged pupils (safe to call twice)."""
+    if provider not in _flag_providers:
+        _flag_providers.append(provider)
+
+
+def flagged_pupils(ids: set[int]) -> set[int]:
+    """Return which of ``ids`` carry the neutral "speak to the DSL" flag (no detail, ever)."""
+    found: set[int] = set()
+    for provider in _flag_providers:
+        found |= provider(ids)
+    return found
+
+
 def _cutoff(user: Any, school_id: int | None, on: dt.date | None) -> dt.date:
     today = on or timezone.localdate()
     cache: dict[int | None, int] = getattr(user, "_grace_days", None) or {}

@@ -73,6 +73,8 @@ ROWS: dict[str, Row] = {
         args=_class,
         default=FORBIDDEN,
         expect={"teacher": OK, "sendco": OK, "head": OK, "other_school": NOT_FOUND},
+        # GET only, checked before the class is looked up: a POST is turned away unlooked.
+        post={"other_school": NOT_ALLOWED},
     ),
     # An empty answer is refused with a message on the form (200).
     "interventions:review_input": Row(

@@ -19,6 +19,7 @@ from interventions.reminders import services as reminders
 from interventions.reminders.models import Notification
 from interventions.teaching.models import ReviewInputRequest, StrategyFeedback
 from pupils.models import AccessArrangement, Passport, Pupil
+from safeguarding.services.casework import flag_set
 from staff.models import AuditEvent, Role, User
 from tests.conftest import World
 from tests.factories import PupilFactory, member, on_register, teach
@@ -259,3 +260,13 @@ def test_strategy_feedback_ranks_strategies_and_the_sendco_sees_it_across_teache
     world.users["stranger"] = member(world.school, Role.TEACHER)
     response = world.client("stranger").post(url, {"strategy": "x", "helped": "yes"})
     assert response.status_code == 404
+
+
+def test_a_pupil_with_the_neutral_flag_is_listed_with_it_and_nothing_more(world: World) -> None:
+    teacher = world.users["teacher"]
+    flagged = PupilFactory(school=world.school, legal_forename="Flagonly")
+    teach(teacher, flagged, code="8X/Ma1")
+    flag_set(pupil=flagged, by=world.users["dsl"], on=True, reason="Synthetic reason: court order")
+    page = world.client("teacher").get(reverse("interventions:my_classes")).content.decode()
+    assert "Flagonly" in page and "Speak to the DSL before contacting home" in page
+    assert "court order" not in page
