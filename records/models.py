@@ -126,6 +126,10 @@ class LegalHoldQuerySet(models.QuerySet["LegalHold"]):
         """Return holds not yet lifted."""
         return self.filter(lifted_at__isnull=True)
 
+    def visible_to(self, user: User) -> LegalHoldQuerySet:
+        """Return the holds of the person's current school."""
+        return self.filter(school_id=getattr(user, "current_school_id", None))
+
 
 class LegalHold(models.Model):
     """Stops every disposal for a pupil while a claim, inquiry or review may need the records."""
@@ -169,6 +173,12 @@ class StaffDeparture(models.Model):
         return f"Staff member {self.user_id} left on {self.left_on}"
 
 
+class DisposalBatchQuerySet(models.QuerySet["DisposalBatch"]):
+    def visible_to(self, user: User) -> DisposalBatchQuerySet:
+        """Return the disposal lists of the person's current school."""
+        return self.filter(school_id=getattr(user, "current_school_id", None))
+
+
 class DisposalBatch(models.Model):
     """What the monthly job found past its date in one school, waiting for the DPO or head."""
 
@@ -183,6 +193,8 @@ class DisposalBatch(models.Model):
         User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     approved_at = models.DateTimeField(null=True, blank=True)
+
+    objects = DisposalBatchQuerySet.as_manager()
 
     class Meta:
         ordering = ["-listed_on", "-pk"]
@@ -230,7 +242,8 @@ class DisposalItem(models.Model):
         ordering = ["due_on", "pk"]
 
     def __str__(self) -> str:
-        return f"Records of {self.subject_ref}"
+        who = self.pupil.display_name if self.pupil_id and self.pupil else self.subject_ref
+        return f"{who}: {self.total} records"
 
     @property
     def total(self) -> int:

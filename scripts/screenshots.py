@@ -54,6 +54,13 @@ TOUR: list[tuple[str | None, list[tuple[str, str]]]] = [
     ),
     ("sendco@brookfield.example", [("trust-view", "/interventions/trust/")]),
     (
+        "assistanthead@hillcrest.example",
+        [
+            ("records-home", "/records/"),
+            ("records-request-add", "/records/requests/add/"),
+        ],
+    ),
+    (
         "teacher@hillcrest.example",
         [("today-teacher", "/today/"), ("my-classes", "/interventions/my-classes/")],
     ),

@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A request id (and the person's id) on every log line of the request (send_hub.lib.logging).
+    "send_hub.lib.logging.RequestIdMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "staff.middleware.SessionLimitsMiddleware",
@@ -420,11 +422,26 @@ if CELERY_TASK_ALWAYS_EAGER:
     _LOGGERS.update(
         {"celery.app.trace": {"level": "WARNING"}, "kombu.connection": {"level": "ERROR"}}
     )
+# JSON lines in production (ids only: send_hub.lib.logging), plain text for the demo.
+LOG_FORMAT = env_choice("SEND_HUB_LOG_FORMAT", "plain" if DEBUG else "json", ["json", "plain"])
+if LOG_FORMAT == "plain":
+    # One line per request is for log collectors; runserver prints its own.
+    _LOGGERS["send_hub.request"] = {"level": "WARNING"}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"context": {"()": "send_hub.lib.logging.ContextFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "send_hub.lib.logging.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": _LOGGERS,
 }

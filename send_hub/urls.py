@@ -29,6 +29,7 @@ urlpatterns = [
     path("pupils/", include("pupils.urls")),
     path("interventions/", include("interventions.urls")),
     path("safeguarding/", include("safeguarding.urls")),
+    path("records/", include("records.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

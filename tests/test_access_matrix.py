@@ -27,9 +27,9 @@ from tests.access import (
 )
 from tests.conftest import PERSONAS, World
 
-OUR_NAMESPACES = {"core", "staff", "pupils", "interventions", "safeguarding"}
+OUR_NAMESPACES = {"core", "staff", "pupils", "interventions", "safeguarding", "records"}
 # Apps whose rows live in tests/<app>/access_rows.py (a ROWS dict).
-APPS_WITH_ROWS = ["pupils", "interventions", "staff", "safeguarding"]
+APPS_WITH_ROWS = ["pupils", "interventions", "staff", "safeguarding", "records"]
 
 
 def _invitation_token(w: World) -> list[Any]:

@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
+from interventions.models import Notification
 from pupils.models import Document, Pupil
 from pupils.services.records import document_upload
 from records import retention
@@ -271,3 +272,27 @@ def test_a_former_member_of_staffs_training_goes_six_years_after_they_left(world
     assert DisposalLog.objects.get(item=item, model="staff.TrainingRecord").rule == (
         "Leaving date (pupil leaves the school, or staff member leaves) + 6 years, then dispose"
     )
+
+
+def test_old_working_data_goes_a_year_after_it_was_made(world) -> None:
+    with time_machine.travel(dt.datetime(2025, 1, 10, 9, tzinfo=dt.UTC), tick=False):
+        old = Notification.objects.create(
+            school=world.school,
+            recipient=world.users["sendco"],
+            kind="test",
+            text="A reminder",
+            due_on=dt.date(2025, 1, 10),
+        )
+    recent = Notification.objects.create(
+        school=world.school,
+        recipient=world.users["sendco"],
+        kind="test",
+        text="A reminder",
+        due_on=dt.date(2026, 1, 9),
+    )
+    batch = retention.disposal_list(school=world.school, on=dt.date(2026, 1, 10))
+    item = batch.items.get(subject_ref="working data")
+    assert item.counts == {"OPERATIONAL": {"interventions.Notification": 1}}
+    retention.disposal_approve(batch=batch, by=world.users["head"])
+    assert not Notification.objects.filter(pk=old.pk).exists()
+    assert Notification.objects.filter(pk=recent.pk).exists()
