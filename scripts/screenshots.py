@@ -47,6 +47,7 @@ TOUR: list[tuple[str | None, list[tuple[str, str]]]] = [
             ("evidence-sample", "/interventions/evidence/sample/"),
             ("sendco-what-works", "/interventions/sendco/what-works/"),
             ("sendco-termly-reports", "/interventions/sendco/reports/"),
+            ("census-preflight", "/pupils/census/"),
             ("plans-list", "/interventions/plans/"),
             ("plans-calendar", "/interventions/plans/calendar/"),
             ("plans-calendar-next", "/interventions/plans/calendar/?half=next"),
