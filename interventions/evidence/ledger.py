@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import F
+from django.db.models import Exists, F
 from django.urls import reverse
 
 from interventions.delivery.models import (
@@ -45,6 +45,7 @@ from interventions.ehcp.models import EHCPProvision, live
 from interventions.evidence.models import DEFAULT_THRESHOLD, ProvisionSettings
 from interventions.plans.models import PlanTarget, SupportPlan
 from staff import terms
+from staff.models import School
 
 HOURS, SESSIONS = "hours", "sessions"
 REASONS = [
@@ -402,6 +403,24 @@ def _count(
     week.lost[reason] += value
 
 
+def _has_lines(school_id: int) -> bool:
+    """Return whether the school has any line the ledger measures (one query)."""
+    section_f = EHCPProvision.objects.filter(
+        live("ehcp__"),
+        ehcp__school_id=school_id,
+        hours_per_week__gt=0,
+        interventions__isnull=False,
+    )
+    plans = PlanTarget.objects.filter(
+        plan__school_id=school_id,
+        plan__status__in=OPEN_PLANS,
+        cycle=F("plan__cycle"),
+        interventions__isnull=False,
+    )
+    found = School.objects.filter(pk=school_id).values_list(Exists(section_f), Exists(plans))
+    return any(any(row) for row in found)
+
+
 @dataclass
 class BelowThreshold:
     pupil_id: int
@@ -412,6 +431,8 @@ class BelowThreshold:
 def below_threshold(school_id: int, today: dt.date) -> list[BelowThreshold]:
     """Return the pupils with a provision line under the school's threshold over its last four
     school weeks (complete weeks before ``today``): what the SENDCo's alert says."""
+    if not _has_lines(school_id):  # the daily sweep's one query when nothing is planned
+        return []
     threshold = threshold_of(school_id)
     # Ten weeks back hold four school weeks even across a two-week holiday and a half term.
     end = last_full_sunday(today)

@@ -246,6 +246,10 @@ def _quiet_caseloads(school_id: int, today: dt.date) -> list[Due]:
     ]
 
 
+def pluralize(count: int) -> str:
+    return "" if count == 1 else "s"
+
+
 def _ledger(school_id: int, today: dt.date) -> list[Due]:
     # Once per pupil per term (the term's first day is the reminder's date), however many weeks
     # the provision stays below the threshold: the SENDCo is told, not nagged.
@@ -267,7 +271,7 @@ def _ledger(school_id: int, today: dt.date) -> list[Due]:
             sendco,
             term.start,
             f"A pupil's planned provision was under {alert.threshold}% delivered over four "
-            f"school weeks ({len(alert.lines)} of their provision lines).",
+            f"school weeks ({len(alert.lines)} provision line{pluralize(len(alert.lines))}).",
             reverse("interventions:ledger_pupil", args=[alert.pupil_id]),
         )
         for alert in alerts
