@@ -246,7 +246,7 @@ def evidence_pack(pupil: Pupil, today: dt.date) -> Pack:
         add["provision"](
             Entry(
                 line.weeks[0].monday,
-                f"{line.description}: {_num(line.delivered)} of {_num(line.planned)} "
+                f"{line.description.rstrip('.')}: {_num(line.delivered)} of {_num(line.planned)} "
                 f"{line.unit} delivered{percent} to {nice_date(line.weeks[-1].sunday)}",
                 f"Provision ledger ({line.source})",
                 ledger_url,
