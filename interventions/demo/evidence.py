@@ -4,7 +4,7 @@ external services bought, and the local authority's top-up for each EHCP pupil.
 
 Believable sizes: a secondary of about a thousand pupils spends tens of thousands of pounds a
 term on SEN provision, most of it support staff time; a primary spends less. Last term and this
-term are filled, dated from today. Made-up suppliers and references only.
+term are filled, dated from today. Suppliers are named by kind, not by company.
 """
 
 from __future__ import annotations
@@ -26,17 +26,20 @@ from staff.models import School
 
 SUBJECTS = ["English", "maths", "science", "humanities", "art"]
 RESOURCES = [
-    ("Decodable reading books for the reading booster", "Phonics Books Ltd (made up)", 180, 420),
-    ("Sensory circuit equipment", "Active Play Supplies (made up)", 240, 650),
-    ("Coloured overlays and reading rulers", "Clear Sight Ltd (made up)", 40, 120),
-    ("Standardised assessment licences (a year)", "Assess Online (made up)", 300, 900),
+    ("Decodable reading books for the reading booster", "Educational supplier", 180, 420),
+    ("Sensory circuit equipment", "Educational supplier", 240, 650),
+    ("Coloured overlays and reading rulers", "Educational supplier", 40, 120),
+    ("Standardised assessment licences (a year)", "Assessment publisher", 300, 900),
     ("Social stories and visual timetables printing", "", 60, 150),
 ]
 SERVICES = [
-    ("Educational psychologist: assessment and consultation", "Northshire EP Service (made up)"),
-    ("Speech and language therapy: block of sessions", "Talk Well Therapies (made up)"),
-    ("School counsellor: termly sessions", "Open Door Counselling (made up)"),
-    ("Occupational therapy assessment", "Hands On OT (made up)"),
+    (
+        "Educational psychologist: assessment and consultation",
+        "Local authority educational psychology service",
+    ),
+    ("Speech and language therapy: block of sessions", "Independent speech and language therapist"),
+    ("School counsellor: termly sessions", "School counselling service"),
+    ("Occupational therapy assessment", "Independent occupational therapist"),
 ]
 
 
