@@ -8,7 +8,9 @@ urlpatterns = [
     path("my-classes/", views.my_classes, name="my_classes"),
     path("classes/<int:pk>/summary.pdf", views.class_summary_pdf, name="class_summary_pdf"),
     path("review-input/<str:token>/", views.review_input, name="review_input"),
-    path("teaching/plans/<int:pk>/ask-teachers/", views.plan_ask_teachers, name="plan_ask_teachers"),
+    path(
+        "teaching/plans/<int:pk>/ask-teachers/", views.plan_ask_teachers, name="plan_ask_teachers"
+    ),
     path(
         "teaching/annual-reviews/<int:pk>/ask-teachers/",
         views.review_ask_teachers,
