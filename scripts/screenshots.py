@@ -74,6 +74,18 @@ TOUR: list[tuple[str | None, list[tuple[str, str]]]] = [
         ],
     ),
     (
+        "behaviour@hillcrest.example",
+        [
+            ("attendance", "/interventions/attendance/"),
+            ("attendance-import", "/interventions/attendance/import/"),
+            ("early-warnings", "/interventions/attendance/early-warnings/"),
+        ],
+    ),
+    (
+        "sendco@hillcrest.example",
+        [("early-warning-settings", "/interventions/attendance/early-warnings/settings/")],
+    ),
+    (
         "lsa@brookfield.example",
         [("today-lsa", "/today/"), ("raise-concern", "/safeguarding/raise/")],
     ),

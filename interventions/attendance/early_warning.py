@@ -2,8 +2,10 @@
 check-ins together cross the school's thresholds, and says exactly why.
 
 Each rule is a function of one pupil's figures that either stays silent or returns the sentence
-that explains it, figures included. A pupil is flagged when at least ``rules_to_flag`` rules
-fire; there is never a score without its reasons. A pupil has at most one open flag (the sweep
+that explains it, figures included. A pupil is flagged when rules fire in at least
+``rules_to_flag`` areas (attendance, removals, behaviour, check-ins): low and falling attendance
+are one area, so a dip in attendance alone does not count twice. There is never a score without
+its reasons. A pupil has at most one open flag (the sweep
 refreshes its reasons); once someone records "seen, action taken", the same rules do not flag
 the pupil again within the school's window, so the early warning does not nag.
 """
@@ -106,24 +108,29 @@ def _checkins(f: Figures, s: EarlyWarningSettings) -> str | None:
 
 
 Rule = Callable[[Figures, EarlyWarningSettings], str | None]
-# rule name -> (title, test). The names are stored on flags: rename with a data migration.
-RULES: dict[str, tuple[str, Rule]] = {
-    "attendance_low": ("Low attendance", _attendance_low),
-    "attendance_falling": ("Attendance falling", _attendance_falling),
-    "removals": ("Removals from class", _removals),
-    "behaviour": ("Sanctions outnumber rewards", _behaviour),
-    "checkins": ("Low check-ins", _checkins),
+# rule name -> (title, area, test). Names are stored on flags: rename with a data migration.
+RULES: dict[str, tuple[str, str, Rule]] = {
+    "attendance_low": ("Low attendance", "attendance", _attendance_low),
+    "attendance_falling": ("Attendance falling", "attendance", _attendance_falling),
+    "removals": ("Removals from class", "removals", _removals),
+    "behaviour": ("Sanctions outnumber rewards", "behaviour", _behaviour),
+    "checkins": ("Low check-ins", "checkins", _checkins),
 }
 
 
 def rules_fired(figures: Figures, settings: EarlyWarningSettings) -> list[dict[str, str]]:
-    """Return each rule that fires for ``figures``, with its title and the sentence why."""
+    """Return each rule that fires for ``figures``, with its title, area and the sentence why."""
     fired = []
-    for name, (title, test) in RULES.items():
+    for name, (title, area, test) in RULES.items():
         because = test(figures, settings)
         if because:
-            fired.append({"rule": name, "title": title, "because": because})
+            fired.append({"rule": name, "title": title, "area": area, "because": because})
     return fired
+
+
+def areas(rules: list[dict[str, str]]) -> int:
+    """Return in how many areas ``rules`` fired (low and falling attendance are one area)."""
+    return len({r.get("area", r["rule"]) for r in rules})
 
 
 def settings_for(school: School | int) -> EarlyWarningSettings:
@@ -223,7 +230,7 @@ def early_warning_sweep_school(*, school_id: int, today: dt.date | None = None) 
     fired = {}
     for pk, f in figures.items():
         rules = rules_fired(f, settings)
-        if len(rules) >= settings.rules_to_flag:
+        if areas(rules) >= settings.rules_to_flag:
             fired[pk] = (f, rules)
     if not fired:
         return 0

@@ -154,9 +154,10 @@ class EarlyWarningSettings(models.Model):
         validators=[MinValueValidator(1)],
     )
     rules_to_flag = models.PositiveSmallIntegerField(
-        "Flag a pupil when this many rules fire together",
+        "Flag a pupil when rules fire in this many areas together",
         default=2,
-        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        validators=[MinValueValidator(1), MaxValueValidator(4)],
+        help_text="The areas are attendance (low or falling), removals, behaviour and check-ins.",
     )
     updated_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -12,6 +12,7 @@ from django.utils import timezone
 from stdnum.gb import upn as upn_scheme
 
 from interventions.attendance import figures
+from interventions.attendance.folder import folder_import_all
 from interventions.attendance.importer import (
     ImportRefused,
     import_apply,
@@ -307,3 +308,20 @@ def test_overview_lists_persistent_absence_in_few_queries(
         page = client.get(reverse("interventions:attendance"))
     assert page.status_code == 200
     assert b"Persistently absent this term (5)" in page.content
+
+
+def test_the_nightly_folder_import_applies_good_files_and_sets_bad_ones_aside(
+    world, settings, tmp_path
+) -> None:
+    world.school.urn = "990199"
+    world.school.save(update_fields=["urn"])
+    folder = tmp_path / "990199"
+    folder.mkdir()
+    (folder / "monday.csv").write_bytes(csv_for([(world.pupil.upn, MONDAY, "AM", "/")]))
+    (folder / "broken.csv").write_bytes(csv_for([(world.pupil.upn, MONDAY, "AM", "??")]))
+    settings.SEND_HUB_ATTENDANCE_DROP_DIR = str(tmp_path)
+    assert folder_import_all() == {"applied": 1, "failed": 1}
+    assert (folder / "done" / "monday.csv").exists() and (folder / "failed" / "broken.csv").exists()
+    assert list(AttendanceMark.objects.values_list("code_id", flat=True)) == ["/"]
+    assert AttendanceImport.objects.filter(applied_at__isnull=True).count() == 1  # kept to read
+    assert folder_import_all() == {"applied": 0, "failed": 0}  # nothing is read twice

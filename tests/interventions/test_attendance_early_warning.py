@@ -9,13 +9,16 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.db.models import Max, Min
 from django.urls import reverse
 from django.utils import timezone
 
 from interventions.attendance import early_warning as ew
-from interventions.attendance.figures import Rate
+from interventions.attendance.figures import Rate, rates_by_pupil
 from interventions.attendance.models import AttendanceMark, EarlyWarning, EarlyWarningSettings
 from interventions.models import BehaviourEvent, CheckIn, Removal
+from staff.models import School
 from tests.factories import PupilFactory
 
 pytestmark = pytest.mark.django_db
@@ -142,7 +145,10 @@ def test_a_worsening_pupil_is_flagged_once_with_every_reason(world) -> None:
     calm = PupilFactory(school=world.school)
     AttendanceMark.objects.create(
         school=world.school, pupil=calm, date=IN_WINDOW, session="AM", code_id="O"
-    )  # 0% but one rule only: not flagged (two rules by default)
+    )  # 0% and falling, but one area only: not flagged (two areas by default)
+    AttendanceMark.objects.create(
+        school=world.school, pupil=calm, date=BEFORE, session="AM", code_id="/"
+    )
     with_mail = ew.early_warning_sweep_school(school_id=world.school.pk, today=TODAY)
     assert with_mail == 1
     flag = EarlyWarning.objects.get()
@@ -238,3 +244,32 @@ def test_the_list_shows_reasons_in_few_queries(world, django_assert_max_num_quer
     with django_assert_max_num_queries(15):
         page = client.get(reverse("interventions:early_warnings"))
     assert page.content.count(b"Removals from class:") == 6
+
+
+def test_low_and_falling_attendance_count_as_one_area() -> None:
+    rules = ew.rules_fired(
+        figures(attendance=Rate(40, 30), attendance_before=Rate(40, 40)), DEFAULTS
+    )
+    assert [r["rule"] for r in rules] == ["attendance_low", "attendance_falling"]
+    assert ew.areas(rules) == 1
+    rules = ew.rules_fired(figures(attendance=Rate(40, 30), removals=3), DEFAULTS)
+    assert ew.areas(rules) == 2
+
+
+def test_the_demo_has_a_year_of_attendance_with_pupils_to_find() -> None:
+    call_command("seed_demo", schools=1, quiet_logins=True)
+    school = School.objects.get()
+    span = AttendanceMark.objects.filter(school=school).aggregate(
+        first=Min("date"), last=Max("date")
+    )
+    assert (span["last"] - span["first"]).days >= 330
+    assert BehaviourEvent.objects.filter(
+        school=school, occurred_on__lt=span["first"] + dt.timedelta(days=60)
+    ).exists()
+    today = timezone.localdate()
+    rates = rates_by_pupil(school=school, start=today - dt.timedelta(days=365), end=today)
+    persistent = [r for r in rates.values() if r.persistent]
+    assert 0.05 < len(persistent) / len(rates) < 0.35  # some, not most
+    flags = list(EarlyWarning.objects.filter(school=school).open())
+    assert flags, "the morning's sweep flags the pupils who have been worsening"
+    assert all(ew.areas(f.rules) >= 2 for f in flags)
