@@ -128,7 +128,7 @@ def test_the_page_links_each_problem_to_the_pupil_and_the_csv_is_audited(world, 
     page = client.get(reverse("pupils:census")).content.decode()
     problems = census_problems(Pupil.objects.filter(school=world.school))
     pupils = len({p.pupil_id for p in problems})
-    assert len(problems) >= 11 and f"{len(problems)} problems in {pupils} pupils" in page
+    assert len(problems) >= 11 and f"{len(problems)} problems to fix, for {pupils} pupils." in page
     no_plan = register["no_plan"]
     assert reverse("pupils:sen_status", args=[no_plan.pk]) in page
     assert reverse("pupils:detail", args=[no_plan.pk]) in page
