@@ -53,7 +53,10 @@ def _home(request: SchoolHttpRequest, hold_form: HoldForm) -> HttpResponse:
         r.pupil_id for r in requests if r.pupil_id
     ]
     pupils = {p.pk: p for p in Pupil.objects.filter(school=school, pk__in=pupil_ids)}
-    log = DisposalLog.objects.filter(school=school).select_related("approved_by")[:20]
+    log = [
+        (row, _model_name(row.model))
+        for row in DisposalLog.objects.filter(school=school).select_related("approved_by")[:20]
+    ]
     return render(
         request,
         "records/home.html",
