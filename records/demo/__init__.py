@@ -2,8 +2,8 @@
 (a disposal list waiting for approval, one pupil under a legal hold) and an open subject access
 request with its bundle. Invented data only.
 
-seed_demo calls ``seed_school`` once per school; the disposal list and the request are made in
-the first two schools only (the bundle is a few PDFs).
+seed_demo calls ``seed_school`` once per school; the request is made in the first two schools
+only (the bundle is a few PDFs), the disposal list in Hillcrest only.
 """
 
 from __future__ import annotations
@@ -26,16 +26,30 @@ FORMER = [("Ketaban", "Lorimon"), ("Pelobin", "Sarafon"), ("Tovimar", "Quenlock"
 
 
 def seed_school(*, school: School, spec: SchoolSpec, people: People, rng: random.Random) -> None:
-    """Make the assistant head the school's DPO; in the first two schools, list old records
-    for disposal and record a subject access request (once)."""
+    """Make the assistant head the school's DPO; in the first two schools record a subject
+    access request, and in the secondary list former pupils' records for disposal (once)."""
     dpo = people.by_key.get("assistanthead")
     if dpo is not None:
         membership = Membership.objects.get(user=dpo, school=school)
         MembershipRole.objects.get_or_create(membership=membership, role=Role.DPO)
-    if spec.slug not in FIRST_SCHOOLS or DisposalBatch.objects.filter(school=school).exists():
+    if spec.slug not in FIRST_SCHOOLS:
         return
     today = timezone.localdate()
     head = people.by_key["head"]
+    on_roll = Pupil.objects.on_roll().filter(school=school).order_by("pk").first()
+    if on_roll is not None and not SubjectAccessRequest.objects.filter(school=school).exists():
+        sar.sar_create(
+            school=school,
+            by=dpo or head,
+            pupil=on_roll,
+            requester_name="Parent (demo)",
+            requester=SubjectAccessRequest.Requester.PARENT,
+            received_on=today - dt.timedelta(days=24),
+        )
+    # Former pupils in the secondary school only: the primary's roll stays the national
+    # average the demo's tests count.
+    if spec.slug != "hillcrest" or DisposalBatch.objects.filter(school=school).exists():
+        return
     former = []
     for i, (forename, surname) in enumerate(FORMER):
         born = today.replace(year=today.year - 33 - i, day=min(today.day, 28))
@@ -60,13 +74,3 @@ def seed_school(*, school: School, spec: SchoolSpec, people: People, rng: random
         former.append(pupil)
     retention.legal_hold_place(pupil=former[-1], by=head, reason="Demo: a claim is pending")
     retention.disposal_list(school=school, on=today)
-    on_roll = Pupil.objects.on_roll().filter(school=school).order_by("pk").first()
-    if on_roll is not None and not SubjectAccessRequest.objects.filter(school=school).exists():
-        sar.sar_create(
-            school=school,
-            by=dpo or head,
-            pupil=on_roll,
-            requester_name="Parent (demo)",
-            requester=SubjectAccessRequest.Requester.PARENT,
-            received_on=today - dt.timedelta(days=24),
-        )
