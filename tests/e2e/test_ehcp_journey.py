@@ -76,7 +76,7 @@ def test_sendco_links_provision_reviews_the_ehcp_and_downloads_the_report(
     expect(
         page.get_by_role("heading", name=f"Annual review: meeting {meeting:%-d %b %Y}")
     ).to_be_visible()
-    expect(page.get_by_role("heading", name="Preparing for adulthood")).to_be_visible()
+    expect(page.get_by_role("heading", name="Preparing for adulthood", exact=True)).to_be_visible()
     invitations = page.locator("#step-invitations")
     expect(invitations.get_by_text("Overdue by 16 days")).to_be_visible()
     shot(page, "ehcp-review-overdue")
