@@ -221,3 +221,48 @@ class EarlyWarning(models.Model):
     @property
     def rule_names(self) -> list[str]:
         return [r.get("rule", "") for r in self.rules]
+
+
+class PartTimeQuerySet(models.QuerySet["PartTimeTimetable"]):
+    def visible_to(self, user: Any) -> Self:
+        """Return the timetables of pupils ``user`` may see, in their current school."""
+        school_id = getattr(user, "current_school_id", None)
+        if not roles_for(user, school_id):
+            return self.none()
+        return self.filter(school_id=school_id, pupil__in=Pupil.objects.visible_to(user))
+
+    def current(self) -> Self:
+        """Return the timetables not yet ended (a pupil has at most one)."""
+        return self.filter(ended_on__isnull=True)
+
+
+class PartTimeTimetable(models.Model):
+    """A pupil on a reduced (part-time) timetable: agreed with parents, reviewed at least every
+    six weeks, reported to the local authority, and ended as soon as it can be."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="part_time_timetables")
+    reason = models.TextField()
+    hours_per_week = models.DecimalField(max_digits=4, decimal_places=1)
+    start_date = models.DateField()
+    parents_agreed_on = models.DateField("Agreed with parents on")
+    review_on = models.DateField("Next review")
+    last_reviewed_on = models.DateField(null=True, blank=True)
+    la_informed_on = models.DateField("Local authority informed on", null=True, blank=True)
+    lead = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    ended_on = models.DateField(null=True, blank=True)
+    end_note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PartTimeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["review_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pupil"], condition=Q(ended_on__isnull=True), name="part_time_current_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Part-time timetable from {self.start_date}"

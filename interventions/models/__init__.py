@@ -10,6 +10,7 @@ from interventions.attendance.models import (
     AttendanceMark,
     EarlyWarning,
     EarlyWarningSettings,
+    PartTimeTimetable,
 )
 from interventions.behaviour.models import BehaviourEvent, BehaviourImport, Removal
 from interventions.connect.models import (
@@ -73,6 +74,7 @@ __all__ = [
     "EHCPProvision",
     "EarlyWarning",
     "EarlyWarningSettings",
+    "PartTimeTimetable",
     "Enrolment",
     "EnrolmentTarget",
     "ImpactReport",
