@@ -6,6 +6,7 @@ code's meaning or category in the admin, and each is marked *(verify)* until som
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any, Self
 
@@ -266,3 +267,92 @@ class PartTimeTimetable(models.Model):
 
     def __str__(self) -> str:
         return f"Part-time timetable from {self.start_date}"
+
+
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
+
+
+class OffSiteQuerySet(models.QuerySet["OffSitePlacement"]):
+    def visible_to(self, user: Any) -> Self:
+        """Return the placements of pupils ``user`` may see, in their current school."""
+        school_id = getattr(user, "current_school_id", None)
+        if not roles_for(user, school_id):
+            return self.none()
+        return self.filter(school_id=school_id, pupil__in=Pupil.objects.visible_to(user))
+
+    def current(self, on: dt.date) -> Self:
+        """Return the placements running on ``on`` (started, not yet ended)."""
+        return self.filter(start_date__lte=on).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=on)
+        )
+
+    def on_day(self, on: dt.date) -> Self:
+        """Return the placements the pupil attends on ``on``: running, and on that weekday."""
+        return self.current(on).filter(days__contains=str(on.weekday()))
+
+
+class OffSitePlacement(models.Model):
+    """A pupil educated off site: an alternative provision placement on given days of the week."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="off_site_placements")
+    provider = models.CharField(max_length=200)
+    address = models.TextField()
+    # The weekdays attended as digits, "0" Monday to "4" Friday: "024" is Monday, Wednesday, Friday.
+    days = models.CharField(max_length=5)
+    safeguarding_confirmed_on = models.DateField(
+        "Provider's written safeguarding confirmation received on", null=True, blank=True
+    )
+    contact_name = models.CharField(max_length=150)
+    contact_phone = models.CharField(max_length=40)
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = OffSiteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date", "pk"]
+
+    def __str__(self) -> str:
+        return self.provider
+
+    @property
+    def day_names(self) -> list[str]:
+        return [WEEKDAYS[int(d)] for d in self.days if d in "01234"]
+
+    def safeguarding_warning(self, today: dt.date) -> str:
+        """Return why the safeguarding confirmation needs chasing, or "" when it is in date."""
+        if self.safeguarding_confirmed_on is None:
+            return "No written safeguarding confirmation from the provider."
+        if self.safeguarding_confirmed_on < today - dt.timedelta(days=365):
+            return "The provider's safeguarding confirmation is more than 12 months old."
+        return ""
+
+
+class OffSiteAttendance(models.Model):
+    """Whether the pupil arrived at the provider on one day, as the school recorded it."""
+
+    class Status(models.TextChoices):
+        ATTENDED = "ATTENDED", "Attended"
+        LATE = "LATE", "Late"
+        ABSENT = "ABSENT", "Did not attend"
+
+    placement = models.ForeignKey(
+        OffSitePlacement, on_delete=models.CASCADE, related_name="attendance"
+    )
+    date = models.DateField()
+    status = models.CharField(max_length=8, choices=Status.choices)
+    note = models.CharField(max_length=500, blank=True)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-date"]
+        constraints = [
+            models.UniqueConstraint(fields=["placement", "date"], name="off_site_attendance_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date}: {self.get_status_display()}"

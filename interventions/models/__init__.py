@@ -10,6 +10,8 @@ from interventions.attendance.models import (
     AttendanceMark,
     EarlyWarning,
     EarlyWarningSettings,
+    OffSiteAttendance,
+    OffSitePlacement,
     PartTimeTimetable,
 )
 from interventions.behaviour.models import BehaviourEvent, BehaviourImport, Removal
@@ -74,6 +76,8 @@ __all__ = [
     "EHCPProvision",
     "EarlyWarning",
     "EarlyWarningSettings",
+    "OffSiteAttendance",
+    "OffSitePlacement",
     "PartTimeTimetable",
     "Enrolment",
     "EnrolmentTarget",
