@@ -24,4 +24,8 @@ urlpatterns = [
         views.early_warning_settings,
         name="early_warning_settings",
     ),
+    path("attendance/part-time/", views.parttime_list, name="parttime_list"),
+    path("attendance/part-time/export/", views.parttime_csv, name="parttime_csv"),
+    path("attendance/part-time/new/", views.parttime_new, name="parttime_new"),
+    path("attendance/part-time/<int:pk>/", views.parttime_detail, name="parttime"),
 ]

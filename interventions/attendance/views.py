@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -11,8 +12,15 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from interventions.attendance import early_warning, figures
-from interventions.attendance.forms import AttendanceImportForm, SeenForm, SettingsForm
+from interventions.attendance import early_warning, figures, parttime
+from interventions.attendance.forms import (
+    AttendanceImportForm,
+    PartTimeEndForm,
+    PartTimeForm,
+    PartTimeReviewForm,
+    SeenForm,
+    SettingsForm,
+)
 from interventions.attendance.importer import (
     COLUMNS,
     DEFAULT_COLUMNS,
@@ -22,13 +30,15 @@ from interventions.attendance.importer import (
     import_create,
     plan_marks,
 )
-from interventions.attendance.models import AttendanceImport, EarlyWarning
+from interventions.attendance.models import AttendanceImport, EarlyWarning, PartTimeTimetable
 from pupils.forms.imports import MappingChoiceForm
 from pupils.importers.mis_csv import mapping_save
 from pupils.models import ImportMapping, Pupil
 from send_hub.http import SchoolHttpRequest
 from send_hub.lib import charts
+from send_hub.lib.csv import csv_download
 from send_hub.lib.dates import nice_day
+from send_hub.lib.forms import add_service_errors
 from staff.permissions import can, get_object_for, requires
 
 WEEKS_SHOWN = 12
@@ -59,6 +69,7 @@ def overview(request: SchoolHttpRequest) -> HttpResponse:
         "severe_percent": figures.severe_percent(),
         "open_flags": EarlyWarning.objects.visible_to(request.user).open().count(),
         "may_import": can(request.user, "interventions.attendance_import"),
+        "may_parttime": can(request.user, "interventions.attendance_parttime"),
     }
     return render(request, "interventions/attendance/overview.html", context)
 
@@ -234,3 +245,116 @@ def early_warning_settings(request: SchoolHttpRequest) -> HttpResponse:
             messages.success(request, "Early-warning thresholds saved.")
             return redirect("interventions:early_warnings")
     return render(request, "interventions/attendance/settings.html", {"form": form})
+
+
+def _parttime(request: SchoolHttpRequest) -> Any:
+    return PartTimeTimetable.objects.visible_to(request.user).select_related("pupil", "lead")
+
+
+@requires("interventions.attendance_parttime")
+@require_GET
+def parttime_list(request: SchoolHttpRequest) -> HttpResponse:
+    """The register of pupils on a part-time timetable: current ones, then those ended lately."""
+    today = timezone.localdate()
+    rows = _parttime(request)
+    context = {
+        "current": rows.current().order_by("review_on", "pupil__legal_surname"),
+        "ended": rows.filter(ended_on__isnull=False).order_by("-ended_on")[:20],
+        "today": today,
+    }
+    return render(request, "interventions/attendance/parttime_list.html", context)
+
+
+@requires("interventions.attendance_parttime")
+@require_GET
+def parttime_csv(request: SchoolHttpRequest) -> HttpResponse:
+    """The list the local authority asks for: every current part-time timetable, as CSV."""
+    response, writer = csv_download(f"part-time-timetables-{timezone.localdate()}.csv")
+    writer.writerow(
+        [
+            "UPN",
+            "Surname",
+            "Forename",
+            "Date of birth",
+            "Year group",
+            "Reason",
+            "Hours a week",
+            "Start date",
+            "Agreed with parents on",
+            "Last reviewed",
+            "Next review",
+            "LA informed on",
+        ]
+    )
+    for tt in _parttime(request).current().order_by("pupil__legal_surname"):
+        p = tt.pupil
+        writer.writerow(
+            [
+                p.upn,
+                p.legal_surname,
+                p.legal_forename,
+                p.date_of_birth,
+                p.nc_year,
+                tt.reason,
+                tt.hours_per_week,
+                tt.start_date,
+                tt.parents_agreed_on,
+                tt.last_reviewed_on or "",
+                tt.review_on,
+                tt.la_informed_on or "",
+            ]
+        )
+    return response
+
+
+@requires("interventions.attendance_parttime")
+@require_http_methods(["GET", "POST"])
+def parttime_new(request: SchoolHttpRequest) -> HttpResponse:
+    """Put a pupil on a part-time timetable."""
+    form = PartTimeForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            tt = parttime.parttime_start(
+                school=request.school, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"{tt.pupil} is on the part-time register.")
+            return redirect("interventions:parttime", tt.pk)
+    return render(request, "interventions/attendance/parttime_new.html", {"form": form})
+
+
+@requires("interventions.attendance_parttime")
+@require_http_methods(["GET", "POST"])
+def parttime_detail(request: SchoolHttpRequest, pk: int) -> HttpResponse:
+    """One part-time timetable: review it (setting the next review) or end it."""
+    tt = get_object_for(request, _parttime(request), pk, "interventions.attendance_parttime")
+    today = timezone.localdate()
+    action = request.POST.get("action") if request.method == "POST" else None
+    review = PartTimeReviewForm(
+        request.POST if action == "review" else None,
+        initial={"reviewed_on": today, "hours_per_week": tt.hours_per_week},
+        prefix="review",
+    )
+    end = PartTimeEndForm(
+        request.POST if action == "end" else None, initial={"ended_on": today}, prefix="end"
+    )
+    if action == "review" and review.is_valid():
+        try:
+            parttime.parttime_review(timetable=tt, by=request.user, **review.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(review, exc)
+        else:
+            messages.success(request, "Review recorded; the next review date is set.")
+            return redirect("interventions:parttime", tt.pk)
+    elif action == "end" and end.is_valid():
+        try:
+            parttime.parttime_end(timetable=tt, by=request.user, **end.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(end, exc)
+        else:
+            messages.success(request, "Timetable ended.")
+            return redirect("interventions:parttime_list")
+    context = {"tt": tt, "pupil": tt.pupil, "review": review, "end": end, "today": today}
+    return render(request, "interventions/attendance/parttime.html", context)

@@ -18,6 +18,7 @@ from django.db.models import Count, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
+from interventions.attendance.models import PartTimeTimetable
 from interventions.delivery.models import SessionAttendance, quiet, quiet_days
 from interventions.ehcp import clock as ehcp_clock
 from interventions.ehcp.models import EHCP, AnnualReview
@@ -78,6 +79,33 @@ def _plan_reviews(school_id: int, today: dt.date) -> list[Due]:
                 "Support plan review",
                 today,
                 reverse("interventions:plan", args=[pk]),
+            )
+        )
+    ]
+
+
+def _parttime_reviews(school_id: int, today: dt.date) -> list[Due]:
+    # A part-time timetable's review, to the person who keeps it: 14 and 7 days ahead, on the
+    # day and once overdue (each stage once, as ReminderSent records).
+    timetables = (
+        PartTimeTimetable.objects.filter(school_id=school_id)
+        .current()
+        .filter(review_on__lte=today + dt.timedelta(14))
+        .values_list("pk", "lead_id", "review_on")
+    )
+    return [
+        d
+        for pk, lead, due in timetables
+        if (
+            d := _staged(
+                "parttime_review",
+                "parttime",
+                pk,
+                lead,
+                due,
+                "Part-time timetable review",
+                today,
+                reverse("interventions:parttime", args=[pk]),
             )
         )
     ]
@@ -309,6 +337,7 @@ def reminders_due(*, school: School, today: dt.date) -> list[Due]:
     """Return every reminder due in ``school`` today (sent or not)."""
     return [
         *_plan_reviews(school.pk, today),
+        *_parttime_reviews(school.pk, today),
         *_ehcp(school.pk, today),
         *_exit_measures(school.pk, today),
         *_training(school, today),
@@ -350,6 +379,7 @@ def reminders_sweep_school(*, school_id: int, today: dt.date | None = None) -> i
 # What the SENDCo's digest counts, by the start of a reminder's kind. Words only, no detail.
 DIGEST_GROUPS = [
     ("plan_review", "support plan reviews due or overdue"),
+    ("parttime_review", "part-time timetable reviews due or overdue"),
     ("ehcp", "EHCP annual-review steps due or late"),
     ("annual_review", "EHCP annual-review steps due or late"),
     ("exit_measure", "interventions ended without an exit measure"),

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from interventions.models import AttendanceImport, EarlyWarning
+from interventions.models import AttendanceImport, EarlyWarning, PartTimeTimetable
 from tests.access import FORBIDDEN, NOT_ALLOWED, NOT_FOUND, OK, Row
 from tests.conftest import World
 
@@ -83,3 +83,34 @@ ROWS: dict[str, Row] = {
         default=FORBIDDEN, expect=LEADERS, post_default=FORM
     ),
 }
+
+
+def _parttime(w: World) -> list[Any]:
+    today = timezone.localdate()
+    tt = PartTimeTimetable.objects.create(
+        school=w.school,
+        pupil=w.pupil,
+        reason="Fake reason.",
+        hours_per_week=10,
+        start_date=today,
+        parents_agreed_on=today,
+        review_on=today + dt.timedelta(days=28),
+        lead=w.users["sendco"],
+    )
+    return [tt.pk]
+
+
+# Part-time timetables: leaders, behaviour support and the inclusion leader; the inclusion
+# leader does not see world.pupil (404 on its timetable).
+PARTTIME = {**MONITOR, "inclusion_leader": OK}
+PARTTIME_THIS = {**MONITOR_THIS, "inclusion_leader": NOT_FOUND}
+ROWS.update(
+    {
+        "interventions:parttime_list": Row(default=FORBIDDEN, expect=PARTTIME),
+        "interventions:parttime_csv": Row(default=FORBIDDEN, expect=PARTTIME),
+        "interventions:parttime_new": Row(default=FORBIDDEN, expect=PARTTIME, post_default=FORM),
+        "interventions:parttime": Row(
+            args=_parttime, default=FORBIDDEN, expect=PARTTIME_THIS, post_default=FORM
+        ),
+    }
+)
