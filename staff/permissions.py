@@ -93,6 +93,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # Part-time timetables and pupils educated off site: kept by leaders, behaviour support and
     # the inclusion leader (for the pupils they see); the DSL reads today's off-site list.
     "interventions.attendance_parttime": LEADERS | {Role.BEHAVIOUR_SUPPORT, Role.INCLUSION_LEADER},
+    "interventions.attendance_offsite": LEADERS | {Role.BEHAVIOUR_SUPPORT, Role.INCLUSION_LEADER},
+    "interventions.attendance_offsite_today": LEADERS
+    | {Role.BEHAVIOUR_SUPPORT, Role.INCLUSION_LEADER, Role.DSL},
     # Daily check-ins: the SENDCo or ELSA keeps the list; key adults record their pupils'.
     "interventions.checkin_record": LEADERS | CLASSROOM - {Role.TEACHER},
     "interventions.checkin_manage": frozenset({Role.SENDCO, Role.HEAD, Role.ELSA}),

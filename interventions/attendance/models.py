@@ -269,7 +269,7 @@ class PartTimeTimetable(models.Model):
         return f"Part-time timetable from {self.start_date}"
 
 
-WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
 
 class OffSiteQuerySet(models.QuerySet["OffSitePlacement"]):
@@ -298,8 +298,8 @@ class OffSitePlacement(models.Model):
     pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="off_site_placements")
     provider = models.CharField(max_length=200)
     address = models.TextField()
-    # The weekdays attended as digits, "0" Monday to "4" Friday: "024" is Monday, Wednesday, Friday.
-    days = models.CharField(max_length=5)
+    # The days attended as digits, "0" Monday to "6" Sunday: "024" is Monday, Wednesday, Friday.
+    days = models.CharField(max_length=7)
     safeguarding_confirmed_on = models.DateField(
         "Provider's written safeguarding confirmation received on", null=True, blank=True
     )
@@ -320,7 +320,7 @@ class OffSitePlacement(models.Model):
 
     @property
     def day_names(self) -> list[str]:
-        return [WEEKDAYS[int(d)] for d in self.days if d in "01234"]
+        return [WEEKDAYS[int(d)] for d in self.days if d in "0123456"]
 
     def safeguarding_warning(self, today: dt.date) -> str:
         """Return why the safeguarding confirmation needs chasing, or "" when it is in date."""

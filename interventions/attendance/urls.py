@@ -28,4 +28,8 @@ urlpatterns = [
     path("attendance/part-time/export/", views.parttime_csv, name="parttime_csv"),
     path("attendance/part-time/new/", views.parttime_new, name="parttime_new"),
     path("attendance/part-time/<int:pk>/", views.parttime_detail, name="parttime"),
+    path("attendance/off-site/", views.offsite_list, name="offsite_list"),
+    path("attendance/off-site/today/", views.offsite_today, name="offsite_today"),
+    path("attendance/off-site/new/", views.offsite_new, name="offsite_new"),
+    path("attendance/off-site/<int:pk>/", views.offsite_detail, name="offsite"),
 ]

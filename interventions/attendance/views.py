@@ -12,12 +12,15 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from interventions.attendance import early_warning, figures, parttime
+from interventions.attendance import early_warning, figures, offsite, parttime
 from interventions.attendance.forms import (
     AttendanceImportForm,
+    OffSiteAttendanceForm,
     PartTimeEndForm,
     PartTimeForm,
     PartTimeReviewForm,
+    PlacementEndForm,
+    PlacementForm,
     SeenForm,
     SettingsForm,
 )
@@ -30,7 +33,12 @@ from interventions.attendance.importer import (
     import_create,
     plan_marks,
 )
-from interventions.attendance.models import AttendanceImport, EarlyWarning, PartTimeTimetable
+from interventions.attendance.models import (
+    AttendanceImport,
+    EarlyWarning,
+    OffSitePlacement,
+    PartTimeTimetable,
+)
 from pupils.forms.imports import MappingChoiceForm
 from pupils.importers.mis_csv import mapping_save
 from pupils.models import ImportMapping, Pupil
@@ -358,3 +366,97 @@ def parttime_detail(request: SchoolHttpRequest, pk: int) -> HttpResponse:
             return redirect("interventions:parttime_list")
     context = {"tt": tt, "pupil": tt.pupil, "review": review, "end": end, "today": today}
     return render(request, "interventions/attendance/parttime.html", context)
+
+
+def _placements(request: SchoolHttpRequest) -> Any:
+    return OffSitePlacement.objects.visible_to(request.user).select_related("pupil")
+
+
+@requires("interventions.attendance_offsite")
+@require_GET
+def offsite_list(request: SchoolHttpRequest) -> HttpResponse:
+    """Pupils educated off site: current placements, each with its safeguarding warning."""
+    today = timezone.localdate()
+    current = list(_placements(request).current(today).order_by("pupil__legal_surname"))
+    context = {
+        "rows": [(p, p.safeguarding_warning(today)) for p in current],
+        "today": today,
+    }
+    return render(request, "interventions/attendance/offsite_list.html", context)
+
+
+@requires("interventions.attendance_offsite_today")
+@require_GET
+def offsite_today(request: SchoolHttpRequest) -> HttpResponse:
+    """The DSL's list: the pupils expected off site today, where, and the numbers to ring."""
+    today = timezone.localdate()
+    placements = list(_placements(request).on_day(today).order_by("pupil__legal_surname"))
+    context = {
+        "rows": [(p, offsite.where_now(p.pupil, today)) for p in placements],
+        "today": today,
+        "may_manage": can(request.user, "interventions.attendance_offsite"),
+    }
+    return render(request, "interventions/attendance/offsite_today.html", context)
+
+
+@requires("interventions.attendance_offsite")
+@require_http_methods(["GET", "POST"])
+def offsite_new(request: SchoolHttpRequest) -> HttpResponse:
+    """Record a pupil's alternative provision placement."""
+    form = PlacementForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            placement = offsite.placement_create(
+                school=request.school, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Placement at {placement.provider} recorded.")
+            return redirect("interventions:offsite", placement.pk)
+    return render(request, "interventions/attendance/offsite_new.html", {"form": form})
+
+
+@requires("interventions.attendance_offsite")
+@require_http_methods(["GET", "POST"])
+def offsite_detail(request: SchoolHttpRequest, pk: int) -> HttpResponse:
+    """One placement: record the day's attendance there, see the last days, or end it."""
+    placement = get_object_for(
+        request, _placements(request), pk, "interventions.attendance_offsite"
+    )
+    today = timezone.localdate()
+    action = request.POST.get("action") if request.method == "POST" else None
+    mark = OffSiteAttendanceForm(
+        request.POST if action == "attendance" else None, initial={"date": today}, prefix="day"
+    )
+    end = PlacementEndForm(
+        request.POST if action == "end" else None, initial={"end_date": today}, prefix="end"
+    )
+    if action == "attendance" and mark.is_valid():
+        try:
+            offsite.offsite_attendance_record(
+                placement=placement, by=request.user, **mark.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_errors(mark, exc)
+        else:
+            messages.success(request, "Attendance at the provider recorded.")
+            return redirect("interventions:offsite", placement.pk)
+    elif action == "end" and end.is_valid():
+        try:
+            offsite.placement_end(placement=placement, by=request.user, **end.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(end, exc)
+        else:
+            messages.success(request, "Placement ended.")
+            return redirect("interventions:offsite_list")
+    context = {
+        "placement": placement,
+        "pupil": placement.pupil,
+        "warning": placement.safeguarding_warning(today),
+        "days": placement.attendance.select_related("recorded_by")[:20],
+        "where": offsite.where_now(placement.pupil, today),
+        "mark": mark,
+        "end": end,
+    }
+    return render(request, "interventions/attendance/offsite.html", context)

@@ -13,7 +13,7 @@ import random
 from django.utils import timezone
 
 from interventions.delivery.models import Programme
-from interventions.demo import attendance, connect, evidence, parttime, plans, teaching
+from interventions.demo import attendance, connect, evidence, offsite, parttime, plans, teaching
 from interventions.demo.delivery import seed_delivery
 from interventions.demo.reports import request_last_terms_reports
 from interventions.reminders import services as reminders
@@ -31,6 +31,7 @@ def seed_school(*, school: School, spec: SchoolSpec, people: People, rng: random
     evidence.seed_school(school=school, spec=spec, people=people, rng=rng)
     attendance.seed_school(school=school, spec=spec, people=people, rng=rng)
     parttime.seed_school(school=school, spec=spec, people=people, rng=rng)
+    offsite.seed_school(school=school, spec=spec, people=people, rng=rng)
     request_last_terms_reports(school, people.by_key["sendco"])
 
 

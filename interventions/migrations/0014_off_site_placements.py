@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('provider', models.CharField(max_length=200)),
                 ('address', models.TextField()),
-                ('days', models.CharField(max_length=5)),
+                ('days', models.CharField(max_length=7)),
                 ('safeguarding_confirmed_on', models.DateField(blank=True, null=True, verbose_name="Provider's written safeguarding confirmation received on")),
                 ('contact_name', models.CharField(max_length=150)),
                 ('contact_phone', models.CharField(max_length=40)),

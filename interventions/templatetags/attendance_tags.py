@@ -9,7 +9,7 @@ from django import template
 from django.template import Context
 from django.utils import timezone
 
-from interventions.attendance import figures
+from interventions.attendance import figures, offsite
 from interventions.attendance.models import EarlyWarning
 from pupils.models import Pupil
 from send_hub.lib import charts
@@ -28,9 +28,8 @@ def pupil_attendance_panel(context: Context, pupil: Pupil) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not can(user, "interventions.attendance_view", pupil):
         return {"show": False}
-    summary = figures.pupil_summary(
-        pupil=pupil, today=timezone.localdate(), weeks_shown=PANEL_WEEKS
-    )
+    today = timezone.localdate()
+    summary = figures.pupil_summary(pupil=pupil, today=today, weeks_shown=PANEL_WEEKS)
     return {
         "show": True,
         "pupil": pupil,
@@ -43,4 +42,6 @@ def pupil_attendance_panel(context: Context, pupil: Pupil) -> dict[str, Any]:
         ),
         "flag": EarlyWarning.objects.open().filter(pupil=pupil).first(),
         "may_monitor": can(user, "interventions.attendance_monitor", pupil),
+        "where": offsite.where_now(pupil, today),
+        "may_offsite": can(user, "interventions.attendance_offsite", pupil),
     }

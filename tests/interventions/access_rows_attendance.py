@@ -14,7 +14,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from interventions.models import AttendanceImport, EarlyWarning, PartTimeTimetable
+from interventions.models import AttendanceImport, EarlyWarning, OffSitePlacement, PartTimeTimetable
 from tests.access import FORBIDDEN, NOT_ALLOWED, NOT_FOUND, OK, Row
 from tests.conftest import World
 
@@ -111,6 +111,36 @@ ROWS.update(
         "interventions:parttime_new": Row(default=FORBIDDEN, expect=PARTTIME, post_default=FORM),
         "interventions:parttime": Row(
             args=_parttime, default=FORBIDDEN, expect=PARTTIME_THIS, post_default=FORM
+        ),
+    }
+)
+
+
+def _placement(w: World) -> list[Any]:
+    today = timezone.localdate()
+    placement = OffSitePlacement.objects.create(
+        school=w.school,
+        pupil=w.pupil,
+        provider="Fake Provider",
+        address="Fake Street",
+        days="01234",
+        contact_name="Contact Fakename",
+        contact_phone="01632 960000",
+        start_date=today,
+        created_by=w.users["sendco"],
+    )
+    return [placement.pk]
+
+
+# Off-site placements: kept as part-time timetables are; the DSL reads today's list too.
+OFFSITE_TODAY = {**PARTTIME, "dsl": OK}
+ROWS.update(
+    {
+        "interventions:offsite_list": Row(default=FORBIDDEN, expect=PARTTIME),
+        "interventions:offsite_today": Row(default=FORBIDDEN, expect=OFFSITE_TODAY),
+        "interventions:offsite_new": Row(default=FORBIDDEN, expect=PARTTIME, post_default=FORM),
+        "interventions:offsite": Row(
+            args=_placement, default=FORBIDDEN, expect=PARTTIME_THIS, post_default=FORM
         ),
     }
 )
