@@ -32,6 +32,7 @@ ACCOUNT_MENU = [
     ("Classes", "pupils:class_list", "pupils.view_classes"),
     ("Attendance", "interventions:attendance", "interventions.attendance_monitor"),
     ("Early warnings", "interventions:early_warnings", "interventions.attendance_view"),
+    ("Off site today", "interventions:offsite_today", "interventions.attendance_offsite_today"),
 ]
 
 
