@@ -258,18 +258,21 @@ def trust_ids_for(user: Any) -> frozenset[int]:
     return cached
 
 
-# Roles that open the whole safeguarding file (DSL, deputies included) or lead the school (head).
-# Whoever grants or removes one is checked here, wherever it happens: invitations, the in-app
-# roles page and the Django admin all ask role_grant_refusal() through staff.services.
-PROTECTED_ROLES = frozenset({Role.HEAD, Role.DSL})
+# Roles that open the whole safeguarding file (DSL, deputies included), lead the school (head),
+# or approve the disposal of records and release subject access bundles (DPO). Whoever grants or
+# removes one is checked here, wherever it happens: invitations, the in-app roles page and the
+# Django admin all ask role_grant_refusal() through staff.services.
+PROTECTED_ROLES = frozenset({Role.HEAD, Role.DSL, Role.DPO})
 
-# Who may hand each protected role out: only a head makes a head; a head or a DSL makes a DSL.
+# Who may hand each protected role out: only a head makes a head or a DPO; a head or a DSL makes
+# a DSL.
 PROTECTED_ROLE_GRANTERS: dict[str, frozenset[str]] = {
     Role.HEAD: frozenset({Role.HEAD}),
     Role.DSL: frozenset({Role.HEAD, Role.DSL}),
+    Role.DPO: frozenset({Role.HEAD}),
 }
 
-PROTECTED_ROLE_NAMES: dict[str, str] = {Role.HEAD: "head", Role.DSL: "DSL"}
+PROTECTED_ROLE_NAMES: dict[str, str] = {Role.HEAD: "head", Role.DSL: "DSL", Role.DPO: "DPO"}
 
 
 def role_grant_refusal(
@@ -283,7 +286,7 @@ def role_grant_refusal(
     if role not in PROTECTED_ROLES:
         return None
     label = PROTECTED_ROLE_NAMES[role]
-    who = "the headteacher" if role == Role.HEAD else "the headteacher or a DSL"
+    who = "the headteacher or a DSL" if role == Role.DSL else "the headteacher"
     if getattr(user, "is_superuser", False):
         return None
     if adding and target_user_id is not None and target_user_id == getattr(user, "pk", None):

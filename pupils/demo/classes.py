@@ -9,7 +9,6 @@ and the demo teacher teaches maths sets in two year groups. Tests and benchmarks
 
 from __future__ import annotations
 
-import csv
 import io
 import random
 from collections.abc import Iterable
@@ -17,6 +16,7 @@ from collections.abc import Iterable
 from pupils.demo.register import on_sen_register
 from pupils.importers.classes import class_import_apply, class_import_create
 from pupils.models import Pupil, TeachingClass
+from send_hub.lib.csv import SafeWriter
 from staff.demo import People, SchoolSpec
 from staff.models import School
 
@@ -30,7 +30,7 @@ def timetable_csv(rows: Iterable[tuple[str, str, str, str, str]]) -> bytes:
     """Return a timetable CSV (class, subject, teacher e-mail, UPN, name) as the SIMS mapping
     reads it."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = SafeWriter(out)
     writer.writerow(HEADER)
     writer.writerows(rows)
     return out.getvalue().encode()

@@ -341,7 +341,7 @@ def test_pdf_before_it_is_built_sends_people_back_to_build_it(group, world) -> N
     [
         ("lsa_caseload", 302),
         ("sendco", 302),
-        ("teacher", 403),
+        ("teacher", 404),  # teaches none of the group's pupils: outside their scope
         ("dsl", 403),
         ("lsa_no_caseload", 404),
         ("hr_admin", 403),

@@ -210,6 +210,18 @@ def test_hr_admin_cannot_grant_dsl_on_the_roles_page(world) -> None:
     assert not _holds(lsa, world, Role.DSL)
 
 
+def test_hr_admin_cannot_make_themself_or_a_colleague_the_dpo(world) -> None:
+    """The DPO approves disposals and releases subject access bundles: only a head grants it."""
+    hr = world.users["hr_admin"]
+    lsa = world.users["lsa_caseload"]
+    for person in (hr, lsa):
+        url = reverse("staff:member_roles", args=[_membership(person, world).pk])
+        response = world.client("hr_admin").post(url, {"roles": [Role.LSA, Role.DPO]})
+        assert response.status_code == 200
+        assert not _holds(person, world, Role.DPO)
+    assert "Only the headteacher can grant the DPO role" in response.content.decode()
+
+
 def test_a_dsl_grants_a_deputy_but_not_the_head_role(world) -> None:
     dsl = world.users["dsl"]
     lsa = world.users["lsa_caseload"]
