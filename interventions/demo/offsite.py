@@ -1,6 +1,6 @@
 """The demo's pupils educated off site: two placements at alternative providers in each explored
-school, one of them due there today (whatever day today is), one whose provider has not yet
-confirmed its safeguarding arrangements in writing.
+school, one of them due there today (whatever day today is: the demo treats today as a school
+day), one whose provider has not yet confirmed its safeguarding arrangements in writing.
 """
 
 from __future__ import annotations
@@ -76,5 +76,6 @@ def seed_school(*, school: School, spec: SchoolSpec, people: People, rng: random
                 recorded_by=keeper,
             )
             for day in (start + dt.timedelta(days=n) for n in range(ago))
-            if str(day.weekday()) in placement.days
+            # past days on the placement's school days (today may be a weekend: see above)
+            if str(day.weekday()) in placement.days and day.weekday() < 5
         )
