@@ -79,8 +79,13 @@ TOUR: list[tuple[str | None, list[tuple[str, str]]]] = [
             ("attendance", "/interventions/attendance/"),
             ("attendance-import", "/interventions/attendance/import/"),
             ("early-warnings", "/interventions/attendance/early-warnings/"),
+            ("part-time", "/interventions/attendance/part-time/"),
+            ("part-time-new", "/interventions/attendance/part-time/new/"),
+            ("off-site", "/interventions/attendance/off-site/"),
+            ("off-site-new", "/interventions/attendance/off-site/new/"),
         ],
     ),
+    ("dsl@brookfield.example", [("off-site-today", "/interventions/attendance/off-site/today/")]),
     (
         "sendco@hillcrest.example",
         [("early-warning-settings", "/interventions/attendance/early-warnings/settings/")],
