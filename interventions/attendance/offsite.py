@@ -41,14 +41,7 @@ def where_now(pupil: Pupil, today: dt.date) -> WhereNow:
     )
     if placement is not None:
         record = OffSiteAttendance.objects.filter(placement=placement, date=today).first()
-        if record is not None and record.status == OffSiteAttendance.Status.ABSENT:
-            return WhereNow(ABSENT, f"Absent: did not arrive at {placement.provider}", placement)
-        if record is not None:
-            late = " (arrived late)" if record.status == OffSiteAttendance.Status.LATE else ""
-            return WhereNow(AT_PROVIDER, f"At {placement.provider}{late}", placement)
-        return WhereNow(
-            AT_PROVIDER, f"Expected at {placement.provider} (arrival not yet recorded)", placement
-        )
+        return _at_provider(placement, record)
     mark = (
         AttendanceMark.objects.filter(pupil=pupil, date=today)
         .select_related("code")
@@ -60,6 +53,28 @@ def where_now(pupil: Pupil, today: dt.date) -> WhereNow:
     if mark.code.category in ATTENDED[:1]:
         return WhereNow(ON_SITE, "On site")
     return WhereNow(ABSENT, f"Not in school: today's mark is {mark.code_id} ({mark.code.meaning})")
+
+
+def _at_provider(placement: OffSitePlacement, record: OffSiteAttendance | None) -> WhereNow:
+    if record is not None and record.status == OffSiteAttendance.Status.ABSENT:
+        return WhereNow(ABSENT, f"Absent: did not arrive at {placement.provider}", placement)
+    if record is not None:
+        late = " (arrived late)" if record.status == OffSiteAttendance.Status.LATE else ""
+        return WhereNow(AT_PROVIDER, f"At {placement.provider}{late}", placement)
+    return WhereNow(
+        AT_PROVIDER, f"Expected at {placement.provider} (arrival not yet recorded)", placement
+    )
+
+
+def where_at_providers(
+    placements: list[OffSitePlacement], today: dt.date
+) -> list[tuple[OffSitePlacement, WhereNow]]:
+    """Say, for placements running today, whether each pupil arrived (one query for them all)."""
+    records = {
+        r.placement_id: r
+        for r in OffSiteAttendance.objects.filter(placement__in=placements, date=today)
+    }
+    return [(p, _at_provider(p, records.get(p.pk))) for p in placements]
 
 
 def _check_days(days: str) -> str:

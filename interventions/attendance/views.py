@@ -392,7 +392,7 @@ def offsite_today(request: SchoolHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     placements = list(_placements(request).on_day(today).order_by("pupil__legal_surname"))
     context = {
-        "rows": [(p, offsite.where_now(p.pupil, today)) for p in placements],
+        "rows": offsite.where_at_providers(placements, today),
         "today": today,
         "may_manage": can(request.user, "interventions.attendance_offsite"),
     }
