@@ -278,9 +278,14 @@ def test_a_form_key_already_used_for_another_day_is_refused_where_the_person_can
     page.get_by_label("Date").fill(second_day.isoformat())
     page.get_by_label("How did it go?").fill("Kept through the refusal")
     page.get_by_role("button", name="Save session").click()
-    refusal = page.get_by_role("alert").filter(has_text="already saved the session on")
+    # The error summary at the top takes focus and says it; the message stays by the form too.
+    refusal = page.get_by_role("alert", name="There is a problem")
     expect(refusal).to_be_in_viewport()
+    expect(refusal).to_contain_text("already saved the session on")
     expect(refusal).to_contain_text("tap Save session again")
+    expect(page.locator("#session-form [data-form-errors]")).to_contain_text(
+        "already saved the session on"
+    )
     shot(page, "session-key-refused")
     assert Session.objects.count() == 1
     expect(page.get_by_label("How did it go?")).to_have_value("Kept through the refusal")

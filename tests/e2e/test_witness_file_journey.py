@@ -94,7 +94,9 @@ def test_a_witness_file_holds_none_of_the_other_childs_record(
     yesterday = (timezone.localdate() - dt.timedelta(days=1)).isoformat()
     action.get_by_label("Deadline").evaluate("(el, v) => { el.min = ''; el.value = v; }", yesterday)
     action.get_by_role("button", name="Add action").click()
-    expect(page.get_by_text("The deadline cannot be in the past.")).to_be_visible()
+    expect(page.get_by_role("alert", name="There is a problem")).to_contain_text(
+        "The deadline cannot be in the past."
+    )
     action = page.locator("form", has=page.get_by_role("heading", name="Add an action"))
     action.get_by_label("Deadline").fill((timezone.localdate() + dt.timedelta(days=2)).isoformat())
     shots(page, "witness-action-form")
