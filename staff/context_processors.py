@@ -28,7 +28,6 @@ ACCOUNT_MENU = [
     ("Organisation chart", "staff:org_chart", "staff.view_org_chart"),
     ("Deployment", "staff:deployment", "staff.view_deployment"),
     ("Records management", "records:home", "records.manage"),
-    ("Records management", "records:home", "records.manage"),
     ("Classes", "pupils:class_list", "pupils.view_classes"),
     ("Attendance", "interventions:attendance", "interventions.attendance_monitor"),
     ("Early warnings", "interventions:early_warnings", "interventions.attendance_view"),
