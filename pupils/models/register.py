@@ -145,20 +145,26 @@ class PupilQuerySet(models.QuerySet["Pupil"]):
     def with_register_fields(self) -> PupilQuerySet[RegisterRow]:
         """Annotate the open provision (N when none) and the primary and secondary needs.
 
-        Subqueries keep filtering, sorting and counting in the database, so the register's cost
-        does not grow with the number of pupils.
+        Joins rather than a subquery per pupil: a pupil has at most one open status
+        (``sen_status_one_open``) and a status one need of each rank (``sen_need_rank_once``),
+        so the joins keep one row per pupil, and filtering, sorting and counting stay in the
+        database at a cost that does not grow with a subquery for each pupil on roll.
         """
-        open_status = SENStatus.objects.filter(pupil=models.OuterRef("pk"), end_date__isnull=True)
-        open_need = SENNeed.objects.filter(
-            status__pupil=models.OuterRef("pk"), status__end_date__isnull=True
-        )
         return self.annotate(
-            provision=Coalesce(
-                models.Subquery(open_status.values("provision")[:1]), models.Value("N")
+            open_status=models.FilteredRelation(
+                "sen_statuses", condition=Q(sen_statuses__end_date__isnull=True)
             ),
-            provision_since=models.Subquery(open_status.values("start_date")[:1]),
-            primary_need=models.Subquery(open_need.filter(rank=1).values("need")[:1]),
-            secondary_need=models.Subquery(open_need.filter(rank=2).values("need")[:1]),
+            open_first_need=models.FilteredRelation(
+                "open_status__needs", condition=Q(open_status__needs__rank=1)
+            ),
+            open_second_need=models.FilteredRelation(
+                "open_status__needs", condition=Q(open_status__needs__rank=2)
+            ),
+        ).annotate(
+            provision=Coalesce(models.F("open_status__provision"), models.Value("N")),
+            provision_since=models.F("open_status__start_date"),
+            primary_need=models.F("open_first_need__need"),
+            secondary_need=models.F("open_second_need__need"),
         )
 
     def with_current_key_adults(self) -> Self:
