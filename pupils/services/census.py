@@ -130,8 +130,11 @@ class CensusFigures:
     by_year: list[dict[str, Any]]
 
 
-def census_figures(pupils: PupilQuerySet[Any]) -> CensusFigures:
-    """Count N, K and E over every pupil on roll, and K and E by primary need and year group."""
+def census_figures(pupils: PupilQuerySet[Any], *, largest_first: bool = False) -> CensusFigures:
+    """Count N, K and E over every pupil on roll, and K and E by primary need and year group.
+
+    Needs come in the census's order, or with ``largest_first`` the most common first (the
+    register's summary)."""
     rows = list(
         pupils.on_roll()
         .with_register_fields()
@@ -156,6 +159,8 @@ def census_figures(pupils: PupilQuerySet[Any]) -> CensusFigures:
                 "Not recorded" if code is None else "Not a current census code"
             )
             needs.append({"code": code, "label": label, "k": k, "e": e, "total": k + e})
+    if largest_first:
+        needs.sort(key=lambda row: -row["total"])
     years = sorted({year for year, _ in by_year}, key=lambda y: (y is None, y or 0))
     return CensusFigures(
         total=len(rows),

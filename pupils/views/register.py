@@ -6,7 +6,7 @@ import secrets
 from typing import TYPE_CHECKING
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from pupils.forms import RegisterFilterForm, RegisterSearchForm
-from pupils.models import AREA_OF_NEED, NeedType, Provision, Pupil, PupilQuerySet, needs_in_area
+from pupils.models import AREA_OF_NEED, Provision, Pupil, PupilQuerySet, needs_in_area
+from pupils.services.census import census_figures
 from send_hub.http import SchoolHttpRequest
 from send_hub.lib.csv import csv_download
 from send_hub.lib.replica import reads_from_replica
@@ -76,41 +77,6 @@ def _filtered(
     return pupils.order_by(*SORTS.get(data.get("sort") or "name", SORTS["name"])), search
 
 
-def _census_counts(request: SchoolHttpRequest) -> dict[str, object]:
-    """Count N, K and E (and K/E by primary need) over every pupil on roll, as the census does."""
-    on_roll = Pupil.objects.visible_to(request.user).on_roll().with_register_fields()
-    totals = on_roll.aggregate(
-        total=Count("pk"),
-        k=Count("pk", filter=Q(provision=Provision.SEN_SUPPORT)),
-        e=Count("pk", filter=Q(provision=Provision.EHCP)),
-    )
-    totals["n"] = totals["total"] - totals["k"] - totals["e"]
-    by_need = (
-        on_roll.filter(provision__in=[Provision.SEN_SUPPORT, Provision.EHCP])
-        .values("primary_need")
-        .annotate(
-            k=Count("pk", filter=Q(provision=Provision.SEN_SUPPORT)),
-            e=Count("pk", filter=Q(provision=Provision.EHCP)),
-        )
-        .order_by()
-    )
-    # A pupil on the register may have no need recorded yet (None).
-    labels: dict[str | None, str] = dict(NeedType.choices)
-    rows = sorted(
-        (
-            {
-                "code": r["primary_need"],
-                "label": labels.get(r["primary_need"], "Not recorded"),
-                "k": r["k"],
-                "e": r["e"],
-            }
-            for r in by_need
-        ),
-        key=lambda r: -(r["k"] + r["e"]),
-    )
-    return {**totals, "by_need": rows}
-
-
 @requires("pupils.view_register")
 @require_http_methods(["GET", "POST"])
 def register(request: SchoolHttpRequest) -> HttpResponse:
@@ -139,7 +105,9 @@ def register(request: SchoolHttpRequest) -> HttpResponse:
         "page": page,
         "search": search,
         "search_form": RegisterSearchForm(initial={"q": search}),
-        "counts": _census_counts(request),
+        # The census's own counting rule (pupils.services.census), over every pupil on roll: the
+        # filters narrow the list below, never these figures. Largest needs first.
+        "counts": census_figures(Pupil.objects.visible_to(request.user), largest_first=True),
         "query": query.urlencode(),
         "areas": AREA_OF_NEED,
     }

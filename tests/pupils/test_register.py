@@ -46,8 +46,8 @@ def test_counts_follow_the_census_definitions(register_world) -> None:
     response = register_world.client("sendco").get(reverse("pupils:register"))
     counts = response.context["counts"]
     # world.pupil (K, SLCN) + Sami (K) ; Ashley (E) ; Nora and the other school's pupil: N/none
-    assert (counts["k"], counts["e"], counts["n"]) == (2, 1, 1)
-    by_need = {row["code"]: (row["k"], row["e"]) for row in counts["by_need"]}
+    assert (counts.k, counts.e, counts.n) == (2, 1, 1)
+    by_need = {row["code"]: (row["k"], row["e"]) for row in counts.by_need}
     assert by_need == {"SLCN": (1, 0), "SEMH": (1, 0), "ASD": (0, 1)}
 
 
