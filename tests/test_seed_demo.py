@@ -24,6 +24,7 @@ from interventions.models import (
     SessionAttendance,
 )
 from pupils.models import KeyAdult, Pupil, SENNeed, SENStatus
+from pupils.services.census import census_problems
 from safeguarding.models import Concern
 from staff.models import Membership, Role, School, SupervisionSession, Trust, User
 
@@ -62,6 +63,9 @@ def test_demo_records_are_census_valid(one_school_demo: School) -> None:
         SENStatus.objects.filter(end_date__isnull=True).values("pupil").annotate(n=Count("pk"))
     )
     assert all(row["n"] == 1 for row in one_open)
+    # The census pre-flight finds nothing to fix: every pupil recorded E has their plan on file.
+    problems = census_problems(Pupil.objects.filter(school=one_school_demo))
+    assert [(p.name, p.message) for p in problems] == []
 
 
 def test_demo_has_staff_in_every_role_and_caseloads(one_school_demo: School) -> None:

@@ -168,7 +168,8 @@ def seed_school(
         if earlier_review:
             _review_last_term(plan, i=i, due=earlier_review, next_review=next_review, rng=rng)
     with_ehcp = [p for p in pupils if p.provision == "E"]
-    for i, pupil in enumerate(with_ehcp[: len(MEETINGS) + 2]):
+    shown = len(MEETINGS) + 2
+    for i, pupil in enumerate(with_ehcp[:shown]):
         if i < len(MEETINGS):
             # Meetings fall on school days, most a little before the 12 months run out; the
             # first is booked after them, as happens when a review slips.
@@ -203,6 +204,20 @@ def seed_school(
                 on=min(today, review.meeting_on + dt.timedelta(days=STEP_AFTER_MEETING[code])),
                 la_decision=decision,
             )
+    # Every other pupil recorded E has their plan on file too, as the census expects: issued
+    # across the past year, so their annual reviews fall due through the coming months (none
+    # in the next eight weeks, which the pupils above already show).
+    for i, pupil in enumerate(with_ehcp[shown:]):
+        due = today + dt.timedelta(days=60 + (i * 37) % 290)
+        ehcp_services.ehcp_create(
+            pupil=pupil,
+            by=sendco,
+            coordinator=sendco,
+            local_authority="Wessex County Council",
+            issued_on=ehcp_clock.add_months(due, -12),
+            phase_transfer=EHCP.Transfer.SCHOOL if pupil.nc_year in (6, 11) else "",
+            transfer_year=today.year + 1 if pupil.nc_year in (6, 11) else None,
+        )
 
 
 def _one_to_one(
