@@ -16,3 +16,7 @@ class RecordsConfig(AppConfig):
             weak=False,
             dispatch_uid="records.reseed_when_empty",
         )
+        # Archived leavers' records are read-only (records.archive).
+        from records import archive
+
+        archive.connect()

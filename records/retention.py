@@ -23,6 +23,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from pupils.models import Pupil
+from records.archive import unguarded
 from records.models import (
     DisposalBatch,
     DisposalItem,
@@ -280,7 +281,9 @@ def _dispose(
         if is_append_only(model):
             _dispose_append_only(item, model, list(pks))
         else:
-            model._base_manager.filter(pk__in=pks).delete()
+            # An approved disposal is the one path that removes an archived leaver's rows.
+            with unguarded():
+                model._base_manager.filter(pk__in=pks).delete()
     assert batch.approved_by is not None and batch.approved_at is not None
     DisposalLog.objects.bulk_create(
         DisposalLog(

@@ -17,6 +17,9 @@ from send_hub.lib.browser import CHROMIUM_ARGS, CHROMIUM_PATH
 PASSWORD = "send-hub-demo"  # noqa: S105  (the printed demo password)
 WIDTHS = (375, 1280)
 
+# A path resolved from the demo's database when the tour reaches it (archived_leaver_path).
+ARCHIVED_LEAVER = "{archived_leaver}"
+
 # (who signs in, [(name, path)]). None signs nobody in.
 TOUR: list[tuple[str | None, list[tuple[str, str]]]] = [
     (
@@ -54,6 +57,9 @@ TOUR: list[tuple[str | None, list[tuple[str, str]]]] = [
         ],
     ),
     ("sendco@brookfield.example", [("trust-view", "/interventions/trust/")]),
+    # A leaver whose records are archived (read-only, with the banner); its id differs per seed.
+    ("sendco@brookfield.example", [("pupil-archived-sendco", ARCHIVED_LEAVER)]),
+    ("dsl@brookfield.example", [("pupil-archived-dsl", ARCHIVED_LEAVER)]),
     (
         "assistanthead@hillcrest.example",
         [
@@ -106,6 +112,28 @@ TOUR: list[tuple[str | None, list[tuple[str, str]]]] = [
 ]
 
 
+def archived_leaver_path() -> str:
+    """Return the profile of Brookfield's archived leaver with SEN history and a safeguarding
+    file, read from the database the demo server uses (the same settings and DATABASE_URL)."""
+    import os
+
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "send_hub.settings")
+    django.setup()
+    from pupils.models import Pupil
+    from safeguarding.models import ConcernPupil
+
+    pupil = (
+        Pupil.objects.archived()
+        .filter(school__name__startswith="Brookfield", sen_statuses__isnull=False)
+        .filter(pk__in=ConcernPupil.objects.values("pupil_id"))
+        .order_by("pk")
+        .first()
+    )
+    return f"/pupils/{pupil.pk}/" if pupil else "/pupils/"
+
+
 def sign_in(page: Page, base: str, email: str) -> None:
     page.goto(f"{base}/accounts/login/")
     page.get_by_label("Email").fill(email)
@@ -140,6 +168,8 @@ def main() -> None:
                 if email:
                     sign_in(page, args.base, email)
                 for name, path in pages:
+                    if path == ARCHIVED_LEAVER:
+                        path = archived_leaver_path()
                     page.goto(f"{args.base}{path}")
                     page.wait_for_load_state("networkidle")
                     target = out / f"{name}-{width}.png"

@@ -97,6 +97,8 @@ MIDDLEWARE = [
     "staff.middleware.RequireMFAMiddleware",
     "staff.middleware.NoStoreForSignedInMiddleware",
     "send_hub.lib.form_keys.FormKeyMiddleware",
+    # A refused change to an archived leaver's records, shown with its reason (records.archive).
+    "records.archive.ArchivedRecordMiddleware",
 ]
 
 ROOT_URLCONF = "send_hub.urls"

@@ -47,7 +47,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "staff.view_deployment": LEADERS,
     "admin.access": frozenset({Role.HR_ADMIN}),
     # Which pupils a person sees is decided by Pupil.objects.visible_to(); these decide what.
-    "pupils.view": CLASSROOM | LEADERS | {Role.DSL},  # the profile, passport and strategies
+    # The profile, passport and strategies. The DPO's scope is archived leavers only.
+    "pupils.view": CLASSROOM | LEADERS | {Role.DSL, Role.DPO},
     "pupils.view_sen_record": LEADERS
     | {Role.LSA, Role.ELSA, Role.INCLUSION_LEADER, Role.DSL, Role.BEHAVIOUR_SUPPORT},
     "pupils.view_contacts": LEADERS | {Role.LSA, Role.ELSA, Role.INCLUSION_LEADER, Role.DSL},
@@ -140,6 +141,14 @@ CASELOAD_ROLES = frozenset({Role.LSA, Role.ELSA, Role.INCLUSION_LEADER})
 # Roles whose holders see every pupil in their school (others see only their caseload, or, for
 # teachers, the pupils in the classes they teach: pupils.models.classes.taught_links).
 WHOLE_SCHOOL_PUPIL_ROLES = LEADERS | {Role.DSL, Role.BEHAVIOUR_SUPPORT}
+
+# Roles that keep a duty to a leaver's records once archived (left before today), and so still
+# see them, read-only: the SENDCo (the SEN record goes to the next school and is kept by the
+# IRMS rule), the DSL team (the child protection file and its transfer), the head (the school's
+# records as a whole) and the DPO (retention, disposal, subject access). Everyone else loses the
+# pupil from every list, count and URL (Pupil.objects.visible_to; records.archive keeps them
+# read-only for all).
+ARCHIVE_DUTY_ROLES = frozenset({Role.SENDCO, Role.DSL, Role.HEAD, Role.DPO})
 
 
 # Capabilities a school's own settings may grant beyond the roles above (teachers reading

@@ -155,6 +155,14 @@ class PupilFactory(DjangoModelFactory):
     admission_date = dt.date(2024, 9, 4)
 
 
+def left_on(pupil: Pupil, day: dt.date) -> Pupil:
+    """Record that ``pupil`` left on ``day``, after their records were made: once the day has
+    passed the records are archived and read-only (records.archive), as in a school."""
+    Pupil.objects.filter(pk=pupil.pk).update(leaving_date=day)
+    pupil.leaving_date = pupil._stored_leaving_date = day
+    return pupil
+
+
 def on_register(pupil: Pupil, provision: str = Provision.SEN_SUPPORT, *needs: str) -> SENStatus:
     status = SENStatus.objects.create(
         pupil=pupil, provision=provision, start_date=dt.date(2025, 1, 6)

@@ -7,7 +7,7 @@ that refuses to run twice. A file replaces what SEND Hub holds for its pupils ov
 covers, so importing a week again changes nothing, and a corrected week replaces the old one.
 
 One row is one session: UPN, date, AM or PM, and the DfE code. A half term for a secondary
-school is ~60,000 rows, so the plan reads the pupils, codes and existing marks in three queries
+school is ~60,000 rows, so the plan reads the pupils, codes and existing marks in four queries
 and the apply writes only what differs.
 """
 
@@ -179,16 +179,29 @@ def parse(content: bytes, columns: dict[str, str] | None = None) -> MarkPlan:
 def plan_marks(
     *, school: School, content: bytes, columns: dict[str, str] | None = None
 ) -> MarkPlan:
-    """Parse and compare with the school's pupils and the marks it holds (three queries)."""
+    """Parse and compare with the school's pupils and the marks it holds (four queries: the
+    pupils, which of them are archived leavers, the codes, the marks)."""
     plan = parse(content, columns)
     upns = {r.upn for r in plan.rows if r.upn_ok}
-    pupils = dict(Pupil.objects.filter(school=school, upn__in=upns).values_list("upn", "pk"))
+    school_pupils = Pupil.objects.filter(school=school, upn__in=upns)
+    pupils = dict(school_pupils.values_list("upn", "pk"))
+    # An archived leaver's records are read-only (records.archive): their rows are named.
+    archived: dict[str, dt.date] = {
+        upn: left
+        for upn, left in school_pupils.archived().values_list("upn", "leaving_date")
+        if left is not None
+    }
     in_file: dict[tuple[int, dt.date, str], int] = {}
     for row in plan.rows:
         if row.upn_ok:
             row.pupil_id = pupils.get(row.upn)
             if row.pupil_id is None:
                 row.errors.append(f"No pupil in this school has the UPN {row.upn}.")
+            elif row.upn in archived:
+                row.errors.append(
+                    f"The pupil with UPN {row.upn} left on {nice_date(archived[row.upn])}; "
+                    "their records are archived and read-only."
+                )
         if row.pupil_id and row.date and row.session:
             # checked even when another field is wrong, so the row names both problems
             key = (row.pupil_id, row.date, row.session)

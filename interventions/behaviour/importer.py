@@ -203,6 +203,12 @@ def plan_events(
             row.pupil = pupils.get(row.upn)
             if row.pupil is None:
                 row.errors.append(f"No pupil in this school has the UPN {row.upn}.")
+            elif row.pupil.is_archived and row.pupil.leaving_date:
+                # An archived leaver's records are read-only (records.archive).
+                row.errors.append(
+                    f"{row.pupil.display_name} left on {nice_date(row.pupil.leaving_date)}; "
+                    "their records are archived and read-only."
+                )
         ext = row.values.get("external_id")
         if ext and ext in in_file:
             row.errors.append(f"The id {ext} is also on line {in_file[ext]}.")

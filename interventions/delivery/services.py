@@ -20,7 +20,7 @@ from interventions.delivery.models import (
     Session,
     SessionAttendance,
 )
-from pupils.models import Pupil
+from pupils.models import ArchivedRecordError, Pupil
 from send_hub.lib.dates import nice_date
 from send_hub.lib.tasks import enqueue_on_commit
 from staff.audit import log_action
@@ -294,6 +294,11 @@ def session_log(
         if row["pupil_id"] not in enrolled:
             raise ValidationError("One of the pupils is not in this intervention on that day.")
         rows.append(row)
+    # Attendance rows are written in bulk (no save signal): an archived leaver's records are
+    # read-only (records.archive), so a log naming one is refused here, before anything is written.
+    leaver = Pupil.objects.filter(pk__in=[r["pupil_id"] for r in rows]).archived().first()
+    if leaver is not None:
+        raise ArchivedRecordError(leaver)
     try:
         with transaction.atomic():
             session = Session(

@@ -27,7 +27,7 @@ from interventions.outcomes.measures import enrolments_missing_exit_measure
 from interventions.plans.models import SupportPlan
 from interventions.reminders.models import Notification, ReminderSent
 from interventions.teaching.models import ReviewInputRequest
-from pupils.models import KeyAdult, Pupil
+from pupils.models import KeyAdult, Pupil, not_archived_q
 from send_hub.lib.dates import nice_date
 from send_hub.lib.site import email_subject, site_name, site_url
 from staff import terms
@@ -61,6 +61,7 @@ def _staged(
 def _plan_reviews(school_id: int, today: dt.date) -> list[Due]:
     plans = (
         SupportPlan.objects.filter(school_id=school_id)
+        .filter(not_archived_q("pupil__", today))
         .review_due_by(today + dt.timedelta(14))
         .values_list("pk", "owner_id", "next_review_on")
     )
@@ -89,6 +90,7 @@ def _parttime_reviews(school_id: int, today: dt.date) -> list[Due]:
     # day and once overdue (each stage once, as ReminderSent records).
     timetables = (
         PartTimeTimetable.objects.filter(school_id=school_id)
+        .filter(not_archived_q("pupil__", today))
         .current()
         .filter(review_on__lte=today + dt.timedelta(14))
         .values_list("pk", "lead_id", "review_on")
@@ -117,6 +119,7 @@ def _ehcp(school_id: int, today: dt.date) -> list[Due]:
     # Annual review due (12 months from the last one concluding), unless one is under way.
     due_ehcps = (
         EHCP.objects.filter(school_id=school_id)
+        .filter(not_archived_q("pupil__", today))
         .review_due_by(horizon)
         .values_list("pk", "coordinator_id", "next_review_due")
     )
@@ -135,6 +138,7 @@ def _ehcp(school_id: int, today: dt.date) -> list[Due]:
     # Milestones of reviews in progress: the earliest (invitations) is 2 weeks before the meeting.
     reviews = (
         AnnualReview.objects.filter(ehcp__school_id=school_id)
+        .filter(not_archived_q("ehcp__pupil__", today))
         .with_milestone_due_by(horizon)
         .select_related("ehcp")
         .prefetch_related("steps")
@@ -175,6 +179,7 @@ def _ehcp(school_id: int, today: dt.date) -> list[Due]:
     transfers = (
         EHCP.objects.live()
         .filter(school_id=school_id, transfer_year__in=[today.year, today.year + 1])
+        .filter(not_archived_q("pupil__", today))
         .exclude(phase_transfer="")
     )
     for ehcp in transfers.only("pk", "coordinator_id", "phase_transfer", "transfer_year"):
@@ -199,6 +204,7 @@ def _exit_measures(school_id: int, today: dt.date) -> list[Due]:
     ended = (
         enrolments_missing_exit_measure(today)
         .filter(intervention__school_id=school_id)
+        .filter(not_archived_q("pupil__", today))
         .values_list("pk", "intervention_id", "intervention__lead_id", "ended_on")
     )
     return [
@@ -284,6 +290,15 @@ def _ledger(school_id: int, today: dt.date) -> list[Due]:
     alerts = below_threshold(school_id, today)
     if not alerts:
         return []
+    # No work about an archived leaver (records.archive): their records are read-only.
+    archived = set(
+        Pupil.objects.filter(pk__in=[a.pupil_id for a in alerts])
+        .archived(today)
+        .values_list("pk", flat=True)
+    )
+    alerts = [a for a in alerts if a.pupil_id not in archived]
+    if not alerts:
+        return []
     term = terms.current_term(school_id, today)
     sendcos = list(
         Membership.objects.active()
@@ -313,6 +328,7 @@ def _review_inputs(school_id: int, today: dt.date) -> list[Due]:
     waiting = (
         ReviewInputRequest.objects.waiting()
         .filter(school_id=school_id, due_on__lte=today + dt.timedelta(14))
+        .filter(not_archived_q("pupil__", today))
         .values_list("pk", "teacher_id", "due_on", "token")
     )
     return [

@@ -51,5 +51,6 @@ def pupil_plans(context: template.Context, pupil: Pupil) -> dict[str, Any]:
         "pupil": pupil,
         "plans": list(plans),
         "parent_meetings": plan_services.parent_meetings(pupil),
-        "may_start": can(user, "interventions.plans_manage", pupil),
+        # An archived leaver's records are read-only (records.archive).
+        "may_start": can(user, "interventions.plans_manage", pupil) and not pupil.is_archived,
     }

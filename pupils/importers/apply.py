@@ -384,6 +384,20 @@ def _plan_pupil(plan: RowPlan, school: School, row: PupilRow, periods: list[NewP
                     f"{nice_date(period.start_date)}{ending}"
                 )
         return
+    new_leaving = row.fields.get("leaving_date", pupil.leaving_date)
+    if (
+        pupil.is_archived
+        and pupil.leaving_date
+        and (new_leaving and new_leaving < timezone.localdate())
+    ):
+        # An archived leaver's records are read-only (records.archive); a file that clears or
+        # moves their leaving date to today or later (re-admitted) goes ahead like any update.
+        plan.notes.append(
+            f"{pupil.display_name} left on {nice_date(pupil.leaving_date)}; their records are "
+            "archived and read-only, so this row changes nothing."
+        )
+        plan.action = UNCHANGED
+        return
     candidate = copy.copy(pupil)
     for name, value in row.fields.items():
         if getattr(pupil, name) != value:

@@ -22,6 +22,7 @@ from pupils.models.records import (
 from pupils.models.register import (
     AREA_OF_NEED,
     NC_YEAR_CHOICES,
+    ArchivedRecordError,
     Area,
     KeyAdult,
     NeedType,
@@ -32,7 +33,9 @@ from pupils.models.register import (
     SENNeed,
     SENStatus,
     Sex,
+    archived_q,
     needs_in_area,
+    not_archived_q,
     validate_upn,
 )
 
@@ -41,6 +44,7 @@ __all__ = [
     "NC_YEAR_CHOICES",
     "AccessArrangement",
     "AgencyInvolvement",
+    "ArchivedRecordError",
     "Area",
     "ClassImport",
     "ClassMember",
@@ -61,7 +65,9 @@ __all__ = [
     "Sex",
     "TeacherAccess",
     "TeachingClass",
+    "archived_q",
     "document_path",
     "needs_in_area",
+    "not_archived_q",
     "validate_upn",
 ]

@@ -3,22 +3,29 @@
 from __future__ import annotations
 
 import operator
+from collections.abc import Collection
 from datetime import date
 from functools import reduce
-from typing import TYPE_CHECKING, Self, TypeAlias, TypedDict
+from typing import TYPE_CHECKING, Any, Self, TypeAlias, TypedDict
 
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import DEFERRED, Q
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.gb import upn as upn_scheme
 
 from pupils.models.classes import ClassMember, taught_links
 from send_hub.lib.dates import nice_date
 from staff.models import Role, School, User
-from staff.permissions import CASELOAD_ROLES, WHOLE_SCHOOL_PUPIL_ROLES, roles_for
+from staff.permissions import (
+    ARCHIVE_DUTY_ROLES,
+    CASELOAD_ROLES,
+    WHOLE_SCHOOL_PUPIL_ROLES,
+    roles_for,
+)
 
 if TYPE_CHECKING:
     # A development dependency (django-stubs); annotations only.
@@ -102,6 +109,18 @@ NC_YEAR_CHOICES = [(-2, "N1"), (-1, "N2"), (0, "Reception")] + [
 ]
 
 
+class ArchivedRecordError(PermissionDenied):
+    """A change to an archived leaver's records, refused (``records.archive`` raises it on every
+    save and delete; a 403 page or an htmx fragment shows the message)."""
+
+    def __init__(self, pupil: Pupil) -> None:
+        self.pupil = pupil
+        left = nice_date(pupil.leaving_date) if pupil.leaving_date else "an earlier date"
+        super().__init__(
+            f"{pupil.display_name} left on {left}; their records are archived and read-only."
+        )
+
+
 class RegisterFields(TypedDict):
     """What ``PupilQuerySet.with_register_fields()`` adds to each pupil."""
 
@@ -111,10 +130,32 @@ class RegisterFields(TypedDict):
     secondary_need: str | None
 
 
+def archived_q(prefix: str = "", on: date | None = None) -> Q:
+    """The one rule for an archived leaver: their leaving date is before ``on`` (default: today,
+    the school's local date). A pupil leaving today or later still attends and is not archived.
+    ``prefix`` reaches a pupil from another model, e.g. ``archived_q("pupil__")``."""
+    return Q(**{f"{prefix}leaving_date__lt": on or timezone.localdate()})
+
+
+def not_archived_q(prefix: str = "", on: date | None = None) -> Q:
+    """The pupils ``archived_q`` leaves out: no leaving date, or one on or after ``on``."""
+    return Q(**{f"{prefix}leaving_date__isnull": True}) | Q(
+        **{f"{prefix}leaving_date__gte": on or timezone.localdate()}
+    )
+
+
 class PupilQuerySet(models.QuerySet["Pupil"]):
     def on_roll(self) -> Self:
         """Return pupils who have not left."""
         return self.filter(leaving_date__isnull=True)
+
+    def archived(self, on: date | None = None) -> Self:
+        """Return leavers whose records are archived: read-only, out of every list and count."""
+        return self.filter(archived_q(on=on))
+
+    def not_archived(self, on: date | None = None) -> Self:
+        """Return pupils still attending on ``on`` (default today), leavers-to-be included."""
+        return self.filter(not_archived_q(on=on))
 
     def visible_to(self, user: User | AnonymousUser) -> Self:
         """Return the pupils ``user`` may see in their current school.
@@ -123,14 +164,21 @@ class PupilQuerySet(models.QuerySet["Pupil"]):
         and inclusion leaders see their own caseload (current key-adult links); teachers see the
         pupils they teach now or within the school's grace days (``taught_links``); someone
         holding both sees both; anyone else, and anyone outside the school, sees none.
+        Archived leavers are seen only by the roles that keep a duty to their records
+        (``ARCHIVE_DUTY_ROLES``); the DPO sees those leavers and no current pupil.
         """
         school_id = getattr(user, "current_school_id", None)
         roles = roles_for(user, school_id)
         if not roles or not user.is_authenticated:
             return self.none()
         mine = self.filter(school_id=school_id)
+        keeps_archive = bool(roles & ARCHIVE_DUTY_ROLES)
         if roles & WHOLE_SCHOOL_PUPIL_ROLES:
-            return mine
+            return mine if keeps_archive else mine.not_archived()
+        if keeps_archive and not roles & (CASELOAD_ROLES | {Role.TEACHER}):
+            return mine.archived()
+        if not keeps_archive:
+            mine = mine.not_archived()
         ways = []
         if roles & CASELOAD_ROLES:
             caseload = KeyAdult.objects.filter(staff=user, end_date__isnull=True)
@@ -219,6 +267,11 @@ class Pupil(models.Model):
 
     objects = PupilQuerySet.as_manager()
 
+    # The leaving date as last read from or written to the database (DEFERRED when not known):
+    # the archive guard (records.archive) tells an edit of an archived leaver, refused, from the
+    # edit that changes their leaving date (un-archiving them or correcting it), without a query.
+    _stored_leaving_date: Any = DEFERRED
+
     class Meta:
         ordering = ["legal_surname", "legal_forename"]
         constraints = [
@@ -256,6 +309,19 @@ class Pupil(models.Model):
         if statuses is None:
             statuses = list(self.sen_statuses.filter(end_date__isnull=True))
         return statuses[0] if statuses else None
+
+    @classmethod
+    def from_db(
+        cls, db: str | None, field_names: Collection[str], values: Collection[Any], **kw: Any
+    ) -> Self:
+        pupil = super().from_db(db, field_names, values, **kw)
+        pupil._stored_leaving_date = pupil.__dict__.get("leaving_date", DEFERRED)
+        return pupil
+
+    @property
+    def is_archived(self) -> bool:
+        """Whether this pupil's records are archived (``archived_q``: left before today)."""
+        return self.leaving_date is not None and self.leaving_date < timezone.localdate()
 
 
 if TYPE_CHECKING:

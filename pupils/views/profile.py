@@ -40,8 +40,11 @@ def detail(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     statuses = list(pupil.sen_statuses.all())
     passports = list(pupil.passports.all())
+    # An archived leaver's page is read-only; the SENDCo may still correct the leaving date.
+    archived = pupil.is_archived
     context = {
         "pupil": pupil,
+        "archived": archived,
         "current_status": next((s for s in statuses if s.end_date is None), None),
         "statuses": statuses,
         "passport": passports[0] if passports else None,
@@ -53,8 +56,9 @@ def detail(request: SchoolHttpRequest, pk: int) -> HttpResponse:
         "sees_contacts": can(user, "pupils.view_contacts", pupil),
         "sees_documents": can(user, "pupils.view_documents", pupil),
         "sees_looked_after": can(user, "pupils.view_looked_after", pupil),
-        "may_edit": can(user, "pupils.edit", pupil),
-        "may_edit_passport": can(user, "pupils.edit_passport", pupil),
+        "may_edit": can(user, "pupils.edit", pupil) and not archived,
+        "may_correct_leaving_date": archived and can(user, "pupils.edit", pupil),
+        "may_edit_passport": can(user, "pupils.edit_passport", pupil) and not archived,
         "key_adult_form": KeyAdultForm(school=pupil.school),
     }
     return render(request, "pupils/detail.html", context)

@@ -61,16 +61,19 @@ def seed_school(*, school: School, spec: SchoolSpec, people: People, rng: random
             date_of_birth=born,
             sex=rng.choice("MF"),
             admission_date=born.replace(year=born.year + 11),
-            leaving_date=born.replace(year=born.year + 16),
         )
+        left = born.replace(year=born.year + 16)
         status = SENStatus.objects.create(
             pupil=pupil,
             provision="K",
             start_date=born.replace(year=born.year + 12),
-            end_date=pupil.leaving_date,
+            end_date=left,
         )
         SENNeed.objects.create(status=status, rank=1, need="SPLD")
         Contact.objects.create(pupil=pupil, name="Parent Demo", relationship="Parent")
+        # The record was made while they attended; leaving archives it (records.archive).
+        Pupil.objects.filter(pk=pupil.pk).update(leaving_date=left)
+        pupil.leaving_date = pupil._stored_leaving_date = left
         former.append(pupil)
     retention.legal_hold_place(pupil=former[-1], by=head, reason="Demo: a claim is pending")
     retention.disposal_list(school=school, on=today)

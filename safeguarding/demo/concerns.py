@@ -17,7 +17,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from pupils.models import Pupil
+from pupils.models import NeedType, Provision, Pupil, SENNeed, SENStatus
 from safeguarding.categories import ensure_default_categories
 from safeguarding.demo.scenarios import FILLER_CATEGORIES, FILLER_WHAT, SCENARIOS, Scenario
 from safeguarding.models import (
@@ -369,6 +369,17 @@ class _Story:
         """Make two pupils leave 12 days ago: one's file exported and sent, one's not started."""
         dsl = self.dsl
         left = timezone.localdate() - dt.timedelta(days=12)
+        # The child whose file moves also had SEN support while here: once they have left, their
+        # records are archived (read-only), and the SENDCo (the SEN record) and the DSL team
+        # (this file) still see them; nobody else does (records.archive).
+        if not SENStatus.objects.filter(pupil=moving).exists():
+            status = SENStatus.objects.create(
+                pupil=moving,
+                provision=Provision.SEN_SUPPORT,
+                start_date=left - dt.timedelta(days=420),
+                parents_informed_on=left - dt.timedelta(days=418),
+            )
+            SENNeed.objects.create(status=status, rank=1, need=NeedType.SLCN)
         Pupil.objects.filter(pk__in=[moving.pk, waiting.pk]).update(leaving_date=left)
         transfer = Transfer.objects.create(
             school=self.school,

@@ -16,7 +16,7 @@ from django.db.models.functions import Coalesce
 from django.forms import BaseForm
 from django.utils import timezone
 
-from pupils.models import Pupil
+from pupils.models import Pupil, archived_q
 from safeguarding.models.casework import Action, ActionUpdate, Decision
 from safeguarding.models.choices import Involvement, Status, append_only
 from safeguarding.models.school_settings import SafeguardingSettings
@@ -153,7 +153,12 @@ class ConcernQuerySet(models.QuerySet["Concern"]):
         mine = self.filter(school_id=school_id)
         if sees_every_concern(user):
             return mine
-        return mine.filter(reporter=user)
+        # A concern about an archived leaver stays with the DSL team, who keep the file; the
+        # person who reported it no longer lists or opens it (pupils.models.archived_q).
+        about_leaver = ConcernPupil.objects.filter(concern=OuterRef("pk")).filter(
+            archived_q("pupil__")
+        )
+        return mine.filter(reporter=user).exclude(Exists(about_leaver))
 
     def with_state(self) -> ConcernQuerySet[StatedConcern]:
         """Annotate the status and risk of the latest decision (NEW and blank before any)."""

@@ -18,6 +18,7 @@ from tests.factories import (
     TEST_TOTP_SECRET,
     PupilFactory,
     SchoolFactory,
+    left_on,
     member,
 )
 from tests.safeguarding.helpers import make_concern
@@ -36,14 +37,12 @@ def test_the_dsl_moves_a_file_to_the_new_school_and_sees_an_overdue_leaver(
     leaver = PupilFactory(
         school=school, legal_forename="Wren", legal_surname="Leaverson", leaving_date=today
     )
-    forgotten = PupilFactory(
-        school=school,
-        legal_forename="Olly",
-        legal_surname="Overduson",
-        leaving_date=today - dt.timedelta(days=40),
-    )
+    forgotten = PupilFactory(school=school, legal_forename="Olly", legal_surname="Overduson")
     for pupil in (leaver, forgotten):
         make_concern(None, pupil=pupil, reporter=teacher, text="A synthetic concern")
+    # Olly left 40 days ago, after the concern was made (an archived leaver's records are
+    # read-only, records.archive).
+    left_on(forgotten, today - dt.timedelta(days=40))
     overdue_by = transfer_deadline(school_id=school.pk, leaving_date=forgotten.leaving_date)
     assert overdue_by < today
     base = live_server.url

@@ -58,7 +58,7 @@ from interventions.models import (
 from interventions.reminders import services as reminders
 from pupils.models import AccessArrangement, KeyAdult, Pupil, SENStatus
 from staff.models import Role
-from tests.factories import PupilFactory, SchoolFactory, member, on_register
+from tests.factories import PupilFactory, SchoolFactory, left_on, member, on_register
 from tests.interventions.factories import (
     InterventionFactory,
     ProgrammeFactory,
@@ -139,7 +139,7 @@ def clinic() -> Clinic:
         "hal": _pupil(school, "Hal", 9, "K", "SPLD"),
         "ivy": _pupil(school, "Ivy", 10, "K", "SEMH"),
         "jon": _pupil(school, "Jon", 10, "E", "ASD"),
-        "gus": _pupil(school, "Gus", 8, "K", "MLD", leaving_date=D(2026, 2, 1)),
+        "gus": _pupil(school, "Gus", 8, "K", "MLD"),  # leaves on 1 Feb 2026 (below)
     }
     # Another school's pupil with everything wrong: never counted here.
     stranger = _pupil(other_school, "Zed", 7, "E", "ASD")
@@ -349,6 +349,8 @@ def clinic() -> Clinic:
             normal_way_of_working=nwow, assessment_date=assessed,
         )  # fmt: skip
 
+    # Gus left on 1 Feb 2026, after his records were made (they are then archived).
+    left_on(p["gus"], D(2026, 2, 1))
     return Clinic(
         school, other_school, sendco, head, teacher, lsa1, lsa2, elsa, p,
         {"i1": i1, "i2": i2, "i3": i3, "i4": i4, "i5": i5, "i6": i6, "i7": i7},

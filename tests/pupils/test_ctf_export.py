@@ -13,7 +13,7 @@ from pupils.models import Pupil, SENStatus
 from pupils.services import sen_status_record
 from staff.models import AuditEvent
 from tests.conftest import World
-from tests.factories import PupilFactory
+from tests.factories import PupilFactory, left_on
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,6 @@ def leaver(world: World) -> Pupil:
         school=world.school,
         preferred_forename="Jo",
         nc_year=0,
-        leaving_date=dt.date(2025, 7, 18),
     )
     by = world.users["sendco"]
     sen_status_record(
@@ -39,7 +38,7 @@ def leaver(world: World) -> Pupil:
     sen_status_record(
         pupil=pupil, provision="E", start_date=dt.date(2023, 1, 9), needs=["ASD", "SLCN"], by=by
     )
-    return pupil
+    return left_on(pupil, dt.date(2025, 7, 18))
 
 
 def test_sendco_downloads_a_leavers_ctf(world: World) -> None:
@@ -85,10 +84,11 @@ def test_export_round_trips_the_history_into_another_school(world: World) -> Non
 
 
 def test_a_closed_last_period_is_followed_by_no_sen(world: World) -> None:
-    pupil = PupilFactory(school=world.school, leaving_date=dt.date(2025, 7, 18))
+    pupil = PupilFactory(school=world.school)
     SENStatus.objects.create(
         pupil=pupil, provision="K", start_date=dt.date(2022, 9, 5), end_date=dt.date(2024, 7, 19)
     ).needs.create(rank=1, need="MLD")
+    left_on(pupil, dt.date(2025, 7, 18))
     xml = world.client("sendco").get(reverse("pupils:ctf_export", args=[pupil.pk])).content
     batch = batch_create(
         school=world.other_school, kind="CTF", original_name="x.xml", content=xml, by=None

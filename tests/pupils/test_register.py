@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
 import pytest
@@ -11,7 +12,7 @@ from django.urls import reverse
 
 from pupils.models import KeyAdult
 from staff.models import AuditEvent, Role, School
-from tests.factories import PupilFactory, SchoolFactory, assign, member, on_register
+from tests.factories import PupilFactory, SchoolFactory, assign, left_on, member, on_register
 
 pytestmark = pytest.mark.django_db
 
@@ -30,10 +31,9 @@ def register_world(world):
     )
     on_register(e_asd, "E", "ASD", "SLCN")
     PupilFactory(school=school, legal_forename="Nora", legal_surname="Nosen", nc_year=7)
-    left = PupilFactory(
-        school=school, legal_forename="Lee", legal_surname="Leaver", leaving_date="2025-07-20"
-    )
+    left = PupilFactory(school=school, legal_forename="Lee", legal_surname="Leaver")
     on_register(left, "K", "MLD")
+    left_on(left, dt.date(2025, 7, 20))
     assign(e_asd, world.users["lsa_caseload"], KeyAdult.Kind.ONE_TO_ONE)
     return world
 

@@ -23,7 +23,7 @@ from records.tasks import disposal_list_task
 from safeguarding.models import Concern, ConcernPupil
 from safeguarding.services import attachment_add
 from staff.models import Membership, Role, TrainingRecord, TrainingType
-from tests.factories import PupilFactory, member, on_register
+from tests.factories import PupilFactory, left_on, member, on_register
 from tests.safeguarding.helpers import make_concern
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +45,6 @@ def _old_pupil_with_records(world) -> tuple[Pupil, Concern, Document]:
         school=world.school,
         date_of_birth=BORN,
         admission_date=dt.date(2011, 9, 1),
-        leaving_date=dt.date(2016, 7, 20),
     )
     on_register(pupil, "K", "SLCN")
     concern = make_concern(world, pupil=pupil)
@@ -62,7 +61,7 @@ def _old_pupil_with_records(world) -> tuple[Pupil, Concern, Document]:
         kind="EP_REPORT",
         by=world.users["sendco"],
     )
-    return pupil, concern, document
+    return left_on(pupil, dt.date(2016, 7, 20)), concern, document
 
 
 def pupil_item(batch: DisposalBatch, pupil: Pupil) -> DisposalItem:

@@ -44,6 +44,7 @@ def session_log(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     pupils = list(
         Pupil.objects.filter(enrolments__intervention=intervention, enrolments__joined_on__lte=day)
         .exclude(enrolments__intervention=intervention, enrolments__left_on__lt=day)
+        .not_archived()  # an archived leaver's records are read-only
         .distinct()
         .order_by("legal_surname", "legal_forename")
     )
