@@ -154,6 +154,9 @@ CACHES = {
         "LOCATION": "send_hub_cache",
     }
 }
+# How long a heavy school report (the provision map, what works) is shown again before it is
+# worked out afresh; the page says when it was worked out and offers to do it now. 0: never kept.
+SEND_HUB_REPORT_CACHE_SECONDS = env_int("SEND_HUB_REPORT_CACHE_SECONDS", 300, minimum=0)
 
 AUTH_USER_MODEL = "staff.User"
 AUTHENTICATION_BACKENDS = [

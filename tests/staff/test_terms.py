@@ -93,3 +93,41 @@ def test_a_half_term_cannot_end_before_it_starts_or_repeat(world) -> None:
             starts_on=dt.date(2027, 1, 6),
             ends_on=dt.date(2027, 2, 12),
         )
+
+
+def _recent_terms_year_by_year(school_id: int, day: dt.date, count: int) -> list[terms.Term]:
+    """recent_terms as the rule reads: the current term's year, then each year before."""
+    year = terms.current_term(school_id, day).academic_year
+    found: list[terms.Term] = []
+    while len(found) < count:
+        found.extend(t for t in reversed(terms.terms(school_id, year)) if t.start <= day)
+        year -= 1
+    return found[:count]
+
+
+def test_recent_terms_in_one_query_match_the_year_by_year_rule(
+    world, django_assert_num_queries
+) -> None:
+    # Recorded dates in some years (a late summer end, an early autumn start), typical in others.
+    SchoolTerm.objects.create(
+        school=world.school,
+        academic_year=2025,
+        half="SUMMER_2",
+        starts_on=dt.date(2026, 6, 8),
+        ends_on=dt.date(2026, 7, 24),
+    )
+    SchoolTerm.objects.create(
+        school=world.school,
+        academic_year=2026,
+        half="AUTUMN_1",
+        starts_on=dt.date(2026, 8, 31),
+        ends_on=dt.date(2026, 10, 23),
+    )
+    day = dt.date(2026, 7, 1)
+    while day < dt.date(2027, 9, 15):
+        for count in (1, 4, 6, 10):
+            expected = _recent_terms_year_by_year(world.school.pk, day, count)
+            assert terms.recent_terms(world.school.pk, day, count) == expected, (day, count)
+        day += dt.timedelta(days=9)
+    with django_assert_num_queries(1):
+        terms.recent_terms(world.school.pk, dt.date(2026, 11, 22), 6)

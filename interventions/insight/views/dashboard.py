@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from interventions.insight import dashboard as board
@@ -24,6 +25,7 @@ from interventions.insight.provision import (
     pupil_provision,
 )
 from interventions.insight.provision_all import all_provision
+from interventions.insight.report_cache import without_refresh, worked_out
 from pupils.forms import NO_SUCH_YEAR, school_year_choices
 from pupils.models import NC_YEAR_CHOICES, Area, Pupil
 from send_hub.http import SchoolHttpRequest
@@ -131,6 +133,11 @@ def _map_filters(
     return form, term, filters
 
 
+def _year_label(filters: dict[str, Any]) -> str:
+    year = filters["year"]
+    return dict(NC_YEAR_CHOICES).get(year, "") if year is not None else ""
+
+
 def _map_context(request: SchoolHttpRequest) -> dict[str, Any]:
     form, term, filters = _map_filters(request)
     the_map = provision_map(request.user, term, **filters)
@@ -141,9 +148,7 @@ def _map_context(request: SchoolHttpRequest) -> dict[str, Any]:
         "map": the_map,
         "term": term,
         "filters": filters,
-        "year_label": dict(NC_YEAR_CHOICES).get(filters["year"])
-        if filters["year"] is not None
-        else "",
+        "year_label": _year_label(filters),
         "area_label": AREA_LABELS.get(filters["area"] or "", ""),
         "query": query.urlencode(),
         "generated": timezone.localtime(),
@@ -156,15 +161,32 @@ def _map_context(request: SchoolHttpRequest) -> dict[str, Any]:
 def provision(request: SchoolHttpRequest) -> HttpResponse:
     """Show every intervention that ran in a term with pupils, dosage, staff time and cost,
     and all provision in the term (in-class support, EHCP 1:1s, resources, services, top-up)."""
-    context = _map_context(request)
-    the_map: ProvisionMap = context["map"]
-    filtered = any(v is not None for v in context["filters"].values())
-    context["all"] = all_provision(
-        request.school.pk,
-        context["term"],
-        sessions_total=None if filtered else the_map.totals["cost"],
-    )
-    context["may_enter_costs"] = can(request.user, "interventions.manage")
+    form, term, filters = _map_filters(request)
+
+    def body() -> str:
+        context = _map_context(request)
+        the_map: ProvisionMap = context["map"]
+        filtered = any(v is not None for v in context["filters"].values())
+        context["all"] = all_provision(
+            request.school.pk,
+            context["term"],
+            sessions_total=None if filtered else the_map.totals["cost"],
+        )
+        context["may_enter_costs"] = can(request.user, "interventions.manage")
+        return render_to_string("interventions/insight/_provision_body.html", context, request)
+
+    # A term of a whole school's provision, added up: kept a few minutes (report_cache).
+    worked = worked_out(request, "provision_map", (term.key, tuple(filters.items())), body)
+    query = without_refresh(request)
+    context = {
+        "form": form,
+        "term": term,
+        "year_label": _year_label(filters),
+        "area_label": AREA_LABELS.get(filters["area"] or "", ""),
+        "query": query,
+        "worked": worked,
+        "body": mark_safe(worked.value),  # the output of our own template, escaped there
+    }
     return render(request, "interventions/insight/provision.html", context)
 
 

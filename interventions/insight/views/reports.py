@@ -24,6 +24,7 @@ from django.views.decorators.http import require_safe
 
 from interventions.insight import outcomes, termly
 from interventions.insight.models import TermlyReport
+from interventions.insight.report_cache import without_refresh, worked_out
 from send_hub.http import AuthenticatedHttpRequest, SchoolHttpRequest
 from send_hub.lib.replica import reads_from_replica
 from staff import terms
@@ -104,15 +105,19 @@ def what_works(request: SchoolHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     offered = terms.recent_terms(school.pk, today, TERMS_LISTED)
     form, term = _chosen_term(request, offered, school.pk)
-    figures = outcomes.what_works(school.pk, term, upto=today)
+    # The chosen term and the ones before it, side by side (a fixed few queries per term),
+    # added up once and kept a few minutes (report_cache).
+    compared = _terms_before(school.pk, term, TERMS_COMPARED)
+    worked = worked_out(
+        request,
+        "what_works",
+        (term.key,),
+        lambda: {t.key: outcomes.what_works(school.pk, t, upto=today) for t in compared},
+    )
+    by_term = worked.value
+    figures = by_term[term.key]
     rows = [termly.present_outcome(f, governors=False) for f in figures["programmes"]]
     total = termly.present_outcome(figures["total"], governors=False)
-
-    # The chosen term and the ones before it, side by side (a fixed few queries per term).
-    compared = _terms_before(school.pk, term, TERMS_COMPARED)
-    by_term = {term.key: figures} | {
-        t.key: outcomes.what_works(school.pk, t, upto=today) for t in compared[1:]
-    }
     names = sorted({p["name"] for f in by_term.values() for p in f["programmes"]}, key=str.lower)
     comparison = [
         {
@@ -139,6 +144,8 @@ def what_works(request: SchoolHttpRequest) -> HttpResponse:
             "running": term.end >= today,
             "small_label": outcomes.SMALL_LABEL,
             "has_trust_view": bool(trust_ids_for(request.user)),
+            "worked": worked,
+            "query": without_refresh(request),
         },
     )
 
