@@ -148,10 +148,24 @@ def refuse_save(sender: type[Model], instance: Model, raw: bool = False, **kwarg
         raise ArchivedRecordError(pupil)
 
 
-def refuse_delete(sender: type[Model], instance: Model, **kwargs: Any) -> None:
+def refuse_delete(
+    sender: type[Model], instance: Model, origin: object = None, **kwargs: Any
+) -> None:
     if _unguarded.get():
         return
-    pupil = _archived_pupil(instance, guarded_routes()[sender])
+    routes = guarded_routes()[sender]
+    if isinstance(origin, models.QuerySet) and origin.model is sender:
+        # A queryset delete (an import replacing thousands of marks) sends this for every row:
+        # ask once whether any of its rows is about an archived pupil, not once per row.
+        memo: dict[type[Model], bool] = origin.__dict__.setdefault("_archive_memo", {})
+        if sender not in memo:
+            about = Q()
+            for name, through in routes:
+                about |= Q(pk__in=origin.values(name if through is None else f"{name}__{through}"))
+            memo[sender] = Pupil._base_manager.filter(archived_q()).filter(about).exists()
+        if not memo[sender]:
+            return
+    pupil = _archived_pupil(instance, routes)
     if pupil is not None:
         raise ArchivedRecordError(pupil)
 

@@ -96,9 +96,9 @@ MIDDLEWARE = [
     "staff.middleware.CurrentSchoolMiddleware",
     "staff.middleware.RequireMFAMiddleware",
     "staff.middleware.NoStoreForSignedInMiddleware",
-    "send_hub.lib.form_keys.FormKeyMiddleware",
     # A refused change to an archived leaver's records, shown with its reason (records.archive).
     "records.archive.ArchivedRecordMiddleware",
+    "send_hub.lib.form_keys.FormKeyMiddleware",
 ]
 
 ROOT_URLCONF = "send_hub.urls"

@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 
 from interventions.connect.models import Placement
-from pupils.models import Pupil
+from pupils.models import Pupil, hides_archived, not_archived_q
 from send_hub.lib.dates import nice_date
 from staff.models import Role, School, User
 from staff.permissions import LEADERS, roles_for
@@ -43,7 +43,8 @@ class BehaviourRecordQuerySet(models.QuerySet[R]):
             return self.none()
         mine = self.filter(school_id=school_id)
         if roles & SCHOOL_WIDE_ROLES:
-            return mine
+            # An archived leaver's records: only for the roles that keep a duty to them.
+            return mine.filter(not_archived_q("pupil__")) if hides_archived(user) else mine
         placed = Placement.objects.visible_to(user).current().values("pupil_id")
         return mine.filter(pupil_id__in=placed)
 

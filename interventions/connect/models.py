@@ -10,7 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from pupils.models import Pupil
+from pupils.models import Pupil, hides_archived, not_archived_q
 from send_hub.lib.dates import nice_date
 from staff.models import School, User
 from staff.permissions import LEADERS, can, roles_for
@@ -69,8 +69,10 @@ class Room(models.Model):
 
 class PlacementQuerySet(models.QuerySet["Placement"]):
     def visible_to(self, user: Any) -> PlacementQuerySet:
-        """Return placements in the rooms ``user`` may open (all the school's for leaders)."""
-        return self.filter(room__in=Room.objects.visible_to(user).values("pk"))
+        """Return placements in the rooms ``user`` may open (all the school's for leaders); an
+        archived leaver's only for the roles that keep a duty to their records."""
+        mine = self.filter(room__in=Room.objects.visible_to(user).values("pk"))
+        return mine.filter(not_archived_q("pupil__")) if hides_archived(user) else mine
 
     def current(self) -> PlacementQuerySet:
         """Return active and reintegrating placements."""
@@ -268,7 +270,8 @@ class CheckInPupilQuerySet(models.QuerySet["CheckInPupil"]):
         roles = roles_for(user, school_id)
         if not roles:
             return self.none()
-        mine = self.filter(school_id=school_id)
+        # The daily list is of pupils who attend: an archived leaver is on nobody's.
+        mine = self.filter(school_id=school_id).filter(not_archived_q("pupil__"))
         if can(user, "interventions.checkin_manage"):  # who keeps the list, named once
             return mine
         return mine.filter(key_adult=user)

@@ -144,6 +144,13 @@ def not_archived_q(prefix: str = "", on: date | None = None) -> Q:
     )
 
 
+def hides_archived(user: object) -> bool:
+    """Whether ``user`` must not see archived leavers in their current school (everyone but the
+    roles in ``ARCHIVE_DUTY_ROLES``): lists reached without ``Pupil.objects.visible_to`` (a
+    room's placements, the school's removals) filter with ``not_archived_q`` when this is true."""
+    return not roles_for(user, getattr(user, "current_school_id", None)) & ARCHIVE_DUTY_ROLES
+
+
 class PupilQuerySet(models.QuerySet["Pupil"]):
     def on_roll(self) -> Self:
         """Return pupils who have not left."""
@@ -175,11 +182,11 @@ class PupilQuerySet(models.QuerySet["Pupil"]):
         keeps_archive = bool(roles & ARCHIVE_DUTY_ROLES)
         if roles & WHOLE_SCHOOL_PUPIL_ROLES:
             return mine if keeps_archive else mine.not_archived()
-        if keeps_archive and not roles & (CASELOAD_ROLES | {Role.TEACHER}):
-            return mine.archived()
         if not keeps_archive:
             mine = mine.not_archived()
         ways = []
+        if keeps_archive:  # the DPO (the other duty roles see the whole school): every leaver
+            ways.append(archived_q())
         if roles & CASELOAD_ROLES:
             caseload = KeyAdult.objects.filter(staff=user, end_date__isnull=True)
             ways.append(Q(pk__in=caseload.values("pupil_id")))

@@ -16,12 +16,22 @@ from django.urls import reverse
 
 from interventions.attendance.importer import plan_marks
 from interventions.delivery import services as delivery
-from interventions.models import PlanKind, PlanTarget, Session, SessionAttendance, SupportPlan
+from interventions.models import (
+    CheckInPupil,
+    Placement,
+    PlanKind,
+    PlanTarget,
+    Removal,
+    Room,
+    Session,
+    SessionAttendance,
+    SupportPlan,
+)
 from interventions.plans import services as plan_services
 from interventions.reminders.services import reminders_due
 from pupils.importers import apply as mis_apply
 from pupils.importers import mis_csv
-from pupils.models import ArchivedRecordError, Pupil, SENStatus
+from pupils.models import ArchivedRecordError, KeyAdult, Pupil, SENStatus
 from records.archive import guarded_routes, unguarded
 from records.registry import pupil_links
 from safeguarding import services as sg
@@ -399,3 +409,78 @@ def test_a_mis_import_row_for_an_archived_pupil_changes_nothing_and_says_why(
         f"{archived.display_name} left on 17 Jul 2026; their records are archived and "
         "read-only, so this row changes nothing." in only.notes
     )
+
+
+# --- Lists reached without Pupil.objects.visible_to ----------------------------------------------
+
+
+def test_room_placements_removals_and_the_check_in_list_leave_out_an_archived_pupil(
+    world: World,
+) -> None:
+    room = Room.objects.create(school=world.school, name="Connect A", capacity=4)
+    room.staff.add(world.users["lsa_caseload"])
+    placement = Placement.objects.create(
+        school=world.school,
+        room=room,
+        pupil=world.pupil,
+        referral_reason="Synthetic reason",
+        start_date=dt.date(2026, 6, 1),
+        created_by=world.users["sendco"],
+    )
+    Removal.objects.create(
+        school=world.school,
+        pupil=world.pupil,
+        kind="REMOVAL",
+        started_at=dt.datetime(2026, 6, 2, 9, tzinfo=dt.UTC),
+        ended_at=dt.datetime(2026, 6, 2, 10, tzinfo=dt.UTC),
+        reason="Synthetic reason",
+        recorded_by=world.users["behaviour_support"],
+    )
+    CheckInPupil.objects.create(
+        school=world.school,
+        pupil=world.pupil,
+        key_adult=world.users["lsa_caseload"],
+        added_by=world.users["sendco"],
+        added_on=dt.date(2026, 6, 1),
+    )
+    left_on(world.pupil, LEFT)
+    lsa, support = (_as(world.users[k], world) for k in ("lsa_caseload", "behaviour_support"))
+    head = _as(world.users["head"], world)
+    assert not Placement.objects.visible_to(lsa).exists()
+    assert list(Placement.objects.visible_to(head)) == [placement]
+    assert not Removal.objects.visible_to(support).exists()
+    assert Removal.objects.visible_to(head).count() == 1
+    assert not CheckInPupil.objects.visible_to(lsa).exists()
+
+
+def test_an_intervention_lists_an_archived_pupil_as_former_and_unnamed_to_its_staff(
+    world: World,
+) -> None:
+    intervention = InterventionFactory(school=world.school, start_date=dt.date(2026, 6, 1))
+    stays = EnrolmentFactory(intervention=intervention).pupil
+    EnrolmentFactory(intervention=intervention, pupil=world.pupil)
+    left_on(world.pupil, LEFT)
+    client = Client()
+    client.force_login(intervention.lead)
+    page = client.get(reverse("interventions:detail", args=[intervention.pk]))
+    assert [e.pupil for e in page.context["current"]] == [stays]
+    body = page.content.decode()
+    assert "A pupil who has left the school, left 17 Jul 2026" in body
+    assert world.pupil.display_name not in body
+    sendco = world.client("sendco").get(reverse("interventions:detail", args=[intervention.pk]))
+    assert f"{world.pupil.display_name}, left 17 Jul 2026" in sendco.content.decode()
+
+
+def test_a_queryset_delete_asks_once_not_once_per_row(
+    world: World, django_assert_max_num_queries
+) -> None:
+    lsa = world.users["lsa_no_caseload"]
+    pupils = [PupilFactory(school=world.school) for _ in range(30)]
+    for pupil in pupils:
+        KeyAdult.objects.create(pupil=pupil, staff=lsa, kind="MENTOR", start_date=LEFT)
+    with django_assert_max_num_queries(6):
+        KeyAdult.objects.filter(staff=lsa, pupil__in=pupils[:20]).delete()
+    left_on(pupils[25], LEFT)
+    with pytest.raises(ArchivedRecordError), transaction.atomic():
+        KeyAdult.objects.filter(staff=lsa).delete()
+    assert KeyAdult.objects.filter(staff=lsa).count() == 10

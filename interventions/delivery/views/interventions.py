@@ -206,10 +206,15 @@ def detail(request: SchoolHttpRequest, pk: int) -> HttpResponse:
         "sees_impact": sees_notes and can(request.user, "interventions.view_impact", intervention),
         "enrol_form": _enrol_form(request, intervention) if may_manage else None,
         "search_form": EnrolSearchForm(),
-        "current": [e for e in intervention.enrolments.all() if e.left_on is None],
-        "former": [e for e in intervention.enrolments.all() if e.left_on is not None],
+        # A pupil who has left the school (archived) is a former member, place ended or not.
+        "current": [e for e in intervention.enrolments.all() if _current(e)],
+        "former": [e for e in intervention.enrolments.all() if not _current(e)],
     }
     return render(request, "interventions/delivery/detail.html", context)
+
+
+def _current(enrolment: Enrolment) -> bool:
+    return enrolment.left_on is None and not enrolment.pupil.is_archived
 
 
 HISTORY_PAGE_SIZE = 50
