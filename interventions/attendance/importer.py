@@ -70,6 +70,9 @@ SESSIONS = {
     "2": AttendanceMark.Session.PM,
 }
 CREATE, CHANGE, SAME, ERROR = "create", "change", "same", "error"
+# A row about a pupil whose records are archived (left before today, records.archive): skipped,
+# and named in the dry run, so a file that still holds a leaver's last weeks imports the rest.
+ARCHIVED = "archived"
 ERRORS_SHOWN = 200
 
 
@@ -86,6 +89,7 @@ class MarkRow:
     action: str = CREATE
     pupil_id: int | None = None
     was: str = ""
+    note: str = ""
 
 
 @dataclass
@@ -100,16 +104,19 @@ class MarkPlan:
 
     @property
     def counts(self) -> dict[str, int]:
-        counts = {CREATE: 0, CHANGE: 0, SAME: 0, ERROR: 0}
+        counts = {CREATE: 0, CHANGE: 0, SAME: 0, ERROR: 0, ARCHIVED: 0}
         for row in self.rows:
             counts[row.action] += 1
-        return {
+        found = {
             "created": counts[CREATE],
             "changed": counts[CHANGE],
             "unchanged": counts[SAME],
             "removed": len(self.removed),
             "errors": counts[ERROR] + len(self.file_errors),
         }
+        if counts[ARCHIVED]:
+            found["archived"] = counts[ARCHIVED]
+        return found
 
     @property
     def ok(self) -> bool:
@@ -118,6 +125,10 @@ class MarkPlan:
     @property
     def error_rows(self) -> list[MarkRow]:
         return [r for r in self.rows if r.errors][:ERRORS_SHOWN]
+
+    @property
+    def archived_rows(self) -> list[MarkRow]:
+        return [r for r in self.rows if r.action == ARCHIVED][:ERRORS_SHOWN]
 
     @property
     def pupils(self) -> int:
@@ -185,7 +196,7 @@ def plan_marks(
     upns = {r.upn for r in plan.rows if r.upn_ok}
     school_pupils = Pupil.objects.filter(school=school, upn__in=upns)
     pupils = dict(school_pupils.values_list("upn", "pk"))
-    # An archived leaver's records are read-only (records.archive): their rows are named.
+    # An archived leaver's records are read-only (records.archive): their rows are skipped.
     archived: dict[str, dt.date] = {
         upn: left
         for upn, left in school_pupils.archived().values_list("upn", "leaving_date")
@@ -198,10 +209,12 @@ def plan_marks(
             if row.pupil_id is None:
                 row.errors.append(f"No pupil in this school has the UPN {row.upn}.")
             elif row.upn in archived:
-                row.errors.append(
+                row.pupil_id, row.action, row.errors = None, ARCHIVED, []
+                row.note = (
                     f"The pupil with UPN {row.upn} left on {nice_date(archived[row.upn])}; "
-                    "their records are archived and read-only."
+                    "their records are archived and read-only, so this row is skipped."
                 )
+                continue
         if row.pupil_id and row.date and row.session:
             # checked even when another field is wrong, so the row names both problems
             key = (row.pupil_id, row.date, row.session)

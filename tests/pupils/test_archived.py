@@ -14,7 +14,8 @@ from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
-from interventions.attendance.importer import plan_marks
+from interventions.attendance.importer import import_apply, import_create, plan_marks
+from interventions.attendance.models import AttendanceMark
 from interventions.delivery import services as delivery
 from interventions.models import (
     CheckInPupil,
@@ -381,12 +382,28 @@ def test_the_reminder_sweep_makes_no_work_about_an_archived_pupil(
 # --- Imports -------------------------------------------------------------------------------------
 
 
-def test_an_attendance_import_names_an_archived_pupils_row(world: World, archived: Pupil) -> None:
-    content = f"UPN,Date,Session,Mark\n{archived.upn},17/07/2026,AM,/\n".encode()
+def test_an_attendance_import_skips_and_names_an_archived_pupils_row(
+    world: World, archived: Pupil
+) -> None:
+    current = PupilFactory(school=world.school)
+    content = (
+        f"UPN,Date,Session,Mark\n{archived.upn},17/07/2026,AM,/\n{current.upn},17/07/2026,AM,/\n"
+    ).encode()
     plan = plan_marks(school=world.school, content=content)
-    assert [" ".join(r.errors) for r in plan.error_rows] == [
-        f"The pupil with UPN {archived.upn} {MESSAGE}"
+    assert plan.ok and plan.counts["created"] == 1 and plan.counts["archived"] == 1
+    assert [r.note for r in plan.archived_rows] == [
+        f"The pupil with UPN {archived.upn} left on 17 Jul 2026; their records are archived and "
+        "read-only, so this row is skipped."
     ]
+    batch = import_create(
+        school=world.school, original_name="marks.csv", content=content, by=world.users["sendco"]
+    )
+    page = world.client("sendco").get(
+        reverse("interventions:attendance_import_preview", args=[batch.pk])
+    )
+    assert "1</strong> skipped (pupils who have left: archived)" in page.content.decode()
+    import_apply(batch=batch, by=world.users["sendco"])
+    assert list(AttendanceMark.objects.values_list("pupil_id", flat=True)) == [current.pk]
 
 
 def test_a_mis_import_row_for_an_archived_pupil_changes_nothing_and_says_why(
