@@ -14,11 +14,13 @@ from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
+from interventions.attendance.early_warning import early_warning_sweep_school
 from interventions.attendance.importer import import_apply, import_create, plan_marks
-from interventions.attendance.models import AttendanceMark
+from interventions.attendance.models import AttendanceMark, EarlyWarning
 from interventions.delivery import services as delivery
 from interventions.models import (
     CheckInPupil,
+    Notification,
     Placement,
     PlanKind,
     PlanTarget,
@@ -29,7 +31,7 @@ from interventions.models import (
     SupportPlan,
 )
 from interventions.plans import services as plan_services
-from interventions.reminders.services import reminders_due
+from interventions.reminders.services import reminders_due, reminders_sweep_school
 from pupils.importers import apply as mis_apply
 from pupils.importers import mis_csv
 from pupils.models import ArchivedRecordError, KeyAdult, Pupil, SENStatus
@@ -501,3 +503,19 @@ def test_a_queryset_delete_asks_once_not_once_per_row(
     with pytest.raises(ArchivedRecordError), transaction.atomic():
         KeyAdult.objects.filter(staff=lsa).delete()
     assert KeyAdult.objects.filter(staff=lsa).count() == 10
+
+
+def test_the_daily_sweeps_run_and_make_nothing_about_an_archived_pupil(
+    world: World, archived: Pupil
+) -> None:
+    plan = SupportPlan.objects.get(pupil=archived)
+    reminders_sweep_school(school_id=world.school.pk, today=TODAY)
+    early_warning_sweep_school(school_id=world.school.pk)
+    urls = set(Notification.objects.values_list("url", flat=True))
+    assert reverse("interventions:plan", args=[plan.pk]) not in urls
+    assert reverse("pupils:detail", args=[archived.pk]) not in urls
+    assert not EarlyWarning.objects.filter(pupil=archived).exists()
+    # The same plan, for a pupil still attending, is reminded: the sweep did run.
+    left_on(archived, None)  # type: ignore[arg-type]
+    reminders_sweep_school(school_id=world.school.pk, today=TODAY)
+    assert Notification.objects.filter(url=reverse("interventions:plan", args=[plan.pk])).exists()
