@@ -1,6 +1,7 @@
 """Where one page's time goes: cProfile over repeated requests, in process, as its persona.
 
     uv run --frozen python -m benchmarks.profile --only "register" [--requests N] [--top N]
+    uv run --frozen python -m benchmarks.profile --url /pupils/12/ --persona lsa
 
 Run on the database ``make bench`` seeds (scripts/with-services.sh gives DATABASE_URL), under
 production settings. For each page of benchmarks/page_table.py whose name contains ``--only``
@@ -25,7 +26,7 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 
-from benchmarks.page_table import build_pages, largest_school, signed_in  # noqa: E402
+from benchmarks.page_table import Page, build_pages, largest_school, signed_in  # noqa: E402
 
 
 def main() -> None:
@@ -34,10 +35,14 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--sort", default="cumulative,tottime")
+    parser.add_argument("--url", help="profile this URL instead, as --persona")
+    parser.add_argument("--persona", default="sendco", help="lsa, sendco or dsl (with --url)")
     args = parser.parse_args()
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     pages, people = build_pages(largest_school())
     clients = {key: signed_in(user) for key, user in people.items()}
+    if args.url:
+        pages = [Page(args.url, args.persona, args.url)]
     for page in pages:
         if page.post is not None or args.only.lower() not in page.name.lower():
             continue

@@ -29,6 +29,7 @@ from safeguarding.models import (
     ConcernPupil,
     Decision,
     DecisionChild,
+    Involvement,
     PupilFlag,
     Referral,
     ReferralUpdate,
@@ -50,6 +51,9 @@ KIND_ORDER = {
     "transfer": 8,
 }
 
+
+# Ids as a list or as a subquery that selects them.
+Ids: TypeAlias = Sequence[int] | QuerySet[Any, Any]
 
 # What a chronology entry can be (its ``kind`` names which).
 Record: TypeAlias = (
@@ -87,6 +91,8 @@ class Chronology:
     pupil: Pupil
     entries: list[Entry] = field(default_factory=list)
     links: Sequence[ConcernPupil] = field(default_factory=list)
+    # Every entry on the file; ``entries`` holds them all unless built for the latest few.
+    total: int = 0
 
     @property
     def concerns(self) -> list[Concern]:
@@ -121,7 +127,7 @@ def _moment(day: dt.date, recorded: dt.datetime) -> tuple[dt.datetime, bool]:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59, 59))), True
 
 
-def _about(through: Any, parent: str, link_ids: list[int], subject_of: list[int]) -> Q:
+def _about(through: Any, parent: str, link_ids: Ids, subject_of: Ids) -> Q:
     """Return the filter for casework about this child: marked as about one of ``link_ids``,
     or (recorded before children were) on a concern this child is the subject of."""
     rows: QuerySet[Any] = through.objects.filter(**{parent: OuterRef("pk")})
@@ -130,8 +136,21 @@ def _about(through: Any, parent: str, link_ids: list[int], subject_of: list[int]
     )
 
 
-def build(pupil: Pupil, *, category: str = "") -> Chronology:
-    """Return ``pupil``'s chronology, optionally only the concerns in one category."""
+def _cutoff(moments: list[dt.datetime], latest: int | None) -> dt.datetime | None:
+    """The moment of the ``latest``-th newest entry (None: take every entry)."""
+    if latest is None or len(moments) <= latest:
+        return None
+    return sorted(moments, reverse=True)[latest - 1]
+
+
+def build(pupil: Pupil, *, category: str = "", latest: int | None = None) -> Chronology:
+    """Return ``pupil``'s chronology, optionally only the concerns in one category.
+
+    With ``latest``, ``entries`` holds at least the newest ``latest`` entries (and every
+    action, referral, flag and transfer step, which are few and also feed the open actions),
+    worked out from the moments alone first, so a long file does not load every concern,
+    note, file and decision to show its last page; ``total`` still counts every entry.
+    """
     links_qs = (
         ConcernPupil.objects.filter(pupil=pupil)
         .select_related("concern__reporter")
@@ -148,82 +167,118 @@ def build(pupil: Pupil, *, category: str = "") -> Chronology:
     if category:
         links_qs = links_qs.filter(categories__code=category).distinct()
     latest_share = AccountShare.objects.filter(link=OuterRef("pk")).order_by("-at", "-pk")
-    links = list(links_qs.annotate(shared=Subquery(latest_share.values("on")[:1])))
-    concerns = {link.concern_id: link.concern for link in links}
-    link_ids = [link.pk for link in links]
-    for link in links:
-        link.concern.this_link = link
-        link.shows_account = link.is_subject or bool(link.shared)
-    ids = list(concerns)
+    links_qs = links_qs.annotate(shared=Subquery(latest_share.values("on")[:1]))
+    # Whom the file's casework is about, as subqueries: a long file would otherwise send every
+    # link's and concern's id with each query below.
+    about = ConcernPupil.objects.filter(pupil=pupil)
+    if category:
+        about = about.filter(categories__code=category)
+    about = about.annotate(shared=Subquery(latest_share.values("on")[:1]))
+    link_ids = about.values("pk")
+    ids = about.values("concern_id")
     # Casework recorded before children were recorded is about the concern's subjects.
-    subject_of = [link.concern_id for link in links if link.is_subject]
-    full = [link.concern_id for link in links if link.shows_account]
-    entries: list[Entry] = []
-
-    for link in links:
-        entries.append(Entry(link.concern.occurred_at, "concern", link.concern, link.concern))
+    subject = Q(involvement=Involvement.CONCERN_FOR)
+    subject_of = about.filter(subject).values("concern_id")
+    full = about.filter(subject | Q(shared=True)).values("concern_id")
+    # Each link's concern and when it happened (every link, a few columns).
+    rows = list(links_qs.values_list("concern_id", "concern__occurred_at"))
     addenda = Addendum.objects.filter(concern_id__in=ids).filter(
         Q(kind=Addendum.Kind.CASE_NOTE) & _about(AddendumChild, "addendum", link_ids, subject_of)
         | ~Q(kind=Addendum.Kind.CASE_NOTE) & Q(concern_id__in=full)
     )
-    for addendum in addenda.select_related("author"):
-        entries.append(
-            Entry(addendum.written_at, "addendum", addendum, concerns[addendum.concern_id])
-        )
     # Files: listed (name, kind, who, when), never their content; the rule is on_files().
     attachments = Attachment.objects.filter(concern_id__in=ids).on_files(
         link_ids=link_ids, subject_of=subject_of, full=full
     )
-    for attachment in attachments.select_related("uploaded_by", "addendum"):
-        attachment.concern = concerns[attachment.concern_id]  # already loaded: no query each
-        entries.append(
-            Entry(attachment.uploaded_at, "attachment", attachment, concerns[attachment.concern_id])
-        )
+    decisions = Decision.objects.filter(concern_id__in=ids).filter(
+        _about(DecisionChild, "decision", link_ids, subject_of)
+    )
+    actions = (
+        Action.objects.filter(concern_id__in=ids)
+        .filter(_about(ActionChild, "action", link_ids, subject_of))
+        .select_related("owner", "created_by")
+        .prefetch_related(Prefetch("updates", queryset=ActionUpdate.objects.select_related("by")))
+    )
+    referrals = (
+        Referral.objects.filter(concern_id__in=ids, pupil=pupil)
+        .select_related("by")
+        .prefetch_related(Prefetch("updates", queryset=ReferralUpdate.objects.select_related("by")))
+    )
+    # Placed without their concern for now (few, and each needed in full).
+    few: list[Entry] = []
+    for action in actions:
+        few.append(Entry(action.created_at, "action", action))
+        few.extend(Entry(update.at, "action_update", update) for update in action.updates.all())
+    for referral in referrals:
+        when, date_only = _moment(referral.referred_on, referral.recorded_at)
+        few.append(Entry(when, "referral", referral, date_only=date_only))
+        # Each update's referral is the one above: prefetching the updates cached it on them.
+        for outcome in referral.updates.all():
+            when, date_only = _moment(outcome.outcome_on, outcome.at)
+            few.append(Entry(when, "referral_update", outcome, date_only=date_only))
+    if not category:
+        for flag in PupilFlag.objects.filter(pupil=pupil).select_related("by"):
+            few.append(Entry(flag.at, "flag", flag))
+        steps = TransferStep.objects.filter(transfer__in=Transfer.objects.filter(pupil=pupil))
+        for step in steps.select_related("by", "transfer"):
+            when, date_only = _moment(step.on, step.at)
+            few.append(Entry(when, "transfer", step, date_only=date_only))
+
+    # The many: concerns, notes, files and decisions, counted by their moments first.
+    moments = {
+        "concern": [occurred_at for _, occurred_at in rows],
+        "addendum": list(addenda.values_list("written_at", flat=True)),
+        "attachment": list(attachments.values_list("uploaded_at", flat=True)),
+        "decision": list(decisions.values_list("decided_at", flat=True)),
+    }
+    everything = [m for kind in moments.values() for m in kind] + [e.when for e in few]
+    since = _cutoff(everything, latest)
+    if since is not None:
+        addenda = addenda.filter(written_at__gte=since)
+        attachments = attachments.filter(uploaded_at__gte=since)
+        decisions = decisions.filter(decided_at__gte=since)
     own_row = DecisionChild.objects.filter(decision=OuterRef("pk"), link_id__in=link_ids)
-    decisions = (
-        Decision.objects.filter(concern_id__in=ids)
-        .filter(_about(DecisionChild, "decision", link_ids, subject_of))
-        .select_related("decided_by")
+    many: list[tuple[dt.datetime, str, Addendum | Attachment | Decision]] = [
+        (a.written_at, "addendum", a) for a in addenda.select_related("author")
+    ]
+    files = attachments.select_related("uploaded_by", "addendum")
+    many += [(a.uploaded_at, "attachment", a) for a in files]
+    many += [
+        (d.decided_at, "decision", d)
+        for d in decisions.select_related("decided_by")
         # Not referred, for this child: their own row says; an older decision says for all.
         .annotate(
             not_referred_here=Coalesce(
                 Subquery(own_row.values("not_referred")[:1]), F("not_referred")
             )
         )
-    )
-    for decision in decisions:
-        entries.append(
-            Entry(decision.decided_at, "decision", decision, concerns[decision.concern_id])
-        )
-    actions = (
-        Action.objects.filter(concern_id__in=ids)
-        .filter(_about(ActionChild, "action", link_ids, subject_of))
-        .select_related("owner", "created_by")
-    )
-    for action in actions.prefetch_related(
-        Prefetch("updates", queryset=ActionUpdate.objects.select_related("by"))
-    ):
-        concern = concerns[action.concern_id]
-        entries.append(Entry(action.created_at, "action", action, concern))
-        for update in action.updates.all():
-            entries.append(Entry(update.at, "action_update", update, concern))
-    referrals = Referral.objects.filter(concern_id__in=ids, pupil=pupil).select_related("by")
-    for referral in referrals.prefetch_related(
-        Prefetch("updates", queryset=ReferralUpdate.objects.select_related("by"))
-    ):
-        concern = concerns[referral.concern_id]
-        when, date_only = _moment(referral.referred_on, referral.recorded_at)
-        entries.append(Entry(when, "referral", referral, concern, date_only))
-        # Each update's referral is the one above: prefetching the updates cached it on them.
-        for outcome in referral.updates.all():
-            when, date_only = _moment(outcome.outcome_on, outcome.at)
-            entries.append(Entry(when, "referral_update", outcome, concern, date_only))
-    if not category:
-        for flag in PupilFlag.objects.filter(pupil=pupil).select_related("by"):
-            entries.append(Entry(flag.at, "flag", flag))
-        steps = TransferStep.objects.filter(transfer__in=Transfer.objects.filter(pupil=pupil))
-        for step in steps.select_related("by", "transfer"):
-            when, date_only = _moment(step.on, step.at)
-            entries.append(Entry(when, "transfer", step, date_only=date_only))
+    ]
+    # The concerns in full: those in the window, and those anything loaded belongs to.
+    wanted = {c for c, occurred_at in rows if since is None or occurred_at >= since}
+    wanted |= {obj.concern_id for _, _, obj in many}
+    wanted |= {e.obj.concern_id for e in few if isinstance(e.obj, (Action, Referral))}
+    wanted |= {e.obj.action.concern_id for e in few if isinstance(e.obj, ActionUpdate)}
+    wanted |= {e.obj.referral.concern_id for e in few if isinstance(e.obj, ReferralUpdate)}
+    links = list(links_qs.filter(concern_id__in=wanted) if since is not None else links_qs)
+    concerns = {link.concern_id: link.concern for link in links}
+    entries: list[Entry] = []
+    for link in links:
+        link.concern.this_link = link
+        link.shows_account = link.is_subject or bool(link.shared)
+        if since is None or link.concern.occurred_at >= since:
+            entries.append(Entry(link.concern.occurred_at, "concern", link.concern, link.concern))
+    for when, kind, obj in many:
+        if isinstance(obj, Attachment):
+            obj.concern = concerns[obj.concern_id]  # already loaded: no query each
+        entries.append(Entry(when, kind, obj, concerns[obj.concern_id]))
+    for entry in few:
+        record = entry.obj
+        if isinstance(record, (Action, Referral)):
+            entry.concern = concerns[record.concern_id]
+        elif isinstance(record, ActionUpdate):
+            entry.concern = concerns[record.action.concern_id]
+        elif isinstance(record, ReferralUpdate):
+            entry.concern = concerns[record.referral.concern_id]
+        entries.append(entry)
     entries.sort(key=lambda e: e.sort_key)
-    return Chronology(pupil=pupil, entries=entries, links=links)
+    return Chronology(pupil=pupil, entries=entries, links=links, total=len(everything))

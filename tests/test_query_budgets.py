@@ -54,7 +54,7 @@ BUDGETS = {
     "SENDCo: EHCP": 15,
     "SENDCo: calendar": 17,
     "DSL: the queue": 15,
-    "DSL: a 20-entry chronology": 28,
+    "DSL: a 20-entry chronology": 31,  # 3 of them: the moments that choose the latest entries
 }
 
 

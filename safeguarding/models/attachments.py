@@ -6,7 +6,7 @@ took it."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Self
+from typing import Any, Self
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import models
@@ -39,7 +39,11 @@ class AttachmentQuerySet(models.QuerySet["Attachment"]):
         return mine if sees_every_concern(user) else mine.filter(uploaded_by=user)
 
     def on_files(
-        self, *, link_ids: Sequence[int], subject_of: Sequence[int], full: Sequence[int]
+        self,
+        *,
+        link_ids: Sequence[int] | models.QuerySet[Any, Any],
+        subject_of: Sequence[int] | models.QuerySet[Any, Any],
+        full: Sequence[int] | models.QuerySet[Any, Any],
     ) -> Self:
         """Return the files on the safeguarding file of the child linked by ``link_ids``.
 

@@ -85,20 +85,21 @@ def pupil_chronology(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     pupil = _pupil(request, pk, "safeguarding.view_all")
     form = ChronologyFilterForm(request.GET or None)
     category = (form.cleaned_data.get("category") if form.is_valid() else "") or ""
-    chron = chronology.build(pupil, category=category)
+    show_all = request.GET.get("all") == "1"
+    chron = chronology.build(
+        pupil, category=category, latest=None if show_all else CHRONOLOGY_SHOWN
+    )
     services.access_record(
         user=request.user, kind=FileAccess.Kind.CHRONOLOGY_VIEWED, pupils=[pupil], request=request
     )
     services.alerts_mark_read(user=request.user, pupil=pupil)
     # A long file opens at its latest entries; the whole of it is one click away (and in the PDF).
-    entries = chron.entries
-    if request.GET.get("all") != "1":
-        entries = entries[-CHRONOLOGY_SHOWN:]
+    entries = chron.entries if show_all else chron.entries[-CHRONOLOGY_SHOWN:]
     context = {
         "pupil": pupil,
         "chronology": chron,
         "entries": entries,
-        "earlier": len(chron.entries) - len(entries),
+        "earlier": chron.total - len(entries),
         "form": form,
         "category": category,
         "flag": services.current_flag(pupil),
