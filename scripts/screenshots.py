@@ -51,6 +51,7 @@ TOUR: list[tuple[str | None, list[tuple[str, str]]]] = [
             ("sendco-what-works", "/interventions/sendco/what-works/"),
             ("sendco-termly-reports", "/interventions/sendco/reports/"),
             ("census-preflight", "/pupils/census/"),
+            ("sen-register", "/pupils/"),
             ("plans-list", "/interventions/plans/"),
             ("plans-calendar", "/interventions/plans/calendar/"),
             ("plans-calendar-next", "/interventions/plans/calendar/?half=next"),
@@ -91,7 +92,13 @@ TOUR: list[tuple[str | None, list[tuple[str, str]]]] = [
             ("off-site-new", "/interventions/attendance/off-site/new/"),
         ],
     ),
-    ("dsl@brookfield.example", [("off-site-today", "/interventions/attendance/off-site/today/")]),
+    (
+        "dsl@brookfield.example",
+        [
+            ("off-site-today", "/interventions/attendance/off-site/today/"),
+            ("dsl-queue", "/safeguarding/"),
+        ],
+    ),
     (
         "sendco@hillcrest.example",
         [("early-warning-settings", "/interventions/attendance/early-warnings/settings/")],
@@ -154,6 +161,11 @@ def main() -> None:
     for pair in args.extra:
         email, path = pair.split("=", 1)
         tour.append((email, [(path.strip("/").replace("/", "-") or "home", path)]))
+    # Read from the database before Playwright starts its event loop (Django refuses queries
+    # from inside one).
+    leaver = (
+        archived_leaver_path() if any(p == ARCHIVED_LEAVER for _, ps in tour for _, p in ps) else ""
+    )
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS)
         for width in WIDTHS:
@@ -169,7 +181,7 @@ def main() -> None:
                     sign_in(page, args.base, email)
                 for name, path in pages:
                     if path == ARCHIVED_LEAVER:
-                        path = archived_leaver_path()
+                        path = leaver
                     page.goto(f"{args.base}{path}")
                     page.wait_for_load_state("networkidle")
                     target = out / f"{name}-{width}.png"
