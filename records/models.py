@@ -44,6 +44,9 @@ class Trigger(models.TextChoices):
     DATE_OF_BIRTH = "DATE_OF_BIRTH", "Pupil's date of birth"
     LEAVING = "LEAVING", "Leaving date (pupil leaves the school, or staff member leaves)"
     CREATION = "CREATION", "Date the record was made"
+    # The pupil has left and every record of the kind that can stay open (a placement, a place
+    # in an intervention, an SEN status, a plan) has closed: counted from the later of the two.
+    CLOSURE = "CLOSURE", "Closure (the pupil has left and the last of these records has closed)"
     NEVER = "NEVER", "Kept permanently"
 
 

@@ -38,6 +38,8 @@ class Hint:
     parents: tuple[str, ...] = ()
     # For rules counted from the record's own date: the field that holds it.
     date_field: str | None = None
+    # For rules counted from closure: the date the record closed (empty while it is open).
+    closed_field: str | None = None
 
 
 HINTS: dict[str, Hint] = {
@@ -55,7 +57,13 @@ HINTS: dict[str, Hint] = {
     "staff.HistoricalTrainingRecord": Hint(kind=RecordKind.STAFF_RECORD),
     "staff.SupervisionSession": Hint(kind=RecordKind.STAFF_RECORD),
     "staff.CPDEntry": Hint(kind=RecordKind.STAFF_RECORD),
-    "pupils.SENStatus": Hint(kind=RecordKind.SEN_RECORD),
+    "pupils.SENStatus": Hint(kind=RecordKind.SEN_RECORD, closed_field="end_date"),
+    "pupils.KeyAdult": Hint(closed_field="end_date"),
+    "interventions.Enrolment": Hint(closed_field="left_on"),
+    "interventions.Placement": Hint(closed_field="ended_on"),
+    "interventions.EHCP": Hint(closed_field="ceased_on"),
+    "interventions.PartTimeTimetable": Hint(closed_field="ended_on"),
+    "interventions.OffSitePlacement": Hint(closed_field="end_date"),
     "pupils.SENNeed": Hint(kind=RecordKind.SEN_RECORD),
     "pupils.AccessArrangement": Hint(kind=RecordKind.SEN_RECORD),
     "pupils.Document": Hint(kind=RecordKind.SEN_RECORD),

@@ -14,12 +14,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterable
+from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
-from django.db.models import Model
+from django.db.models import Max, Model, QuerySet
 from django.utils import timezone
 
 from pupils.models import Pupil
@@ -36,6 +37,7 @@ from records.models import (
     add_years,
 )
 from records.registry import (
+    Link,
     Rows,
     closure,
     deletion_order,
@@ -64,9 +66,28 @@ class DisposalError(Exception):
 def _pupil_start(rule: RetentionRule, pupil: Pupil) -> dt.date | None:
     if rule.trigger == Trigger.DATE_OF_BIRTH:
         return pupil.date_of_birth
-    if rule.trigger == Trigger.LEAVING:
+    if rule.trigger in (Trigger.LEAVING, Trigger.CLOSURE):
         return pupil.leaving_date
     return None
+
+
+def _closed_on(pupil: Pupil, rows: Iterable[QuerySet[Any]]) -> dt.date | None:
+    """When a pupil's records of one kind closed: the later of their leaving date and the day
+    the last record that can stay open (a ``closed_field`` hint: a placement, a place in an
+    intervention, an SEN status, an EHCP) closed. None while they are on roll or one is open."""
+    if pupil.leaving_date is None:
+        return None
+    closed = pupil.leaving_date
+    for qs in rows:
+        field_name = hint_for(qs.model).closed_field
+        if field_name is None:
+            continue
+        if qs.filter(**{f"{field_name}__isnull": True}).exists():
+            return None
+        last = qs.aggregate(last=Max(field_name))["last"]
+        if last is not None and last > closed:
+            closed = last
+    return closed
 
 
 def pupil_rows(pupil: Pupil, rules: dict[str, RetentionRule], on: dt.date) -> tuple[Rows, bool]:
@@ -79,21 +100,30 @@ def pupil_rows(pupil: Pupil, rules: dict[str, RetentionRule], on: dt.date) -> tu
     pending: set[str] = set()
     review = False
     direct: Rows = {}
+    held: list[tuple[Link, QuerySet[Any], set[object]]] = []
     for link in pupil_links():
         if link.model._meta.app_label == "records":
             continue
-        pks = set(
-            link.model._base_manager.filter(link.pupil_q(pupil.pk)).values_list("pk", flat=True)
-        )
-        if not pks:
-            continue
+        about = link.model._base_manager.filter(link.pupil_q(pupil.pk))
+        pks = set(about.values_list("pk", flat=True))
+        if pks:
+            held.append((link, about, pks))
+    closed_on: dict[str, dt.date | None] = {}
+    for link, _about, pks in held:
         kind = link.kind
         rule = rules.get(kind)
         if rule is None or rule.trigger == Trigger.CREATION:
             # Counted from each row's own date (the working-data sweep), or by the pupil file's
             # rule when the pupil goes.
             rule = rules.get(RecordKind.PUPIL_RECORD)
-        when = rule.due_on(_pupil_start(rule, pupil)) if rule else None
+        if rule is not None and rule.trigger == Trigger.CLOSURE:
+            # The whole kind closes together: every record of it that can stay open has closed.
+            if kind not in closed_on:
+                closed_on[kind] = _closed_on(pupil, (qs for lk, qs, _ in held if lk.kind == kind))
+            start = closed_on[kind]
+        else:
+            start = _pupil_start(rule, pupil) if rule else None
+        when = rule.due_on(start) if rule else None
         if when is not None and when <= on:
             due.add(kind)
             assert rule is not None

@@ -295,3 +295,46 @@ def test_old_working_data_goes_a_year_after_it_was_made(world) -> None:
     retention.disposal_approve(batch=batch, by=world.users["head"])
     assert not Notification.objects.filter(pk=old.pk).exists()
     assert Notification.objects.filter(pk=recent.pk).exists()
+
+
+def test_a_rule_counted_from_closure_waits_for_the_last_open_record_to_close(world) -> None:
+    """A school counts its SEN records from closure (6 years): the file closes when the pupil
+    has left and the last SEN record that can stay open (here an SEN status) has closed."""
+    from pupils.models import SENStatus
+    from records.models import RetentionRule, Trigger
+
+    RetentionRule.objects.create(
+        school=world.school, kind="SEN_RECORD", trigger=Trigger.CLOSURE, years=6
+    )
+    pupil = PupilFactory(
+        school=world.school,
+        date_of_birth=dt.date(2004, 5, 1),
+        admission_date=dt.date(2015, 9, 2),
+    )
+    status = SENStatus.objects.create(pupil=pupil, provision="K", start_date=dt.date(2016, 1, 4))
+    document = document_upload(
+        pupil=pupil,
+        by=world.users["sendco"],
+        kind=Document.Kind.OTHER,
+        title="Review notes",
+        upload=SimpleUploadedFile("notes.pdf", b"%PDF-1.4 notes"),
+    )
+    left_on(pupil, dt.date(2020, 7, 17))
+
+    def kinds_on(day: dt.date) -> list[str]:
+        with time_machine.travel(dt.datetime.combine(day, dt.time(9), dt.UTC), tick=False):
+            batch = retention.disposal_list(school=world.school, on=day)
+        item = batch.items.filter(pupil=pupil).first() if batch else None
+        return item.kinds if item else []
+
+    # The status was never closed: six years after leaving, the SEN file is still open.
+    assert "SEN_RECORD" not in kinds_on(dt.date(2026, 7, 20))
+    # Closed (after the pupil left): the count starts then, for the document too.
+    SENStatus.objects.filter(pk=status.pk).update(end_date=dt.date(2021, 3, 31))
+    assert "SEN_RECORD" not in kinds_on(dt.date(2027, 3, 30))
+    assert "SEN_RECORD" in kinds_on(dt.date(2027, 3, 31))
+    assert RetentionRule.objects.get(school=world.school).describe() == (
+        "Closure (the pupil has left and the last of these records has closed) + 6 years, "
+        "then dispose"
+    )
+    assert Document.objects.filter(pk=document.pk).exists()  # listed, not yet approved
