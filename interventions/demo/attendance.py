@@ -20,6 +20,7 @@ from interventions.attendance import early_warning
 from interventions.attendance.models import AttendanceMark
 from interventions.behaviour.models import BehaviourEvent, Removal
 from interventions.demo.calendar import in_term
+from interventions.demo.connect import semh_first
 from pupils.models import Pupil
 from staff.demo import People, SchoolSpec
 from staff.models import School
@@ -62,14 +63,10 @@ def seed_school(*, school: School, spec: SchoolSpec, people: People, rng: random
         if day.weekday() < 5 and (in_term(day) or (today - day).days <= 28)
     ]
     recent = today - dt.timedelta(days=RECENT_DAYS)
-    pupils = list(
-        Pupil.objects.filter(school=school, leaving_date__isnull=True)
-        .with_register_fields()
-        .order_by("pk")
-    )
     # SEMH first, then SEN support, as Connect's demo orders them; past the pupils it placed in
     # its room or on its check-in list (the first ten), so these are new worries.
-    ranked = sorted(pupils, key=lambda p: (p.primary_need != "SEMH", p.provision == "N", p.pk))
+    ranked = semh_first(school)
+    pupils = sorted(ranked, key=lambda p: p.pk)  # every pupil on roll, in the order made
     worsening = {p.pk for p in ranked[10 : 10 + (5 if spec.phase == "SECONDARY" else 2)]}
     recorder = people.by_key.get("behaviour") or people.by_key["sendco"]
     marks: list[tuple[int, int, dt.date, str, str]] = []

@@ -82,8 +82,9 @@ def _school_days(start: dt.date, end: dt.date) -> list[dt.date]:
     return days
 
 
-def _semh_first(school: School) -> list[Pupil]:
-    """Return the school's pupils on roll, those with SEMH as their primary need first."""
+def semh_first(school: School) -> list[Pupil]:
+    """Return the school's pupils on roll, those with SEMH as their primary need first, then those
+    on SEN support or with an EHCP (the order every SEMH-facing demo picks its pupils in)."""
     pupils = list(
         Pupil.objects.filter(school=school, leaving_date__isnull=True)
         .with_register_fields()
@@ -101,7 +102,7 @@ def seed_school(*, school: School, spec: SchoolSpec, people: People, rng: random
     sendco = people.by_key["sendco"]
     leader = people.by_key.get("inclusion") if secondary else people.by_key["elsa"]
     leader = leader or sendco
-    pupils = _semh_first(school)
+    pupils = semh_first(school)
     if not pupils:
         return
     room = connect_services.room_save(

@@ -11,7 +11,7 @@ import random
 from django.utils import timezone
 
 from interventions.attendance.models import OffSiteAttendance, OffSitePlacement
-from pupils.models import Pupil
+from interventions.demo.connect import semh_first
 from staff.demo import People, SchoolSpec
 from staff.models import School
 
@@ -42,12 +42,7 @@ def seed_school(*, school: School, spec: SchoolSpec, people: People, rng: random
     if spec.slug not in EXPLORED or OffSitePlacement.objects.filter(school=school).exists():
         return
     today = timezone.localdate()
-    pupils = list(
-        Pupil.objects.filter(school=school, leaving_date__isnull=True)
-        .with_register_fields()
-        .order_by("pk")
-    )
-    ranked = sorted(pupils, key=lambda p: (p.primary_need != "SEMH", p.provision == "N", p.pk))
+    ranked = semh_first(school)
     chosen = rng.sample(ranked[40:60], len(PLACEMENTS))
     keeper = people.by_key.get("behaviour") or people.by_key["sendco"]
     first_days = "".join(sorted({"1", "3", str(today.weekday())}))

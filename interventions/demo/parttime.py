@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from interventions.attendance.models import PartTimeTimetable
-from pupils.models import Pupil
+from interventions.demo.connect import semh_first
 from staff.demo import People, SchoolSpec
 from staff.models import School
 
@@ -42,14 +42,9 @@ def seed_school(*, school: School, spec: SchoolSpec, people: People, rng: random
     if spec.slug not in EXPLORED or PartTimeTimetable.objects.filter(school=school).exists():
         return
     today = timezone.localdate()
-    pupils = list(
-        Pupil.objects.filter(school=school, leaving_date__isnull=True)
-        .with_register_fields()
-        .order_by("pk")
-    )
     # SEMH first, then SEN support (as the attendance demo ranks them), past the pupils Connect
     # and the early warning already use.
-    ranked = sorted(pupils, key=lambda p: (p.primary_need != "SEMH", p.provision == "N", p.pk))
+    ranked = semh_first(school)
     semh = ranked[20:40]
     keeper = people.by_key.get("behaviour") or people.by_key["sendco"]
     for pupil, (reason, hours, ago, review_in, told) in zip(
