@@ -25,6 +25,7 @@ it made and how long it took.
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -228,19 +229,43 @@ class Scanner:
             context.close()
 
 
+# Held by the live server for each request and by the test around its own queries.
+DATABASE = threading.RLock()
+
+
+def _one_at_a_time(app: Any) -> Any:
+    """``app``, answering each request (body and closing included) while holding DATABASE."""
+
+    def locked(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        with DATABASE:
+            response = app(environ, start_response)
+            try:
+                return list(response)
+            finally:
+                if hasattr(response, "close"):
+                    response.close()
+
+    return locked
+
+
 class _SharedConnectionServer(LiveServerThread):
     """A live server answering inside the test's own transaction (its database connection).
 
     Each matrix row's ids are made in a savepoint and rolled back after its page is scanned,
     as the access matrix isolates its rows, so rows that make the same named records (a room
     called "Connect 1") do not collide, and nothing is committed.
+
+    One connection cannot be used by two threads at once: the browser may still be fetching
+    /favicon.ico (which saves the session) when the test rolls a row's savepoint back. So each
+    request is answered holding ``DATABASE``, and the test holds it whenever it touches the
+    database while the browser is open.
     """
 
     def run(self) -> None:
         for alias, conn in (self.connections_override or {}).items():
             connections[alias] = conn
         try:
-            handler = self.static_handler(_MediaFilesHandler(WSGIHandler()))
+            handler = _one_at_a_time(self.static_handler(_MediaFilesHandler(WSGIHandler())))
             self.httpd = self._create_server(connections_override=self.connections_override)
             shared = set(self.connections_override or {})
 
@@ -300,7 +325,8 @@ def _media_in_tmp(settings: Any, tmp_path: Path) -> None:
 def _session_cookie(world: World, persona: str) -> str | None:
     if persona == "anonymous":
         return None
-    client: Client = world.client(persona)
+    with DATABASE:
+        client: Client = world.client(persona)
     return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
@@ -339,18 +365,23 @@ def test_every_page_passes_axe_at_phone_and_desktop_widths(world: World, scanner
         personas = [p for p in SCANNED if row.outcome(p) == OK]
         if not personas:
             continue
-        savepoint = transaction.savepoint()
+        with DATABASE:
+            savepoint = transaction.savepoint()
         try:
-            url = reverse(url_name, args=row.args(world))
+            with DATABASE:
+                url = reverse(url_name, args=row.args(world))
             for persona in personas:
                 page = scanner.page_for(persona, cookies[persona])
                 scanner.visit(page, url, f"{url_name} ({url}) as {persona}", url_name)
         finally:
-            transaction.savepoint_rollback(savepoint)
+            with DATABASE:
+                transaction.savepoint_rollback(savepoint)
 
     # The admin HR uses.
     hr = scanner.page_for("hr_admin", cookies["hr_admin"])
-    for url in _admin_urls():
+    with DATABASE:
+        admin_urls = _admin_urls()
+    for url in admin_urls:
         scanner.visit(hr, url, f"admin {url} as hr_admin", url, only_if_open=True)
 
     # The pages a signed-in person manages their sign-in with.
@@ -401,7 +432,8 @@ def test_passport_plan_chronology_and_role_profile_print_cleanly_on_a4(
     for url_name, persona in PRINTED.items():
         row = MATRIX[url_name]
         assert row.outcome(persona) == OK, f"{persona} cannot open {url_name}"
-        url = reverse(url_name, args=row.args(world))
+        with DATABASE:
+            url = reverse(url_name, args=row.args(world))
         page = scanner.page_for(persona, _session_cookie(world, persona))
         page.goto(scanner.base + url, wait_until="load")
         heading = page.locator("h1").first.inner_text().strip()
