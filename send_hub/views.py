@@ -5,12 +5,12 @@ from __future__ import annotations
 import logging
 
 from django.db import DatabaseError, connection
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
-from pupils.models import Provision, Pupil, SENStatus
+from pupils.models import KeyAdult, Provision, Pupil, SENStatus
 from send_hub.http import SchoolHttpRequest
 from staff.models import Invitation, Membership, Role
 from staff.permissions import CASELOAD_ROLES, can, requires, roles_for
@@ -29,13 +29,19 @@ def today(request: SchoolHttpRequest) -> HttpResponse:
         "role_labels": [label for code, label in Role.choices if code in roles],
     }
     if roles & CASELOAD_ROLES:
-        context["caseload"] = (
+        # One query: the tile shows each pupil's open provision, not the status record itself.
+        open_provision = SENStatus.objects.filter(
+            pupil=OuterRef("pk"), end_date__isnull=True
+        ).values("provision")[:1]
+        linked = KeyAdult.objects.filter(pupil=OuterRef("pk"), staff=user, end_date__isnull=True)
+        caseload = (
             Pupil.objects.on_roll()
-            .filter(school=school, key_adults__staff=user, key_adults__end_date__isnull=True)
-            .with_current_status()
-            .distinct()
+            .filter(Exists(linked), school=school)
+            .annotate(open_provision=Subquery(open_provision))
             .order_by("legal_surname", "legal_forename")
         )
+        labels = dict(Provision.choices)
+        context["caseload"] = [(p, labels.get(p.open_provision, "")) for p in caseload]
     if can(user, "pupils.view_register"):
         counts = SENStatus.objects.filter(
             pupil__school=school, pupil__leaving_date__isnull=True, end_date__isnull=True

@@ -28,6 +28,7 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
 from django.utils.text import Truncator
@@ -84,16 +85,23 @@ def impact_scope(user: User) -> QuerySet[Intervention]:
     return visible.delivered_by(user)
 
 
-def pupil_measure_trends(pupil: Pupil, user: User) -> list[dict[str, Any]] | None:
-    """Return the pupil's measures per enrolment that ``user`` may see (None: show nothing)."""
+def pupil_measure_trends(
+    pupil: Pupil, user: User, enrolments: list[Enrolment] | None = None
+) -> list[dict[str, Any]] | None:
+    """Return the pupil's measures per enrolment that ``user`` may see (None: show nothing).
+
+    ``enrolments``: the pupil's enrolments in ``impact_scope(user)``, newest first, with their
+    intervention and programme, when the page has them already (the pupil page's section).
+    """
     if not can(user, "interventions.view_impact", pupil):
         return None
-    enrolments = (
-        Enrolment.objects.filter(pupil=pupil, intervention__in=impact_scope(user).values("pk"))
-        .select_related("intervention__programme")
-        .prefetch_related("targets", "measures")
-        .order_by("-joined_on", "-pk")
-    )
+    if enrolments is None:
+        enrolments = list(
+            Enrolment.objects.filter(pupil=pupil, intervention__in=impact_scope(user).values("pk"))
+            .select_related("intervention__programme")
+            .order_by("-joined_on", "-pk")
+        )
+    prefetch_related_objects(enrolments, "targets", "measures")
     trends = []
     for e in enrolments:
         programme = e.intervention.programme

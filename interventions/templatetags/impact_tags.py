@@ -1,4 +1,5 @@
-"""``{% pupil_measure_trends pupil as trends %}``: a pupil's outcome measures on their page."""
+"""``{% pupil_measure_trends pupil [enrolments] as trends %}``: a pupil's outcome measures on
+their page."""
 
 from __future__ import annotations
 
@@ -15,10 +16,18 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def pupil_measure_trends(context: template.Context, pupil: Pupil) -> list[dict[str, Any]] | None:
-    """Return the pupil's measures per enrolment the viewer may see (None: show nothing)."""
+def pupil_measure_trends(
+    context: template.Context, pupil: Pupil, enrolments: Any = None
+) -> list[dict[str, Any]] | None:
+    """Return the pupil's measures per enrolment the viewer may see (None: show nothing).
+
+    ``enrolments``: the ones in the viewer's impact scope when the page has them already (the
+    pupil page's interventions section); otherwise (absent, so "") they are looked up.
+    """
     request = context.get("request")
-    return trends_for(pupil, request.user) if request is not None else None
+    if request is None:
+        return None
+    return trends_for(pupil, request.user, enrolments if isinstance(enrolments, list) else None)
 
 
 @register.filter

@@ -36,15 +36,19 @@ def todays_sessions(context: template.Context) -> dict[str, Any] | None:
             start_date__lte=today,
         )
     )
+    # The person's interventions once, then today's slots among them (no subquery to build).
+    others = list(mine.select_related("programme").order_by("name"))
+    by_id = {i.pk: i for i in others}
     slots = list(
-        ScheduleSlot.objects.filter(intervention__in=mine, weekday=today.weekday())
-        .select_related("intervention__programme")
-        .order_by("start_time")
+        ScheduleSlot.objects.filter(intervention_id__in=by_id, weekday=today.weekday()).order_by(
+            "start_time", "pk"
+        )
     )
+    for slot in slots:
+        slot.intervention = by_id[slot.intervention_id]
     logged = set(
         Session.objects.filter(slot__in=slots, date=today).values_list("slot_id", flat=True)
     )
-    others = list(mine.select_related("programme").order_by("name"))
     return {
         "today": today,
         "slots": [{"slot": s, "logged": s.pk in logged} for s in slots],
@@ -54,7 +58,8 @@ def todays_sessions(context: template.Context) -> dict[str, Any] | None:
 
 @register.simple_tag(takes_context=True)
 def pupil_interventions(context: template.Context, pupil: Pupil) -> dict[str, Any] | None:
-    """Return the pupil's interventions the viewer may see, with notes only where allowed."""
+    """Return the pupil's interventions the viewer may see, with notes only where allowed, and
+    those whose measures they may see (``impact``, for ``{% pupil_measure_trends %}``)."""
     user = context["request"].user
     if not can(user, "interventions.view", pupil):
         return None
@@ -62,18 +67,26 @@ def pupil_interventions(context: template.Context, pupil: Pupil) -> dict[str, An
     enrolments = list(
         Enrolment.objects.filter(pupil=pupil, intervention__in=visible)
         .select_related("intervention__programme", "intervention__lead")
-        .order_by("-joined_on")
+        .order_by("-joined_on", "-pk")
     )
     if not enrolments:
-        return {"current": [], "past": [], "notes": []}
+        return {"current": [], "past": [], "notes": [], "impact": []}
+    # Notes and measures are for the SENDCo and the people who deliver the intervention
+    # (outcomes.impact.impact_scope): who delivers which, in one query.
+    manages = can(user, "interventions.manage")
+    delivers = set()
+    if not manages:
+        delivers = set(
+            Intervention.objects.filter(pk__in={e.intervention_id for e in enrolments})
+            .delivered_by(user)
+            .values_list("pk", flat=True)
+        )
+    in_scope = [e for e in enrolments if manages or e.intervention_id in delivers]
     may_read = [
         e.intervention_id
         for e in enrolments
         if can(user, "interventions.view_notes", e.intervention)
-        and (
-            can(user, "interventions.manage", e.intervention)
-            or e.intervention.is_delivered_by(user)
-        )
+        and (can(user, "interventions.manage", e.intervention) or e.intervention_id in delivers)
     ]
     notes = list(
         SessionAttendance.objects.filter(pupil=pupil, session__intervention_id__in=may_read)
@@ -85,4 +98,5 @@ def pupil_interventions(context: template.Context, pupil: Pupil) -> dict[str, An
         "current": [e for e in enrolments if e.left_on is None],
         "past": [e for e in enrolments if e.left_on is not None],
         "notes": notes,
+        "impact": in_scope,
     }

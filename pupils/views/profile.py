@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,36 +14,49 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from pupils import services
 from pupils.forms import KeyAdultForm, PassportForm, PupilForm, SENStatusForm
-from pupils.models import KeyAdult, Passport, Pupil, PupilQuerySet, SENStatus
+from pupils.models import KeyAdult, Passport, Pupil, SENStatus
 from send_hub.http import SchoolHttpRequest
 from staff.audit import log_action
 from staff.permissions import can, get_object_for, requires
 
 
-def _profile_queryset() -> PupilQuerySet:
-    return Pupil.objects.select_related("school").prefetch_related(
+def _profile_lookups(sees: dict[str, bool]) -> list[str | Prefetch[Any]]:
+    """The related rows the profile shows this viewer: a section they may not see is not read."""
+    lookups: list[str | Prefetch[Any]] = [
         Prefetch(
             "sen_statuses",
             queryset=SENStatus.objects.prefetch_related("needs").select_related("recorded_by"),
         ),
         Prefetch("key_adults", queryset=KeyAdult.objects.select_related("staff")),
         Prefetch("passports", queryset=Passport.objects.select_related("created_by")),
-        "access_arrangements__approved_by",
-        "contacts",
-        "agencies",
-        "documents__uploaded_by",
-    )
+    ]
+    if sees["sees_access"]:
+        lookups.append("access_arrangements__approved_by")
+    if sees["sees_contacts"]:
+        lookups += ["contacts", "agencies"]
+    if sees["sees_documents"]:
+        lookups.append("documents__uploaded_by")
+    return lookups
 
 
 @requires("pupils.view")
 def detail(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Show one pupil to someone whose scope includes them, each section by need to know."""
-    pupil = get_object_for(request, _profile_queryset(), pk, "pupils.view")
+    pupil = get_object_for(request, Pupil.objects.select_related("school"), pk, "pupils.view")
     user = request.user
+    sees = {
+        "sees_sen": can(user, "pupils.view_sen_record", pupil),
+        "sees_access": can(user, "pupils.view_access_arrangements", pupil),
+        "sees_contacts": can(user, "pupils.view_contacts", pupil),
+        "sees_documents": can(user, "pupils.view_documents", pupil),
+        "sees_looked_after": can(user, "pupils.view_looked_after", pupil),
+    }
+    prefetch_related_objects([pupil], *_profile_lookups(sees))
     statuses = list(pupil.sen_statuses.all())
     passports = list(pupil.passports.all())
     # An archived leaver's page is read-only; the SENDCo may still correct the leaving date.
     archived = pupil.is_archived
+    may_edit = can(user, "pupils.edit", pupil)
     context = {
         "pupil": pupil,
         "archived": archived,
@@ -51,15 +66,11 @@ def detail(request: SchoolHttpRequest, pk: int) -> HttpResponse:
         "passport_versions": passports,
         "current_key_adults": [k for k in pupil.key_adults.all() if k.end_date is None],
         "past_key_adults": [k for k in pupil.key_adults.all() if k.end_date is not None],
-        "sees_sen": can(user, "pupils.view_sen_record", pupil),
-        "sees_access": can(user, "pupils.view_access_arrangements", pupil),
-        "sees_contacts": can(user, "pupils.view_contacts", pupil),
-        "sees_documents": can(user, "pupils.view_documents", pupil),
-        "sees_looked_after": can(user, "pupils.view_looked_after", pupil),
-        "may_edit": can(user, "pupils.edit", pupil) and not archived,
-        "may_correct_leaving_date": archived and can(user, "pupils.edit", pupil),
+        **sees,
+        "may_edit": may_edit and not archived,
+        "may_correct_leaving_date": archived and may_edit,
         "may_edit_passport": can(user, "pupils.edit_passport", pupil) and not archived,
-        "key_adult_form": KeyAdultForm(school=pupil.school),
+        "key_adult_form": KeyAdultForm(school=pupil.school) if may_edit and not archived else None,
     }
     return render(request, "pupils/detail.html", context)
 
