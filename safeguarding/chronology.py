@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -51,6 +51,9 @@ KIND_ORDER = {
     "transfer": 8,
 }
 
+
+# A pupil's name as Pupil.display_name shows it.
+PUPIL_NAME = ("legal_forename", "legal_surname", "preferred_forename", "preferred_surname")
 
 # Ids as a list or as a subquery that selects them.
 Ids: TypeAlias = Sequence[int] | QuerySet[Any, Any]
@@ -93,6 +96,8 @@ class Chronology:
     links: Sequence[ConcernPupil] = field(default_factory=list)
     # Every entry on the file; ``entries`` holds them all unless built for the latest few.
     total: int = 0
+    # The latest flag row (set or lifted; None if never flagged); loaded without a category.
+    flag: PupilFlag | None = None
 
     @property
     def concerns(self) -> list[Concern]:
@@ -158,7 +163,10 @@ def build(pupil: Pupil, *, category: str = "", latest: int | None = None) -> Chr
             "categories",
             Prefetch(
                 "concern__links",
-                queryset=ConcernPupil.objects.exclude(pupil=pupil).select_related("pupil"),
+                # The other children are named, nothing more: their names, not their records.
+                queryset=ConcernPupil.objects.exclude(pupil=pupil)
+                .select_related("pupil")
+                .only("concern_id", "involvement", *(f"pupil__{f}" for f in PUPIL_NAME)),
                 to_attr="other_links",
             ),
         )
@@ -180,8 +188,6 @@ def build(pupil: Pupil, *, category: str = "", latest: int | None = None) -> Chr
     subject = Q(involvement=Involvement.CONCERN_FOR)
     subject_of = about.filter(subject).values("concern_id")
     full = about.filter(subject | Q(shared=True)).values("concern_id")
-    # Each link's concern and when it happened (every link, a few columns).
-    rows = list(links_qs.values_list("concern_id", "concern__occurred_at"))
     addenda = Addendum.objects.filter(concern_id__in=ids).filter(
         Q(kind=Addendum.Kind.CASE_NOTE) & _about(AddendumChild, "addendum", link_ids, subject_of)
         | ~Q(kind=Addendum.Kind.CASE_NOTE) & Q(concern_id__in=full)
@@ -216,27 +222,47 @@ def build(pupil: Pupil, *, category: str = "", latest: int | None = None) -> Chr
         for outcome in referral.updates.all():
             when, date_only = _moment(outcome.outcome_on, outcome.at)
             few.append(Entry(when, "referral_update", outcome, date_only=date_only))
+    latest_flag: PupilFlag | None = None
     if not category:
         for flag in PupilFlag.objects.filter(pupil=pupil).select_related("by"):
             few.append(Entry(flag.at, "flag", flag))
+            if latest_flag is None or (flag.at, flag.pk) > (latest_flag.at, latest_flag.pk):
+                latest_flag = flag
         steps = TransferStep.objects.filter(transfer__in=Transfer.objects.filter(pupil=pupil))
         for step in steps.select_related("by", "transfer"):
             when, date_only = _moment(step.on, step.at)
             few.append(Entry(when, "transfer", step, date_only=date_only))
 
-    # The many: concerns, notes, files and decisions, counted by their moments first.
-    moments = {
-        "concern": [occurred_at for _, occurred_at in rows],
-        "addendum": list(addenda.values_list("written_at", flat=True)),
-        "attachment": list(attachments.values_list("uploaded_at", flat=True)),
-        "decision": list(decisions.values_list("decided_at", flat=True)),
-    }
-    everything = [m for kind in moments.values() for m in kind] + [e.when for e in few]
+    # The many: concerns, notes, files and decisions, counted by their moments first, in one
+    # query: each link's concern and when it happened, and when each note, file and decision
+    # was recorded (a few columns each, every one of them).
+    def moments(qs: QuerySet[Any], kind: int, when: str) -> QuerySet[Any, tuple[Any, ...]]:
+        return qs.order_by().annotate(k=Value(kind)).values_list("k", "concern_id", when)
+
+    rows: list[tuple[int, dt.datetime]] = []
+    everything = [e.when for e in few]
+    whens: dict[int, list[dt.datetime]] = {1: [], 2: [], 3: []}
+    for kind, concern_id, when in moments(links_qs, 0, "concern__occurred_at").union(
+        moments(addenda, 1, "written_at"),
+        moments(attachments, 2, "uploaded_at"),
+        moments(decisions, 3, "decided_at"),
+        all=True,
+    ):
+        everything.append(when)
+        if kind == 0:
+            rows.append((concern_id, when))
+        else:
+            whens[kind].append(when)
     since = _cutoff(everything, latest)
     if since is not None:
         addenda = addenda.filter(written_at__gte=since)
         attachments = attachments.filter(uploaded_at__gte=since)
         decisions = decisions.filter(decided_at__gte=since)
+    # A kind with nothing to show (in the window) is not asked for again.
+    shown = {k: any(since is None or w >= since for w in ws) for k, ws in whens.items()}
+    addenda = addenda if shown[1] else addenda.none()
+    attachments = attachments if shown[2] else attachments.none()
+    decisions = decisions if shown[3] else decisions.none()
     own_row = DecisionChild.objects.filter(decision=OuterRef("pk"), link_id__in=link_ids)
     many: list[tuple[dt.datetime, str, Addendum | Attachment | Decision]] = [
         (a.written_at, "addendum", a) for a in addenda.select_related("author")
@@ -281,4 +307,6 @@ def build(pupil: Pupil, *, category: str = "", latest: int | None = None) -> Chr
             entry.concern = concerns[record.referral.concern_id]
         entries.append(entry)
     entries.sort(key=lambda e: e.sort_key)
-    return Chronology(pupil=pupil, entries=entries, links=links, total=len(everything))
+    return Chronology(
+        pupil=pupil, entries=entries, links=links, total=len(everything), flag=latest_flag
+    )

@@ -190,7 +190,11 @@ class ConcernQuerySet(models.QuerySet["Concern"]):
         )
 
     def for_queue(self, *, today: dt.date | None = None) -> ConcernQuerySet[QueuedConcern]:
-        """The DSL queue: state, overdue actions, links and reporter; urgent and open first."""
+        """The DSL queue: state, overdue actions and reporter; urgent and open first.
+
+        Only the columns a queue row shows (its pupils and categories are read for the one page
+        shown, by safeguarding.views.file._queue_rows): a list never needs the account itself.
+        """
 
         today = today or timezone.localdate()
         overdue = (
@@ -211,8 +215,8 @@ class ConcernQuerySet(models.QuerySet["Concern"]):
         )
         return (
             self.with_state()
-            .with_links()
             .select_related("reporter")
+            .only("pk", "urgent", "recorded_at", "reporter__full_name")
             .annotate(overdue_actions=Coalesce(Subquery(overdue), Value(0)))
             .annotate(open_actions=Coalesce(Subquery(still_open), Value(0)))
             .annotate(

@@ -3,14 +3,22 @@ and as a PDF), who has looked at a child's file, and the neutral flag."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, TypedDict
+
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Min
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_GET, require_POST
 
 from pupils.models import Pupil
@@ -20,7 +28,10 @@ from safeguarding.models import (
     Action,
     Alert,
     Concern,
+    ConcernPupil,
+    Decision,
     FileAccess,
+    Risk,
     Status,
     Transfer,
     sees_every_concern,
@@ -28,13 +39,123 @@ from safeguarding.models import (
 from send_hub.http import SchoolHttpRequest
 from staff.permissions import can, get_object_for, requires
 
-PAGE_SIZE = 50
+if TYPE_CHECKING:
+    from safeguarding.models.concerns import QueuedConcern
+
+PAGE_SIZE = 25
 
 
 def require_sees_all(request: SchoolHttpRequest) -> None:
     """Refuse (403) a head whose school has not chosen to let the head read concerns."""
     if not sees_every_concern(request.user):
         raise PermissionDenied
+
+
+class QueueRow(TypedDict):
+    """One line of the queue, worked out in the view so the template only prints it."""
+
+    url: str
+    row_class: str
+    pupils: str
+    urgent: bool
+    status: str
+    status_class: str
+    risk: str
+    overdue: int
+    carried_over: str
+    reference: str
+    recorded: str
+    reporter: str
+    categories: str
+
+
+STATUS_BADGE: dict[str, str] = {Status.NEW: "text-bg-warning", Status.CLOSED: "text-bg-secondary"}
+
+
+def _queue_rows(concerns: Iterable[QueuedConcern]) -> list[QueueRow]:
+    """Return the page's rows: its concerns with their pupils' names and each pupil's
+    categories, in one query of the few columns shown (names, not whole pupil records)."""
+    concerns = list(concerns)
+    names: dict[int, list[str]] = defaultdict(list)
+    categories: dict[int, str] = defaultdict(str)
+    seen: set[int] = set()
+    # One row per link and category (one with no category for a link without any), links in
+    # the order recorded and each link's categories in Category.Meta.ordering's order.
+    links = (
+        ConcernPupil.objects.filter(concern__in=concerns)
+        .order_by("pk", "categories__position", "categories__name", "categories__pk")
+        .values_list(
+            "pk",
+            "concern_id",
+            "pupil__preferred_forename",
+            "pupil__legal_forename",
+            "pupil__preferred_surname",
+            "pupil__legal_surname",
+            "categories__name",
+        )
+    )
+    for pk, concern_id, preferred_fore, legal_fore, preferred_sur, legal_sur, category in links:
+        if pk not in seen:
+            seen.add(pk)
+            names[concern_id].append(f"{preferred_fore or legal_fore} {preferred_sur or legal_sur}")
+        if category is not None:
+            categories[concern_id] += f" · {category}"
+    url = reverse("safeguarding:concern", args=[0]).removesuffix("0/")
+    risks = dict(Risk.choices)
+    statuses = dict(Status.choices)
+    days: dict[dt.date, str] = {}  # "j M Y" once a day shown: most of a page is a few days
+    rows: list[QueueRow] = []
+    for c in concerns:
+        status, risk, carried = c.current_status, c.current_risk, c.open_actions
+        recorded = timezone.localtime(c.recorded_at)
+        day = days.get(recorded.date())
+        if day is None:
+            day = days[recorded.date()] = date_format(recorded, "j M Y")
+        rows.append(
+            {
+                "url": f"{url}{c.pk}/",
+                "row_class": " queue-row--urgent" if c.urgent and not c.is_closed else "",
+                "pupils": ", ".join(names[c.pk]),
+                "urgent": c.urgent,
+                "status": statuses.get(status, status),
+                "status_class": STATUS_BADGE.get(status, "text-bg-primary"),
+                "risk": risks.get(risk, risk).lower(),
+                "overdue": c.overdue_actions,
+                "carried_over": (
+                    f"{carried} action{'' if carried == 1 else 's'}"
+                    if c.is_closed and carried
+                    else ""
+                ),
+                "reference": c.reference,
+                "recorded": f"{day}, {recorded:%H:%M}",  # as the date filter's "j M Y, H:i"
+                "reporter": c.reporter.full_name,
+                "categories": categories[c.pk],
+            }
+        )
+    return rows
+
+
+# What each choice of the queue's "Show" lists (over ConcernQuerySet.for_queue()'s annotations).
+QUEUE_SHOWS = {
+    # A closed concern with an action carried over stays in view until the action is done.
+    "open": ~Q(current_status=Status.CLOSED, open_actions=0),
+    "new": Q(triaged=False),
+    "urgent": Q(urgent=True) & ~Q(current_status=Status.CLOSED),
+    "closed": Q(current_status=Status.CLOSED),
+    "all": Q(),
+}
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its count, counted already with the page's other figures."""
+
+    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self.known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self.known_count
 
 
 @requires("safeguarding.view_all")
@@ -44,24 +165,27 @@ def queue(request: SchoolHttpRequest) -> HttpResponse:
     require_sees_all(request)
     form = QueueFilterForm(request.GET or None)
     show = (form.cleaned_data.get("show") if form.is_valid() else "") or "open"
-    concerns = Concern.objects.visible_to(request.user).for_queue()
-    if show == "open":
-        # A closed concern with an action carried over stays in view until the action is done.
-        concerns = concerns.exclude(current_status=Status.CLOSED, open_actions=0)
-    elif show == "new":
-        concerns = concerns.untriaged()
-    elif show == "urgent":
-        concerns = concerns.filter(urgent=True).exclude(current_status=Status.CLOSED)
-    elif show == "closed":
-        concerns = concerns.filter(current_status=Status.CLOSED)
-    page = Paginator(concerns, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Whether anyone has decided on it yet: an alias, selected only where a filter asks for it.
+    queued = (
+        Concern.objects.visible_to(request.user)
+        .for_queue()
+        .alias(triaged=Exists(Decision.objects.filter(concern=OuterRef("pk"))))
+    )
+    shown = QUEUE_SHOWS[show]
+    # The concerns shown and the untriaged ones, counted in one query.
+    counts = queued.aggregate(
+        shown=Count("pk", filter=shown), untriaged=Count("pk", filter=Q(triaged=False))
+    )
+    paginator = CountedPaginator(queued.filter(shown), PAGE_SIZE, count=counts["shown"])
+    page = paginator.get_page(request.GET.get("page"))
     mine = Concern.objects.visible_to(request.user)
     context = {
         "form": form,
         "show": show,
         "page": page,
+        "rows": _queue_rows(page.object_list),
         "alerts": Alert.objects.for_user(request.user).unread()[:20],
-        "untriaged": mine.untriaged().count(),
+        "untriaged": counts["untriaged"],
         "overdue_actions": Action.objects.overdue().filter(concern__in=mine).count(),
         "triage": can(request.user, "safeguarding.triage"),
         "today": timezone.localdate(),
@@ -75,7 +199,7 @@ def _pupil(request: SchoolHttpRequest, pk: int, capability: str) -> Pupil:
     return pupil
 
 
-CHRONOLOGY_SHOWN = 50  # entries a chronology opens at (the latest); ?all=1 shows every one
+CHRONOLOGY_SHOWN = 25  # entries a chronology opens at (the latest); ?all=1 shows every one
 
 
 @requires("safeguarding.view_all")
@@ -102,7 +226,8 @@ def pupil_chronology(request: SchoolHttpRequest, pk: int) -> HttpResponse:
         "earlier": chron.total - len(entries),
         "form": form,
         "category": category,
-        "flag": services.current_flag(pupil),
+        # The chronology has read the flags unless it lists one category's concerns only.
+        "flag": services.current_flag(pupil) if category else chron.flag,
         "flag_form": FlagForm(),
         "transfers": Transfer.objects.filter(pupil=pupil).order_by("-leaving_date"),
         "triage": can(request.user, "safeguarding.triage", pupil),

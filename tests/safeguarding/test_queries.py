@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from safeguarding import chronology, services
 from safeguarding.models import Involvement, Status
+from safeguarding.views import file as file_views
 from tests.factories import PupilFactory
 from tests.safeguarding.helpers import make_concern
 
@@ -41,7 +42,7 @@ def test_the_dsl_queue_has_a_fixed_query_budget(world, django_assert_max_num_que
     with django_assert_max_num_queries(18):
         response = client.get(reverse("safeguarding:queue"))
     assert response.status_code == 200
-    assert len(response.context["page"]) == min(n, 50)
+    assert len(response.context["page"]) == min(n, file_views.PAGE_SIZE)
 
 
 @pytest.mark.parametrize("n", [2, 40])

@@ -453,3 +453,39 @@ def test_a_pupil_the_person_cannot_see_is_simply_not_preselected(world, which) -
     assert "valid choice" not in content
     assert world.pupil.display_name not in content
     assert world.other_pupil.display_name not in content
+
+
+def test_a_queue_row_names_its_pupils_and_their_categories_and_links_to_the_concern(
+    world,
+) -> None:
+    sibling = PupilFactory(school=world.school)
+    concern = make_concern(
+        world,
+        categories=("neglect",),
+        others=((sibling, Involvement.SIBLING, ("emotional-abuse", "neglect")),),
+    )
+    page = world.client("dsl").get(reverse("safeguarding:queue")).content.decode()
+    assert f'href="{reverse("safeguarding:concern", args=[concern.pk])}"' in page
+    assert f"{world.pupil.display_name}, {sibling.display_name}" in page
+    names = [c.name for link in concern.links.order_by("pk") for c in link.categories.all()]
+    assert f"raised by {concern.reporter.full_name}" in page
+    assert "".join(f" · {name}" for name in names) in page
+
+
+def test_the_queue_shows_a_page_at_a_time_and_the_rest_is_a_click_away(world, monkeypatch) -> None:
+    from safeguarding.views import file as file_views
+
+    monkeypatch.setattr(file_views, "PAGE_SIZE", 2)
+    concerns = [make_concern(world, text=f"CONCERN {n}") for n in range(5)]
+    client = world.client("dsl")
+    first = client.get(reverse("safeguarding:queue"))
+    assert [c.pk for c in first.context["page"]] == [c.pk for c in concerns[::-1][:2]]
+    assert "5 concerns" in first.content.decode()
+    assert 'href="?show=open&amp;page=2"' in first.content.decode()
+    seen = []
+    for number in (1, 2, 3):
+        page = client.get(reverse("safeguarding:queue"), {"show": "open", "page": number})
+        seen += [c.pk for c in page.context["page"]]
+    assert seen == [c.pk for c in concerns[::-1]]
+    new = client.get(reverse("safeguarding:queue"), {"show": "new", "page": 3})
+    assert [c.pk for c in new.context["page"]] == [concerns[0].pk]
