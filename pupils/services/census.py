@@ -135,19 +135,23 @@ def census_figures(pupils: PupilQuerySet[Any], *, largest_first: bool = False) -
 
     Needs come in the census's order, or with ``largest_first`` the most common first (the
     register's summary)."""
-    rows = list(
+    # Counted in the database, one row per provision, need and year group (a few dozen rows
+    # rather than one per pupil on roll).
+    groups = (
         pupils.on_roll()
         .with_register_fields()
-        .values_list("provision", "primary_need", "nc_year")
         .order_by()
+        .values_list("provision", "primary_need", "nc_year")
+        .annotate(pupils=Count("pk"))
     )
-    provisions = Counter(provision for provision, _, _ in rows)
+    provisions: Counter[str] = Counter()
     by_need: Counter[tuple[str | None, str]] = Counter()
     by_year: Counter[tuple[int | None, str]] = Counter()
-    for provision, need, year in rows:
+    for provision, need, year, count in groups:
+        provisions[provision] += count
         if provision in SEN:
-            by_need[(need, provision)] += 1
-            by_year[(year, provision)] += 1
+            by_need[(need, provision)] += count
+            by_year[(year, provision)] += count
     labels: dict[str | None, str] = dict(NeedType.choices)
     # Codes no longer in the census list still count (the pre-flight names them to fix).
     old = sorted({code for code, _ in by_need if code is not None and code not in labels})
@@ -163,7 +167,7 @@ def census_figures(pupils: PupilQuerySet[Any], *, largest_first: bool = False) -
         needs.sort(key=lambda row: -row["total"])
     years = sorted({year for year, _ in by_year}, key=lambda y: (y is None, y or 0))
     return CensusFigures(
-        total=len(rows),
+        total=sum(provisions.values()),
         n=provisions[Provision.NONE],
         k=provisions[Provision.SEN_SUPPORT],
         e=provisions[Provision.EHCP],

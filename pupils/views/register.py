@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import secrets
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from django.core.paginator import Paginator
-from django.db.models import Q
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Exists, F, OuterRef, Q, Window
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,7 +14,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from pupils.forms import RegisterFilterForm, RegisterSearchForm
-from pupils.models import AREA_OF_NEED, Provision, Pupil, PupilQuerySet, needs_in_area
+from pupils.models import (
+    AREA_OF_NEED,
+    KeyAdult,
+    Provision,
+    Pupil,
+    PupilQuerySet,
+    needs_in_area,
+)
 from pupils.services.census import census_figures
 from send_hub.http import SchoolHttpRequest
 from send_hub.lib.csv import csv_download
@@ -35,6 +42,83 @@ SORTS = {
 }
 
 
+# What a register row shows of the pupil's own record (``with_register_fields`` adds the rest).
+ROW_FIELDS = (
+    "legal_forename",
+    "legal_surname",
+    "preferred_forename",
+    "preferred_surname",
+    "upn",
+    "nc_year",
+    "pupil_premium",
+)
+BADGES = {Provision.EHCP: "text-bg-primary", Provision.SEN_SUPPORT: "text-bg-info"}
+OTHER_BADGE = "text-bg-light border"
+DASH = "\N{EN DASH}"  # an empty year or primary need
+# A pupil id no pupil has, to read the profile URL's shape once per page rather than per row.
+_PK_MARK = 9_876_543_210
+
+
+def _page_number(raw: str | None) -> int | None:
+    """The page asked for when it is a plain page number, from 1 (no page: the first); None
+    for anything else, which the Paginator's own rules settle."""
+    if raw is None:
+        return 1
+    if raw.isascii() and raw.isdigit() and int(raw) >= 1:
+        return int(raw)
+    return None
+
+
+def _register_page(
+    pupils: PupilQuerySet[RegisterRow, RegisterRow], raw: str | None
+) -> tuple[Page, list[dict[str, Any]]]:
+    """The page of the register asked for, and its pupils as the rows the template shows.
+
+    The page's query counts the whole list too (``COUNT(*) OVER ()``), so the paginator needs
+    no COUNT of its own; a page past the end, or not a number, goes the Paginator's way (the
+    last page, the first), counting as it always has.
+    """
+    pupils = pupils.only(*ROW_FIELDS)
+    number = _page_number(raw)
+    page: Page | None = None
+    if number is not None:
+        start = (number - 1) * PAGE_SIZE
+        counted = pupils.annotate(register_total=Window(Count("*")))
+        found = list(counted[start : start + PAGE_SIZE])
+        if found or number == 1:
+            paginator = Paginator(pupils, PAGE_SIZE)
+            paginator.__dict__["count"] = found[0].register_total if found else 0
+            page = Page(found, number, paginator)
+    if page is None:
+        page = Paginator(pupils, PAGE_SIZE).get_page(raw)
+    rows = list(page.object_list)
+    key_adults: dict[int, list[str]] = {}
+    if rows:
+        links = (
+            KeyAdult.objects.filter(pupil_id__in=[p.pk for p in rows], end_date__isnull=True)
+            .order_by("start_date", "pk")
+            .values_list("pupil_id", "staff__full_name")
+        )
+        for pupil_id, name in links:
+            key_adults.setdefault(pupil_id, []).append(name)
+    before, _mark, after = reverse("pupils:detail", args=[_PK_MARK]).rpartition(str(_PK_MARK))
+    return page, [
+        {
+            "url": f"{before}{p.pk}{after}",
+            "name": p.display_name,
+            "upn": p.upn,
+            "year": p.get_nc_year_display() or DASH,
+            "provision": p.provision,
+            "badge": BADGES.get(p.provision, OTHER_BADGE),
+            "primary_need": p.primary_need or DASH,
+            "secondary_need": p.secondary_need or "",
+            "key_adults": ", ".join(key_adults.get(p.pk, ())),
+            "pupil_premium": p.pupil_premium,
+        }
+        for p in rows
+    ]
+
+
 def _search_text(request: SchoolHttpRequest, token: str) -> str:
     """Return the search a token stands for (names stay in the session, never in the URL)."""
     return request.session.get(SEARCH_SESSION_KEY, {}).get(token, "") if token else ""
@@ -49,10 +133,18 @@ def _filtered(
     form.is_valid()
     data = getattr(form, "cleaned_data", {})
     status = data.get("status") or "SEN"
+    # K and E are filtered on the open status's own provision (the same pupils as ``provision``,
+    # which is N without one): not wrapped in COALESCE, PostgreSQL joins only the pupils with one.
     if status == "SEN":
-        pupils = pupils.filter(provision__in=[Provision.SEN_SUPPORT, Provision.EHCP])
-    elif status in Provision.values:
+        pupils = pupils.alias(open_provision=F("open_status__provision")).filter(
+            open_provision__in=[Provision.SEN_SUPPORT, Provision.EHCP]
+        )
+    elif status == Provision.NONE:
         pupils = pupils.filter(provision=status)
+    elif status in Provision.values:
+        pupils = pupils.alias(open_provision=F("open_status__provision")).filter(
+            open_provision=status
+        )
     if data.get("need"):
         pupils = pupils.filter(primary_need=data["need"])
     if data.get("area"):
@@ -60,9 +152,11 @@ def _filtered(
     if data.get("year") is not None:
         pupils = pupils.filter(nc_year=data["year"])
     if data.get("key_adult"):
-        pupils = pupils.filter(
-            key_adults__staff_id=data["key_adult"], key_adults__end_date__isnull=True
-        ).distinct()
+        # EXISTS rather than a join and DISTINCT: one row per pupil, whatever their links.
+        current = KeyAdult.objects.filter(
+            pupil=OuterRef("pk"), staff_id=data["key_adult"], end_date__isnull=True
+        )
+        pupils = pupils.filter(Exists(current))
     if data.get("pupil_premium"):
         pupils = pupils.filter(pupil_premium=data["pupil_premium"] == "yes")
     search = _search_text(request, data.get("s", ""))
@@ -97,12 +191,13 @@ def register(request: SchoolHttpRequest) -> HttpResponse:
 
     form = RegisterFilterForm(request.GET or None, school=request.school)
     pupils, search = _filtered(request, form)
-    page = Paginator(pupils.with_current_key_adults(), PAGE_SIZE).get_page(request.GET.get("page"))
+    page, rows = _register_page(pupils, request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "form": form,
         "page": page,
+        "rows": rows,
         "search": search,
         "search_form": RegisterSearchForm(initial={"q": search}),
         # The census's own counting rule (pupils.services.census), over every pupil on roll: the

@@ -178,3 +178,27 @@ def test_a_year_no_longer_taught_is_refused_and_the_other_filters_still_apply(
     assert response.status_code == 200
     assert "No pupil on roll here is in that year group now" in response.content.decode()
     assert [p.legal_surname for p in response.context["page"]] == ["Autton"]
+
+
+@pytest.mark.parametrize("value", [None, "", "K", ["K"], "<x>"])
+def test_the_quick_select_writes_what_djangos_select_template_writes(value) -> None:
+    from django import forms
+
+    from pupils.forms.register import QuickSelect
+
+    choices = [("", "Any"), ("K", "SEN support (K)"), ("E", "EHC <plan> & more")]
+    grouped = [*choices, ("Group & co", [("A", "a"), ("B", "b")])]
+    for options in (choices, grouped):
+        attrs = {"id": "id_f", "class": "form-select", "aria-invalid": "true", "required": True}
+        assert QuickSelect(choices=options).render("f", value, attrs) == forms.Select(
+            choices=options
+        ).render("f", value, attrs)
+
+
+def test_pages_past_the_first_count_the_whole_list(register_world) -> None:
+    client = register_world.client("sendco")
+    first = client.get(reverse("pupils:register"), {"status": "ALL"})
+    count = first.context["page"].paginator.count
+    again = client.get(reverse("pupils:register"), {"status": "ALL", "page": "2"})
+    assert again.context["page"].paginator.count == count
+    assert again.context["page"].number == (2 if count > 50 else 1)
