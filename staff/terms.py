@@ -77,6 +77,22 @@ def _typical(code: str, year: int) -> HalfTerm:
     return HalfTerm(code, year, dt.date(start_year, m1, d1), dt.date(end_year, m2, d2), False)
 
 
+def _half_terms_of_years(school_id: int, years: list[int]) -> dict[int, list[HalfTerm]]:
+    """Return the school's six half terms of each academic year in ``years``, in one query."""
+    recorded: dict[tuple[int, str], SchoolTerm] = {
+        (t.academic_year, t.half): t
+        for t in SchoolTerm.objects.filter(school_id=school_id, academic_year__in=years)
+    }
+    return {
+        year: [_half(recorded.get((year, code)), code, year) for code in HALVES] for year in years
+    }
+
+
+def _half(row: SchoolTerm | None, code: str, year: int) -> HalfTerm:
+    """A recorded half term, or the typical dates when the school has not recorded it."""
+    return HalfTerm(code, year, row.starts_on, row.ends_on, True) if row else _typical(code, year)
+
+
 def half_terms_for(school_ids: Iterable[int], year: int) -> dict[int, list[HalfTerm]]:
     """Return each school's six half terms of academic ``year`` in one query."""
     ids = list(school_ids)
@@ -84,18 +100,10 @@ def half_terms_for(school_ids: Iterable[int], year: int) -> dict[int, list[HalfT
         (t.school_id, t.half): t
         for t in SchoolTerm.objects.filter(school_id__in=ids, academic_year=year)
     }
-    result: dict[int, list[HalfTerm]] = {}
-    for school_id in ids:
-        halves = []
-        for code in HALVES:
-            row = recorded.get((school_id, code))
-            halves.append(
-                HalfTerm(code, year, row.starts_on, row.ends_on, True)
-                if row
-                else _typical(code, year)
-            )
-        result[school_id] = halves
-    return result
+    return {
+        school_id: [_half(recorded.get((school_id, code)), code, year) for code in HALVES]
+        for school_id in ids
+    }
 
 
 def half_terms(school_id: int, year: int) -> list[HalfTerm]:
@@ -106,7 +114,8 @@ def half_terms(school_id: int, year: int) -> list[HalfTerm]:
 def current_half_term(school_id: int, day: dt.date) -> HalfTerm:
     """Return the half term containing ``day``, or in a holiday the next one to start."""
     year = academic_year_of(day)
-    for half in half_terms(school_id, year) + half_terms(school_id, year + 1)[:1]:
+    both = _half_terms_of_years(school_id, [year, year + 1])
+    for half in both[year] + both[year + 1][:1]:
         if day <= half.end:
             return half
     raise AssertionError("unreachable: the next year's first half term is always later")

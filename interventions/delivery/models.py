@@ -175,6 +175,8 @@ class Intervention(models.Model):
         """Return whether ``user`` leads or assists this intervention."""
         if self.lead_id == user.pk:
             return True
+        if "assistants" in getattr(self, "_prefetched_objects_cache", {}):
+            return any(a.pk == user.pk for a in self.assistants.all())  # no query when prefetched
         return self.assistants.filter(pk=user.pk).exists()
 
 

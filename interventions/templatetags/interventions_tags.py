@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from interventions.delivery.models import (
@@ -40,18 +41,15 @@ def todays_sessions(context: template.Context) -> dict[str, Any] | None:
     others = list(mine.select_related("programme").order_by("name"))
     by_id = {i.pk: i for i in others}
     slots = list(
-        ScheduleSlot.objects.filter(intervention_id__in=by_id, weekday=today.weekday()).order_by(
-            "start_time", "pk"
-        )
+        ScheduleSlot.objects.filter(intervention_id__in=by_id, weekday=today.weekday())
+        .annotate(logged=Exists(Session.objects.filter(slot=OuterRef("pk"), date=today)))
+        .order_by("start_time", "pk")
     )
     for slot in slots:
         slot.intervention = by_id[slot.intervention_id]
-    logged = set(
-        Session.objects.filter(slot__in=slots, date=today).values_list("slot_id", flat=True)
-    )
     return {
         "today": today,
-        "slots": [{"slot": s, "logged": s.pk in logged} for s in slots],
+        "slots": [{"slot": s, "logged": s.logged} for s in slots],
         "interventions": others,
     }
 

@@ -8,7 +8,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils import timezone
 
-from pupils.forms.register import NO_SUCH_YEAR, school_year_choices
+from pupils.forms.register import NO_SUCH_YEAR, QuickSelect, school_year_choices
 from pupils.models import NC_YEAR_CHOICES, AccessArrangement, AgencyInvolvement, Contact, Document
 from send_hub.lib.dates import nice_date
 from send_hub.lib.forms import form_field
@@ -156,6 +156,7 @@ class AccessRegisterFilterForm(_HelperMixin, forms.Form):
         required=False,
         empty_value=None,
         error_messages={"invalid_choice": NO_SUCH_YEAR},
+        widget=QuickSelect,
     )
 
     def __init__(self, *args: Any, school: School, **kwargs: Any) -> None:

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import Exists, F, OuterRef, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +19,8 @@ from interventions.delivery.forms import (
     SessionForm,
 )
 from interventions.delivery.models import (
+    Enrolment,
+    EnrolmentTarget,
     Intervention,
     ScheduleSlot,
     Session,
@@ -41,11 +43,11 @@ def session_log(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     data = request.POST if request.method == "POST" else request.GET
     slot = _slot(intervention, data.get("slot"))
     day = _day(data.get("date"))
+    places = Enrolment.objects.filter(intervention=intervention, pupil=OuterRef("pk"))
     pupils = list(
-        Pupil.objects.filter(enrolments__intervention=intervention, enrolments__joined_on__lte=day)
-        .exclude(enrolments__intervention=intervention, enrolments__left_on__lt=day)
+        Pupil.objects.filter(Exists(places.filter(joined_on__lte=day)))
+        .exclude(Exists(places.filter(left_on__lt=day)))
         .not_archived()  # an archived leaver's records are read-only
-        .distinct()
         .order_by("legal_surname", "legal_forename")
     )
     default_minutes = slot.minutes if slot else intervention.programme.session_minutes
@@ -89,10 +91,14 @@ def session_log(request: SchoolHttpRequest, pk: int) -> HttpResponse:
                 messages.info(request, "This session was already saved; nothing new was added.")
             target = reverse("interventions:detail", args=[intervention.pk])
             return HttpResponseClientRedirect(target) if request.htmx else redirect(target)
-    targets = {
-        e.pupil_id: list(e.targets.all())
-        for e in intervention.enrolments.filter(pupil__in=pupils).prefetch_related("targets")
-    }
+    targets: dict[int, list[EnrolmentTarget]] = {}
+    # Each pupil's targets in their place on the day (one query, whatever the group's size).
+    for goal in EnrolmentTarget.objects.filter(
+        enrolment__intervention=intervention,
+        enrolment__pupil__in=pupils,
+        enrolment__joined_on__lte=day,
+    ).annotate(pupil_id=F("enrolment__pupil_id")):
+        targets.setdefault(goal.pupil_id, []).append(goal)
     rows = [
         {
             "pupil": p,
