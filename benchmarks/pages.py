@@ -250,7 +250,8 @@ def main() -> None:
     at_1: dict[str, int] = {}
     one_school = os.environ.get("DATABASE_ONE_SCHOOL_URL", "")
     if one_school:
-        env = {**os.environ, "DATABASE_URL": one_school}
+        # The replica streams the 12-school database: the 1-school one has none.
+        env = {**os.environ, "DATABASE_URL": one_school, "DATABASE_REPLICA_URL": ""}
         command = [sys.executable, "-m", "benchmarks.pages", "--counts-only"]
         done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
         if done.returncode == 0:
