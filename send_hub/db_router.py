@@ -17,6 +17,7 @@ from django.db.models import Model
 from send_hub.lib.replica import REPLICA, replica_wanted
 
 PRIMARY = "default"
+CACHE_APP_LABEL = "django_cache"  # the app label of DatabaseCache's table
 
 
 class ReplicaRouter:
@@ -24,8 +25,11 @@ class ReplicaRouter:
 
     def db_for_read(self, model: type[Model], **hints: Any) -> str:
         # Inside a transaction on the primary, read what it has written (and lock rows there).
+        # The cache (django.core.cache's database table) is read where it is written: a report
+        # kept a moment ago is found at once, not missed until the replica has replayed it.
         if (
-            replica_wanted()
+            model._meta.app_label != CACHE_APP_LABEL
+            and replica_wanted()
             and REPLICA in connections.settings
             and not connections[PRIMARY].in_atomic_block
         ):
