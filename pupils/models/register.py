@@ -308,7 +308,17 @@ class Pupil(models.Model):
 
     @property
     def display_name(self) -> str:
-        return f"{self.forename} {self.surname}"
+        return self.name_from(
+            self.preferred_forename, self.legal_forename, self.preferred_surname, self.legal_surname
+        )
+
+    @staticmethod
+    def name_from(
+        preferred_forename: str, legal_forename: str, preferred_surname: str, legal_surname: str
+    ) -> str:
+        """The name staff know a pupil by (``display_name``), from the four name columns, for
+        lists that read those columns rather than whole pupil records."""
+        return f"{preferred_forename or legal_forename} {preferred_surname or legal_surname}"
 
     @property
     def current_status(self) -> SENStatus | None:

@@ -97,7 +97,9 @@ def _queue_rows(concerns: Iterable[QueuedConcern]) -> list[QueueRow]:
     for pk, concern_id, preferred_fore, legal_fore, preferred_sur, legal_sur, category in links:
         if pk not in seen:
             seen.add(pk)
-            names[concern_id].append(f"{preferred_fore or legal_fore} {preferred_sur or legal_sur}")
+            names[concern_id].append(
+                Pupil.name_from(preferred_fore, legal_fore, preferred_sur, legal_sur)
+            )
         if category is not None:
             categories[concern_id] += f" · {category}"
     url = reverse("safeguarding:concern", args=[0]).removesuffix("0/")
