@@ -1,15 +1,15 @@
 """Heavy school reports worked out once and shown again for a few minutes (issue #16).
 
-The provision map and "what works" add up a term of sessions, places, costs and measures for a
-whole school, and every leader who opens them in the same few minutes would otherwise pay for
-the same sums again. ``worked_out`` keeps a report's result in the cache for
+The provision map, "what works" and the SENDCo's dashboard add up a whole school's sessions,
+places, costs, measures and flags, and every leader who opens them in the same few minutes
+would otherwise pay for the same sums again. ``worked_out`` keeps a report's result in the cache for
 ``SEND_HUB_REPORT_CACHE_SECONDS`` (0 turns it off), keyed by the school, the school's date, the
 viewer's roles there and whatever else the report depends on (its term and filters). The page
 says when its figures were worked out and offers to work them out again (``?refresh=1``), so
 nobody mistakes a figure from a few minutes ago for one from now.
 
-Only reports go through here: pages people act on (the dashboard's flags, registers, a pupil)
-are always worked out fresh.
+Only summaries go through here: the pages people act on (a flag's list of pupils, the
+registers, a pupil, the queues) are always worked out fresh.
 """
 
 from __future__ import annotations

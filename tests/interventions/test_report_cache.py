@@ -70,3 +70,28 @@ def test_what_works_is_kept_too_and_can_be_turned_off(c: Clinic, settings) -> No
     settings.SEND_HUB_REPORT_CACHE_SECONDS = 0
     fresh, _ = _queries(client, url)
     assert "Figures worked out at" in fresh and "kept for a few minutes" not in fresh
+
+
+@time_machine.travel(NOON, tick=False)
+def test_the_dashboard_figures_are_kept_but_its_flag_lists_and_safeguarding_tile_are_live(
+    c: Clinic,
+) -> None:
+    dashboard = reverse("interventions:sendco")
+    no_session = reverse("interventions:sendco_flag", args=["no-session"])
+    client = _client(c.sendco)
+    first, worked_out = _queries(client, dashboard)
+    assert "Figures worked out at 12:00" in first and "Lee Testone" in first
+    member_row = c.lsa1.memberships.get()
+    member_row.user.full_name = "Lee Renamed"
+    member_row.user.save()
+    again, kept = _queries(client, dashboard)
+    assert "Lee Testone" in again and "kept for a few minutes" in again
+    assert kept < worked_out - 10
+    # The list behind a flag is where the SENDCo acts: never kept.
+    listed = client.get(no_session).content.decode()
+    assert "kept for a few minutes" not in listed
+    fresh, _ = _queries(client, dashboard + "?refresh=1")
+    assert "Lee Renamed" in fresh and "kept for a few minutes" not in fresh
+    # Kept per person: the head works out their own.
+    head, _ = _queries(_client(c.head), dashboard)
+    assert "kept for a few minutes" not in head

@@ -47,17 +47,33 @@ ANY = [("", "Any")]
 @requires(CAPABILITY)
 @require_safe
 def dashboard(request: SchoolHttpRequest) -> HttpResponse:
-    """Show the register's counts, the flags with their pupil counts, and staff caseloads."""
+    """Show the register's counts, the flags with their pupil counts, and staff caseloads.
+
+    The figures add up the whole school (a flag's count is a filter over every pupil), so they
+    are kept a few minutes like the other reports (report_cache), and the page says when they
+    were worked out; each flag's list of pupils, where the SENDCo acts, is always worked out
+    afresh. The safeguarding tile is the viewer's own and is never kept.
+    """
     user, today = request.user, timezone.localdate()
     monday, sunday = board.week_of(today)
+
+    def body() -> str:
+        context = {
+            "register": board.register_counts(user),
+            "flags": flag_lists.flag_counts(user, today),
+            "staff": board.staff_caseloads(request.school.pk, today),
+            "monday": monday,
+            "sunday": sunday,
+            "may_open_staff": can(user, "staff.view_records"),
+        }
+        return render_to_string("interventions/insight/_dashboard_body.html", context, request)
+
+    worked = worked_out(request, "dashboard", (user.pk,), body)
     context = {
         "today": today,
-        "register": board.register_counts(user),
-        "flags": flag_lists.flag_counts(user, today),
-        "staff": board.staff_caseloads(request.school.pk, today),
-        "monday": monday,
-        "sunday": sunday,
-        "may_open_staff": can(user, "staff.view_records"),
+        "worked": worked,
+        "query": without_refresh(request),
+        "body": mark_safe(worked.value),  # the output of our own template, escaped there
     }
     return render(request, "interventions/insight/dashboard.html", context)
 
