@@ -4,12 +4,13 @@
 
 Run by ``make bench`` (scripts/bench.sh) on the 12-school demo trust in PostgreSQL under
 production settings. Absolute times on a shared machine drift, so each page is measured against
-the floor in the same run: an empty page extending base.html behind every middleware, signed in
+the floor in the same run, run again just before each page (so drift during the run moves both
+figures of a ratio alike): an empty page extending base.html behind every middleware, signed in
 (send_hub/floor_urls.py, routed only when SEND_HUB_BENCH_FLOOR is on, which this script sets for
 its gunicorn). For each page, as the person who uses it in the largest school, it prints:
 
 - requests per second from wrk (``--connections`` connections, 2 threads, ``--seconds`` each),
-  p50 and p95 latency, and the ratio to the floor's requests per second;
+  p50 and p95 latency, and the ratio to the requests per second of the floor run beside it;
 - the queries one request runs, counted in process at 12 schools (DATABASE_URL) and, when
   DATABASE_ONE_SCHOOL_URL names a database seeded with ``seed_demo --schools 1``, at 1 school,
   both in the demo's first school (the one both databases hold: the largest school of the trust
@@ -271,7 +272,8 @@ def main() -> None:
                 break
             except OSError:
                 time.sleep(0.1)
-        rows = []
+        rows: list[Row] = []
+        floor = pages[0]
         for page in pages:
             size = 0
             if page.post is None:
@@ -281,8 +283,15 @@ def main() -> None:
                     continue
                 # Warm both workers' caches before timing.
                 run_wrk(base, page, clients[page.persona], _warm(args), work)
+            # Side by side: the floor again just before each page, so a machine that speeds up
+            # or slows down during the run moves both figures of a ratio alike.
+            beside = (
+                run_wrk(base, floor, clients[floor.persona], args, work)
+                if page is not floor
+                else None
+            )
             figures = run_wrk(base, page, clients[page.persona], args, work)
-            rows.append((page, figures, size))
+            rows.append((page, figures, size, _rps(beside or figures)))
         peaks = [_peak_kb(pid) for pid in _workers(server.pid)]
     finally:
         os.killpg(server.pid, signal.SIGTERM)
@@ -295,13 +304,20 @@ def _warm(args: argparse.Namespace) -> argparse.Namespace:
     return argparse.Namespace(**{**vars(args), "seconds": 1})
 
 
+# A page, its wrk figures, its HTML's size and the floor's requests per second run beside it.
+Row = tuple[Page, dict[str, float], int, float]
+
+
+def _rps(figures: dict[str, float]) -> float:
+    return figures["requests"] / figures["seconds"]
+
+
 def _print_table(
-    rows: list[tuple[Page, dict[str, float], int]],
+    rows: list[Row],
     at_12: dict[str, int],
     at_1: dict[str, int],
     peaks: list[int],
 ) -> None:
-    floor_rps = rows[0][1]["requests"] / rows[0][1]["seconds"] if rows else 0.0
     print()
     header = (
         f"{'page':<36} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'x floor':>7}"
@@ -310,8 +326,8 @@ def _print_table(
     print(header)
     print("-" * len(header))
     misses = 0
-    for page, f, size in rows:
-        rps = f["requests"] / f["seconds"]
+    for page, f, size, floor_rps in rows:
+        rps = _rps(f)
         ratio = rps / floor_rps if floor_rps else 0.0
         failed = int(f["status"] + f["connect"] + f["read"] + f["write"] + f["timeout"])
         target = TARGET_MOST_USED if page.most_used else TARGET_ALL
@@ -327,9 +343,15 @@ def _print_table(
             f"{page.name:<36} {rps:7.1f} {f['p50'] / 1000:7.1f} {f['p95'] / 1000:7.1f}"
             f" {ratio:7.2f} {q1:>4} {q12:>5} {kb:>6}  {failed:>6}  {verdict}"
         )
+    beside = [floor_rps for page, _, _, floor_rps in rows[1:]]
+    if beside:
+        print(
+            f"\nthe floor, run again before each page: {min(beside):.1f} to {max(beside):.1f}"
+            f" req/s over {len(beside)} runs; each ratio is to the run just before its page"
+        )
     if peaks:
         print(
-            "\ngunicorn workers' peak memory (VmHWM): "
+            "gunicorn workers' peak memory (VmHWM): "
             + ", ".join(f"{kb / 1024:.0f} MB" for kb in peaks)
             + " (target < 250 MB)"
         )
