@@ -181,13 +181,16 @@ def build(pupil: Pupil, *, category: str = "", latest: int | None = None) -> Chr
     about = ConcernPupil.objects.filter(pupil=pupil)
     if category:
         about = about.filter(categories__code=category)
-    about = about.annotate(shared=Subquery(latest_share.values("on")[:1]))
     link_ids = about.values("pk")
     ids = about.values("concern_id")
     # Casework recorded before children were recorded is about the concern's subjects.
     subject = Q(involvement=Involvement.CONCERN_FOR)
     subject_of = about.filter(subject).values("concern_id")
-    full = about.filter(subject | Q(shared=True)).values("concern_id")
+    full = (
+        about.annotate(shared=Subquery(latest_share.values("on")[:1]))
+        .filter(subject | Q(shared=True))
+        .values("concern_id")
+    )
     addenda = Addendum.objects.filter(concern_id__in=ids).filter(
         Q(kind=Addendum.Kind.CASE_NOTE) & _about(AddendumChild, "addendum", link_ids, subject_of)
         | ~Q(kind=Addendum.Kind.CASE_NOTE) & Q(concern_id__in=full)
