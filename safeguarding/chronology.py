@@ -257,31 +257,32 @@ def build(pupil: Pupil, *, category: str = "", latest: int | None = None) -> Chr
         else:
             whens[kind].append(when)
     since = _cutoff(everything, latest)
-    if since is not None:
-        addenda = addenda.filter(written_at__gte=since)
-        attachments = attachments.filter(uploaded_at__gte=since)
-        decisions = decisions.filter(decided_at__gte=since)
-    # A kind with nothing to show (in the window) is not asked for again.
+    # A kind with nothing to show (in the window) is not asked for again, nor put together.
     shown = {k: any(since is None or w >= since for w in ws) for k, ws in whens.items()}
-    addenda = addenda if shown[1] else addenda.none()
-    attachments = attachments if shown[2] else attachments.none()
-    decisions = decisions if shown[3] else decisions.none()
-    own_row = DecisionChild.objects.filter(decision=OuterRef("pk"), link_id__in=link_ids)
-    many: list[tuple[dt.datetime, str, Addendum | Attachment | Decision]] = [
-        (a.written_at, "addendum", a) for a in addenda.select_related("author")
-    ]
-    files = attachments.select_related("uploaded_by", "addendum")
-    many += [(a.uploaded_at, "attachment", a) for a in files]
-    many += [
-        (d.decided_at, "decision", d)
-        for d in decisions.select_related("decided_by")
-        # Not referred, for this child: their own row says; an older decision says for all.
-        .annotate(
-            not_referred_here=Coalesce(
-                Subquery(own_row.values("not_referred")[:1]), F("not_referred")
+    many: list[tuple[dt.datetime, str, Addendum | Attachment | Decision]] = []
+    if shown[1]:
+        if since is not None:
+            addenda = addenda.filter(written_at__gte=since)
+        many += [(a.written_at, "addendum", a) for a in addenda.select_related("author")]
+    if shown[2]:
+        if since is not None:
+            attachments = attachments.filter(uploaded_at__gte=since)
+        files = attachments.select_related("uploaded_by", "addendum")
+        many += [(a.uploaded_at, "attachment", a) for a in files]
+    if shown[3]:
+        if since is not None:
+            decisions = decisions.filter(decided_at__gte=since)
+        own_row = DecisionChild.objects.filter(decision=OuterRef("pk"), link_id__in=link_ids)
+        many += [
+            (d.decided_at, "decision", d)
+            for d in decisions.select_related("decided_by")
+            # Not referred, for this child: their own row says; an older decision says for all.
+            .annotate(
+                not_referred_here=Coalesce(
+                    Subquery(own_row.values("not_referred")[:1]), F("not_referred")
+                )
             )
-        )
-    ]
+        ]
     # The concerns in full: those in the window, and those anything loaded belongs to.
     wanted = {c for c, occurred_at in rows if since is None or occurred_at >= since}
     wanted |= {obj.concern_id for _, _, obj in many}
