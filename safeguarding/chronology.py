@@ -52,9 +52,6 @@ KIND_ORDER = {
 }
 
 
-# A pupil's name as Pupil.display_name shows it.
-PUPIL_NAME = ("legal_forename", "legal_surname", "preferred_forename", "preferred_surname")
-
 # Ids as a list or as a subquery that selects them.
 Ids: TypeAlias = Sequence[int] | QuerySet[Any, Any]
 
@@ -166,7 +163,7 @@ def build(pupil: Pupil, *, category: str = "", latest: int | None = None) -> Chr
                 # The other children are named, nothing more: their names, not their records.
                 queryset=ConcernPupil.objects.exclude(pupil=pupil)
                 .select_related("pupil")
-                .only("concern_id", "involvement", *(f"pupil__{f}" for f in PUPIL_NAME)),
+                .only("concern_id", "involvement", *(f"pupil__{f}" for f in Pupil.NAME_FIELDS)),
                 to_attr="other_links",
             ),
         )

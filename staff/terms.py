@@ -113,11 +113,20 @@ def half_terms(school_id: int, year: int) -> list[HalfTerm]:
 
 def current_half_term(school_id: int, day: dt.date) -> HalfTerm:
     """Return the half term containing ``day``, or in a holiday the next one to start."""
+    return half_terms_from(school_id, day, 1)[0]
+
+
+def half_terms_from(school_id: int, day: dt.date, count: int) -> list[HalfTerm]:
+    """Return ``count`` (at most 7) half terms in order from ``current_half_term(day)``: this
+    half term and the ones after it, in one query."""
+    if not 1 <= count <= len(HALVES) + 1:
+        raise ValueError(f"count must be 1 to {len(HALVES) + 1}")
     year = academic_year_of(day)
     both = _half_terms_of_years(school_id, [year, year + 1])
-    for half in both[year] + both[year + 1][:1]:
+    ahead = both[year] + both[year + 1]
+    for index, half in enumerate(ahead[: len(HALVES) + 1]):
         if day <= half.end:
-            return half
+            return ahead[index : index + count]
     raise AssertionError("unreachable: the next year's first half term is always later")
 
 

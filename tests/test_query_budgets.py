@@ -52,7 +52,7 @@ BUDGETS = {
     "SENDCo: provision map": 30,
     "SENDCo: what works": 29,
     "SENDCo: EHCP": 15,
-    "SENDCo: calendar": 15,
+    "SENDCo: calendar": 14,
     "DSL: the queue": 13,
     "DSL: a 20-entry chronology": 25,  # 1 of them: the moments that choose the latest entries
 }

@@ -12,9 +12,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from interventions.ehcp import clock as ehcp_clock
-from interventions.ehcp.models import EHCP, AnnualReview
+from interventions.ehcp.models import EHCP, AnnualReview, live
 from interventions.plans.models import SupportPlan
 from interventions.reminders.models import Notification
+from pupils.models import Pupil
 from send_hub.http import SchoolHttpRequest
 from send_hub.lib.dates import nice_date
 from staff import terms
@@ -29,19 +30,20 @@ def calendar(request: SchoolHttpRequest) -> HttpResponse:
     school records its own; in a holiday "this half term" is the one about to start.
     """
     today = timezone.localdate()
-    school_id = request.school.pk
-    half = terms.current_half_term(school_id, today)
+    # This half term, the next and the one after (one query).
+    halves = terms.half_terms_from(request.school.pk, today, 3)
     showing_next = request.GET.get("half") == "next"
-    if showing_next:
-        half = terms.current_half_term(school_id, half.end + dt.timedelta(days=1))
+    half, after = (halves[1], halves[2]) if showing_next else (halves[0], halves[1])
     # A half term's window runs on through the holiday after it, to the next one's first day.
-    until = terms.current_half_term(school_id, half.end + dt.timedelta(days=1)).start
-    until -= dt.timedelta(days=1)
+    until = after.start - dt.timedelta(days=1)
     items: list[dict[str, Any]] = []
+    # Only what the list shows: a pupil's name, a plan's kind and dates.
+    named = [f"pupil__{f}" for f in Pupil.NAME_FIELDS]
     plans = (
-        SupportPlan.objects.select_related("pupil", "kind", "owner")
+        SupportPlan.objects.select_related("pupil", "kind")
         .visible_to(request.user)
         .review_due_by(until)
+        .only("next_review_on", "kind__name", *named)
     )
     for plan in plans:
         items.append(
@@ -52,7 +54,12 @@ def calendar(request: SchoolHttpRequest) -> HttpResponse:
                 "url": reverse("interventions:plan", args=[plan.pk]),
             }
         )
-    ehcps = EHCP.objects.visible_to(request.user).review_due_by(until).select_related("pupil")
+    ehcps = (
+        EHCP.objects.visible_to(request.user)
+        .review_due_by(until)
+        .select_related("pupil")
+        .only("next_review_due", *named)
+    )
     for ehcp in ehcps:
         items.append(
             {
@@ -68,6 +75,7 @@ def calendar(request: SchoolHttpRequest) -> HttpResponse:
         .filter(transfer_year__in=[until.year, until.year + 1])
         .exclude(phase_transfer="")
         .select_related("pupil")
+        .only("phase_transfer", "transfer_year", *named)
     )
     for ehcp in transfers:
         due = ehcp_clock.transfer_deadline(ehcp.phase_transfer, ehcp.transfer_year)
@@ -75,10 +83,16 @@ def calendar(request: SchoolHttpRequest) -> HttpResponse:
             what = f"EHCP phase transfer: amended plan by {nice_date(due)}"
             url = reverse("interventions:ehcp", args=[ehcp.pk])
             items.append({"due_on": due, "what": what, "pupil": ehcp.pupil, "url": url})
+    # Which steps are due is worked out below, step by step, by the rule of
+    # AnnualReview.objects.with_milestone_due_by (a deadline by ``until``, not done, still
+    # expected); the database only narrows the reviews to those with a deadline by then.
+    earliest = min(ehcp_clock.milestone_offsets().values())
     reviews = (
         AnnualReview.objects.visible_to(request.user)
-        .with_milestone_due_by(until)
+        .open()
+        .filter(live("ehcp__"), meeting_on__lte=until - earliest)
         .select_related("ehcp__pupil")
+        .only("meeting_on", "la_decision", *(f"ehcp__{f}" for f in named))
         .prefetch_related("steps")
     )
     for review in reviews:

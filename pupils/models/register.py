@@ -306,6 +306,9 @@ class Pupil(models.Model):
     def surname(self) -> str:
         return self.preferred_surname or self.legal_surname
 
+    # The columns display_name reads: for lists that load a pupil's name and nothing else.
+    NAME_FIELDS = ("legal_forename", "legal_surname", "preferred_forename", "preferred_surname")
+
     @property
     def display_name(self) -> str:
         return self.name_from(

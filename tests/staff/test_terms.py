@@ -131,3 +131,18 @@ def test_recent_terms_in_one_query_match_the_year_by_year_rule(
         day += dt.timedelta(days=9)
     with django_assert_num_queries(1):
         terms.recent_terms(world.school.pk, dt.date(2026, 11, 22), 6)
+
+
+def test_half_terms_from_a_day_are_this_one_and_those_after_in_one_query(
+    world, django_assert_num_queries
+) -> None:
+    school = world.school
+    for day in (dt.date(2026, 7, 20), dt.date(2026, 12, 5), dt.date(2027, 2, 16)):
+        with django_assert_num_queries(1):
+            ahead = terms.half_terms_from(school.pk, day, 3)
+        # The first is current_half_term's answer; each starts after the one before ends.
+        assert ahead[0] == terms.current_half_term(school.pk, day)
+        assert ahead[0].end < ahead[1].start and ahead[1].end < ahead[2].start
+    # From the summer half term, the next two are the new year's first two.
+    summer = terms.half_terms_from(school.pk, dt.date(2026, 7, 1), 3)
+    assert [(h.academic_year, h.code) for h in summer][1:] == [(2026, "AUTUMN_1"), (2026, "AUTUMN_2")]
