@@ -48,9 +48,12 @@ BUDGETS = {
     "SENDCo: a pupil": 32,
     "SENDCo: an intervention": 17,
     "SENDCo: access arrangements": 10,
-    "SENDCo: dashboard": 22,
-    "SENDCo: provision map": 30,
-    "SENDCo: what works": 29,
+    # Reports kept a few minutes (report_cache) are counted as kept: the warm-up request worked
+    # them out. Their worked-out counts have their own tests (test_sendco_dashboard,
+    # test_provision_map, test_what_works), which ask with ?refresh=1 or an empty cache.
+    "SENDCo: dashboard": 9,
+    "SENDCo: provision map": 11,
+    "SENDCo: what works": 13,
     "SENDCo: EHCP": 15,
     "SENDCo: calendar": 14,
     "DSL: the queue": 13,

@@ -394,7 +394,8 @@ def _queries(client: Any, url: str) -> int:
 def test_provision_pages_queries_do_not_grow_with_pupils(c: Clinic) -> None:
     client = _client(c.sendco)
     urls = [
-        reverse("interventions:sendco_provision"),
+        # Worked out, not kept (report_cache): the sums are what must not grow.
+        reverse("interventions:sendco_provision") + "?refresh=1",
         reverse("interventions:sendco_provision_csv"),
         reverse("interventions:sendco_pupil_provision", args=[c.p["ben"].pk]),
     ]
@@ -403,4 +404,4 @@ def test_provision_pages_queries_do_not_grow_with_pupils(c: Clinic) -> None:
     before = [_queries(client, url) for url in urls]
     _more_pupils(c, 12)
     assert [_queries(client, url) for url in urls] == before
-    assert max(before) <= 30
+    assert max(before) <= 32  # the map worked out afresh: every section of it, counted
