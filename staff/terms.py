@@ -117,10 +117,10 @@ def current_half_term(school_id: int, day: dt.date) -> HalfTerm:
 
 
 def half_terms_from(school_id: int, day: dt.date, count: int) -> list[HalfTerm]:
-    """Return ``count`` (at most 7) half terms in order from ``current_half_term(day)``: this
-    half term and the ones after it, in one query."""
-    if not 1 <= count <= len(HALVES) + 1:
-        raise ValueError(f"count must be 1 to {len(HALVES) + 1}")
+    """Return ``count`` (at most 6) half terms in order from ``current_half_term(day)``: this
+    half term and the ones after it, in one query of two academic years' dates."""
+    if not 1 <= count <= len(HALVES):
+        raise ValueError(f"count must be 1 to {len(HALVES)}")
     year = academic_year_of(day)
     both = _half_terms_of_years(school_id, [year, year + 1])
     ahead = both[year] + both[year + 1]

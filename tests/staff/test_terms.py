@@ -146,3 +146,11 @@ def test_half_terms_from_a_day_are_this_one_and_those_after_in_one_query(
     # From the summer half term, the next two are the new year's first two.
     summer = terms.half_terms_from(school.pk, dt.date(2026, 7, 1), 3)
     assert [(h.academic_year, h.code) for h in summer][1:] == [(2026, "AUTUMN_1"), (2026, "AUTUMN_2")]
+
+
+def test_half_terms_from_gives_up_to_six(world) -> None:
+    # The last half term of a year and the next year's five more: two years' dates hold them.
+    ahead = terms.half_terms_from(world.school.pk, dt.date(2027, 7, 1), 6)
+    assert len(ahead) == 6 and ahead[0].academic_year == 2026 and ahead[-1].academic_year == 2027
+    with pytest.raises(ValueError):
+        terms.half_terms_from(world.school.pk, dt.date(2027, 7, 1), 7)
