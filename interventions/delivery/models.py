@@ -84,8 +84,13 @@ THROUGH_THEIR_PUPILS = frozenset({Role.TEACHER, Role.DSL, Role.BEHAVIOUR_SUPPORT
 
 
 def _delivered_by(user: User) -> Q:
-    """Who delivers an intervention: its lead and its assistants (the one place it is said)."""
-    return Q(lead=user) | Q(assistants=user)
+    """Who delivers an intervention: its lead and its assistants (the one place it is said).
+
+    The assistants by EXISTS rather than a join: one row per intervention, so no DISTINCT over
+    every column of the interventions (and whatever is selected with them) is needed.
+    """
+    assists = Intervention.assistants.through.objects.filter(intervention=OuterRef("pk"), user=user)
+    return Q(lead=user) | Q(Exists(assists))
 
 
 class InterventionQuerySet(models.QuerySet["Intervention"]):
@@ -105,12 +110,13 @@ class InterventionQuerySet(models.QuerySet["Intervention"]):
         delivers = _delivered_by(user)
         if roles & THROUGH_THEIR_PUPILS:
             pupils = Pupil.objects.visible_to(user).values("pk")
-            return mine.filter(delivers | Q(enrolments__pupil__in=pupils)).distinct()
-        return mine.filter(delivers).distinct()
+            attended = Enrolment.objects.filter(intervention=OuterRef("pk"), pupil__in=pupils)
+            return mine.filter(delivers | Q(Exists(attended)))
+        return mine.filter(delivers)
 
     def delivered_by(self, user: User) -> InterventionQuerySet:
         """Return interventions ``user`` leads or assists."""
-        return self.filter(_delivered_by(user)).distinct()
+        return self.filter(_delivered_by(user))
 
     def running(self) -> InterventionQuerySet:
         return self.filter(status=Intervention.Status.RUNNING)
