@@ -145,7 +145,16 @@ def test_staff_raise_a_concern_with_a_body_map_mark_by_keyboard(
     expect(page.get_by_role("heading", name="Raise a safeguarding concern")).to_be_visible()
     page.wait_for_load_state("load")
     tab_to(page, page.get_by_label("Find a pupil by name"))
-    with page.expect_response(lambda r: r.url.endswith("/safeguarding/raise/pupils/")):
+    # Typed key by key, the box may search more than once on a busy machine (a pause between
+    # keys longer than its delay): wait for the answer to the whole name, or a late one can
+    # replace the results, and the focused button with them, after the tabbing below.
+    whole_name = "q=wren"
+    with page.expect_response(
+        lambda r: (
+            r.url.endswith("/safeguarding/raise/pupils/")
+            and whole_name in (r.request.post_data or "").split("&")
+        )
+    ):
         page.keyboard.type("wren")
     add = page.get_by_role("button", name="Add Wren Example")
     tab_to(page, add)
