@@ -1,8 +1,8 @@
 """What an EHCP shows: section F delivery evidence, the annual review's milestones, the PDF.
 
 Delivery evidence counts the delivered sessions of each provision line's linked interventions
-that this pupil attended (present or late), in the database: one aggregate query for every line
-and one windowed query for each line's latest sessions, however many sessions there are.
+that this pupil attended (present or late) or missed, over the school year: one row per session
+and line from the database, summed here, in a fixed number of queries.
 """
 
 from __future__ import annotations
@@ -15,20 +15,14 @@ from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.conf import settings
 from django.db.models import (
-    Count,
-    F,
     Prefetch,
-    Q,
     QuerySet,
-    Sum,
-    Window,
     prefetch_related_objects,
 )
-from django.db.models.functions import Coalesce, RowNumber
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from interventions.delivery.models import Intervention, Session, SessionAttendance, delivered
+from interventions.delivery.models import Intervention, SessionAttendance, delivered
 from interventions.ehcp import clock as ehcp_clock
 from interventions.ehcp.models import (
     EHCP,
@@ -130,8 +124,9 @@ class Delivery:
 def provision_with_delivery(ehcp: EHCP, *, as_of: dt.date | None = None) -> Sequence[EHCPProvision]:
     """Return the EHCP's section F lines, each with ``.delivery`` evidence up to ``as_of``.
 
-    Two queries for the lines and their interventions (with aggregates), one for the latest
-    sessions of every line: the cost does not grow with sessions delivered.
+    Three plain queries: the lines, their interventions, and this pupil's attended or missed
+    delivered sessions of those interventions since the year (or the recent window) began, one
+    row each, which are summed here. Bounded by a school year, whatever the plan's age.
     """
     today = as_of or timezone.localdate()
     year_from = school_year_start(today)
@@ -140,77 +135,58 @@ def provision_with_delivery(ehcp: EHCP, *, as_of: dt.date | None = None) -> Sequ
         today - dt.timedelta(weeks=RECENT_WEEKS) + dt.timedelta(days=1), ehcp.issued_on
     )
     recent_weeks = max(((today - recent_from).days + 1) / 7, 0)
-    attended = delivered("interventions__sessions__") & Q(
-        interventions__sessions__date__lte=today,
-        interventions__sessions__attendance__pupil_id=ehcp.pupil_id,
-        interventions__sessions__attendance__attendance__in=SessionAttendance.ATTENDED,
-    )
-    missed = delivered("interventions__sessions__") & Q(
-        interventions__sessions__date__gte=year_from,
-        interventions__sessions__date__lte=today,
-        interventions__sessions__attendance__pupil_id=ehcp.pupil_id,
-        interventions__sessions__attendance__attendance__in=MISSED,
-    )
-    this_year = attended & Q(interventions__sessions__date__gte=year_from)
-    recent = attended & Q(interventions__sessions__date__gte=recent_from)
-    minutes = "interventions__sessions__minutes"
     lines = list(
         EHCPProvision.objects.filter(ehcp=ehcp)
         .select_related("outcome")
         .prefetch_related(
             Prefetch("interventions", queryset=Intervention.objects.only("pk", "name", "status"))
         )
-        .annotate(
-            d_sessions=Count("interventions__sessions", filter=this_year, distinct=True),
-            d_minutes=Coalesce(Sum(minutes, filter=this_year), 0),
-            d_recent=Coalesce(Sum(minutes, filter=recent), 0),
-            d_missed=Count("interventions__sessions", filter=missed, distinct=True),
-        )
         .order_by("outcome_id", "pk")
     )
-    latest = (
-        Session.objects.delivered()
-        .filter(
-            date__gte=year_from,
-            date__lte=today,
-            attendance__pupil_id=ehcp.pupil_id,
-            attendance__attendance__in=SessionAttendance.ATTENDED,
-            intervention__ehcp_provision__ehcp=ehcp,
-        )
-        .annotate(
-            line_id=F("intervention__ehcp_provision__id"),
-            rank=Window(
-                RowNumber(),
-                partition_by=F("intervention__ehcp_provision__id"),
-                order_by=[F("date").desc(), F("pk").desc()],
-            ),
-        )
-        .filter(rank__lte=LAST_SESSIONS)
-        .values("line_id", "date", "minutes", "intervention__name")
-        .order_by("line_id", "-date")
-    )
-    by_line: dict[int, list[LastSession]] = {}
-    for row in latest:
-        by_line.setdefault(row["line_id"], []).append(
-            {
-                "date": row["date"],
-                "minutes": row["minutes"],
-                "intervention": row["intervention__name"],
-            }
-        )
-    for line in lines:
-        line.delivery = Delivery(
+    delivery = {
+        line.pk: Delivery(
             year_from=year_from,
             recent_from=recent_from,
             recent_weeks=recent_weeks,
-            sessions=line.d_sessions,
-            minutes=line.d_minutes,
-            missed=line.d_missed,
-            recent_minutes=line.d_recent,
-            last=by_line.get(line.pk, []),
             stated=line.hours_per_week,
             linked=bool(line.interventions.all()),
         )
+        for line in lines
+    }
+    attended = set(SessionAttendance.ATTENDED)
+    rows = (
+        SessionAttendance.objects.filter(
+            delivered("session__"),
+            pupil_id=ehcp.pupil_id,
+            attendance__in=[*SessionAttendance.ATTENDED, *MISSED],
+            session__date__gte=min(year_from, recent_from),
+            session__date__lte=today,
+            session__intervention__ehcp_provision__ehcp=ehcp,
+        )
+        .values_list(
+            "session__intervention__ehcp_provision",
+            "session__date",
+            "session__minutes",
+            "attendance",
+            "session__intervention__name",
+        )
+        .order_by("-session__date", "-session_id")
+    )
+    for line_id, day, minutes, mark, name in rows:
+        evidence = delivery[line_id]
+        if mark not in attended:
+            if day >= year_from:
+                evidence.missed += 1
+            continue
+        if day >= recent_from:
+            evidence.recent_minutes += minutes
+        if day >= year_from:
+            evidence.sessions += 1
+            evidence.minutes += minutes
+            if len(evidence.last) < LAST_SESSIONS:
+                evidence.last.append({"date": day, "minutes": minutes, "intervention": name})
+    for line in lines:
+        line.delivery = delivery[line.pk]
     return lines
 
 

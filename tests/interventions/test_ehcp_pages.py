@@ -325,6 +325,20 @@ def test_delivery_counts_only_sessions_this_pupil_attended_this_year(delivered) 
     }
 
 
+def test_early_in_the_year_the_recent_hours_reach_back_into_the_summer(delivered) -> None:
+    ehcp, talk, _both = delivered
+    group = talk.interventions.get()
+    deliver(group, dt.date(2025, 7, 28), minutes=50, attendance={ehcp.pupil: "PRESENT"})
+    lines = {
+        line.pk: line.delivery
+        for line in ehcp_report.provision_with_delivery(ehcp, as_of=dt.date(2025, 9, 3))
+    }
+    d = lines[talk.pk]
+    # The six weeks to 3 Sep start on 24 Jul, before the school year: the summer school's
+    # 50 minutes count towards hours a week, but not towards this year's sessions.
+    assert (d.sessions, d.minutes, d.recent_minutes, d.last) == (0, 0, 50, [])
+
+
 def test_delivery_costs_three_queries_however_many_lines(
     delivered, django_assert_num_queries
 ) -> None:
