@@ -43,8 +43,8 @@ BUDGETS = {
     # A pupil's page: two fixed queries say where the pupil is today (off site, today's mark).
     "LSA: a caseload pupil": 31,
     "SENDCo: Today": 16,
-    "SENDCo: SEN register": 13,
-    "SENDCo: register, filtered": 13,
+    "SENDCo: SEN register": 12,
+    "SENDCo: register, filtered": 12,
     "SENDCo: a pupil": 32,
     "SENDCo: an intervention": 17,
     "SENDCo: access arrangements": 10,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from typing import Any
 
 from crispy_forms.helper import FormHelper
@@ -37,19 +38,25 @@ PHASE_YEARS: dict[str, range] = {
 NO_SUCH_YEAR = "No pupil on roll here is in that year group now: choose one from the list."
 
 
-def school_year_choices(school: School) -> list[tuple[int, str]]:
+def school_year_choices(
+    school: School, years_on_roll: Collection[int] | None = None
+) -> list[tuple[int, str]]:
     """Return the NC year groups a year-group filter offers for ``school``, in order.
 
-    The years its pupils on roll are in (one indexed query); before any are recorded, the
-    years its phase teaches; every year only for a special school or AP with neither.
+    The years its pupils on roll are in (one indexed query, or ``years_on_roll`` when the
+    caller has counted them already); before any are recorded, the years its phase teaches;
+    every year only for a special school or AP with neither.
     """
-    years = set(
-        Pupil.objects.filter(school=school, nc_year__isnull=False)
-        .on_roll()
-        .order_by()
-        .values_list("nc_year", flat=True)
-        .distinct()
-    ) or set(PHASE_YEARS.get(school.phase, range(0)))
+    if years_on_roll is None:
+        recorded = (
+            Pupil.objects.filter(school=school, nc_year__isnull=False)
+            .on_roll()
+            .order_by()
+            .values_list("nc_year", flat=True)
+            .distinct()
+        )
+        years_on_roll = {year for year in recorded if year is not None}
+    years = set(years_on_roll) or set(PHASE_YEARS.get(school.phase, range(0)))
     return [(n, label) for n, label in NC_YEAR_CHOICES if n in years] or list(NC_YEAR_CHOICES)
 
 
@@ -147,7 +154,13 @@ class RegisterFilterForm(forms.Form):
     sort = forms.ChoiceField(choices=SORTS, required=False, widget=QuickSelect)
     s = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, school: School, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        school: School,
+        years_on_roll: Collection[int] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         staff = (
             User.objects.filter(
@@ -160,7 +173,7 @@ class RegisterFilterForm(forms.Form):
         form_field(self, "key_adult", forms.TypedChoiceField).choices = [*ANY, *staff]
         form_field(self, "year", forms.TypedChoiceField).choices = [
             *ANY,
-            *school_year_choices(school),
+            *school_year_choices(school, years_on_roll),
         ]
         for field in self.fields.values():
             if not field.widget.is_hidden:

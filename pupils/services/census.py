@@ -128,6 +128,7 @@ class CensusFigures:
     e: int
     by_need: list[dict[str, Any]]
     by_year: list[dict[str, Any]]
+    years_on_roll: frozenset[int]  # every NC year a counted pupil is in, SEN or not
 
 
 def census_figures(pupils: PupilQuerySet[Any], *, largest_first: bool = False) -> CensusFigures:
@@ -147,8 +148,11 @@ def census_figures(pupils: PupilQuerySet[Any], *, largest_first: bool = False) -
     provisions: Counter[str] = Counter()
     by_need: Counter[tuple[str | None, str]] = Counter()
     by_year: Counter[tuple[int | None, str]] = Counter()
+    years_on_roll: set[int] = set()
     for provision, need, year, count in groups:
         provisions[provision] += count
+        if year is not None:
+            years_on_roll.add(year)
         if provision in SEN:
             by_need[(need, provision)] += count
             by_year[(year, provision)] += count
@@ -180,4 +184,5 @@ def census_figures(pupils: PupilQuerySet[Any], *, largest_first: bool = False) -
             }
             for year in years
         ],
+        years_on_roll=frozenset(years_on_roll),
     )

@@ -189,7 +189,12 @@ def register(request: SchoolHttpRequest) -> HttpResponse:
             params["status"] = "ALL"
         return redirect(f"{reverse('pupils:register')}?{params.urlencode()}")
 
-    form = RegisterFilterForm(request.GET or None, school=request.school)
+    # The census's own counting rule (pupils.services.census), over every pupil on roll: the
+    # filters narrow the list below, never these figures. Its year groups are the filter's.
+    counts = census_figures(Pupil.objects.visible_to(request.user), largest_first=True)
+    form = RegisterFilterForm(
+        request.GET or None, school=request.school, years_on_roll=counts.years_on_roll
+    )
     pupils, search = _filtered(request, form)
     page, rows = _register_page(pupils, request.GET.get("page"))
     query = request.GET.copy()
@@ -200,9 +205,7 @@ def register(request: SchoolHttpRequest) -> HttpResponse:
         "rows": rows,
         "search": search,
         "search_form": RegisterSearchForm(initial={"q": search}),
-        # The census's own counting rule (pupils.services.census), over every pupil on roll: the
-        # filters narrow the list below, never these figures. Largest needs first.
-        "counts": census_figures(Pupil.objects.visible_to(request.user), largest_first=True),
+        "counts": counts,  # largest needs first
         "query": query.urlencode(),
         "areas": AREA_OF_NEED,
     }
