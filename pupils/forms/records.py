@@ -8,12 +8,12 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils import timezone
 
-from pupils.forms.register import NO_SUCH_YEAR, QuickSelect, school_year_choices
+from pupils.forms.register import NO_SUCH_YEAR, school_year_choices
 from pupils.models import NC_YEAR_CHOICES, AccessArrangement, AgencyInvolvement, Contact, Document
 from send_hub.lib.dates import nice_date
 from send_hub.lib.forms import form_field
 from send_hub.lib.uploads import ACCEPT, upload_content_type
-from send_hub.lib.widgets import DateInput
+from send_hub.lib.widgets import DateInput, QuickSelect
 from staff.models import School
 
 

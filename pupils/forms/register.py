@@ -9,8 +9,6 @@ from typing import Any
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils import timezone
-from django.utils.html import conditional_escape
-from django.utils.safestring import SafeString, mark_safe
 
 from pupils.models import (
     NC_YEAR_CHOICES,
@@ -22,7 +20,7 @@ from pupils.models import (
     Pupil,
 )
 from send_hub.lib.forms import form_field
-from send_hub.lib.widgets import DateInput
+from send_hub.lib.widgets import DateInput, QuickSelect
 from staff.models import Membership, School, User
 
 ANY: list[tuple[str | int, str]] = [("", "Any")]
@@ -58,46 +56,6 @@ def school_year_choices(
         years_on_roll = {year for year in recorded if year is not None}
     years = set(years_on_roll) or set(PHASE_YEARS.get(school.phase, range(0)))
     return [(n, label) for n, label in NC_YEAR_CHOICES if n in years] or list(NC_YEAR_CHOICES)
-
-
-def _attrs_html(attrs: dict[str, Any]) -> str:
-    """Django's ``django/forms/widgets/attrs.html``, in Python."""
-    return "".join(
-        f" {conditional_escape(name)}"
-        if value is True
-        else f' {conditional_escape(name)}="{conditional_escape(str(value))}"'
-        for name, value in attrs.items()
-        if value is not False
-    )
-
-
-class QuickSelect(forms.Select):
-    """A ``<select>`` written out in Python: the same HTML, byte for byte, as Django's
-    ``select.html`` and ``select_option.html`` templates, without rendering a template per
-    option (the register's filters render eight selects on every request)."""
-
-    def render(
-        self,
-        name: str,
-        value: Any,
-        attrs: dict[str, Any] | None = None,
-        renderer: Any = None,
-    ) -> SafeString:
-        widget = self.get_context(name, value, attrs)["widget"]
-        name_html = conditional_escape(widget["name"])
-        parts = [f'<select name="{name_html}"{_attrs_html(widget["attrs"])}>']
-        for group_name, options, _index in widget["optgroups"]:
-            if group_name:
-                parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
-            for option in options:
-                parts.append(
-                    f'\n  <option value="{conditional_escape(str(option["value"]))}"'
-                    f"{_attrs_html(option['attrs'])}>{conditional_escape(option['label'])}</option>\n"
-                )
-            if group_name:
-                parts.append("\n  </optgroup>")
-        parts.append("\n</select>")
-        return mark_safe("".join(parts))  # every value above is escaped
 
 
 def _helper() -> FormHelper:
@@ -307,15 +265,17 @@ class PassportForm(forms.ModelForm):
 
 
 class KeyAdultForm(forms.Form):
-    staff = forms.ModelChoiceField(queryset=User.objects.none(), label="Member of staff")
-    kind = forms.ChoiceField(choices=KeyAdult.Kind.choices, label="As")
+    # On every pupil page the SENDCo opens, with a school's whole staff to choose from.
+    staff = forms.ModelChoiceField(
+        queryset=User.objects.none(), label="Member of staff", widget=QuickSelect
+    )
+    kind = forms.ChoiceField(choices=KeyAdult.Kind.choices, label="As", widget=QuickSelect)
     start_date = forms.DateField(widget=DateInput())
 
     def __init__(self, *args: Any, school: School, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         members = Membership.objects.active().filter(school=school).values("user_id")
-        form_field(self, "staff", forms.ModelChoiceField).queryset = User.objects.filter(
-            pk__in=members
-        ).order_by("full_name")
+        staff = User.objects.filter(pk__in=members).only("pk", "full_name", "email")
+        form_field(self, "staff", forms.ModelChoiceField).queryset = staff.order_by("full_name")
         self.fields["start_date"].initial = timezone.localdate()
         self.helper = _helper()

@@ -184,7 +184,7 @@ def test_a_year_no_longer_taught_is_refused_and_the_other_filters_still_apply(
 def test_the_quick_select_writes_what_djangos_select_template_writes(value) -> None:
     from django import forms
 
-    from pupils.forms.register import QuickSelect
+    from send_hub.lib.widgets import QuickSelect
 
     choices = [("", "Any"), ("K", "SEN support (K)"), ("E", "EHC <plan> & more")]
     grouped = [*choices, ("Group & co", [("A", "a"), ("B", "b")])]
