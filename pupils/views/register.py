@@ -6,7 +6,7 @@ import secrets
 from typing import TYPE_CHECKING, Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, F, OuterRef, Q, Window
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,6 +25,7 @@ from pupils.models import (
 from pupils.services.census import census_figures
 from send_hub.http import SchoolHttpRequest
 from send_hub.lib.csv import csv_download
+from send_hub.lib.paging import page_with_totals
 from send_hub.lib.replica import reads_from_replica
 from staff.audit import log_action
 from staff.permissions import requires
@@ -59,38 +60,17 @@ DASH = "\N{EN DASH}"  # an empty year or primary need
 _PK_MARK = 9_876_543_210
 
 
-def _page_number(raw: str | None) -> int | None:
-    """The page asked for when it is a plain page number, from 1 (no page: the first); None
-    for anything else, which the Paginator's own rules settle."""
-    if raw is None:
-        return 1
-    if raw.isascii() and raw.isdigit() and int(raw) >= 1:
-        return int(raw)
-    return None
-
-
 def _register_page(
     pupils: PupilQuerySet[RegisterRow, RegisterRow], raw: str | None
 ) -> tuple[Page, list[dict[str, Any]]]:
     """The page of the register asked for, and its pupils as the rows the template shows.
 
-    The page's query counts the whole list too (``COUNT(*) OVER ()``), so the paginator needs
-    no COUNT of its own; a page past the end, or not a number, goes the Paginator's way (the
-    last page, the first), counting as it always has.
+    The page's query counts the whole list too (``send_hub.lib.paging``), so the paginator
+    needs no COUNT of its own.
     """
     pupils = pupils.only(*ROW_FIELDS)
-    number = _page_number(raw)
-    page: Page | None = None
-    if number is not None:
-        start = (number - 1) * PAGE_SIZE
-        counted = pupils.annotate(register_total=Window(Count("*")))
-        found = list(counted[start : start + PAGE_SIZE])
-        if found or number == 1:
-            paginator = Paginator(pupils, PAGE_SIZE)
-            paginator.__dict__["count"] = found[0].register_total if found else 0
-            page = Page(found, number, paginator)
-    if page is None:
-        page = Paginator(pupils, PAGE_SIZE).get_page(raw)
+    counted = page_with_totals(pupils, raw, PAGE_SIZE, {"total": Count("*")})
+    page = counted[0] if counted else Paginator(pupils, PAGE_SIZE).get_page(raw)
     rows = list(page.object_list)
     key_adults: dict[int, list[str]] = {}
     if rows:

@@ -12,6 +12,9 @@ from weakref import WeakKeyDictionary
 
 from django import template
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from safeguarding.models import Action, Alert, Concern, PupilFlag, Risk, Status
 from safeguarding.services.actions import owner_summary
@@ -33,6 +36,38 @@ def _school_user(context: template.Context) -> tuple[HttpRequest, User] | None:
     if not user.is_authenticated or getattr(user, "current_school_id", None) is None:
         return None
     return request, user
+
+
+@register.inclusion_tag("safeguarding/alert_list.html")
+def alert_list(
+    alerts: list[Alert], *, may_open_concerns: bool, may_open_transfers: bool, flush: bool = False
+) -> dict[str, Any]:
+    """Render a list of alerts. Alerts name no child: each links to its record, where access is
+    checked and recorded; an alert the person may not open says whom to speak to instead.
+
+    The rows are written here, once for the list, rather than a template include per alert.
+    """
+    concern_url = reverse("safeguarding:concern", args=[0]).removesuffix("0/")
+    transfer_url = reverse("safeguarding:transfer", args=[0]).removesuffix("0/")
+    rows = []
+    for alert in alerts:
+        href, opens = "", ""
+        if alert.concern_id and may_open_concerns:
+            href, opens = f"{concern_url}{alert.concern_id}/", "concern"
+        elif alert.transfer_id and may_open_transfers:
+            href, opens = f"{transfer_url}{alert.transfer_id}/", "transfer"
+        elif alert.pupil_id and may_open_transfers:
+            href, opens = reverse("safeguarding:transfers"), "transfers"
+        rows.append(
+            {
+                "urgent": alert.urgent,
+                "kind": alert.get_kind_display(),
+                "when": date_format(timezone.localtime(alert.created_at), "j M Y, H:i"),
+                "href": href,
+                "opens": opens,
+            }
+        )
+    return {"rows": rows, "flush": flush}
 
 
 @register.simple_tag

@@ -6,19 +6,17 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.functional import cached_property
 from django.views.decorators.http import require_GET, require_POST
 
 from pupils.models import Pupil
@@ -37,6 +35,7 @@ from safeguarding.models import (
     sees_every_concern,
 )
 from send_hub.http import SchoolHttpRequest
+from send_hub.lib.paging import CountedPaginator, page_with_totals
 from staff.permissions import can, get_object_for, requires
 
 if TYPE_CHECKING:
@@ -146,18 +145,8 @@ QUEUE_SHOWS = {
     "closed": Q(current_status=Status.CLOSED),
     "all": Q(),
 }
-
-
-class CountedPaginator(Paginator):
-    """A paginator told its count, counted already with the page's other figures."""
-
-    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
-        super().__init__(object_list, per_page)
-        self.known_count = count
-
-    @cached_property
-    def count(self) -> int:
-        return self.known_count
+# The lists every untriaged concern is in (it has no decision, so it is open and not closed).
+UNTRIAGED_AMONG_SHOWN = frozenset({"open", "new", "all"})
 
 
 @requires("safeguarding.view_all")
@@ -174,12 +163,20 @@ def queue(request: SchoolHttpRequest) -> HttpResponse:
         .alias(triaged=Exists(Decision.objects.filter(concern=OuterRef("pk"))))
     )
     shown = QUEUE_SHOWS[show]
-    # The concerns shown and the untriaged ones, counted in one query.
-    counts = queued.aggregate(
-        shown=Count("pk", filter=shown), untriaged=Count("pk", filter=Q(triaged=False))
-    )
-    paginator = CountedPaginator(queued.filter(shown), PAGE_SIZE, count=counts["shown"])
-    page = paginator.get_page(request.GET.get("page"))
+    raw_page = request.GET.get("page")
+    counted = None
+    if show in UNTRIAGED_AMONG_SHOWN:
+        # Every untriaged concern is in this list: the page counts both as it is read.
+        totals = {"shown": Count("pk"), "untriaged": Count("pk", filter=Q(triaged=False))}
+        counted = page_with_totals(queued.filter(shown), raw_page, PAGE_SIZE, totals)
+    if counted is None:
+        # The concerns shown and the untriaged ones, counted in one query, then the page.
+        counts = queued.aggregate(
+            shown=Count("pk", filter=shown), untriaged=Count("pk", filter=Q(triaged=False))
+        )
+        paginator = CountedPaginator(queued.filter(shown), PAGE_SIZE, count=counts["shown"])
+        counted = paginator.get_page(raw_page), counts
+    page, counts = counted
     mine = Concern.objects.visible_to(request.user)
     context = {
         "form": form,

@@ -489,3 +489,11 @@ def test_the_queue_shows_a_page_at_a_time_and_the_rest_is_a_click_away(world, mo
     assert seen == [c.pk for c in concerns[::-1]]
     new = client.get(reverse("safeguarding:queue"), {"show": "new", "page": 3})
     assert [c.pk for c in new.context["page"]] == [concerns[0].pk]
+    # Past the end: the last page; not a number: the first. Each still counts the whole list.
+    for raw, expected in (("9", [concerns[0].pk]), ("abc", [c.pk for c in concerns[:2:-1]])):
+        page = client.get(reverse("safeguarding:queue"), {"page": raw})
+        assert [c.pk for c in page.context["page"]] == expected
+        assert page.context["untriaged"] == 5 and "5 concerns" in page.content.decode()
+    # The figure of untriaged concerns is the school's, whichever list is shown.
+    urgent = client.get(reverse("safeguarding:queue"), {"show": "urgent"})
+    assert urgent.context["untriaged"] == 5 and "0 concerns" in urgent.content.decode()
