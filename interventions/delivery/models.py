@@ -223,13 +223,13 @@ class ScheduleSlot(models.Model):
 
 
 class EnrolmentQuerySet(models.QuerySet["Enrolment"]):
+    def held_on(self, on: dt.date) -> EnrolmentQuerySet:
+        """Return places held on ``on``: joined by then, and not left before it."""
+        return self.filter(Q(left_on__isnull=True) | Q(left_on__gte=on), joined_on__lte=on)
+
     def current(self, on: dt.date) -> EnrolmentQuerySet:
         """Return places held on ``on`` in running interventions."""
-        return self.filter(
-            Q(left_on__isnull=True) | Q(left_on__gte=on),
-            joined_on__lte=on,
-            intervention__status=Intervention.Status.RUNNING,
-        )
+        return self.held_on(on).filter(intervention__status=Intervention.Status.RUNNING)
 
 
 def quiet_days() -> int:

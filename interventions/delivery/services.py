@@ -285,10 +285,7 @@ def session_log(
         minutes, attendance = 0, ()
     elif not 1 <= minutes <= 480:
         raise ValidationError("Minutes delivered must be between 1 and 480.")
-    enrolled = {
-        e.pupil_id
-        for e in intervention.enrolments.filter(joined_on__lte=date).exclude(left_on__lt=date)
-    }
+    enrolled = set(intervention.enrolments.held_on(date).values_list("pupil_id", flat=True))
     rows = []
     for row in attendance:
         if row["pupil_id"] not in enrolled:

@@ -253,6 +253,30 @@ def test_routine_session_from_the_phone_form_defaults_everyone_present(world) ->
     assert Session.objects.count() == 1
 
 
+def test_a_pupil_who_left_and_rejoined_is_on_the_log_once_with_their_place_s_targets(
+    world,
+) -> None:
+    intervention, slot, members = make_group(world, pupils=2)
+    back = members[1]
+    place = intervention.enrolments.get(pupil=back)
+    place.left_on = TODAY - dt.timedelta(days=20)
+    place.save()
+    place.targets.create(number=1, text="Old place's target")
+    again = Enrolment.objects.create(
+        intervention=intervention, pupil=back, joined_on=TODAY - dt.timedelta(days=10)
+    )
+    again.targets.create(number=1, text="Reads a page aloud")
+    client = world.client("lsa_caseload")
+    url = reverse("interventions:log", args=[intervention.pk])
+    page = client.get(url, {"slot": slot.pk, "date": TODAY.isoformat()})
+    rows = {row["pupil"].pk: row for row in page.context["rows"]}
+    assert len(page.context["rows"]) == 2 and set(rows) == {p.pk for p in members}
+    assert [t.text for t in rows[back.pk]["targets"]] == ["Reads a page aloud"]
+    # Between the two places the pupil was not in the group: not on that day's log.
+    gap = client.get(url, {"date": (TODAY - dt.timedelta(days=15)).isoformat()})
+    assert [row["pupil"].pk for row in gap.context["rows"]] == [world.pupil.pk]
+
+
 def test_htmx_save_answers_with_a_client_redirect(world) -> None:
     intervention, slot, _ = make_group(world)
     client = world.client("lsa_caseload")

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, F, OuterRef, Prefetch
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,7 +27,7 @@ from interventions.delivery.models import (
     SessionAttendance,
 )
 from interventions.delivery.views.interventions import _check_delivers, _sees_notes
-from pupils.models import Pupil
+from pupils.models import not_archived_q
 from send_hub.http import SchoolHttpRequest
 from staff.permissions import get_object_for, requires
 
@@ -43,13 +43,16 @@ def session_log(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     data = request.POST if request.method == "POST" else request.GET
     slot = _slot(intervention, data.get("slot"))
     day = _day(data.get("date"))
-    places = Enrolment.objects.filter(intervention=intervention, pupil=OuterRef("pk"))
-    pupils = list(
-        Pupil.objects.filter(Exists(places.filter(joined_on__lte=day)))
-        .exclude(Exists(places.filter(left_on__lt=day)))
-        .not_archived()  # an archived leaver's records are read-only
-        .order_by("legal_surname", "legal_forename")
+    # The places held on the day, with their targets: the same rule the service checks.
+    places = list(
+        Enrolment.objects.filter(intervention=intervention)
+        .held_on(day)
+        .filter(not_archived_q("pupil__"))  # an archived leaver's records are read-only
+        .select_related("pupil")
+        .prefetch_related("targets")
+        .order_by("pupil__legal_surname", "pupil__legal_forename", "pk")
     )
+    pupils = list({place.pupil_id: place.pupil for place in places}.values())
     default_minutes = slot.minutes if slot else intervention.programme.session_minutes
     form = SessionForm(
         request.POST or None, pupils=pupils, initial={"date": day, "minutes": default_minutes}
@@ -92,13 +95,8 @@ def session_log(request: SchoolHttpRequest, pk: int) -> HttpResponse:
             target = reverse("interventions:detail", args=[intervention.pk])
             return HttpResponseClientRedirect(target) if request.htmx else redirect(target)
     targets: dict[int, list[EnrolmentTarget]] = {}
-    # Each pupil's targets in their place on the day (one query, whatever the group's size).
-    for goal in EnrolmentTarget.objects.filter(
-        enrolment__intervention=intervention,
-        enrolment__pupil__in=pupils,
-        enrolment__joined_on__lte=day,
-    ).annotate(pupil_id=F("enrolment__pupil_id")):
-        targets.setdefault(goal.pupil_id, []).append(goal)
+    for place in places:  # each pupil's targets in their place on the day
+        targets.setdefault(place.pupil_id, []).extend(place.targets.all())
     rows = [
         {
             "pupil": p,
