@@ -40,10 +40,11 @@ def todays_sessions(context: template.Context) -> dict[str, Any] | None:
         )
     )
     # The person's interventions once, then today's slots among them (no subquery to build).
-    others = list(mine.select_related("programme").order_by("name"))
+    others = list(mine.only("pk", "name").order_by("name"))
     by_id = {i.pk: i for i in others}
     slots = list(
         ScheduleSlot.objects.filter(intervention_id__in=by_id, weekday=today.weekday())
+        .only("pk", "intervention_id", "start_time", "room")
         .annotate(logged=Exists(Session.objects.filter(slot=OuterRef("pk"), date=today)))
         .order_by("start_time", "pk")
     )
