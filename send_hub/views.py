@@ -9,6 +9,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_safe
 
 from pupils.models import KeyAdult, Provision, Pupil, SENStatus
 from send_hub.http import SchoolHttpRequest
@@ -19,6 +20,7 @@ logger = logging.getLogger(__name__)
 
 
 @requires("core.today")
+@require_GET
 def today(request: SchoolHttpRequest) -> HttpResponse:
     """Show the signed-in person what needs them today, panel by panel for their roles."""
     user, school = request.user, request.school
@@ -74,6 +76,7 @@ def floor(request: SchoolHttpRequest) -> HttpResponse:
 
 
 @never_cache
+@require_safe
 def healthz(request: HttpRequest) -> HttpResponse:
     """Answer 200 when the app can reach its database, else 503 saying so (for load balancers).
 

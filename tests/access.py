@@ -19,6 +19,12 @@ REFUSED = frozenset({LOGIN, FORBIDDEN, NOT_FOUND})
 POST_ANSWERS = frozenset({OK, REDIRECT, NOT_ALLOWED, BAD_REQUEST, GONE})
 
 
+def method_first(*personas: str) -> dict[str, str]:
+    """``Row.post`` for a GET-only page that checks the method before it looks its record up:
+    the personas its lookup refuses on GET get 405 to a POST, which reveals nothing."""
+    return dict.fromkeys(personas, NOT_ALLOWED)
+
+
 @dataclass
 class Row:
     args: Callable[[World], list[Any]] = lambda w: []

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from interventions.behaviour import services
 from interventions.behaviour.forms import (
@@ -45,6 +45,7 @@ SHOWN = 30
 
 
 @requires("interventions.behaviour_view")
+@require_GET
 def home(request: SchoolHttpRequest) -> HttpResponse:
     """List recent removals and behaviour events the person may see."""
     removals = (
@@ -244,6 +245,7 @@ def _monitoring(request: SchoolHttpRequest) -> Monitoring:
 
 
 @requires("interventions.behaviour_monitor")
+@require_GET
 def monitoring(request: SchoolHttpRequest) -> HttpResponse:
     """Show removals across the school: per 100 pupils by group, by sex and by ethnicity, week
     by week, and by pupil."""
@@ -257,6 +259,7 @@ def monitoring(request: SchoolHttpRequest) -> HttpResponse:
 
 @requires("interventions.behaviour_monitor")
 @reads_from_replica
+@require_GET
 def monitoring_csv(request: SchoolHttpRequest) -> HttpResponse:
     """Download the monitoring figures as CSV (audited: it names pupils)."""
     data = _monitoring(request)
@@ -287,6 +290,7 @@ def monitoring_csv(request: SchoolHttpRequest) -> HttpResponse:
 
 
 @requires("interventions.behaviour_monitor")
+@require_GET
 def pupil_pattern(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Show one pupil's pattern week by week."""
     pupil = get_object_for(request, Pupil.objects, pk, "interventions.behaviour_monitor")

@@ -13,7 +13,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from interventions.connect import services
@@ -54,6 +54,7 @@ def _errors(exc: ValidationError) -> str:
 
 
 @requires("interventions.connect_view")
+@require_GET
 def rooms(request: SchoolHttpRequest) -> HttpResponse:
     """List the Connect rooms the person works in (all of them for the SENDCo and head)."""
     found = Room.objects.visible_to(request.user).annotate(
@@ -135,6 +136,7 @@ def _placements(room: Room, day: dt.date) -> list[PlacementOnDay]:
 
 
 @requires("interventions.connect_view")
+@require_GET
 def room_detail(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Show the room: today's register, who has not checked in, and each pupil's stage."""
     room = get_object_for(request, Room.objects, pk, "interventions.connect_view")
@@ -328,6 +330,7 @@ def _stage_chart(stages: list[ReintegrationStage]) -> list[Bar]:
 
 
 @requires("interventions.connect_view")
+@require_GET
 def placement_detail(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Show a placement: the stage track, the timetable share over time, and recent days."""
     placement = get_object_for(
@@ -421,6 +424,7 @@ def placement_end(request: SchoolHttpRequest, pk: int) -> HttpResponse:
 
 
 @requires("interventions.checkin_record")
+@require_GET
 def checkins(request: SchoolHttpRequest) -> HttpResponse:
     """List my check-in pupils (the whole list for whoever keeps it) with today's check-in."""
     today = timezone.localdate()

@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from interventions.ehcp import clock as ehcp_clock
 from interventions.ehcp.models import EHCP, AnnualReview, live
@@ -23,6 +23,7 @@ from staff.permissions import get_object_for, requires
 
 
 @requires("interventions.ehcp_calendar")
+@require_GET
 def calendar(request: SchoolHttpRequest) -> HttpResponse:
     """List plan reviews and EHCP milestones of this half term (or the next), overdue first.
 
@@ -125,6 +126,7 @@ def calendar(request: SchoolHttpRequest) -> HttpResponse:
 
 
 @requires("interventions.notifications")
+@require_GET
 def notifications(request: SchoolHttpRequest) -> HttpResponse:
     """List the signed-in person's reminders, unread first."""
     items = Notification.objects.visible_to(request.user)[:200]

@@ -10,7 +10,7 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pupils import services
 from pupils.forms import KeyAdultForm, PassportForm, PupilForm, SENStatusForm
@@ -40,6 +40,7 @@ def _profile_lookups(sees: dict[str, bool]) -> list[str | Prefetch[Any]]:
 
 
 @requires("pupils.view")
+@require_GET
 def detail(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Show one pupil to someone whose scope includes them, each section by need to know."""
     pupil = get_object_for(request, Pupil.objects.select_related("school"), pk, "pupils.view")
@@ -174,6 +175,7 @@ def passport_edit(request: SchoolHttpRequest, pk: int) -> HttpResponse:
 
 
 @requires("pupils.view")
+@require_GET
 def passport_print(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Show one passport version on a single A4 page for printing (default: the latest)."""
     pupil = get_object_for(request, Pupil.objects, pk, "pupils.view")

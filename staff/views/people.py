@@ -11,7 +11,7 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from send_hub.http import AuthenticatedHttpRequest, SchoolHttpRequest
 from staff import services
@@ -44,6 +44,7 @@ def choose_school(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @requires("staff.view_members")
+@require_GET
 def members(request: SchoolHttpRequest) -> HttpResponse:
     """List the people working in the current school, with their roles and open invitations."""
     people = (

@@ -13,6 +13,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 
 from send_hub.http import SchoolHttpRequest
 from send_hub.lib.widgets import DateInput
@@ -41,6 +42,7 @@ def _readable_profile(request: SchoolHttpRequest, pk: int) -> RoleProfile:
 
 
 @requires("staff.view_profiles")
+@require_GET
 def profiles(request: SchoolHttpRequest) -> HttpResponse:
     """List the school's current role profiles and its trust's standards, with who holds each."""
     school = request.school
@@ -60,6 +62,7 @@ def profiles(request: SchoolHttpRequest) -> HttpResponse:
 
 
 @requires("staff.view_own")
+@require_GET
 def profile(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Show one role profile as a page, like the document, with its versions."""
     role_profile = _readable_profile(request, pk)
@@ -82,6 +85,7 @@ def profile(request: SchoolHttpRequest, pk: int) -> HttpResponse:
 
 
 @requires("staff.view_own")
+@require_GET
 def profile_pdf(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Download one role profile as an A4 PDF laid out like the paper document."""
     role_profile = _readable_profile(request, pk)
@@ -148,6 +152,7 @@ def _walk(nodes: list[ChartNode], level: int = 1) -> Iterator[tuple[str, ChartNo
 
 
 @requires("staff.view_org_chart")
+@require_GET
 def org_chart(request: SchoolHttpRequest) -> HttpResponse:
     """Draw who reports to whom in the current school, from the role profiles."""
     roots, unplaced = _chart(request.school)
@@ -165,6 +170,7 @@ class WeekForm(forms.Form):
 
 
 @requires("staff.view_deployment")
+@require_GET
 def deployment(request: SchoolHttpRequest) -> HttpResponse:
     """Compare each person's logged minutes in a week with their role profile's time shares."""
     form = WeekForm(request.GET or None)

@@ -6,6 +6,7 @@ from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 
 from send_hub.http import SchoolHttpRequest
 from staff import services
@@ -42,6 +43,7 @@ def _record_context(request: SchoolHttpRequest, membership: Membership) -> dict[
 
 
 @requires("staff.view_own")
+@require_GET
 def my_record(request: SchoolHttpRequest) -> HttpResponse:
     """Show the signed-in person their role profile, training and checks, supervision and CPD."""
     membership = _records_queryset().get(pk=request.membership.pk)
@@ -50,6 +52,7 @@ def my_record(request: SchoolHttpRequest) -> HttpResponse:
 
 
 @requires("staff.view_records")
+@require_GET
 def person(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Show HR and leaders one colleague's staff record in the current school."""
     membership = get_object_for(request, _records_queryset(), pk, "staff.view_records")
@@ -61,6 +64,7 @@ def person(request: SchoolHttpRequest, pk: int) -> HttpResponse:
 
 
 @requires("staff.view_records")
+@require_GET
 def training(request: SchoolHttpRequest) -> HttpResponse:
     """List training and checks that have run out or will soon, and ELSAs short of supervision."""
     school = request.school

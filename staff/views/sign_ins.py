@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from send_hub.http import SchoolHttpRequest
 from staff import sign_ins
@@ -15,6 +16,7 @@ PER_PAGE = 50
 
 
 @requires("staff.view_sign_ins")
+@require_GET
 def sign_in_history(request: SchoolHttpRequest) -> HttpResponse:
     """List sign-ins, wrong passwords or codes and refused attempts on this school's staff."""
     members = list(sign_ins.members_for_history(request.school))

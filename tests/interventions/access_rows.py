@@ -9,7 +9,7 @@ from typing import Any
 from django.utils import timezone
 
 from interventions.models import Enrolment, Intervention, Programme, Session
-from tests.access import FORBIDDEN, NOT_ALLOWED, NOT_FOUND, OK, Row
+from tests.access import FORBIDDEN, NOT_ALLOWED, NOT_FOUND, OK, Row, method_first
 from tests.conftest import World
 from tests.interventions.access_rows_attendance import ROWS as ATTENDANCE_ROWS
 from tests.interventions.access_rows_connect import ROWS as CONNECT_ROWS
@@ -93,6 +93,9 @@ DELIVERS = {
     "other_school": NOT_FOUND,
 }
 
+# GET-only pages answer a POST 405 before they look the group or session up.
+NOT_THEIR_GROUP = method_first("lsa_no_caseload", "elsa", "other_school", "inclusion_leader")
+
 ROWS: dict[str, Row] = {
     "interventions:list": Row(expect=ALL_BUT_HR),
     "interventions:programmes": Row(expect=ALL_BUT_HR),
@@ -102,7 +105,7 @@ ROWS: dict[str, Row] = {
     "interventions:programme_edit": Row(
         args=_programme, default=FORBIDDEN, expect=MANAGES_THIS, post_default=OK
     ),
-    "interventions:detail": Row(args=_group, expect=SEES_GROUP),
+    "interventions:detail": Row(args=_group, expect=SEES_GROUP, post=NOT_THEIR_GROUP),
     "interventions:sessions": Row(args=_group, expect=SEES_GROUP),
     "interventions:edit": Row(args=_group, default=FORBIDDEN, expect=MANAGES_THIS, post_default=OK),
     "interventions:status": Row(
@@ -129,7 +132,7 @@ ROWS: dict[str, Row] = {
         args=_enrolment, default=FORBIDDEN, expect={**DELIVERS, "sendco": OK}, post_default=OK
     ),
     "interventions:log": Row(args=_group, default=FORBIDDEN, expect=DELIVERS, post_default=OK),
-    "interventions:session": Row(args=_session, expect=SEES_GROUP),
+    "interventions:session": Row(args=_session, expect=SEES_GROUP, post=NOT_THEIR_GROUP),
     **IMPACT_ROWS,
     **CONNECT_ROWS,
     **ATTENDANCE_ROWS,

@@ -14,7 +14,7 @@ from typing import Any
 from django.utils import timezone
 
 from interventions.models import BehaviourImport, CheckInPupil, Placement, Removal, Room
-from tests.access import FORBIDDEN, NOT_ALLOWED, NOT_FOUND, OK, REDIRECT, Row
+from tests.access import FORBIDDEN, NOT_ALLOWED, NOT_FOUND, OK, REDIRECT, Row, method_first
 from tests.conftest import World
 
 
@@ -114,12 +114,15 @@ ELSEWHERE_POSTS = {"other_school": NOT_FOUND}
 # Forms: an empty POST is answered with the form and its errors.
 FORM = OK
 
+# The room pages answer a POST 405 before they look the room or placement up.
+OUT_OF_ROOM = method_first("lsa_no_caseload", "elsa", "other_school", "behaviour_support")
+
 ROWS: dict[str, Row] = {
     "interventions:connect_rooms": Row(expect=SUPPORT),
     "interventions:connect_room_add": Row(
         default=FORBIDDEN, expect=LEADERS_ONLY, post_default=FORM
     ),
-    "interventions:connect_room": Row(args=_room, expect=ROOM),
+    "interventions:connect_room": Row(args=_room, expect=ROOM, post=OUT_OF_ROOM),
     "interventions:connect_room_edit": Row(
         args=_room, default=FORBIDDEN, expect=LEADERS_THIS, post_default=FORM
     ),
@@ -132,7 +135,7 @@ ROWS: dict[str, Row] = {
     "interventions:connect_place": Row(
         args=_room, default=FORBIDDEN, expect=LEADERS_THIS, post_default=FORM
     ),
-    "interventions:connect_placement": Row(args=_placement, expect=ROOM),
+    "interventions:connect_placement": Row(args=_placement, expect=ROOM, post=OUT_OF_ROOM),
     # interventions.connect_review: leaders and the inclusion leader of the room.
     "interventions:connect_stage": Row(
         args=_placement,
@@ -194,6 +197,9 @@ ROWS: dict[str, Row] = {
     "interventions:monitoring": Row(default=FORBIDDEN, expect=BEHAVIOUR_TEAM),
     "interventions:monitoring_csv": Row(default=FORBIDDEN, expect=BEHAVIOUR_TEAM),
     "interventions:behaviour_pupil": Row(
-        args=_pupil, default=FORBIDDEN, expect=BEHAVIOUR_TEAM_THIS
+        args=_pupil,
+        default=FORBIDDEN,
+        expect=BEHAVIOUR_TEAM_THIS,
+        post=method_first("other_school"),
     ),
 }

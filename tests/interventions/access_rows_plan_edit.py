@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Any
 
 from interventions.models import PlanKind, PlanTarget, PlanVersion, SupportPlan
-from tests.access import FORBIDDEN, NOT_FOUND, OK, Row
+from tests.access import FORBIDDEN, NOT_FOUND, OK, Row, method_first
 from tests.conftest import World
 from tests.pupils.access_rows import SEES_PUPIL
 
@@ -57,6 +57,9 @@ def _pupil(w: World) -> list[Any]:
 # The SENDCo only; another school's SENDCo cannot reach this school's plan or pupil.
 SENDCO_ONLY = {"sendco": OK, "other_school": NOT_FOUND}
 
+# GET-only pages answer a POST 405 before they look the record up.
+NOT_THEIR_PUPIL = method_first("lsa_no_caseload", "elsa", "other_school", "inclusion_leader")
+
 ROWS: dict[str, Row] = {
     "interventions:plan_list": Row(expect={"hr_admin": FORBIDDEN}),
     "interventions:plan_start": Row(
@@ -71,7 +74,7 @@ ROWS: dict[str, Row] = {
     "interventions:plan_agree": Row(
         args=_plan_pk, default=FORBIDDEN, expect=SENDCO_ONLY, post_default=OK
     ),
-    "interventions:plan_version": Row(args=_version, expect=SEES_PUPIL),
+    "interventions:plan_version": Row(args=_version, expect=SEES_PUPIL, post=NOT_THEIR_PUPIL),
     "interventions:plan_target_add": Row(
         args=_plan_pk, default=FORBIDDEN, expect=SENDCO_ONLY, post_default=OK
     ),

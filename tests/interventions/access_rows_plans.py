@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Any
 
 from interventions.models import Notification, PlanKind, SupportPlan
-from tests.access import FORBIDDEN, NOT_ALLOWED, NOT_FOUND, OK, REDIRECT, Row
+from tests.access import FORBIDDEN, NOT_ALLOWED, NOT_FOUND, OK, REDIRECT, Row, method_first
 from tests.conftest import World
 from tests.pupils.access_rows import SEES_PUPIL
 
@@ -40,8 +40,11 @@ def _notification(w: World) -> list[Any]:
     return [note.pk]
 
 
+# GET-only pages answer a POST 405 before they look the record up.
+NOT_THEIR_PUPIL = method_first("lsa_no_caseload", "elsa", "other_school", "inclusion_leader")
+
 ROWS: dict[str, Row] = {
-    "interventions:plan": Row(args=_plan, expect=SEES_PUPIL),
+    "interventions:plan": Row(args=_plan, expect=SEES_PUPIL, post=NOT_THEIR_PUPIL),
     "interventions:plan_review": Row(
         args=_plan,
         default=FORBIDDEN,

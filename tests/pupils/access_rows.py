@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from pupils.models import ClassImport, ImportBatch, Passport, Pupil, TeachingClass
 from pupils.services import records
-from tests.access import FORBIDDEN, NOT_ALLOWED, NOT_FOUND, OK, REDIRECT, Row
+from tests.access import FORBIDDEN, NOT_ALLOWED, NOT_FOUND, OK, REDIRECT, Row, method_first
 from tests.conftest import World
 
 
@@ -80,9 +80,12 @@ SEES_PUPIL = {
 # POST-only actions: another school's SENDCo posting for this school's pupil or batch gets 404.
 ELSEWHERE_POSTS = {"other_school": NOT_FOUND}
 
+# GET-only pages answer a POST 405 before they look the pupil up.
+NOT_THEIR_PUPIL = method_first("lsa_no_caseload", "elsa", "other_school", "inclusion_leader")
+
 ROWS: dict[str, Row] = {
     # The pupil is on lsa_caseload's caseload in the first school.
-    "pupils:detail": Row(args=_pupil, expect=SEES_PUPIL),
+    "pupils:detail": Row(args=_pupil, expect=SEES_PUPIL, post=NOT_THEIR_PUPIL),
     # The register's search form posts, and is answered with a redirect to its query string.
     "pupils:register": Row(default=FORBIDDEN, expect=REGISTER_READERS, post_default=REDIRECT),
     "pupils:register_export": Row(default=FORBIDDEN, expect=REGISTER_READERS),
@@ -109,7 +112,7 @@ ROWS: dict[str, Row] = {
         post_default=REDIRECT,
         writes=("pupils.Passport",),
     ),
-    "pupils:passport_print": Row(args=_with_passport, expect=SEES_PUPIL),
+    "pupils:passport_print": Row(args=_with_passport, expect=SEES_PUPIL, post=NOT_THEIR_PUPIL),
     "pupils:key_adult_add": Row(
         args=_pupil,
         default=FORBIDDEN,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from staff.models import Membership, RoleProfile
-from tests.access import FORBIDDEN, NOT_FOUND, OK, Row
+from tests.access import FORBIDDEN, NOT_FOUND, OK, Row, method_first
 from tests.conftest import World
 
 
@@ -37,12 +37,27 @@ PROFILE = {
 }
 LEADERS_AND_HR = {"sendco": OK, "head": OK, "hr_admin": OK, "other_school": OK}
 
+# A profile page answers a POST 405 before it looks the profile up (or checks who may see it).
+PROFILE_REFUSED = method_first(
+    "lsa_no_caseload",
+    "elsa",
+    "teacher",
+    "dsl",
+    "other_school",
+    "inclusion_leader",
+    "behaviour_support",
+)
+
 ROWS: dict[str, Row] = {
     "staff:org_chart": Row(),
     "staff:my_record": Row(),
     "staff:profiles": Row(default=FORBIDDEN, expect=LEADERS_AND_HR),
-    "staff:profile": Row(args=_lsa_profile, default=FORBIDDEN, expect=PROFILE),
-    "staff:profile_pdf": Row(args=_lsa_profile, default=FORBIDDEN, expect=PROFILE),
+    "staff:profile": Row(
+        args=_lsa_profile, default=FORBIDDEN, expect=PROFILE, post=PROFILE_REFUSED
+    ),
+    "staff:profile_pdf": Row(
+        args=_lsa_profile, default=FORBIDDEN, expect=PROFILE, post=PROFILE_REFUSED
+    ),
     # HR admins keep the records but see nothing drawn from pupils (caseloads, sessions).
     "staff:deployment": Row(
         default=FORBIDDEN, expect={"sendco": OK, "head": OK, "other_school": OK}
@@ -64,5 +79,6 @@ ROWS: dict[str, Row] = {
         args=_lsa_membership,
         default=FORBIDDEN,
         expect={"sendco": OK, "head": OK, "hr_admin": OK, "other_school": NOT_FOUND},
+        post=method_first("other_school"),
     ),
 }

@@ -10,7 +10,7 @@ from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from interventions.delivery import services
 from interventions.delivery.forms import (
@@ -53,6 +53,7 @@ def _sees_notes(request: SchoolHttpRequest, intervention: Intervention) -> bool:
 
 
 @requires("interventions.view")
+@require_GET
 def programme_list(request: SchoolHttpRequest) -> HttpResponse:
     """List the school's programmes with how many interventions run each."""
     programmes = Programme.objects.filter(school=request.school).annotate(
@@ -92,6 +93,7 @@ def _programme_form(request: SchoolHttpRequest, programme: Programme) -> HttpRes
 
 
 @requires("interventions.view")
+@require_GET
 def intervention_list(request: SchoolHttpRequest) -> HttpResponse:
     """List interventions: all of the school's for the SENDCo, one's own for staff."""
     status = request.GET.get("status") or "current"
@@ -159,6 +161,7 @@ def _intervention_form(request: SchoolHttpRequest, intervention: Intervention) -
 
 
 @requires("interventions.view")
+@require_GET
 def detail(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Show an intervention: pupils, schedule, dosage and the latest sessions."""
     intervention = get_object_for(

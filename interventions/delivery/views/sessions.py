@@ -11,7 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
 from interventions.delivery import services
@@ -161,6 +161,7 @@ def _day(raw: str | None) -> dt.date:
 
 
 @requires("interventions.view")
+@require_GET
 def session_detail(request: SchoolHttpRequest, pk: int, session_pk: int) -> HttpResponse:
     """Show one logged session (its notes only to those who may read them)."""
     intervention = get_object_for(request, Intervention.objects, pk, "interventions.view")

@@ -13,7 +13,7 @@ from django.forms import Form
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from interventions.errors import PlanError
 from interventions.plans import services as plan_services
@@ -61,6 +61,7 @@ def _refuse_if_locked(request: SchoolHttpRequest, plan: SupportPlan) -> HttpResp
 
 
 @requires("interventions.plans_view")
+@require_GET
 def plan_list(request: SchoolHttpRequest) -> HttpResponse:
     """List the support plans of the pupils one may see, overdue reviews first."""
     form = PlanListFilterForm(request.GET or None)
@@ -265,6 +266,7 @@ def plan_agree(request: SchoolHttpRequest, pk: int) -> HttpResponse:
 
 
 @requires("interventions.plans_view")
+@require_GET
 def plan_version(request: SchoolHttpRequest, pk: int, number: int) -> HttpResponse:
     """Show one agreed version exactly as it was agreed (read only)."""
     plan = get_object_for(request, _plans(), pk, "interventions.plans_view")

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from interventions.delivery.models import Session, SessionAttendance
 from interventions.errors import PlanError
@@ -26,6 +26,7 @@ def _plans() -> SupportPlanQuerySet:
 
 
 @requires("interventions.plans_view")
+@require_GET
 def plan_detail(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Show a plan's current cycle, its reviews and the versions agreed."""
     plan = get_object_for(request, _plans(), pk, "interventions.plans_view")
