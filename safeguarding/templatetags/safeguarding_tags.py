@@ -49,6 +49,7 @@ def alert_list(
     """
     concern_url = reverse("safeguarding:concern", args=[0]).removesuffix("0/")
     transfer_url = reverse("safeguarding:transfer", args=[0]).removesuffix("0/")
+    transfers_url = reverse("safeguarding:transfers")
     rows = []
     for alert in alerts:
         href, opens = "", ""
@@ -57,7 +58,7 @@ def alert_list(
         elif alert.transfer_id and may_open_transfers:
             href, opens = f"{transfer_url}{alert.transfer_id}/", "transfer"
         elif alert.pupil_id and may_open_transfers:
-            href, opens = reverse("safeguarding:transfers"), "transfers"
+            href, opens = transfers_url, "transfers"
         rows.append(
             {
                 "urgent": alert.urgent,

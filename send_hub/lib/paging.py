@@ -39,7 +39,8 @@ def page_with_totals(
     """Return the page ``raw`` asks for and ``totals`` over the whole list, in one query.
 
     ``totals`` are aggregates, e.g. ``{"shown": Count("pk")}``, each worked out over every row
-    of ``queryset`` (not only the page's). None when ``raw`` is not a plain page number, or is
+    of ``queryset`` (not only the page's); the first of them counts the list for the paginator,
+    so it must count every row. None when ``raw`` is not a plain page number, or is
     past the last page: the caller then takes the Paginator's way (the last page, the first),
     counting separately as it always has.
     """
@@ -52,6 +53,6 @@ def page_with_totals(
     if not found and number != 1:
         return None
     figures = {name: getattr(found[0], f"_total_{name}") if found else 0 for name in totals}
-    first = next(iter(totals))
-    paginator = CountedPaginator(queryset, per_page, count=figures[first])
+    listed = next(iter(totals))  # the first total: how many rows the list has
+    paginator = CountedPaginator(queryset, per_page, count=figures[listed])
     return Page(found, number, paginator), figures
