@@ -165,6 +165,11 @@ def build_pages(
         ),
         Page("SENDCo: a pupil", "sendco", reverse("pupils:detail", args=[profiled.pk])),
         Page(
+            "SENDCo: a pupil's support",
+            "sendco",
+            reverse("pupils:support", args=[profiled.pk]),
+        ),
+        Page(
             "SENDCo: an intervention",
             "sendco",
             reverse("interventions:detail", args=[intervention.pk]),

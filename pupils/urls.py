@@ -13,6 +13,9 @@ urlpatterns = [
     path("add/", profile.pupil_add, name="add"),
     # One pupil
     path("<int:pk>/", profile.detail, name="detail"),
+    path("<int:pk>/support/", profile.support, name="support"),
+    path("<int:pk>/attendance/", profile.attendance, name="attendance"),
+    path("<int:pk>/records/", profile.records, name="records"),
     path("<int:pk>/edit/", profile.pupil_edit, name="edit"),
     path("<int:pk>/sen-status/", profile.sen_status_change, name="sen_status"),
     path("<int:pk>/passport/", profile.passport_edit, name="passport_edit"),

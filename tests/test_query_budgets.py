@@ -40,12 +40,13 @@ BUDGETS = {
     "bare Django page (no template)": 0,
     "LSA: Today": 13,
     "LSA: session log": 12,
-    # A pupil's page: two fixed queries say where the pupil is today (off site, today's mark).
-    "LSA: a caseload pupil": 31,
+    # A pupil's overview; its other sections have their own budgets in tests/pupils/test_profile.
+    "LSA: a caseload pupil": 14,
     "SENDCo: Today": 16,
     "SENDCo: SEN register": 12,
     "SENDCo: register, filtered": 12,
-    "SENDCo: a pupil": 32,
+    "SENDCo: a pupil": 15,
+    "SENDCo: a pupil's support": 19,
     "SENDCo: an intervention": 17,
     "SENDCo: access arrangements": 10,
     # Reports kept a few minutes (report_cache) are counted as kept: the warm-up request worked

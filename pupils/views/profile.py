@@ -1,4 +1,4 @@
-"""One pupil: the profile page and the edits the SENDCo and key adults make on it."""
+"""One pupil: the profile, in sections, and the edits the SENDCo and key adults make on it."""
 
 from __future__ import annotations
 
@@ -19,30 +19,19 @@ from send_hub.http import SchoolHttpRequest
 from staff.audit import log_action
 from staff.permissions import can, get_object_for, requires
 
-
-def _profile_lookups(sees: dict[str, bool]) -> list[str | Prefetch[Any]]:
-    """The related rows the profile shows this viewer: a section they may not see is not read."""
-    lookups: list[str | Prefetch[Any]] = [
-        Prefetch(
-            "sen_statuses",
-            queryset=SENStatus.objects.prefetch_related("needs").select_related("recorded_by"),
-        ),
-        Prefetch("key_adults", queryset=KeyAdult.objects.select_related("staff")),
-        Prefetch("passports", queryset=Passport.objects.select_related("created_by")),
-    ]
-    if sees["sees_access"]:
-        lookups.append("access_arrangements__approved_by")
-    if sees["sees_contacts"]:
-        lookups += ["contacts", "agencies"]
-    if sees["sees_documents"]:
-        lookups.append("documents__uploaded_by")
-    return lookups
+# The profile comes in sections, each its own page, so a page reads only what it shows: the
+# overview (passport, strategies, needs, key adults) is what staff open most, on a phone.
+SECTIONS = (
+    ("detail", "Overview"),
+    ("support", "Support"),
+    ("attendance", "Attendance"),
+    ("records", "Records"),
+)
 
 
-@requires("pupils.view")
-@require_GET
-def detail(request: SchoolHttpRequest, pk: int) -> HttpResponse:
-    """Show one pupil to someone whose scope includes them, each section by need to know."""
+def _profile(request: SchoolHttpRequest, pk: int, section: str) -> tuple[Pupil, dict[str, Any]]:
+    """Fetch the pupil for someone whose scope includes them and build what every section shows:
+    the header, each part by need to know, and the sections this viewer has anything in."""
     pupil = get_object_for(request, Pupil.objects.select_related("school"), pk, "pupils.view")
     user = request.user
     sees = {
@@ -52,28 +41,102 @@ def detail(request: SchoolHttpRequest, pk: int) -> HttpResponse:
         "sees_documents": can(user, "pupils.view_documents", pupil),
         "sees_looked_after": can(user, "pupils.view_looked_after", pupil),
     }
-    prefetch_related_objects([pupil], *_profile_lookups(sees))
-    statuses = list(pupil.sen_statuses.all())
-    passports = list(pupil.passports.all())
+    shown = {
+        "detail": True,
+        "support": any(
+            can(user, capability, pupil)
+            for capability in (
+                "interventions.view",
+                "interventions.plans_view",
+                "interventions.connect_view",
+                "interventions.checkin_record",
+            )
+        ),
+        "attendance": can(user, "interventions.attendance_view", pupil),
+        "records": sees["sees_access"] or sees["sees_contacts"] or sees["sees_documents"],
+    }
+    # The header shows the current provision; the overview shows the needs and the history too.
+    status_lookup: str | Prefetch[Any] = "sen_statuses"
+    if section == "detail":
+        status_lookup = Prefetch(
+            "sen_statuses",
+            queryset=SENStatus.objects.prefetch_related("needs").select_related("recorded_by"),
+        )
+    statuses = []
+    if sees["sees_sen"]:
+        prefetch_related_objects([pupil], status_lookup)
+        statuses = list(pupil.sen_statuses.all())
     # An archived leaver's page is read-only; the SENDCo may still correct the leaving date.
     archived = pupil.is_archived
     may_edit = can(user, "pupils.edit", pupil)
-    context = {
+    return pupil, {
         "pupil": pupil,
+        "section": section,
+        "sections": [(name, label) for name, label in SECTIONS if shown[name]],
+        "section_shown": shown[section],
         "archived": archived,
         "current_status": next((s for s in statuses if s.end_date is None), None),
         "statuses": statuses,
+        **sees,
+        "may_edit": may_edit and not archived,
+        "may_correct_leaving_date": archived and may_edit,
+    }
+
+
+@requires("pupils.view")
+@require_GET
+def detail(request: SchoolHttpRequest, pk: int) -> HttpResponse:
+    """Show one pupil's overview: passport, strategies, needs and key adults."""
+    pupil, context = _profile(request, pk, "detail")
+    prefetch_related_objects(
+        [pupil],
+        Prefetch("key_adults", queryset=KeyAdult.objects.select_related("staff")),
+        Prefetch("passports", queryset=Passport.objects.select_related("created_by")),
+    )
+    passports = list(pupil.passports.all())
+    may_edit = context["may_edit"]
+    context |= {
         "passport": passports[0] if passports else None,
         "passport_versions": passports,
         "current_key_adults": [k for k in pupil.key_adults.all() if k.end_date is None],
         "past_key_adults": [k for k in pupil.key_adults.all() if k.end_date is not None],
-        **sees,
-        "may_edit": may_edit and not archived,
-        "may_correct_leaving_date": archived and may_edit,
-        "may_edit_passport": can(user, "pupils.edit_passport", pupil) and not archived,
-        "key_adult_form": KeyAdultForm(school=pupil.school) if may_edit and not archived else None,
+        "may_edit_passport": can(request.user, "pupils.edit_passport", pupil)
+        and not context["archived"],
+        "key_adult_form": KeyAdultForm(school=pupil.school) if may_edit else None,
     }
     return render(request, "pupils/detail.html", context)
+
+
+@requires("pupils.view")
+@require_GET
+def support(request: SchoolHttpRequest, pk: int) -> HttpResponse:
+    """Show the support a pupil has: interventions, plans and Connect, each to those allowed."""
+    _pupil, context = _profile(request, pk, "support")
+    return render(request, "pupils/support.html", context)
+
+
+@requires("pupils.view")
+@require_GET
+def attendance(request: SchoolHttpRequest, pk: int) -> HttpResponse:
+    """Show a pupil's attendance this term and year, to those allowed."""
+    _pupil, context = _profile(request, pk, "attendance")
+    return render(request, "pupils/attendance.html", context)
+
+
+@requires("pupils.view")
+@require_GET
+def records(request: SchoolHttpRequest, pk: int) -> HttpResponse:
+    """Show a pupil's exam access arrangements, contacts, agencies and documents by need to know."""
+    pupil, context = _profile(request, pk, "records")
+    lookups: list[str | Prefetch[Any]] = []
+    if context["sees_access"]:
+        lookups.append("access_arrangements__approved_by")
+    if context["sees_contacts"]:
+        lookups += ["contacts", "agencies"]
+    if context["sees_documents"]:
+        lookups.append("documents__uploaded_by")
+    prefetch_related_objects([pupil], *lookups)
+    return render(request, "pupils/records.html", context)
 
 
 @requires("pupils.edit")

@@ -41,7 +41,7 @@ _PK_MARK = 9_876_543_210
 
 
 def _back_to(pupil: Pupil, section: str) -> str:
-    return f"{reverse('pupils:detail', args=[pupil.pk])}#{section}"
+    return f"{reverse('pupils:records', args=[pupil.pk])}#{section}"
 
 
 def _add_record(
@@ -226,10 +226,10 @@ def _access_rows(pupils: Any) -> tuple[list[Pupil], list[dict[str, Any]]]:
             dates[day] = date_filter(day, "j M Y")
         return dates[day]
 
-    before, _mark, after = reverse("pupils:detail", args=[_PK_MARK]).rpartition(str(_PK_MARK))
+    before, _mark, after = reverse("pupils:records", args=[_PK_MARK]).rpartition(str(_PK_MARK))
     return found, [
         {
-            "url": f"{before}{p.pk}{after}",
+            "url": f"{before}{p.pk}{after}#access",
             "name": p.display_name,
             "year": p.get_nc_year_display() or "NC year not recorded",
             "registration_group": p.registration_group,

@@ -49,7 +49,8 @@ def test_sendco_links_provision_reviews_the_ehcp_and_downloads_the_report(
     today = timezone.localdate()
     page.set_viewport_size({"width": width, "height": 900})
     sign_in_with_code(page, live_server.url, sendco.email)
-    page.goto(f"{live_server.url}/pupils/{pupil.pk}/")  # from the pupil's page
+    page.goto(f"{live_server.url}/pupils/{pupil.pk}/")  # from the pupil's page, its support
+    page.get_by_role("link", name="Support", exact=True).click()
     page.get_by_role("link", name="EHCP record and annual reviews").click()
     expect(page.get_by_role("heading", name="EHCP for Ava Testpupil")).to_be_visible()
 

@@ -288,7 +288,7 @@ def test_the_pupil_page_shows_attendance_to_key_adults_not_teachers(world) -> No
     today = timezone.localdate()
     mark(world.pupil, today, "AM", "/")
     mark(world.pupil, today, "PM", "O")
-    url = reverse("pupils:detail", args=[world.pupil.pk])
+    url = reverse("pupils:attendance", args=[world.pupil.pk])
     page = world.client("lsa_caseload").get(url)
     assert b'id="attendance-h"' in page.content and b"50.0%" in page.content
     assert b"Severely absent" in page.content

@@ -176,7 +176,7 @@ def test_dsl_list_shows_todays_off_site_pupils_with_numbers(
 
 def test_the_pupil_page_says_where_the_pupil_is(world: World) -> None:
     _mark(world, "/")
-    page = world.client("sendco").get(reverse("pupils:detail", args=[world.pupil.pk]))
+    page = world.client("sendco").get(reverse("pupils:attendance", args=[world.pupil.pk]))
     assert "On site" in page.content.decode()
 
 

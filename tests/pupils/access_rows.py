@@ -86,6 +86,11 @@ NOT_THEIR_PUPIL = method_first("lsa_no_caseload", "elsa", "other_school", "inclu
 ROWS: dict[str, Row] = {
     # The pupil is on lsa_caseload's caseload in the first school.
     "pupils:detail": Row(args=_pupil, expect=SEES_PUPIL, post=NOT_THEIR_PUPIL),
+    # The profile's other sections: whoever sees the pupil opens each, and is shown the parts of
+    # it their role may see (its tab is left out where that is none of it).
+    "pupils:support": Row(args=_pupil, expect=SEES_PUPIL, post=NOT_THEIR_PUPIL),
+    "pupils:attendance": Row(args=_pupil, expect=SEES_PUPIL, post=NOT_THEIR_PUPIL),
+    "pupils:records": Row(args=_pupil, expect=SEES_PUPIL, post=NOT_THEIR_PUPIL),
     # The register's search form posts, and is answered with a redirect to its query string.
     "pupils:register": Row(default=FORBIDDEN, expect=REGISTER_READERS, post_default=REDIRECT),
     "pupils:register_export": Row(default=FORBIDDEN, expect=REGISTER_READERS),

@@ -78,7 +78,7 @@ def test_teacher_sees_access_arrangements_but_not_contacts_unless_granted(world:
         pupil=world.pupil, kind="EXTRA_TIME_25", valid_from=dt.date(2026, 1, 5), by=sendco
     )
     contact_add(pupil=world.pupil, name="Quilla Parentname", relationship="Mother", by=sendco)
-    url = reverse("pupils:detail", args=[world.pupil.pk])
+    url = reverse("pupils:records", args=[world.pupil.pk])
     page = world.client("teacher").get(url).content.decode()
     assert "Exam access arrangements" in page and "Quilla Parentname" not in page
     TeacherAccess.objects.create(school=world.school, contacts=True)

@@ -31,25 +31,55 @@ def profile(world):
     return world
 
 
+def _sections(client, pupil) -> dict[str, str]:
+    return {
+        name: client.get(reverse(f"pupils:{name}", args=[pupil.pk])).content.decode()
+        for name in ("detail", "support", "attendance", "records")
+    }
+
+
 def test_teacher_sees_passport_and_strategies_but_not_the_sen_record_or_contacts(profile) -> None:
-    body = (
-        profile.client("teacher")
-        .get(reverse("pupils:detail", args=[profile.pupil.pk]))
-        .content.decode()
-    )
+    pages = _sections(profile.client("teacher"), profile.pupil)
+    body = pages["detail"]
     assert "Use a visual timetable" in body and "Kind and funny" in body
     assert "Needs and SEN status" not in body
-    assert "Jo Parentname" not in body
+    assert not any("Jo Parentname" in page for page in pages.values())
+    # The records section shows a teacher the exam access arrangements, and never the contacts.
+    assert "Exam access arrangements" in pages["records"]
+    assert "Parents and carers" not in pages["records"]
 
 
 def test_lsa_with_the_pupil_on_caseload_sees_needs_and_contacts(profile) -> None:
-    body = (
-        profile.client("lsa_caseload")
-        .get(reverse("pupils:detail", args=[profile.pupil.pk]))
-        .content.decode()
-    )
-    assert "Needs and SEN status" in body and "Jo Parentname" in body
-    assert "Change SEN status" not in body  # only the SENDCo edits the register
+    pages = _sections(profile.client("lsa_caseload"), profile.pupil)
+    assert "Needs and SEN status" in pages["detail"] and "Jo Parentname" in pages["records"]
+    assert "Change SEN status" not in pages["detail"]  # only the SENDCo edits the register
+
+
+def test_the_profile_s_tabs_lead_to_each_section_with_the_one_shown_marked(profile) -> None:
+    url = {
+        name: reverse(f"pupils:{name}", args=[profile.pupil.pk])
+        for name in ("detail", "support", "attendance", "records")
+    }
+    pages = _sections(profile.client("sendco"), profile.pupil)
+    for name, page in pages.items():
+        tabs = re.search(r'<ul class="nav nav-tabs[^"]*">(.*?)</ul>', page, re.S)
+        assert tabs is not None, name
+        assert re.findall(r'href="([^"]+)"', tabs.group(1)) == list(url.values())
+        current = re.findall(r'href="([^"]+)" aria-current="page"', tabs.group(1))
+        assert current == [url[name]], name
+    assert "Pupil passport" in pages["detail"] and "Pupil passport" not in pages["support"]
+    assert "Support plans" in pages["support"] and "Support plans" not in pages["detail"]
+    assert 'id="attendance-h"' in pages["attendance"]
+    assert "Jo Parentname" in pages["records"] and "Jo Parentname" not in pages["detail"]
+
+
+def test_a_section_with_nothing_for_the_viewer_s_role_has_no_tab_and_says_so(profile) -> None:
+    teacher = profile.client("teacher")
+    detail = teacher.get(reverse("pupils:detail", args=[profile.pupil.pk])).content.decode()
+    attendance = reverse("pupils:attendance", args=[profile.pupil.pk])
+    assert f'href="{attendance}"' not in detail  # a teacher does not see attendance here
+    page = teacher.get(attendance).content.decode()
+    assert "is shared with your role" in page and 'id="attendance-h"' not in page
 
 
 def test_looked_after_is_shown_only_where_the_policy_allows(profile) -> None:
@@ -59,12 +89,19 @@ def test_looked_after_is_shown_only_where_the_policy_allows(profile) -> None:
     assert "Looked after" not in profile.client("lsa_caseload").get(url).content.decode()
 
 
-def test_profile_query_count_is_fixed(profile, django_assert_max_num_queries) -> None:
+@pytest.mark.parametrize(
+    ("section", "budget"),
+    # The overview reads the passport, needs and key adults; support, the interventions, plans
+    # and Connect; attendance, the term dates, the weeks' marks, an open early warning and where
+    # the pupil is today (off site, today's mark); records, its four lists.
+    [("detail", 16), ("support", 17), ("attendance", 17), ("records", 16)],
+)
+def test_profile_query_count_is_fixed(
+    profile, django_assert_max_num_queries, section, budget
+) -> None:
     client = profile.client("sendco")
-    # 30: the attendance panel reads the term dates, the weeks' marks and an open early warning,
-    # and where the pupil is today (a placement off site running today, today's mark).
-    with django_assert_max_num_queries(30):
-        client.get(reverse("pupils:detail", args=[profile.pupil.pk]))
+    with django_assert_max_num_queries(budget):
+        client.get(reverse(f"pupils:{section}", args=[profile.pupil.pk]))
 
 
 # --- SEN status ---------------------------------------------------------------------------
