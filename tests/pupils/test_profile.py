@@ -62,7 +62,7 @@ def test_the_profile_s_tabs_lead_to_each_section_with_the_one_shown_marked(profi
     }
     pages = _sections(profile.client("sendco"), profile.pupil)
     for name, page in pages.items():
-        tabs = re.search(r'<ul class="nav nav-tabs[^"]*">(.*?)</ul>', page, re.S)
+        tabs = re.search(r'<ul class="nav nav-underline[^"]*">(.*?)</ul>', page, re.S)
         assert tabs is not None, name
         assert re.findall(r'href="([^"]+)"', tabs.group(1)) == list(url.values())
         current = re.findall(r'href="([^"]+)" aria-current="page"', tabs.group(1))
