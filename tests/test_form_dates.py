@@ -131,7 +131,7 @@ def test_the_checker_rejects_british_dates() -> None:
 OPENS_WITH_TODAY = [
     ("interventions:detail", "joined_on"),
     ("pupils:sen_status", "start_date"),
-    ("pupils:detail", "start_date"),  # adding a key adult
+    ("pupils:key_adult_add", "start_date"),
     ("interventions:connect_place", "start_date"),
 ]
 

@@ -45,7 +45,7 @@ BUDGETS = {
     "SENDCo: Today": 16,
     "SENDCo: SEN register": 12,
     "SENDCo: register, filtered": 12,
-    "SENDCo: a pupil": 15,
+    "SENDCo: a pupil": 14,
     "SENDCo: a pupil's support": 19,
     "SENDCo: an intervention": 17,
     "SENDCo: access arrangements": 10,

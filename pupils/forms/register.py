@@ -265,7 +265,7 @@ class PassportForm(forms.ModelForm):
 
 
 class KeyAdultForm(forms.Form):
-    # On every pupil page the SENDCo opens, with a school's whole staff to choose from.
+    # The school's whole staff to choose from: QuickSelect writes the options without a template.
     staff = forms.ModelChoiceField(
         queryset=User.objects.none(), label="Member of staff", widget=QuickSelect
     )

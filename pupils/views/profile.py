@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -16,6 +17,7 @@ from pupils import services
 from pupils.forms import KeyAdultForm, PassportForm, PupilForm, SENStatusForm
 from pupils.models import KeyAdult, Passport, Pupil, SENStatus
 from send_hub.http import SchoolHttpRequest
+from send_hub.lib.forms import add_service_errors
 from staff.audit import log_action
 from staff.permissions import can, get_object_for, requires
 
@@ -32,7 +34,7 @@ SECTIONS = (
 def _profile(request: SchoolHttpRequest, pk: int, section: str) -> tuple[Pupil, dict[str, Any]]:
     """Fetch the pupil for someone whose scope includes them and build what every section shows:
     the header, each part by need to know, and the sections this viewer has anything in."""
-    pupil = get_object_for(request, Pupil.objects.select_related("school"), pk, "pupils.view")
+    pupil = get_object_for(request, Pupil.objects, pk, "pupils.view")
     user = request.user
     sees = {
         "sees_sen": can(user, "pupils.view_sen_record", pupil),
@@ -59,8 +61,7 @@ def _profile(request: SchoolHttpRequest, pk: int, section: str) -> tuple[Pupil, 
     status_lookup: str | Prefetch[Any] = "sen_statuses"
     if section == "detail":
         status_lookup = Prefetch(
-            "sen_statuses",
-            queryset=SENStatus.objects.prefetch_related("needs").select_related("recorded_by"),
+            "sen_statuses", queryset=SENStatus.objects.prefetch_related("needs")
         )
     statuses = []
     if sees["sees_sen"]:
@@ -83,26 +84,31 @@ def _profile(request: SchoolHttpRequest, pk: int, section: str) -> tuple[Pupil, 
     }
 
 
+_KEY_ADULT = [f.name for f in KeyAdult._meta.concrete_fields]
+_PASSPORT = [f.name for f in Passport._meta.concrete_fields]
+
+
 @requires("pupils.view")
 @require_GET
 def detail(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Show one pupil's overview: passport, strategies, needs and key adults."""
     pupil, context = _profile(request, pk, "detail")
-    prefetch_related_objects(
-        [pupil],
-        Prefetch("key_adults", queryset=KeyAdult.objects.select_related("staff")),
-        Prefetch("passports", queryset=Passport.objects.select_related("created_by")),
+    # Each person's name, not the rest of their account.
+    key_adults = KeyAdult.objects.select_related("staff").only(*_KEY_ADULT, "staff__full_name")
+    passports = Passport.objects.select_related("created_by").only(
+        *_PASSPORT, "created_by__full_name"
     )
-    passports = list(pupil.passports.all())
-    may_edit = context["may_edit"]
+    prefetch_related_objects(
+        [pupil], Prefetch("key_adults", key_adults), Prefetch("passports", passports)
+    )
+    versions = list(pupil.passports.all())
     context |= {
-        "passport": passports[0] if passports else None,
-        "passport_versions": passports,
+        "passport": versions[0] if versions else None,
+        "passport_versions": versions,
         "current_key_adults": [k for k in pupil.key_adults.all() if k.end_date is None],
         "past_key_adults": [k for k in pupil.key_adults.all() if k.end_date is not None],
         "may_edit_passport": can(request.user, "pupils.edit_passport", pupil)
         and not context["archived"],
-        "key_adult_form": KeyAdultForm(school=pupil.school) if may_edit else None,
     }
     return render(request, "pupils/detail.html", context)
 
@@ -258,21 +264,23 @@ def passport_print(request: SchoolHttpRequest, pk: int) -> HttpResponse:
 
 
 @requires("pupils.edit")
-@require_POST
+@require_http_methods(["GET", "POST"])
 def key_adult_add(request: SchoolHttpRequest, pk: int) -> HttpResponse:
-    """Put a member of staff on the pupil's key adults (and so the pupil on their caseload)."""
+    """Put a member of staff on the pupil's key adults (and so the pupil on their caseload).
+
+    A page of its own, as the pupil's other records are added: the overview, which everyone
+    opens, does not carry a form with the school's whole staff in it."""
     pupil = get_object_for(request, Pupil.objects, pk, "pupils.edit")
-    form = KeyAdultForm(request.POST, school=pupil.school)
-    if form.is_valid():
+    form = KeyAdultForm(request.POST or None, school=request.school)
+    if request.method == "POST" and form.is_valid():
         try:
             services.key_adult_assign(pupil=pupil, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"{form.cleaned_data['staff']} is now a key adult.")
-    else:
-        messages.error(request, "Choose a member of staff, a role and a start date.")
-    return redirect("pupils:detail", pk=pupil.pk)
+            return redirect(f"{reverse('pupils:detail', args=[pupil.pk])}#adults")
+    return render(request, "pupils/key_adult_add.html", {"pupil": pupil, "form": form})
 
 
 @requires("pupils.edit")

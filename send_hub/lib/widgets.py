@@ -50,8 +50,8 @@ def _attrs_html(attrs: dict[str, Any]) -> str:
 class QuickSelect(forms.Select):
     """A ``<select>`` written out in Python: the same HTML, byte for byte, as Django's
     ``select.html`` and ``select_option.html`` templates, without rendering a template per
-    option (the register's filters render eight selects on every request, and every pupil page
-    the SENDCo opens has the school's staff in one)."""
+    option (the register's filters render eight selects on every request, and the key-adult form
+    has the school's whole staff in one)."""
 
     def render(
         self,

@@ -41,12 +41,12 @@ def test_forms_save_with_the_date_they_open_with(page: Page, live_server, width:
 
     # A key adult, from the pupil's page: choose the person, keep the start date shown.
     page.goto(f"{live_server.url}/pupils/{pupil.pk}/")
-    page.get_by_text("Add a key adult").click()
+    page.get_by_role("link", name="Add a key adult").click()
     start = page.get_by_label("Start date")
     expect(start).to_have_value(today.isoformat())
     shot(page, "key-adult-form")
     page.get_by_label("Member of staff").select_option(label="Lee Testlsa")
-    page.get_by_role("button", name="Add", exact=True).click()
+    page.get_by_role("button", name="Save key adult").click()
     expect(page.get_by_text("Lee Testlsa").first).to_be_visible()
     assert KeyAdult.objects.get(pupil=pupil, staff__full_name="Lee Testlsa").start_date == today
 

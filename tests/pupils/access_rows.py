@@ -118,11 +118,9 @@ ROWS: dict[str, Row] = {
         writes=("pupils.Passport",),
     ),
     "pupils:passport_print": Row(args=_with_passport, expect=SEES_PUPIL, post=NOT_THEIR_PUPIL),
+    # A form page, as the pupil's other records are added (an empty POST shows its errors).
     "pupils:key_adult_add": Row(
-        args=_pupil,
-        default=FORBIDDEN,
-        expect={"sendco": NOT_ALLOWED, "other_school": NOT_ALLOWED},
-        post=ELSEWHERE_POSTS,
+        args=_pupil, default=FORBIDDEN, expect=SENDCO_EDITS_PUPIL, post_default=OK
     ),
     "pupils:key_adult_end": Row(
         args=_key_adult_link,
