@@ -76,6 +76,7 @@ def pupil_connect_panel(context: Context, pupil: Pupil) -> dict[str, Any]:
             .current()
             .filter(pupil=pupil)
             .select_related("room")
+            .only("school_id", "pupil_id", "room__name", "status", "current_stage")
             .first()
         )
     out["may_monitor"] = can(user, "interventions.behaviour_monitor", pupil)

@@ -65,9 +65,21 @@ def pupil_interventions(context: template.Context, pupil: Pupil) -> dict[str, An
     if not can(user, "interventions.view", pupil):
         return None
     visible = Intervention.objects.visible_to(user)
+    # What the section shows of each, and what deciding who may read the notes needs: the
+    # columns, not whole rows of the intervention, its programme and its lead's account.
     enrolments = list(
         Enrolment.objects.filter(pupil=pupil, intervention__in=visible)
         .select_related("intervention__programme", "intervention__lead")
+        .only(
+            "pupil_id",
+            "intervention_id",
+            "joined_on",
+            "left_on",
+            "intervention__school_id",
+            "intervention__name",
+            "intervention__programme__numeric_measure_label",
+            "intervention__lead__full_name",
+        )
         .order_by("-joined_on", "-pk")
     )
     if not enrolments:
@@ -93,6 +105,7 @@ def pupil_interventions(context: template.Context, pupil: Pupil) -> dict[str, An
         SessionAttendance.objects.filter(pupil=pupil, session__intervention_id__in=may_read)
         .exclude(note="")
         .select_related("session__intervention")
+        .only("note", "session__date", "session__intervention__name")
         .order_by("-session__date")[:5]
     )
     return {

@@ -44,7 +44,8 @@ def pupil_plans(context: template.Context, pupil: Pupil) -> dict[str, Any]:
         SupportPlan.objects.visible_to(user)
         .filter(pupil=pupil)
         .open()
-        .select_related("kind", "owner")
+        .select_related("kind")
+        .only("school_id", "pupil_id", "kind__name", "status", "next_review_on")
     )
     return {
         "show": True,

@@ -150,13 +150,26 @@ def _as(user: object, world: World) -> object:
 def test_the_sendco_sees_the_banner_and_no_way_to_change_anything(
     world: World, archived: Pupil
 ) -> None:
-    page = world.client("sendco").get(reverse("pupils:detail", args=[archived.pk]))
-    body = page.content.decode()
-    assert "Archived: left on 17 Jul 2026. Read-only." in body
-    assert "Correct the leaving date" in body
-    for button in ("Change SEN status", "Raise a concern", "Add a contact", "Start a plan"):
-        assert button not in body
-    assert "Edit record" not in body
+    client = world.client("sendco")
+    # Every section of the profile: the overview and the support, attendance and records tabs.
+    sections = [
+        client.get(reverse(f"pupils:{name}", args=[archived.pk])).content.decode()
+        for name in ("detail", "support", "attendance", "records")
+    ]
+    for body in sections:
+        assert "Archived: left on 17 Jul 2026. Read-only." in body
+        assert "Correct the leaving date" in body
+        for button in (
+            "Change SEN status",
+            "Raise a concern",
+            "Add a key adult",
+            "Add a contact",
+            "Add an arrangement",
+            "Start a plan",
+        ):
+            assert button not in body
+        assert "Edit record" not in body
+    body = sections[0]
     assert "Write</a>" not in body and "Update</a>" not in body  # the passport
     assert (
         "Archived"

@@ -127,6 +127,9 @@ def test_concern_text_never_reaches_anyone_outside_the_dsl_team(world, caplog) -
             reverse("safeguarding:chronology", args=[world.pupil.pk]),
             reverse("safeguarding:access_log", args=[world.pupil.pk]),
             reverse("pupils:detail", args=[world.pupil.pk]),
+            reverse("pupils:support", args=[world.pupil.pk]),
+            reverse("pupils:attendance", args=[world.pupil.pk]),
+            reverse("pupils:records", args=[world.pupil.pk]),
             reverse("core:today"),
             reverse("safeguarding:mine"),
         ):
