@@ -41,11 +41,11 @@ BUDGETS = {
     "LSA: Today": 13,
     "LSA: session log": 12,
     # A pupil's overview; its other sections have their own budgets in tests/pupils/test_profile.
-    "LSA: a caseload pupil": 14,
+    "LSA: a caseload pupil": 16,
     "SENDCo: Today": 16,
     "SENDCo: SEN register": 12,
     "SENDCo: register, filtered": 12,
-    "SENDCo: a pupil": 14,
+    "SENDCo: a pupil": 16,
     "SENDCo: a pupil's support": 19,
     "SENDCo: an intervention": 17,
     "SENDCo: access arrangements": 10,

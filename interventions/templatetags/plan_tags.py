@@ -1,13 +1,16 @@
-"""Plans and reminders on other apps' pages: the user menu's bell and the pupil page's plans."""
+"""Plans and reminders on other apps' pages: the user menu's bell, and the pupil page's plans
+and the targets on its overview."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import template
+from django.db.models import F
 
+from interventions.delivery.models import EnrolmentTarget, Intervention
 from interventions.plans import services as plan_services
-from interventions.plans.models import SupportPlan
+from interventions.plans.models import PlanTarget, SupportPlan
 from interventions.reminders.models import Notification
 from pupils.models import Pupil
 from staff.permissions import can
@@ -54,4 +57,58 @@ def pupil_plans(context: template.Context, pupil: Pupil) -> dict[str, Any]:
         "parent_meetings": plan_services.parent_meetings(pupil),
         # An archived leaver's records are read-only (records.archive).
         "may_start": can(user, "interventions.plans_manage", pupil) and not pupil.is_archived,
+    }
+
+
+@register.inclusion_tag("interventions/plans/pupil_targets.html", takes_context=True)
+def pupil_targets(context: template.Context, pupil: Pupil) -> dict[str, Any]:
+    """Render what the pupil is working towards now, for the overview: the open targets of their
+    agreed plans (this cycle's, not yet scored), and the goals of the interventions they are in
+    that the viewer delivers or manages (the goals are part of the intervention's measures).
+
+    ``pupil`` is the one whose page this is, found in the viewer's scope (``get_object_for``),
+    so their plans are the viewer's to see with the capability: ``SupportPlan.visible_to``
+    would only ask again whether this pupil is.
+    """
+    user = context["request"].user
+    plan_targets: list[tuple[Any, ...]] = []
+    goals: list[tuple[Any, ...]] = []
+    sees_plans = can(user, "interventions.plans_view", pupil)
+    if sees_plans:
+        plan_targets = list(
+            PlanTarget.objects.filter(
+                plan__pupil=pupil,
+                plan__status__in=[SupportPlan.Status.ACTIVE, SupportPlan.Status.UNDER_REVIEW],
+                cycle=F("plan__cycle"),
+                outcome="",
+            )
+            .order_by("plan__kind__name", "plan_id", "pk")
+            .values_list("plan_id", "plan__kind__name", "wording", "due_on")
+        )
+    if can(user, "interventions.view_impact", pupil):
+        # impact_scope's rule, for the interventions of this pupil's school: all of them for
+        # whoever manages interventions, else the ones the viewer leads or assists.
+        current = EnrolmentTarget.objects.filter(
+            enrolment__pupil=pupil,
+            enrolment__left_on__isnull=True,
+            enrolment__intervention__school_id=pupil.school_id,
+        )
+        if not can(user, "interventions.manage", pupil):
+            delivers = Intervention.objects.delivered_by(user).values("pk")
+            current = current.filter(enrolment__intervention__in=delivers)
+        goals = list(
+            current.order_by("enrolment__intervention__name", "enrolment_id", "number").values_list(
+                "enrolment__intervention_id", "enrolment__intervention__name", "text"
+            )
+        )
+    return {
+        "show": sees_plans or bool(goals),
+        "plan_targets": [
+            {"plan": plan, "kind": kind, "wording": wording, "due_on": due_on}
+            for plan, kind, wording, due_on in plan_targets
+        ],
+        "goals": [
+            {"intervention": intervention, "name": name, "text": text}
+            for intervention, name, text in goals
+        ],
     }

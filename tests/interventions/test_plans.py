@@ -17,6 +17,8 @@ from interventions.errors import PlanError
 from interventions.models import (
     EHCP,
     AnnualReviewStep,
+    Enrolment,
+    EnrolmentTarget,
     Intervention,
     MeasureRecord,
     Notification,
@@ -56,6 +58,44 @@ def _plan(w, *, review_on=TODAY + dt.timedelta(days=7), targets=2) -> SupportPla
         )
     plan_services.plan_agree(plan=plan, by=sendco, on=TODAY - dt.timedelta(days=60))
     return plan
+
+
+def test_the_pupil_overview_lists_current_targets_by_need_to_know(world) -> None:
+    sendco, lsa = world.users["sendco"], world.users["lsa_caseload"]
+    plan = _plan(world, targets=2)  # agreed: active
+    PlanTarget.objects.filter(plan=plan, wording__endswith="(1)").update(outcome="ACHIEVED")
+    draft = plan_services.plan_create(
+        pupil=world.pupil,
+        kind=PlanKind.objects.get_or_create(code="SSP", defaults={"name": "SSP"})[0],
+        owner=sendco,
+        by=sendco,
+    )
+    plan_services.plan_target_add(plan=draft, wording="A draft target", area="SEMH", by=sendco)
+    mine = EnrolmentFactory(intervention=InterventionFactory(school=world.school, lead=lsa))
+    EnrolmentTarget.objects.create(enrolment=mine, number=1, text="Names a feeling")
+    Enrolment.objects.filter(pk=mine.pk).update(pupil=world.pupil)
+    theirs = EnrolmentFactory(intervention=InterventionFactory(school=world.school))
+    EnrolmentTarget.objects.create(enrolment=theirs, number=1, text="Reads a page aloud")
+    Enrolment.objects.filter(pk=theirs.pk).update(pupil=world.pupil)
+    url = reverse("pupils:detail", args=[world.pupil.pk])
+
+    def targets(persona: str) -> str:
+        page = world.client(persona).get(url).content.decode()
+        start = page.index('id="targets"')
+        return page[start : page.index("</section>", start)]
+
+    # The LSA: the plan's open target, and the goals of the group they run, not another's.
+    shown = targets("lsa_caseload")
+    assert "Writes three sentences unaided (0)" in shown
+    assert "unaided (1)" not in shown  # scored already
+    assert "A draft target" not in shown  # not agreed yet
+    assert "Names a feeling" in shown and "Reads a page aloud" not in shown
+    # A teacher sees the plan's targets; the goals go with measures, which they do not see.
+    shown = targets("teacher")
+    assert "Writes three sentences unaided (0)" in shown and "Names a feeling" not in shown
+    # The SENDCo sees every current goal.
+    shown = targets("sendco")
+    assert "Names a feeling" in shown and "Reads a page aloud" in shown
 
 
 def _review(plan, by, *, scores=None, **kwargs):
