@@ -45,6 +45,7 @@ from interventions.outcomes.models import MeasureRecord
 from pupils.models import Pupil
 from send_hub.lib.db import count_of
 from staff.models import User
+from staff.models.people import roles_for
 from staff.permissions import can
 
 if TYPE_CHECKING:
@@ -78,11 +79,18 @@ def impact_scope(user: User) -> QuerySet[Intervention]:
 
     Staff comments are part of impact, so besides the capability it takes managing the
     school's interventions (the SENDCo) or delivering this one, as for session notes.
+
+    The same rows as ``visible_to(user)``, narrowed to those delivered unless managing, without
+    ``visible_to``'s other ways in: those who manage are leaders, who see the school's all, and
+    what anyone delivers in the school they see. One filter fewer on every page that asks.
     """
-    visible = Intervention.objects.visible_to(user)
+    school_id = getattr(user, "current_school_id", None)
+    if school_id is None or not roles_for(user, school_id):
+        return Intervention.objects.none()
+    mine = Intervention.objects.filter(school_id=school_id)
     if can(user, "interventions.manage"):
-        return visible
-    return visible.delivered_by(user)
+        return mine
+    return mine.delivered_by(user)
 
 
 def pupil_measure_trends(

@@ -8,7 +8,8 @@ from typing import Any
 from django import template
 from django.db.models import F
 
-from interventions.delivery.models import EnrolmentTarget, Intervention
+from interventions.delivery.models import EnrolmentTarget
+from interventions.outcomes.impact import impact_scope
 from interventions.plans import services as plan_services
 from interventions.plans.models import PlanTarget, SupportPlan
 from interventions.reminders.models import Notification
@@ -86,16 +87,11 @@ def pupil_targets(context: template.Context, pupil: Pupil) -> dict[str, Any]:
             .values_list("plan_id", "plan__kind__name", "wording", "due_on")
         )
     if can(user, "interventions.view_impact", pupil):
-        # impact_scope's rule, for the interventions of this pupil's school: all of them for
-        # whoever manages interventions, else the ones the viewer leads or assists.
         current = EnrolmentTarget.objects.filter(
             enrolment__pupil=pupil,
             enrolment__left_on__isnull=True,
-            enrolment__intervention__school_id=pupil.school_id,
+            enrolment__intervention__in=impact_scope(user).values("pk"),
         )
-        if not can(user, "interventions.manage", pupil):
-            delivers = Intervention.objects.delivered_by(user).values("pk")
-            current = current.filter(enrolment__intervention__in=delivers)
         goals = list(
             current.order_by("enrolment__intervention__name", "enrolment_id", "number").values_list(
                 "enrolment__intervention_id", "enrolment__intervention__name", "text"
