@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -27,17 +28,36 @@ def alerts_create(
     urgent: bool = False,
     **about: Model,
 ) -> list[Alert]:
-    """Alert each recipient once per ``key`` and e-mail them (after commit, without content)."""
-    made = []
+    """Alert each recipient once per ``key`` and e-mail them (after commit, without content).
+
+    One query finds who already has this alert and one inserts the rest; only if another request
+    alerted one of them in between does it fall back to one person at a time.
+    """
     school_id = school.pk if isinstance(school, School) else school
-    for user in recipients:
-        alert, created = Alert.objects.get_or_create(
-            recipient=user,
-            key=key,
-            defaults={"school_id": school_id, "kind": kind, "urgent": urgent, **about},
+    people = {user.pk: user for user in recipients}
+    alerted = set(
+        Alert.objects.filter(recipient_id__in=people, key=key).values_list(
+            "recipient_id", flat=True
         )
-        if created:
-            made.append(alert)
+    )
+    made = [
+        Alert(recipient=user, key=key, school_id=school_id, kind=kind, urgent=urgent, **about)
+        for pk, user in people.items()
+        if pk not in alerted
+    ]
+    try:
+        with transaction.atomic():
+            Alert.objects.bulk_create(made)
+    except IntegrityError:  # alerted by a concurrent request since: keep theirs, add the rest
+        made = []
+        for user in people.values():
+            alert, created = Alert.objects.get_or_create(
+                recipient=user,
+                key=key,
+                defaults={"school_id": school_id, "kind": kind, "urgent": urgent, **about},
+            )
+            if created:
+                made.append(alert)
     for alert in made:
         enqueue_on_commit("safeguarding.tasks.alert_email_task", alert.pk)
     return made

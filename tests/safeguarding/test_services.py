@@ -59,6 +59,37 @@ def test_the_same_key_twice_is_one_concern_and_one_alert(world) -> None:
         services.concern_submit(**{**fields, "reporter": world.users["elsa"]})
 
 
+def test_an_alert_reaches_each_person_once_even_when_another_request_got_there_first(
+    world, monkeypatch, django_capture_on_commit_callbacks
+) -> None:
+    dsl, deputy = world.users["dsl"], member(world.school, Role.DSL)
+    concern = make_concern(world)
+    key = f"test:{concern.pk}"
+    fields = {"school": world.school, "kind": Alert.Kind.ADDED, "key": key, "concern": concern}
+    with django_capture_on_commit_callbacks() as sent:
+        first = services.alerts_create(recipients=[dsl], **fields)
+    assert [a.recipient for a in first] == [dsl] and len(sent) == 1
+    # Run again for both: only the deputy is new.
+    again = services.alerts_create(recipients=[dsl, deputy], **fields)
+    assert [a.recipient for a in again] == [deputy]
+    # Another request alerts a third person after this one's check and before its insert: the
+    # check did not see theirs (as here, where it sees nothing), the insert clashes, and the rest
+    # are added one by one, theirs left standing.
+    other, fourth = member(world.school, Role.DSL), member(world.school, Role.DSL)
+    theirs = Alert.objects.create(recipient=other, key=key, school=world.school, kind="ADDED")
+    real_filter = Alert.objects.filter
+
+    def check_saw_nothing(*args, **kwargs):
+        found = real_filter(*args, **kwargs)
+        return found.none() if "recipient_id__in" in kwargs else found
+
+    monkeypatch.setattr(Alert.objects, "filter", check_saw_nothing)
+    made = services.alerts_create(recipients=[dsl, other, fourth], **fields)
+    assert [a.recipient for a in made] == [fourth]
+    assert Alert.objects.get(recipient=other, key=key).pk == theirs.pk
+    assert Alert.objects.filter(key=key).count() == 4
+
+
 def test_each_pupil_keeps_their_own_categories(world) -> None:
     other = PupilFactory(school=world.school)
     concern = make_concern(
