@@ -27,18 +27,29 @@ from interventions.delivery.models import (
     SessionAttendance,
 )
 from interventions.delivery.views.interventions import _check_delivers, _sees_notes
-from pupils.models import not_archived_q
+from pupils.models import Pupil, not_archived_q
 from send_hub.http import SchoolHttpRequest
 from staff.permissions import get_object_for, requires
+
+# What the session form shows of the group: its name, whether it is ELSA (a plan and an ending
+# session), the programme's usual length, and what says who may log it.
+SESSION_FORM_READS = (
+    "school_id",
+    "name",
+    "lead_id",
+    "programme__kind",
+    "programme__session_minutes",
+)
 
 
 @requires("interventions.log_session")
 @require_http_methods(["GET", "POST"])
 def session_log(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     """Log a session on a phone: everyone present by default, one tap per change, one line."""
-    intervention = get_object_for(
-        request, Intervention.objects.select_related("programme"), pk, "interventions.log_session"
-    )
+    interventions = Intervention.objects.select_related("programme")
+    if request.method == "GET":  # the form reads a few columns (logging reads the whole group)
+        interventions = interventions.only(*SESSION_FORM_READS)
+    intervention = get_object_for(request, interventions, pk, "interventions.log_session")
     _check_delivers(request, intervention)
     data = request.POST if request.method == "POST" else request.GET
     slot = _slot(intervention, data.get("slot"))
@@ -49,6 +60,7 @@ def session_log(request: SchoolHttpRequest, pk: int) -> HttpResponse:
         .held_on(day)
         .filter(not_archived_q("pupil__"))  # an archived leaver's records are read-only
         .select_related("pupil")
+        .only("pupil", *(f"pupil__{name}" for name in Pupil.NAME_FIELDS))  # who, by name
         .prefetch_related("targets")
         .order_by("pupil__legal_surname", "pupil__legal_forename", "pk")
     )
