@@ -46,8 +46,9 @@ def alerts_create(
         if pk not in alerted
     ]
     try:
-        with transaction.atomic():
-            Alert.objects.bulk_create(made)
+        if made:
+            with transaction.atomic():
+                Alert.objects.bulk_create(made)
     except IntegrityError:  # alerted by a concurrent request since: keep theirs, add the rest
         made = []
         for user in people.values():
