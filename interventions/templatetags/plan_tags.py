@@ -7,6 +7,7 @@ from typing import Any
 
 from django import template
 from django.db.models import F
+from django.utils import timezone
 
 from interventions.delivery.models import EnrolmentTarget
 from interventions.outcomes.impact import impact_scope
@@ -97,10 +98,19 @@ def pupil_targets(context: template.Context, pupil: Pupil) -> dict[str, Any]:
                 "enrolment__intervention_id", "enrolment__intervention__name", "text"
             )
         )
+    today = timezone.localdate()
     return {
         "show": sees_plans or bool(goals),
         "plan_targets": [
-            {"plan": plan, "kind": kind, "wording": wording, "due_on": due_on}
+            # Past its date and not yet scored (a target carried into a new cycle keeps its
+            # date): marked, so nobody reads an old date as the next one.
+            {
+                "plan": plan,
+                "kind": kind,
+                "wording": wording,
+                "due_on": due_on,
+                "overdue": due_on is not None and due_on < today,
+            }
             for plan, kind, wording, due_on in plan_targets
         ],
         "goals": [

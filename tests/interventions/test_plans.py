@@ -11,6 +11,7 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from interventions.ehcp import services as ehcp_services
 from interventions.errors import PlanError
@@ -62,8 +63,15 @@ def _plan(w, *, review_on=TODAY + dt.timedelta(days=7), targets=2) -> SupportPla
 
 def test_the_pupil_overview_lists_current_targets_by_need_to_know(world) -> None:
     sendco, lsa = world.users["sendco"], world.users["lsa_caseload"]
-    plan = _plan(world, targets=2)  # agreed: active
+    plan = _plan(world, targets=3)  # agreed: active
     PlanTarget.objects.filter(plan=plan, wording__endswith="(1)").update(outcome="ACHIEVED")
+    today = timezone.localdate()
+    PlanTarget.objects.filter(plan=plan, wording__endswith="(0)").update(
+        due_on=today - dt.timedelta(days=1)  # carried into this cycle, its date passed
+    )
+    PlanTarget.objects.filter(plan=plan, wording__endswith="(2)").update(
+        due_on=today + dt.timedelta(days=30)
+    )
     draft = plan_services.plan_create(
         pupil=world.pupil,
         kind=PlanKind.objects.get_or_create(code="SSP", defaults={"name": "SSP"})[0],
@@ -90,6 +98,10 @@ def test_the_pupil_overview_lists_current_targets_by_need_to_know(world) -> None
     assert "unaided (1)" not in shown  # scored already
     assert "A draft target" not in shown  # not agreed yet
     assert "Names a feeling" in shown and "Reads a page aloud" not in shown
+    # The open target whose date has passed is marked; the one still to come is not.
+    line = shown[shown.index("unaided (0)") : shown.index("</li>", shown.index("unaided (0)"))]
+    assert "Past its date" in line and shown.count("Past its date") == 1
+    assert "unaided (2)" in shown
     # A teacher sees the plan's targets; the goals go with measures, which they do not see.
     shown = targets("teacher")
     assert "Writes three sentences unaided (0)" in shown and "Names a feeling" not in shown
