@@ -29,6 +29,9 @@ from safeguarding.services import PupilLink, concern_submit
 from staff.models import Membership, Role, School, User
 
 CHRONOLOGY_ENTRIES = 200
+# Placeholders in a Page's form body, each made a new key per request (benchmarks.pages' wrk
+# script does the same in Lua).
+UUID_MARKS = ("__UUID1__", "__UUID2__")
 
 
 @dataclass
@@ -41,6 +44,12 @@ class Page:
     expect: int = 200
     reference: bool = False  # the bare page: shown for comparison, held to no target
     results: dict[str, object] = field(default_factory=dict)
+
+    def fresh_post(self) -> dict[str, str | list[str]]:
+        """The form body as one new submission: each __UUID1/2__ a new key (as wrk's script
+        makes them per request)."""
+        assert self.post is not None
+        return {k: str(uuid.uuid4()) if v in UUID_MARKS else v for k, v in self.post.items()}
 
 
 def largest_school() -> School:

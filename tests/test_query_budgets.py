@@ -72,9 +72,9 @@ def _counts(school: School) -> dict[str, int]:
     for page in pages:
         client = clients[page.persona]
         if page.post is not None:
-            assert client.post(page.url, _fresh(page.post)).status_code == page.expect, page.name
+            assert client.post(page.url, page.fresh_post()).status_code == page.expect, page.name
             with CaptureQueriesContext(connection) as queries:
-                response = client.post(page.url, _fresh(page.post))
+                response = client.post(page.url, page.fresh_post())
             assert response.status_code == page.expect, page.name
             counts[page.name] = len(queries)
             continue
@@ -84,11 +84,6 @@ def _counts(school: School) -> dict[str, int]:
         assert response.status_code == 200, page.name
         counts[page.name] = len(queries)
     return counts
-
-
-def _fresh(body: dict[str, Any]) -> dict[str, Any]:
-    """The form body with new keys in place of the bench's placeholders (a new submission)."""
-    return {k: str(uuid.uuid4()) if v in ("__UUID1__", "__UUID2__") else v for k, v in body.items()}
 
 
 def _another_school(trust: Trust) -> None:
