@@ -24,8 +24,15 @@ from benchmarks.queries import QueryCounter
 from interventions.delivery.models import Intervention, Session
 from interventions.ehcp.models import EHCP
 from pupils.models import KeyAdult, Pupil
-from safeguarding.models import Category, ConcernPupil, Involvement
-from safeguarding.services import PupilLink, concern_submit
+from safeguarding.models import Addendum, Category, ConcernPupil, Involvement, Status
+from safeguarding.services import (
+    PupilLink,
+    action_add,
+    action_update_add,
+    addendum_add,
+    concern_submit,
+    decision_record,
+)
 from staff.models import Membership, Role, School, User
 
 CHRONOLOGY_ENTRIES = 200
@@ -95,7 +102,44 @@ def _chronology_pupil(school: School, dsl: User, entries: int) -> Pupil:
             location="Classroom",
             what_happened=f"Benchmark entry {number + 1}: a synthetic note for timing only.",
         )
+    _casework_today(pupil, dsl, category)
     return pupil
+
+
+def _casework_today(pupil: Pupil, dsl: User, category: Category) -> None:
+    """A concern raised an hour ago with a case note, a decision and an action with an update.
+
+    The chronology asks for notes, decisions and action updates only when some are among the
+    entries it shows, so without these its query count would follow the demo's dates (a demo
+    decision drops out of the newest as the days pass): with them, the page always shows every
+    kind the bench has, and its count is the same whatever the day. Made once per pupil."""
+    concern = concern_submit(
+        school=pupil.school,
+        reporter=dsl,
+        idempotency_key=uuid.uuid5(uuid.NAMESPACE_URL, f"bench-{pupil.pk}-today"),
+        links=[PupilLink(pupil=pupil, involvement=Involvement.CONCERN_FOR, categories=[category])],
+        occurred_at=timezone.now() - dt.timedelta(hours=1),
+        location="Classroom",
+        what_happened="Benchmark entry for today: a synthetic note for timing only.",
+    )
+    if concern.decisions.exists():
+        return
+    note = "Synthetic case note for timing only."
+    addendum_add(concern=concern, by=dsl, text=note, kind=Addendum.Kind.CASE_NOTE)
+    decision_record(
+        concern=concern,
+        by=dsl,
+        status=Status.MONITORING,
+        rationale="Synthetic decision for timing only.",
+    )
+    action = action_add(
+        concern=concern,
+        by=dsl,
+        description="Synthetic action for timing only.",
+        owner=dsl,
+        due_on=timezone.localdate(),
+    )
+    action_update_add(action=action, by=dsl, outcome="Synthetic update.", completed=False)
 
 
 def build_pages(
