@@ -2,6 +2,7 @@
 
     uv run --frozen python -m benchmarks.profile --only "register" [--requests N] [--top N]
     uv run --frozen python -m benchmarks.profile --url /pupils/12/ --persona lsa
+    uv run --frozen python -m benchmarks.profile --only "register" --callers flatten_choices
 
 Run on the database ``make bench`` seeds (scripts/with-services.sh gives DATABASE_URL), under
 production settings. For each page of benchmarks/page_table.py whose name contains ``--only``
@@ -35,6 +36,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--sort", default="cumulative,tottime")
+    parser.add_argument("--callers", help="also list who calls the functions matching this")
     parser.add_argument("--url", help="profile this URL instead, as --persona")
     parser.add_argument("--persona", default="sendco", help="lsa, sendco or dsl (with --url)")
     args = parser.parse_args()
@@ -64,6 +66,10 @@ def main() -> None:
             stats = pstats.Stats(profiler, stream=out)
             stats.strip_dirs().sort_stats(sort).print_stats(args.top)
             print("\n".join(out.getvalue().splitlines()[6:]))
+        if args.callers:
+            pstats.Stats(profiler).strip_dirs().sort_stats("cumulative").print_callers(
+                args.callers
+            )
 
 
 if __name__ == "__main__":
