@@ -67,9 +67,7 @@ def main() -> None:
             stats.strip_dirs().sort_stats(sort).print_stats(args.top)
             print("\n".join(out.getvalue().splitlines()[6:]))
         if args.callers:
-            pstats.Stats(profiler).strip_dirs().sort_stats("cumulative").print_callers(
-                args.callers
-            )
+            pstats.Stats(profiler).strip_dirs().sort_stats("cumulative").print_callers(args.callers)
 
 
 if __name__ == "__main__":
