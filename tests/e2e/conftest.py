@@ -117,7 +117,13 @@ def open_menu(page: Page, name: str) -> None:
     toggler = page.get_by_role("button", name="Show menu")
     if toggler.is_visible():
         toggler.click()
-    page.get_by_role("button", name=name).or_(page.get_by_role("link", name=name)).click()
+        # Wait for the menu to finish sliding open. Mid-slide, the name is clipped by the
+        # menu's growing height and a tap on it can land on the page beneath (seen in CI on
+        # a busy machine: the dropdown never opened and "Sign out" was never shown).
+        expect(page.locator("#main-nav")).to_have_class(re.compile(r"(^|\s)show(\s|$)"))
+    who = page.get_by_role("button", name=name).or_(page.get_by_role("link", name=name))
+    who.click()
+    expect(who).to_have_attribute("aria-expanded", "true")
 
 
 def sign_out(page: Page, name: str) -> None:
