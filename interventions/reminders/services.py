@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, Max
 from django.urls import reverse
 from django.utils import timezone
 
@@ -243,41 +243,51 @@ def _quiet_caseloads(school_id: int, today: dt.date) -> list[Due]:
     # The SENDCo's "no session" flag's rule: the key adults of those pupils are reminded.
     days = quiet_days()
     cutoff = today - dt.timedelta(days)
-    quiet_pupils = Pupil.objects.filter(quiet(today=today), school_id=school_id)
-    last = (
-        SessionAttendance.objects.filter(pupil=OuterRef("pupil"))
-        .order_by("-session__date")
-        .values("session__date")[:1]
+    # Three small queries, not one statement: nested together, the quiet rule's two EXISTS and
+    # each link's latest-session subquery were planned as nested loops whenever the statistics
+    # lagged a bulk load (a new term's import, the demo's seed), and one school's sweep took 50 s
+    # on a few hundred rows.
+    quiet_pupils = list(
+        Pupil.objects.filter(quiet(today=today), school_id=school_id, leaving_date__isnull=True)
+        .order_by()
+        .values_list("pk", flat=True)
     )
-    links = (
+    if not quiet_pupils:
+        return []
+    links = list(
         KeyAdult.objects.filter(
-            pupil__school_id=school_id,
-            pupil__leaving_date__isnull=True,
-            end_date__isnull=True,
-            start_date__lte=cutoff,
-            pupil__in=quiet_pupils,
-        )
-        .annotate(last_session=Subquery(last))
-        .values_list("pk", "staff_id", "pupil_id", "start_date", "last_session")
+            pupil_id__in=quiet_pupils, end_date__isnull=True, start_date__lte=cutoff
+        ).values_list("pk", "staff_id", "pupil_id", "start_date")
+    )
+    last_session = dict(
+        SessionAttendance.objects.filter(pupil_id__in={pupil for _, _, pupil, _ in links})
+        .order_by()
+        .values("pupil")
+        .annotate(last=Max("session__date"))
+        .values_list("pupil", "last")
     )
     # Still no name in the text (it may reach an e-mail digest), but each line says since when
     # and opens its own pupil, so five quiet pupils are five different reminders.
-    return [
-        Due(
-            "caseload_quiet",
-            "key_adult",
-            pk,
-            staff,
-            (last or start) + dt.timedelta(days),
-            (
-                f"A pupil on your caseload has had no session logged since {nice_date(last)}."
-                if last
-                else f"A pupil on your caseload since {nice_date(start)} has had no session yet."
-            ),
-            reverse("pupils:detail", args=[pupil]),
+    due = []
+    for pk, staff, pupil, start in links:
+        last = last_session.get(pupil)
+        text = (
+            f"A pupil on your caseload has had no session logged since {nice_date(last)}."
+            if last
+            else f"A pupil on your caseload since {nice_date(start)} has had no session yet."
         )
-        for pk, staff, pupil, start, last in links
-    ]
+        due.append(
+            Due(
+                "caseload_quiet",
+                "key_adult",
+                pk,
+                staff,
+                (last or start) + dt.timedelta(days),
+                text,
+                reverse("pupils:detail", args=[pupil]),
+            )
+        )
+    return due
 
 
 def pluralize(count: int) -> str:
