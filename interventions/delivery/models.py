@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -245,6 +246,18 @@ def quiet(*, today: dt.date) -> Q:
     placed = Enrolment.objects.current(today).filter(joined_on__lte=cutoff, pupil=OuterRef("pk"))
     recent = SessionAttendance.objects.filter(session__date__gte=cutoff, pupil=OuterRef("pk"))
     return Q(Exists(placed)) & ~Q(Exists(recent))
+
+
+def last_session_dates(pupil_ids: Iterable[int]) -> dict[int, dt.date]:
+    """Return each pupil's latest recorded session date, by pupil id (one query; a pupil with
+    no session is absent)."""
+    return dict(
+        SessionAttendance.objects.filter(pupil_id__in=pupil_ids)
+        .order_by()
+        .values("pupil_id")
+        .annotate(last=models.Max("session__date"))
+        .values_list("pupil_id", "last")
+    )
 
 
 class Enrolment(models.Model):

@@ -19,7 +19,6 @@ from typing import Any
 from django.db.models import (
     Exists,
     F,
-    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -30,7 +29,7 @@ from django.urls import reverse
 from interventions.connect.models import CheckIn, Placement
 from interventions.delivery.models import (
     Enrolment,
-    SessionAttendance,
+    last_session_dates,
     quiet,
     quiet_days,
 )
@@ -142,12 +141,7 @@ def _why_no_provision(ids: list[int], today: dt.date) -> dict[int, list[Reason]]
 
 
 def _why_no_session(ids: list[int], today: dt.date) -> dict[int, list[Reason]]:
-    last = dict(
-        SessionAttendance.objects.filter(pupil_id__in=ids)
-        .values("pupil_id")
-        .annotate(last=Max("session__date"))
-        .values_list("pupil_id", "last")
-    )
+    last = last_session_dates(ids)
     running = (
         Enrolment.objects.current(today).filter(pupil_id__in=ids).order_by("intervention__name")
     )

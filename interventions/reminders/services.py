@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Count, Max
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
 from interventions.attendance.models import PartTimeTimetable
-from interventions.delivery.models import SessionAttendance, quiet, quiet_days
+from interventions.delivery.models import last_session_dates, quiet, quiet_days
 from interventions.ehcp import clock as ehcp_clock
 from interventions.ehcp.models import EHCP, AnnualReview
 from interventions.evidence.ledger import below_threshold
@@ -259,13 +259,7 @@ def _quiet_caseloads(school_id: int, today: dt.date) -> list[Due]:
             pupil_id__in=quiet_pupils, end_date__isnull=True, start_date__lte=cutoff
         ).values_list("pk", "staff_id", "pupil_id", "start_date")
     )
-    last_session = dict(
-        SessionAttendance.objects.filter(pupil_id__in={pupil for _, _, pupil, _ in links})
-        .order_by()
-        .values("pupil")
-        .annotate(last=Max("session__date"))
-        .values_list("pupil", "last")
-    )
+    last_session = last_session_dates({pupil for _, _, pupil, _ in links})
     # Still no name in the text (it may reach an e-mail digest), but each line says since when
     # and opens its own pupil, so five quiet pupils are five different reminders.
     due = []
