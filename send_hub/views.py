@@ -5,13 +5,13 @@ from __future__ import annotations
 import logging
 
 from django.db import DatabaseError, connection
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
-from pupils.models import KeyAdult, Provision, Pupil, SENStatus
+from pupils.models import Provision, Pupil, SENStatus
 from send_hub.http import SchoolHttpRequest
 from staff.models import Invitation, Membership, Role
 from staff.permissions import CASELOAD_ROLES, can, requires, roles_for
@@ -35,10 +35,12 @@ def today(request: SchoolHttpRequest) -> HttpResponse:
         open_provision = SENStatus.objects.filter(
             pupil=OuterRef("pk"), end_date__isnull=True
         ).values("provision")[:1]
-        linked = KeyAdult.objects.filter(pupil=OuterRef("pk"), staff=user, end_date__isnull=True)
+        # A join, not an EXISTS to plan; DISTINCT for a pupil linked to them in two ways.
         caseload = (
             Pupil.objects.on_roll()
-            .filter(Exists(linked), school=school)
+            .filter(school=school, key_adults__staff=user, key_adults__end_date__isnull=True)
+            .distinct()
+            .only(*Pupil.NAME_FIELDS, "nc_year")
             .annotate(open_provision=Subquery(open_provision))
             .order_by("legal_surname", "legal_forename")
         )

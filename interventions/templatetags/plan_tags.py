@@ -88,16 +88,30 @@ def pupil_targets(context: template.Context, pupil: Pupil) -> dict[str, Any]:
             .values_list("plan_id", "plan__kind__name", "wording", "due_on")
         )
     if can(user, "interventions.view_impact", pupil):
+        # The pupil's current goals with each intervention's lead, in a plain join (most pupils
+        # have none, or a few); then, only for goals of interventions the viewer neither
+        # manages nor leads, whether they assist (``impact_scope``'s rule, without building it
+        # as a subquery for every pupil).
         current = EnrolmentTarget.objects.filter(
-            enrolment__pupil=pupil,
-            enrolment__left_on__isnull=True,
-            enrolment__intervention__in=impact_scope(user).values("pk"),
-        )
-        goals = list(
-            current.order_by("enrolment__intervention__name", "enrolment_id", "number").values_list(
-                "enrolment__intervention_id", "enrolment__intervention__name", "text"
+            enrolment__pupil=pupil, enrolment__left_on__isnull=True
+        ).order_by("enrolment__intervention__name", "enrolment_id", "number")
+        rows = list(
+            current.values_list(
+                "enrolment__intervention_id",
+                "enrolment__intervention__name",
+                "text",
+                "enrolment__intervention__lead_id",
             )
         )
+        theirs = {intervention for intervention, *_rest in rows}
+        if not can(user, "interventions.manage"):
+            led = {intervention for intervention, _n, _t, lead in rows if lead == user.pk}
+            if theirs - led:
+                led |= set(
+                    impact_scope(user).filter(pk__in=theirs - led).values_list("pk", flat=True)
+                )
+            theirs = led
+        goals = [row[:3] for row in rows if row[0] in theirs]
     today = timezone.localdate()
     return {
         "show": sees_plans or bool(goals),
