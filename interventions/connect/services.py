@@ -456,10 +456,12 @@ def low_checkin_flags(user: User, *, school_id: int | None = None) -> list[LowFl
     school_id = school_id or getattr(user, "current_school_id", None)
     if school_id is None:
         return []  # in no school: on no school's list
+    # Each flag names its pupil, nothing more: their names, not their whole record.
     entries = list(
         CheckInPupil.objects.active()
         .filter(school_id=school_id, key_adult=user)
         .select_related("pupil")
+        .only("pupil_id", *(f"pupil__{field}" for field in Pupil.NAME_FIELDS))
     )
     if not entries:
         return []
