@@ -93,9 +93,19 @@ class AccessArrangement(models.Model):
     def __str__(self) -> str:
         return self.get_kind_display()
 
+    def get_kind_display(self) -> str:  # type: ignore[no-redef]  # Django's, faster
+        """The arrangement's name, by a dictionary lookup rather than Django's generated method
+        (which flattens and hashes the choices on every call): the access register lists every
+        arrangement of the school."""
+        return KIND_LABELS.get(self.kind, self.kind)
+
     @property
     def has_evidence(self) -> bool:
         return bool(self.normal_way_of_working and self.assessment_date)
+
+
+# Each arrangement kind's name (AccessArrangement.get_kind_display).
+KIND_LABELS: dict[str, str] = dict(AccessArrangement.Kind.choices)
 
 
 class Contact(models.Model):

@@ -107,6 +107,7 @@ class Sex(models.TextChoices):
 NC_YEAR_CHOICES = [(-2, "N1"), (-1, "N2"), (0, "Reception")] + [
     (n, f"Year {n}") for n in range(1, 15)
 ]
+NC_YEAR_LABELS: dict[int | None, str] = dict(NC_YEAR_CHOICES)
 
 
 class ArchivedRecordError(PermissionDenied):
@@ -314,6 +315,17 @@ class Pupil(models.Model):
         return self.name_from(
             self.preferred_forename, self.legal_forename, self.preferred_surname, self.legal_surname
         )
+
+    def get_nc_year_display(self) -> str | None:  # type: ignore[no-redef]  # Django's, faster
+        """The year group's name ("Year 4"), as Django's generated method gives it (a year not
+        in the choices as its number; None when not recorded).
+
+        A dictionary lookup in place of Django's, which flattens and hashes the choices on
+        every call: lists (the register, Today, the access register) show it on every row.
+        """
+        if self.nc_year is None:
+            return None
+        return NC_YEAR_LABELS.get(self.nc_year, str(self.nc_year))
 
     @staticmethod
     def name_from(

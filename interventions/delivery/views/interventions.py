@@ -33,6 +33,7 @@ from interventions.delivery.models import (
 )
 from pupils.models import Pupil, PupilQuerySet
 from send_hub.http import SchoolHttpRequest
+from staff.models import User
 from staff.permissions import can, get_object_for, requires
 
 SESSIONS_SHOWN = 20
@@ -167,7 +168,8 @@ def detail(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     intervention = get_object_for(
         request,
         Intervention.objects.select_related("programme", "lead").prefetch_related(
-            "assistants",
+            # The page names the assistants: their names, not their accounts.
+            Prefetch("assistants", queryset=User.objects.only("full_name")),
             "slots",
             Prefetch(
                 "enrolments",
@@ -184,13 +186,10 @@ def detail(request: SchoolHttpRequest, pk: int) -> HttpResponse:
         logged=Count("pk"),
         minutes=Sum("minutes"),
     )
-    sessions = (
-        intervention.sessions.select_related("logged_by")
-        .prefetch_related(
-            Prefetch("attendance", queryset=SessionAttendance.objects.select_related("pupil"))
-        )
-        .order_by("-date", "-logged_at")[:SESSIONS_SHOWN]
-    )
+    # Who logged each session is on the session's own page, not here.
+    sessions = intervention.sessions.prefetch_related(
+        Prefetch("attendance", queryset=SessionAttendance.objects.select_related("pupil"))
+    ).order_by("-date", "-logged_at")[:SESSIONS_SHOWN]
     visible_pupils = set(
         Pupil.objects.visible_to(request.user)
         .filter(pk__in=[e.pupil_id for e in intervention.enrolments.all()])
