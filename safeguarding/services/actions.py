@@ -147,7 +147,7 @@ def owner_summary(user: User | AnonymousUser, *, today: dt.date | None = None) -
     if open_due:
         new = (
             Alert.objects.filter(
-                recipient=user,
+                recipient_id=user.pk,  # open actions: a signed-in owner
                 read_at__isnull=True,
                 kind__in=OWNER_ALERT_KINDS,
                 action_id__in=list(open_due),

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from django.db.models import Model
 from django.urls import reverse
 
 from pupils.forms import school_year_choices
+from pupils.models import AccessArrangement, Pupil
 from staff.models import School
 from tests.factories import PupilFactory, SchoolFactory
 
@@ -52,3 +54,23 @@ def test_the_access_register_and_provision_map_offer_the_schools_years(world) ->
     stale = world.client("sendco").get(reverse("pupils:access_register"), {"year": "3"})
     assert stale.status_code == 200
     assert "No pupil on roll here is in that year group now" in stale.content.decode()
+
+
+def test_year_and_arrangement_names_read_as_djangos_own_display_methods_would() -> None:
+    """Pupil.get_nc_year_display and AccessArrangement.get_kind_display replace Django's
+    generated methods (a dictionary lookup per row, not the choices flattened per call): the
+    same words for every choice, the number for a year outside them, nothing when unrecorded."""
+
+    def djangos(obj: Model, field: str) -> object:
+        return obj._get_FIELD_display(obj._meta.get_field(field))
+
+    for year in [None, -2, -1, 0, *range(1, 15), 15]:
+        pupil = Pupil(nc_year=year)
+        assert pupil.get_nc_year_display() == (
+            None if year is None else str(djangos(pupil, "nc_year"))
+        )
+    assert Pupil(nc_year=4).get_nc_year_display() == "Year 4"
+    for kind in [*AccessArrangement.Kind.values, "RETIRED_KIND"]:
+        arrangement = AccessArrangement(kind=kind)
+        assert arrangement.get_kind_display() == djangos(arrangement, "kind")
+    assert AccessArrangement(kind="READER").get_kind_display() == "Reader"

@@ -143,6 +143,39 @@ def test_today_counts_the_owners_actions_until_they_look_and_the_menu_links_them
     assert reverse("safeguarding:my_actions") in sendco_today
 
 
+def test_the_owners_counts_take_each_action_once_whatever_its_outcomes(world) -> None:
+    """Today's counts read the actions with their outcomes in one join: an action with two
+    progress notes is one open action, and a completed one is neither open nor new."""
+    teacher = world.users["teacher"]
+    soon = _assign(world, description="Ring the pupil's aunt and note what she says.", days=1)
+    _assign(world, description="Check the pupil has eaten breakfast each day.", days=10)
+    done = _assign(world, description="Ask the pupil's form tutor how the week went.", days=3)
+    for outcome in ("Left a message for the aunt.", "Spoke to the aunt; she will call back."):
+        action_services.action_outcome_record(
+            action=soon, by=teacher, outcome=outcome, completed=False
+        )
+    action_services.action_outcome_record(
+        action=done, by=teacher, outcome="The tutor says a settled week.", completed=True
+    )
+    teacher.current_school_id = world.school.pk
+    in_five_days = timezone.localdate() + dt.timedelta(days=5)
+    assert action_services.owner_summary(teacher, today=in_five_days) == {
+        "open": 2,
+        "overdue": 1,
+        "new": 2,
+    }
+    # Someone else owns nothing here; an owner in another school sees none of these.
+    someone_else = world.users["lsa_no_caseload"]
+    someone_else.current_school_id = world.school.pk
+    assert action_services.owner_summary(someone_else) == {
+        "open": 0,
+        "overdue": 0,
+        "new": 0,
+    }
+    teacher.current_school_id = world.other_school.pk
+    assert action_services.owner_summary(teacher)["open"] == 0
+
+
 def test_an_overdue_action_reminds_its_owner_once_a_day_and_its_setter_once(world) -> None:
     action = _assign(world, days=1)
     teacher, dsl = world.users["teacher"], world.users["dsl"]
