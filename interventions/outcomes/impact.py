@@ -93,6 +93,24 @@ def impact_scope(user: User) -> QuerySet[Intervention]:
     return mine.delivered_by(user)
 
 
+def in_impact_scope(user: User, leads: dict[int, int]) -> set[int]:
+    """Return which of the interventions ``leads`` maps to their lead's id are in
+    ``impact_scope(user)``; they are the current school's (a pupil's there, say).
+
+    The SENDCo's are all of them, and the ones the person leads are theirs, with no query; only
+    the rest ask the database whether the person assists.
+    """
+    if not leads:
+        return set()
+    if can(user, "interventions.manage"):
+        return set(leads)
+    theirs = {pk for pk, lead in leads.items() if lead == user.pk}
+    rest = set(leads) - theirs
+    if rest:
+        theirs |= set(impact_scope(user).filter(pk__in=rest).values_list("pk", flat=True))
+    return theirs
+
+
 def pupil_measure_trends(
     pupil: Pupil, user: User, enrolments: list[Enrolment] | None = None
 ) -> list[dict[str, Any]] | None:

@@ -10,7 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from interventions.delivery.models import EnrolmentTarget
-from interventions.outcomes.impact import impact_scope
+from interventions.outcomes.impact import in_impact_scope
 from interventions.plans import services as plan_services
 from interventions.plans.models import PlanTarget, SupportPlan
 from interventions.reminders.models import Notification
@@ -89,28 +89,18 @@ def pupil_targets(context: template.Context, pupil: Pupil) -> dict[str, Any]:
         )
     if can(user, "interventions.view_impact", pupil):
         # The pupil's current goals with each intervention's lead, in a plain join (most pupils
-        # have none, or a few); then, only for goals of interventions the viewer neither
-        # manages nor leads, whether they assist (``impact_scope``'s rule, without building it
-        # as a subquery for every pupil).
-        current = EnrolmentTarget.objects.filter(
-            enrolment__pupil=pupil, enrolment__left_on__isnull=True
-        ).order_by("enrolment__intervention__name", "enrolment_id", "number")
+        # have none, or a few), then which of those interventions are the viewer's.
         rows = list(
-            current.values_list(
+            EnrolmentTarget.objects.filter(enrolment__pupil=pupil, enrolment__left_on__isnull=True)
+            .order_by("enrolment__intervention__name", "enrolment_id", "number")
+            .values_list(
                 "enrolment__intervention_id",
                 "enrolment__intervention__name",
                 "text",
                 "enrolment__intervention__lead_id",
             )
         )
-        theirs = {intervention for intervention, *_rest in rows}
-        if not can(user, "interventions.manage"):
-            led = {intervention for intervention, _n, _t, lead in rows if lead == user.pk}
-            if theirs - led:
-                led |= set(
-                    impact_scope(user).filter(pk__in=theirs - led).values_list("pk", flat=True)
-                )
-            theirs = led
+        theirs = in_impact_scope(user, {row[0]: row[3] for row in rows})
         goals = [row[:3] for row in rows if row[0] in theirs]
     today = timezone.localdate()
     return {

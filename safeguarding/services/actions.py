@@ -142,6 +142,7 @@ def owner_summary(user: User | AnonymousUser, *, today: dt.date | None = None) -
         due[pk] = due_on
         if completed:
             done.add(pk)
+    # Open as ActionQuerySet.open() says: nobody has recorded it as completed.
     open_due = {pk: due_on for pk, due_on in due.items() if pk not in done}
     new = 0
     if open_due:
