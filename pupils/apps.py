@@ -16,3 +16,8 @@ class PupilsConfig(AppConfig):
 
         for capability, switch in SETTING_GRANTS.items():
             register_setting_grant(capability, teacher_setting_grant(switch))
+
+        # The register's kept figures are retired by every write to what they count.
+        from pupils.services.register_figures import connect_receivers
+
+        connect_receivers()

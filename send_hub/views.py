@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 
 from django.db import DatabaseError, connection
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
 from pupils.models import Provision, Pupil, SENStatus
+from pupils.services.register_figures import register_figures
 from send_hub.http import SchoolHttpRequest
 from staff.models import Invitation, Membership, Role
 from staff.permissions import CASELOAD_ROLES, can, requires, roles_for
@@ -47,14 +48,9 @@ def today(request: SchoolHttpRequest) -> HttpResponse:
         labels = dict(Provision.choices)
         context["caseload"] = [(p, labels.get(p.open_provision, "")) for p in caseload]
     if can(user, "pupils.view_register"):
-        counts = SENStatus.objects.filter(
-            pupil__school=school, pupil__leaving_date__isnull=True, end_date__isnull=True
-        ).aggregate(
-            k=Count("pk", filter=Q(provision=Provision.SEN_SUPPORT)),
-            e=Count("pk", filter=Q(provision=Provision.EHCP)),
-        )
-        counts["on_roll"] = Pupil.objects.on_roll().filter(school=school).count()
-        context["register"] = counts
+        # The register's own census figures, kept between looks until the register changes.
+        census = register_figures(school.pk).census
+        context["register"] = {"k": census.k, "e": census.e, "on_roll": census.total}
     if can(user, "staff.view_members"):
         context["team"] = {
             "people": Membership.objects.active().filter(school=school).count(),

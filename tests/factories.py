@@ -21,6 +21,7 @@ from pupils.models import (
     SENStatus,
     TeachingClass,
 )
+from pupils.services.register_figures import register_changed
 from staff.models import Membership, MembershipRole, School, Trust, User
 from staff.services import membership_grant
 
@@ -159,6 +160,7 @@ def left_on(pupil: Pupil, day: dt.date) -> Pupil:
     """Record that ``pupil`` left on ``day``, after their records were made: once the day has
     passed the records are archived and read-only (records.archive), as in a school."""
     Pupil.objects.filter(pk=pupil.pk).update(leaving_date=day)
+    register_changed([pupil.school_id])  # update() sends no signals
     pupil.leaving_date = pupil._stored_leaving_date = day
     return pupil
 

@@ -19,6 +19,7 @@ from stdnum.gb import upn as upn_scheme
 
 from pupils.models import KeyAdult, NeedType, Provision, Pupil, SENNeed, SENStatus
 from pupils.services import key_adult_assign
+from pupils.services.register_figures import register_changed
 from staff.demo import People, SchoolSpec
 from staff.models import School
 
@@ -169,6 +170,7 @@ def seed_register(*, school: School, spec: SchoolSpec, people: People, rng: rand
         for rank, code in enumerate(codes, start=1)
         if not (code == NeedType.NSA and status.provision != Provision.SEN_SUPPORT)
     )
+    register_changed([school.pk])  # bulk inserts send no signals
 
     # Caseloads: each LSA supports a handful of pupils on the register; the ELSA and the
     # Connect inclusion leader have pupils whose primary need is SEMH.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from crispy_forms.helper import FormHelper
@@ -116,19 +116,13 @@ class RegisterFilterForm(forms.Form):
         self,
         *args: Any,
         school: School,
+        key_adults: Iterable[tuple[int, str]],
         years_on_roll: Collection[int] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        staff = (
-            User.objects.filter(
-                caseload_links__pupil__school=school, caseload_links__end_date__isnull=True
-            )
-            .distinct()
-            .order_by("full_name")
-            .values_list("pk", "full_name")
-        )
-        form_field(self, "key_adult", forms.TypedChoiceField).choices = [*ANY, *staff]
+        # The school's current key adults (pupils.services.register_figures.key_adult_choices).
+        form_field(self, "key_adult", forms.TypedChoiceField).choices = [*ANY, *key_adults]
         form_field(self, "year", forms.TypedChoiceField).choices = [
             *ANY,
             *school_year_choices(school, years_on_roll),

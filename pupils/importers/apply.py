@@ -28,6 +28,7 @@ from pupils.models import (
     SENStatus,
 )
 from pupils.services import sen_status_record, validate_needs
+from pupils.services.register_figures import register_changed
 from send_hub.lib.dates import nice_date
 from staff.models import School, User
 
@@ -476,4 +477,5 @@ def write_plan(plan: ImportPlan, school: School, by: User | None) -> dict[str, i
                 by=by,
             )
             recorded += 1
+    register_changed([school.pk])  # the bulk writes above send no signals
     return {**plan.counts, "sen_periods_added": len(statuses), "sen_statuses_recorded": recorded}

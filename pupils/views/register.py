@@ -23,12 +23,17 @@ from pupils.models import (
     needs_in_area,
 )
 from pupils.services.census import census_figures
+from pupils.services.register_figures import (
+    RegisterFigures,
+    key_adult_choices,
+    register_figures,
+)
 from send_hub.http import SchoolHttpRequest
 from send_hub.lib.csv import csv_download
 from send_hub.lib.paging import page_with_totals
 from send_hub.lib.replica import reads_from_replica
 from staff.audit import log_action
-from staff.permissions import requires
+from staff.permissions import WHOLE_SCHOOL_PUPIL_ROLES, requires, roles_for
 
 if TYPE_CHECKING:
     from pupils.models.register import RegisterRow
@@ -97,6 +102,19 @@ def _register_page(
         }
         for p in rows
     ]
+
+
+def _school_figures(request: SchoolHttpRequest) -> RegisterFigures:
+    """The school's census figures and key adults: kept between looks for someone who sees
+    every pupil in the school (as everyone who opens the register does), else counted afresh
+    over the pupils this person sees."""
+    if roles_for(request.user, request.school.pk) & WHOLE_SCHOOL_PUPIL_ROLES:
+        return register_figures(request.school.pk)
+    pupils = Pupil.objects.visible_to(request.user)
+    return RegisterFigures(
+        census=census_figures(pupils, largest_first=True),
+        key_adults=key_adult_choices(request.school.pk),
+    )
 
 
 def _search_text(request: SchoolHttpRequest, token: str) -> str:
@@ -171,9 +189,13 @@ def register(request: SchoolHttpRequest) -> HttpResponse:
 
     # The census's own counting rule (pupils.services.census), over every pupil on roll: the
     # filters narrow the list below, never these figures. Its year groups are the filter's.
-    counts = census_figures(Pupil.objects.visible_to(request.user), largest_first=True)
+    figures = _school_figures(request)
+    counts = figures.census
     form = RegisterFilterForm(
-        request.GET or None, school=request.school, years_on_roll=counts.years_on_roll
+        request.GET or None,
+        school=request.school,
+        years_on_roll=counts.years_on_roll,
+        key_adults=figures.key_adults,
     )
     pupils, search = _filtered(request, form)
     page, rows = _register_page(pupils, request.GET.get("page"))
@@ -198,7 +220,9 @@ def register(request: SchoolHttpRequest) -> HttpResponse:
 @reads_from_replica
 def register_export(request: SchoolHttpRequest) -> HttpResponse:
     """Download the filtered register as CSV (audited: it carries names and needs)."""
-    form = RegisterFilterForm(request.GET or None, school=request.school)
+    form = RegisterFilterForm(
+        request.GET or None, school=request.school, key_adults=key_adult_choices(request.school.pk)
+    )
     pupils, _search = _filtered(request, form)
     stamp = timezone.localdate().isoformat()
     response, writer = csv_download(f"sen-register-{stamp}.csv")

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from pupils.demo import make_upn
 from pupils.models import Contact, Pupil, SENNeed, SENStatus
+from pupils.services.register_figures import register_changed
 from records import retention, sar
 from records.models import DisposalBatch, SubjectAccessRequest
 from staff.demo import People, SchoolSpec
@@ -73,6 +74,7 @@ def seed_school(*, school: School, spec: SchoolSpec, people: People, rng: random
         Contact.objects.create(pupil=pupil, name="Parent Demo", relationship="Parent")
         # The record was made while they attended; leaving archives it (records.archive).
         Pupil.objects.filter(pk=pupil.pk).update(leaving_date=left)
+        register_changed([school.pk])  # update() sends no signals
         pupil.leaving_date = pupil._stored_leaving_date = left
         former.append(pupil)
     retention.legal_hold_place(pupil=former[-1], by=head, reason="Demo: a claim is pending")

@@ -18,6 +18,7 @@ from typing import Any
 from django.utils import timezone
 
 from pupils.models import NeedType, Provision, Pupil, SENNeed, SENStatus
+from pupils.services.register_figures import register_changed
 from safeguarding.categories import ensure_default_categories
 from safeguarding.demo.scenarios import FILLER_CATEGORIES, FILLER_WHAT, SCENARIOS, Scenario
 from safeguarding.models import (
@@ -381,6 +382,7 @@ class _Story:
             )
             SENNeed.objects.create(status=status, rank=1, need=NeedType.SLCN)
         Pupil.objects.filter(pk__in=[moving.pk, waiting.pk]).update(leaving_date=left)
+        register_changed([self.school.pk])  # update() sends no signals
         transfer = Transfer.objects.create(
             school=self.school,
             pupil=moving,
