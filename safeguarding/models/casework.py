@@ -7,7 +7,7 @@ or a referral's result is a new row, never an update, and PostgreSQL refuses any
 from __future__ import annotations
 
 import datetime as dt
-from typing import Self
+from typing import Any, Self
 
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -56,6 +56,54 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_status_display()} ({nice_date(self.decided_at)})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        LatestDecision.keep(self.concern_id)
+
+
+class LatestDecision(models.Model):
+    """A concern's latest decision, with its status and risk: the concern's current state.
+
+    Kept by ``Decision.save()`` in the same transaction as the decision (decisions are only
+    ever added, one at a time), so lists that sort and filter on the state (the DSL queue, the
+    Today panel, the termly figures) join one row per concern instead of looking for the latest
+    of its decisions. A concern without one has had no decision: it is new.
+    """
+
+    concern = models.OneToOneField(
+        "safeguarding.Concern",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="latest_decision",
+    )
+    decision = models.OneToOneField(Decision, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=12, choices=Status.choices)
+    risk = models.CharField(max_length=6, choices=Risk.choices, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} (decision {self.decision_id})"
+
+    @classmethod
+    def keep(cls, concern_id: int) -> None:
+        """Point the concern's state at its latest decision (a back-dated one may not be)."""
+        latest = (
+            Decision.objects.filter(concern_id=concern_id)
+            .order_by("-decided_at", "-pk")
+            .values("pk", "status", "risk")
+            .first()
+        )
+        if latest is None:
+            cls.objects.filter(concern_id=concern_id).delete()
+            return
+        cls.objects.update_or_create(
+            concern_id=concern_id,
+            defaults={
+                "decision_id": latest["pk"],
+                "status": latest["status"],
+                "risk": latest["risk"],
+            },
+        )
 
 
 class ActionQuerySet(models.QuerySet["Action"]):

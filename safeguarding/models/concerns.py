@@ -3,7 +3,6 @@ what the member of staff did, and a body map. Once submitted, nothing here chang
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import math
 from typing import TYPE_CHECKING, Any, Self, TypeAlias, TypedDict
@@ -11,13 +10,12 @@ from typing import TYPE_CHECKING, Any, Self, TypeAlias, TypedDict
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, Value
 from django.db.models.functions import Coalesce
 from django.forms import BaseForm
 from django.utils import timezone
 
 from pupils.models import Pupil, archived_q
-from safeguarding.models.casework import Action, ActionUpdate, Decision
 from safeguarding.models.choices import Involvement, Status, append_only
 from safeguarding.models.school_settings import SafeguardingSettings
 from staff.models import School, User
@@ -137,8 +135,6 @@ class ConcernState(TypedDict):
 class QueueFields(ConcernState):
     """What ``ConcernQuerySet.for_queue()`` adds on top of the state."""
 
-    overdue_actions: int
-    open_actions: int
     is_closed: int
 
 
@@ -163,10 +159,10 @@ class ConcernQuerySet(models.QuerySet["Concern"]):
     def with_state(self) -> ConcernQuerySet[StatedConcern]:
         """Annotate the status and risk of the latest decision (NEW and blank before any)."""
 
-        latest = Decision.objects.filter(concern=OuterRef("pk")).order_by("-decided_at", "-pk")
+        # Kept with each decision (LatestDecision): one join, not a search of the decisions.
         return self.annotate(
-            current_status=Coalesce(Subquery(latest.values("status")[:1]), Value(Status.NEW)),
-            current_risk=Coalesce(Subquery(latest.values("risk")[:1]), Value("")),
+            current_status=Coalesce(F("latest_decision__status"), Value(Status.NEW)),
+            current_risk=Coalesce(F("latest_decision__risk"), Value("")),
         )
 
     def open(self) -> ConcernQuerySet[StatedConcern]:
@@ -176,7 +172,7 @@ class ConcernQuerySet(models.QuerySet["Concern"]):
     def untriaged(self) -> Self:
         """Return concerns no member of the DSL team has made a decision on yet."""
 
-        return self.exclude(Exists(Decision.objects.filter(concern=OuterRef("pk"))))
+        return self.filter(latest_decision__isnull=True)
 
     def with_links(self) -> Self:
         """Prefetch the linked pupils with each link's own categories (three queries in all)."""
@@ -189,36 +185,18 @@ class ConcernQuerySet(models.QuerySet["Concern"]):
             )
         )
 
-    def for_queue(self, *, today: dt.date | None = None) -> ConcernQuerySet[QueuedConcern]:
-        """The DSL queue: state, overdue actions and reporter; urgent and open first.
+    def for_queue(self) -> ConcernQuerySet[QueuedConcern]:
+        """The DSL queue: state and reporter; urgent and open first.
 
-        Only the columns a queue row shows (its pupils and categories are read for the one page
-        shown, by safeguarding.views.file._queue_rows): a list never needs the account itself.
+        Only the columns a queue row shows (its pupils, categories and open actions are read for
+        the one page shown, by safeguarding.views.file._queue_rows): a list never needs the
+        account itself, nor the actions of concerns on other pages.
         """
 
-        today = today or timezone.localdate()
-        overdue = (
-            Action.objects.filter(concern=OuterRef("pk"), due_on__lt=today)
-            .exclude(Exists(ActionUpdate.objects.filter(action=OuterRef("pk"), completed=True)))
-            .order_by()
-            .values("concern")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        still_open = (
-            Action.objects.filter(concern=OuterRef("pk"))
-            .exclude(Exists(ActionUpdate.objects.filter(action=OuterRef("pk"), completed=True)))
-            .order_by()
-            .values("concern")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
         return (
             self.with_state()
             .select_related("reporter")
             .only("pk", "urgent", "recorded_at", "reporter__full_name")
-            .annotate(overdue_actions=Coalesce(Subquery(overdue), Value(0)))
-            .annotate(open_actions=Coalesce(Subquery(still_open), Value(0)))
             .annotate(
                 is_closed=models.Case(
                     models.When(current_status=Status.CLOSED, then=Value(1)),

@@ -27,7 +27,6 @@ from safeguarding.models import (
     Alert,
     Concern,
     ConcernPupil,
-    Decision,
     FileAccess,
     Risk,
     Status,
@@ -101,13 +100,25 @@ def _queue_rows(concerns: Iterable[QueuedConcern]) -> list[QueueRow]:
             )
         if category is not None:
             categories[concern_id] += f" · {category}"
+    # Each concern's open actions, and how many are overdue: for this page's concerns only.
+    today = timezone.localdate()
+    actions = {
+        concern_id: (still_open, late)
+        for concern_id, still_open, late in Action.objects.filter(concern__in=concerns)
+        .open()
+        .order_by()
+        .values("concern_id")
+        .annotate(still_open=Count("pk"), late=Count("pk", filter=Q(due_on__lt=today)))
+        .values_list("concern_id", "still_open", "late")
+    }
     url = reverse("safeguarding:concern", args=[0]).removesuffix("0/")
     risks = dict(Risk.choices)
     statuses = dict(Status.choices)
     days: dict[dt.date, str] = {}  # "j M Y" once a day shown: most of a page is a few days
     rows: list[QueueRow] = []
     for c in concerns:
-        status, risk, carried = c.current_status, c.current_risk, c.open_actions
+        status, risk = c.current_status, c.current_risk
+        carried, overdue = actions.get(c.pk, (0, 0))
         recorded = timezone.localtime(c.recorded_at)
         day = days.get(recorded.date())
         if day is None:
@@ -121,7 +132,7 @@ def _queue_rows(concerns: Iterable[QueuedConcern]) -> list[QueueRow]:
                 "status": statuses.get(status, status),
                 "status_class": STATUS_BADGE.get(status, "text-bg-primary"),
                 "risk": risks.get(risk, risk).lower(),
-                "overdue": c.overdue_actions,
+                "overdue": overdue,
                 "carried_over": (
                     f"{carried} action{'' if carried == 1 else 's'}"
                     if c.is_closed and carried
@@ -136,11 +147,14 @@ def _queue_rows(concerns: Iterable[QueuedConcern]) -> list[QueueRow]:
     return rows
 
 
+# No decision yet: nobody in the DSL team has triaged it (ConcernQuerySet.untriaged()).
+UNTRIAGED = Q(latest_decision__isnull=True)
 # What each choice of the queue's "Show" lists (over ConcernQuerySet.for_queue()'s annotations).
-QUEUE_SHOWS = {
+QUEUE_SHOWS: dict[str, Q] = {
     # A closed concern with an action carried over stays in view until the action is done.
-    "open": ~Q(current_status=Status.CLOSED, open_actions=0),
-    "new": Q(triaged=False),
+    "open": ~Q(current_status=Status.CLOSED)
+    | Q(Exists(Action.objects.filter(concern=OuterRef("pk")).open())),
+    "new": UNTRIAGED,
     "urgent": Q(urgent=True) & ~Q(current_status=Status.CLOSED),
     "closed": Q(current_status=Status.CLOSED),
     "all": Q(),
@@ -156,23 +170,18 @@ def queue(request: SchoolHttpRequest) -> HttpResponse:
     require_sees_all(request)
     form = QueueFilterForm(request.GET or None)
     show = (form.cleaned_data.get("show") if form.is_valid() else "") or "open"
-    # Whether anyone has decided on it yet: an alias, selected only where a filter asks for it.
-    queued = (
-        Concern.objects.visible_to(request.user)
-        .for_queue()
-        .alias(triaged=Exists(Decision.objects.filter(concern=OuterRef("pk"))))
-    )
+    queued = Concern.objects.visible_to(request.user).for_queue()
     shown = QUEUE_SHOWS[show]
     raw_page = request.GET.get("page")
     counted = None
     if show in UNTRIAGED_AMONG_SHOWN:
         # Every untriaged concern is in this list: the page counts both as it is read.
-        totals = {"shown": Count("pk"), "untriaged": Count("pk", filter=Q(triaged=False))}
+        totals = {"shown": Count("pk"), "untriaged": Count("pk", filter=UNTRIAGED)}
         counted = page_with_totals(queued.filter(shown), raw_page, PAGE_SIZE, totals)
     if counted is None:
         # The concerns shown and the untriaged ones, counted in one query, then the page.
         counts = queued.aggregate(
-            shown=Count("pk", filter=shown), untriaged=Count("pk", filter=Q(triaged=False))
+            shown=Count("pk", filter=shown), untriaged=Count("pk", filter=UNTRIAGED)
         )
         paginator = CountedPaginator(queued.filter(shown), PAGE_SIZE, count=counts["shown"])
         counted = paginator.get_page(raw_page), counts
