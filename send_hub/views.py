@@ -8,13 +8,14 @@ from django.db import DatabaseError, connection
 from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
 from pupils.models import Provision, Pupil, SENStatus
-from pupils.services.register_figures import register_figures
+from pupils.services.register_figures import kept, register_figures
 from send_hub.http import SchoolHttpRequest
-from staff.models import Invitation, Membership, Role
+from staff.models import Invitation, Membership, Role, User
 from staff.permissions import CASELOAD_ROLES, can, requires, roles_for
 
 logger = logging.getLogger(__name__)
@@ -32,21 +33,10 @@ def today(request: SchoolHttpRequest) -> HttpResponse:
         "role_labels": [label for code, label in Role.choices if code in roles],
     }
     if roles & CASELOAD_ROLES:
-        # One query: the tile shows each pupil's open provision, not the status record itself.
-        open_provision = SENStatus.objects.filter(
-            pupil=OuterRef("pk"), end_date__isnull=True
-        ).values("provision")[:1]
-        # A join, not an EXISTS to plan; DISTINCT for a pupil linked to them in two ways.
-        caseload = (
-            Pupil.objects.on_roll()
-            .filter(school=school, key_adults__staff=user, key_adults__end_date__isnull=True)
-            .distinct()
-            .only(*Pupil.NAME_FIELDS, "nc_year")
-            .annotate(open_provision=Subquery(open_provision))
-            .order_by("legal_surname", "legal_forename")
+        # Read from the register alone: kept until it changes, like the register's figures.
+        context["caseload"] = kept(
+            school.pk, ("caseload", user.pk), lambda: _caseload(user, school.pk)
         )
-        labels = dict(Provision.choices)
-        context["caseload"] = [(p, labels.get(p.open_provision, "")) for p in caseload]
     if can(user, "pupils.view_register"):
         # The register's own census figures, kept between looks until the register changes.
         census = register_figures(school.pk).census
@@ -60,6 +50,37 @@ def today(request: SchoolHttpRequest) -> HttpResponse:
             ).count(),
         }
     return render(request, "core/today.html", context)
+
+
+def _caseload(user: User, school_id: int) -> list[dict[str, str]]:
+    """The pupils on roll ``user`` is a key adult to now, as Today's tile lists them: each one's
+    name, year and open provision (not the status record itself), in one query."""
+    open_provision = SENStatus.objects.filter(pupil=OuterRef("pk"), end_date__isnull=True).values(
+        "provision"
+    )[:1]
+    # A join, not an EXISTS to plan; DISTINCT for a pupil linked to them in two ways.
+    caseload = (
+        Pupil.objects.on_roll()
+        .filter(
+            school_id=school_id,
+            key_adults__staff=user,
+            key_adults__end_date__isnull=True,
+        )
+        .distinct()
+        .only(*Pupil.NAME_FIELDS, "nc_year")
+        .annotate(open_provision=Subquery(open_provision))
+        .order_by("legal_surname", "legal_forename")
+    )
+    labels = dict(Provision.choices)
+    return [
+        {
+            "url": reverse("pupils:detail", args=[p.pk]),
+            "name": p.display_name,
+            "year": p.get_nc_year_display() or "",
+            "provision": labels.get(p.open_provision, ""),
+        }
+        for p in caseload
+    ]
 
 
 def bare(request: HttpRequest) -> HttpResponse:

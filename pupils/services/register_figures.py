@@ -1,11 +1,12 @@
-"""The register's school-wide figures, kept until the register changes (issue #16).
+"""What is read from a school's register alone, kept until the register changes (issue #16).
 
 Every look at the SEN register shows the school's census figures and offers the school's current
-key adults as a filter. Both read every pupil on roll (about 12 ms of a 40 ms page at 2,200
-pupils), yet they change only when a pupil, an SEN status, a need, a key-adult link or a member of
-staff's name does. So they are kept in the cache under the school's *register stamp*: a random
-token that every such write replaces. A kept copy whose token is not the school's current one is
-never shown; it is worked out again.
+key adults as a filter; both read every pupil on roll (about 12 ms of a 40 ms page at 2,200
+pupils). The register's list, filtered and sorted, and a key adult's caseload on Today read the
+same tables. All of them change only when a pupil, an SEN status, a need, a key-adult link or a
+member of staff's name does. So ``kept`` keeps them in the cache under the school's *register
+stamp*: a random token that every such write replaces. A kept copy whose token is not the
+school's current one is never shown; it is worked out again.
 
 A write replaces the stamp twice: at once, and again when its transaction commits. With the
 database cache (``settings.CACHES``) the first replacement is part of the writer's own
@@ -19,10 +20,11 @@ happens, so nothing could show an out-of-date figure for longer than that.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.cache import cache
 from django.db import transaction
@@ -34,6 +36,9 @@ from pupils.services.census import CensusFigures, census_figures
 from staff.models import Membership, User
 
 KEPT_SECONDS = 600
+# Part of every kept copy's key: a copy kept by an older release is never read back.
+FORMAT = 2
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -46,11 +51,6 @@ class RegisterFigures:
 
 def _stamp_key(school_id: int) -> str:
     return f"register-stamp:{school_id}"
-
-
-def _figures_key(school_id: int) -> str:
-    # The version: a copy kept by an older release of RegisterFigures is never read back.
-    return f"register-figures:1:{school_id}"
 
 
 def _new_stamp(school_ids: Iterable[int]) -> None:
@@ -80,26 +80,35 @@ def _worked_out(school_id: int) -> RegisterFigures:
     )
 
 
+def kept(school_id: int, parts: tuple[Hashable, ...], compute: Callable[[], T]) -> T:
+    """Return ``compute()``, worked out from the school's register tables alone (pupils, SEN
+    statuses, needs, key adults and their names) for ``parts``: the kept copy while the
+    register has not changed since it was worked out, else worked out afresh (and kept)."""
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    stamp_key, value_key = _stamp_key(school_id), f"register-kept:{FORMAT}:{school_id}:{digest}"
+    found = cache.get_many([stamp_key, value_key])
+    stamp, copy = found.get(stamp_key), found.get(value_key)
+    if stamp is not None and copy is not None and copy[0] == stamp and copy[1] == parts:
+        value: T = copy[2]
+        return value
+    if stamp is None:
+        # Stamped before the records are read: a write after this point replaces the stamp, so
+        # what was read before it cannot be kept under the stamp that follows it.
+        cache.add(stamp_key, secrets.token_hex(8), None)
+        stamp = cache.get(stamp_key)
+    value = compute()
+    if stamp is not None:
+        cache.set(value_key, (stamp, parts, value), KEPT_SECONDS)
+    return value
+
+
 def register_figures(school_id: int) -> RegisterFigures:
-    """Return the school's census figures over every pupil on roll and its current key adults:
-    the kept copy while the register has not changed since, else worked out afresh (and kept).
+    """Return the school's census figures over every pupil on roll and its current key adults,
+    kept until the register changes.
 
     For people who see every pupil in the school: the figures count pupils others may not see.
     """
-    stamp_key, figures_key = _stamp_key(school_id), _figures_key(school_id)
-    found = cache.get_many([stamp_key, figures_key])
-    stamp, kept = found.get(stamp_key), found.get(figures_key)
-    if stamp is not None and kept is not None and kept[0] == stamp:
-        return kept[1]
-    if stamp is None:
-        # Stamped before the figures are read: a write after this point replaces the stamp, so
-        # figures read before it cannot be kept under the stamp that follows it.
-        cache.add(stamp_key, secrets.token_hex(8), None)
-        stamp = cache.get(stamp_key)
-    figures = _worked_out(school_id)
-    if stamp is not None:
-        cache.set(figures_key, (stamp, figures), KEPT_SECONDS)
-    return figures
+    return kept(school_id, ("figures",), lambda: _worked_out(school_id))
 
 
 # Which schools' registers a write changes: the school of each record's pupil.

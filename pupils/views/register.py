@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core.paginator import Page, Paginator
@@ -25,12 +26,13 @@ from pupils.models import (
 from pupils.services.census import census_figures
 from pupils.services.register_figures import (
     RegisterFigures,
+    kept,
     key_adult_choices,
     register_figures,
 )
 from send_hub.http import SchoolHttpRequest
 from send_hub.lib.csv import csv_download
-from send_hub.lib.paging import page_with_totals
+from send_hub.lib.paging import CountedPaginator, page_with_totals
 from send_hub.lib.replica import reads_from_replica
 from staff.audit import log_action
 from staff.permissions import WHOLE_SCHOOL_PUPIL_ROLES, requires, roles_for
@@ -65,9 +67,20 @@ DASH = "\N{EN DASH}"  # an empty year or primary need
 _PK_MARK = 9_876_543_210
 
 
-def _register_page(
-    pupils: PupilQuerySet[RegisterRow, RegisterRow], raw: str | None
-) -> tuple[Page, list[dict[str, Any]]]:
+@dataclass(frozen=True)
+class Listed:
+    """A page of the register as shown: how many pupils the list has, which page, its rows."""
+
+    count: int
+    number: int
+    rows: list[dict[str, Any]]
+
+    def page(self) -> Page:
+        """The page for the template's count and links to other pages."""
+        return CountedPaginator(range(self.count), PAGE_SIZE, count=self.count).page(self.number)
+
+
+def _register_page(pupils: PupilQuerySet[RegisterRow, RegisterRow], raw: str | None) -> Listed:
     """The page of the register asked for, and its pupils as the rows the template shows.
 
     The page's query counts the whole list too (``send_hub.lib.paging``), so the paginator
@@ -87,28 +100,38 @@ def _register_page(
         for pupil_id, name in links:
             key_adults.setdefault(pupil_id, []).append(name)
     before, _mark, after = reverse("pupils:detail", args=[_PK_MARK]).rpartition(str(_PK_MARK))
-    return page, [
-        {
-            "url": f"{before}{p.pk}{after}",
-            "name": p.display_name,
-            "upn": p.upn,
-            "year": p.get_nc_year_display() or DASH,
-            "provision": p.provision,
-            "badge": BADGES.get(p.provision, OTHER_BADGE),
-            "primary_need": p.primary_need or DASH,
-            "secondary_need": p.secondary_need or "",
-            "key_adults": ", ".join(key_adults.get(p.pk, ())),
-            "pupil_premium": p.pupil_premium,
-        }
-        for p in rows
-    ]
+    return Listed(
+        page.paginator.count,
+        page.number,
+        [
+            {
+                "pk": p.pk,
+                "url": f"{before}{p.pk}{after}",
+                "name": p.display_name,
+                "upn": p.upn,
+                "year": p.get_nc_year_display() or DASH,
+                "provision": p.provision,
+                "badge": BADGES.get(p.provision, OTHER_BADGE),
+                "primary_need": p.primary_need or DASH,
+                "secondary_need": p.secondary_need or "",
+                "key_adults": ", ".join(key_adults.get(p.pk, ())),
+                "pupil_premium": p.pupil_premium,
+            }
+            for p in rows
+        ],
+    )
+
+
+def _sees_whole_school(request: SchoolHttpRequest) -> bool:
+    """Whether this person sees every pupil in the school (as everyone who opens the register
+    does): then what they are shown of it is what anyone else is, and may be kept."""
+    return bool(roles_for(request.user, request.school.pk) & WHOLE_SCHOOL_PUPIL_ROLES)
 
 
 def _school_figures(request: SchoolHttpRequest) -> RegisterFigures:
     """The school's census figures and key adults: kept between looks for someone who sees
-    every pupil in the school (as everyone who opens the register does), else counted afresh
-    over the pupils this person sees."""
-    if roles_for(request.user, request.school.pk) & WHOLE_SCHOOL_PUPIL_ROLES:
+    every pupil in the school, else counted afresh over the pupils this person sees."""
+    if _sees_whole_school(request):
         return register_figures(request.school.pk)
     pupils = Pupil.objects.visible_to(request.user)
     return RegisterFigures(
@@ -197,14 +220,26 @@ def register(request: SchoolHttpRequest) -> HttpResponse:
         years_on_roll=counts.years_on_roll,
         key_adults=figures.key_adults,
     )
-    pupils, search = _filtered(request, form)
-    page, rows = _register_page(pupils, request.GET.get("page"))
+    form.is_valid()
+    data = getattr(form, "cleaned_data", {})
+    search = _search_text(request, data.get("s", ""))
+    raw = request.GET.get("page")
+
+    def listed() -> Listed:
+        return _register_page(_filtered(request, form)[0], raw)
+
+    if search or not _sees_whole_school(request):
+        shown = listed()
+    else:
+        # The list as filtered and sorted, kept like the figures; a search is read afresh.
+        wanted = tuple(sorted((name, value) for name, value in data.items() if name != "s"))
+        shown = kept(request.school.pk, ("list", wanted, raw), listed)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "form": form,
-        "page": page,
-        "rows": rows,
+        "page": shown.page(),
+        "rows": shown.rows,
         "search": search,
         "search_form": RegisterSearchForm(initial={"q": search}),
         "counts": counts,  # largest needs first

@@ -189,7 +189,7 @@ def test_an_archived_pupil_drops_out_of_lists_and_counts(world: World, archived:
     current = PupilFactory(school=world.school)
     on_register(current, "E", "ASD")
     register = world.client("sendco").get(reverse("pupils:register"))
-    assert [p.pk for p in register.context["page"]] == [current.pk]
+    assert [row["pk"] for row in register.context["rows"]] == [current.pk]
     today = world.client("sendco").get(reverse("core:today"))
     assert today.context["register"] == {"k": 0, "e": 1, "on_roll": 1}
     # The LSA's caseload on Today and the teacher's view: gone.

@@ -130,3 +130,65 @@ def test_figures_worked_out_before_a_commit_are_not_kept_after_it(
     with CaptureQueriesContext(connection) as queries:
         register_figures(school_id)
     assert sum(CENSUS_SQL in q["sql"] for q in queries.captured_queries) == 1
+
+
+def _rows(world, **filters):
+    with CaptureQueriesContext(connection) as queries:
+        response = world.client("sendco").get(reverse("pupils:register"), filters)
+    listed = sum('"pupils_pupil"."upn"' in q["sql"] for q in queries.captured_queries)
+    return response.context["rows"], response.context["page"], listed
+
+
+def test_the_list_is_kept_per_filter_and_page_and_follows_each_change(world) -> None:
+    for n in range(3):
+        on_register(PupilFactory(school=world.school, legal_surname=f"Kept{n}", nc_year=4), "K")
+    rows, page, listed = _rows(world, year="4")
+    assert listed == 1 and page.paginator.count == 3
+    rows, page, listed = _rows(world, year="4")
+    assert listed == 0 and [row["name"].split()[-1] for row in rows] == ["Kept0", "Kept1", "Kept2"]
+    # Another filter, another sort or another page is its own list.
+    _, _, listed = _rows(world, year="4", sort="need")
+    assert listed == 1
+
+    # A change to a pupil, or to their key adults, shows at the next look.
+    pupil = Pupil.objects.get(legal_surname="Kept1")
+    pupil.preferred_surname = "Renamed"
+    pupil.save()
+    assign(pupil, world.users["elsa"])
+    rows, _, listed = _rows(world, year="4")
+    assert listed == 1
+    row = next(row for row in rows if row["pk"] == pupil.pk)
+    assert row["name"].endswith("Renamed") and row["key_adults"] == world.users["elsa"].full_name
+
+
+def test_a_search_is_always_read_afresh(world) -> None:
+    client = world.client("sendco")
+    found = client.post(reverse("pupils:register"), {"q": world.pupil.legal_surname}, follow=True)
+    assert [row["pk"] for row in found.context["rows"]] == [world.pupil.pk]
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(found.redirect_chain[-1][0])
+    assert [row["pk"] for row in again.context["rows"]] == [world.pupil.pk]
+    assert any('"pupils_pupil"."upn"' in q["sql"] for q in queries.captured_queries)
+
+
+def test_todays_caseload_is_kept_and_shows_a_new_link_at_once(world) -> None:
+    lsa = world.users["lsa_caseload"]
+    client = world.client("lsa_caseload")
+    first = client.get(reverse("core:today")).context["caseload"]
+    assert [row["name"] for row in first] == [world.pupil.display_name]
+    newcomer = PupilFactory(school=world.school, legal_surname="Aardvark", nc_year=7)
+    on_register(newcomer, "E", "ASD")
+    services.key_adult_assign(
+        pupil=newcomer,
+        staff=lsa,
+        kind=KeyAdult.Kind.KEY_WORKER,
+        start_date=dt.date(2026, 9, 7),
+        by=world.users["sendco"],
+    )
+    caseload = client.get(reverse("core:today")).context["caseload"]
+    assert caseload[0] == {
+        "url": reverse("pupils:detail", args=[newcomer.pk]),
+        "name": newcomer.display_name,
+        "year": "Year 7",
+        "provision": "EHC plan",
+    }
