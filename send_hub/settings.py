@@ -152,6 +152,9 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "send_hub_cache",
+        # Reports, and what is kept until the register changes (a school's figures and lists,
+        # each pupil's register record): room for a trust's day without culling.
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
     }
 }
 # How long a heavy school report (the provision map, what works) is shown again before it is

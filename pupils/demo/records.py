@@ -19,6 +19,7 @@ from faker import Faker
 from pupils.demo.register import on_sen_register
 from pupils.models import AccessArrangement, Contact, Passport, Pupil
 from pupils.services.records import agency_add
+from pupils.services.register_figures import register_changed
 from staff.demo import People, SchoolSpec
 from staff.models import School, User
 
@@ -128,6 +129,7 @@ def seed_records(*, school: School, spec: SchoolSpec, people: People, rng: rando
         if pupil.nc_year in (10, 11) and rng.random() < 0.5:
             arrangements.append(_arrangement(pupil, rng, today, sendco))
     Passport.objects.bulk_create(passports)
+    register_changed([school.pk])  # bulk inserts send no signals
     Contact.objects.bulk_create(contacts)
     AccessArrangement.objects.bulk_create(arrangements)
 

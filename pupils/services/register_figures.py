@@ -2,8 +2,9 @@
 
 Every look at the SEN register shows the school's census figures and offers the school's current
 key adults as a filter; both read every pupil on roll (about 12 ms of a 40 ms page at 2,200
-pupils). The register's list, filtered and sorted, and a key adult's caseload on Today read the
-same tables. All of them change only when a pupil, an SEN status, a need, a key-adult link or a
+pupils). The register's list, filtered and sorted, a key adult's caseload on Today and the
+register record on a pupil's page (statuses, needs, key adults, passports) read the same tables.
+All of them change only when a pupil, an SEN status, a need, a key-adult link, a passport or a
 member of staff's name does. So ``kept`` keeps them in the cache under the school's *register
 stamp*: a random token that every such write replaces. A kept copy whose token is not the
 school's current one is never shown; it is worked out again.
@@ -31,7 +32,7 @@ from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.db.models.signals import post_save, pre_delete
 
-from pupils.models import KeyAdult, Pupil, SENNeed, SENStatus
+from pupils.models import KeyAdult, Passport, Pupil, SENNeed, SENStatus
 from pupils.services.census import CensusFigures, census_figures
 from staff.models import Membership, User
 
@@ -117,6 +118,7 @@ _PUPIL_PATH: dict[type[Model], str] = {
     SENStatus: "sen_statuses",
     SENNeed: "sen_statuses__needs",
     KeyAdult: "key_adults",
+    Passport: "passports",
 }
 
 
@@ -128,7 +130,9 @@ def _schools_of(model: type[Model], rows: QuerySet[Any]) -> QuerySet[Any, int]:
 def _school_of(instance: Model) -> Iterable[int]:
     if isinstance(instance, Pupil):
         return [instance.school_id]
-    if isinstance(instance, (SENStatus, KeyAdult)) and type(instance).pupil.is_cached(instance):
+    if isinstance(instance, (SENStatus, KeyAdult, Passport)) and type(instance).pupil.is_cached(
+        instance
+    ):
         return [instance.pupil.school_id]
     return _schools_of(type(instance), type(instance)._base_manager.filter(pk=instance.pk))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from pupils import services
 from pupils.forms import KeyAdultForm, PassportForm, PupilForm, SENStatusForm
 from pupils.models import KeyAdult, Passport, Pupil, SENStatus
+from pupils.services.register_figures import kept
 from send_hub.http import SchoolHttpRequest
 from send_hub.lib.forms import add_service_errors
 from staff.audit import log_action
@@ -57,21 +59,16 @@ def _profile(request: SchoolHttpRequest, pk: int, section: str) -> tuple[Pupil, 
         "attendance": can(user, "interventions.attendance_view", pupil),
         "records": sees["sees_access"] or sees["sees_contacts"] or sees["sees_documents"],
     }
-    # The header shows the current provision; the overview shows the needs and the history too.
-    status_lookup: str | Prefetch[Any] = "sen_statuses"
-    if section == "detail":
-        status_lookup = Prefetch(
-            "sen_statuses", queryset=SENStatus.objects.prefetch_related("needs")
-        )
-    statuses = []
-    if sees["sees_sen"]:
-        prefetch_related_objects([pupil], status_lookup)
-        statuses = list(pupil.sen_statuses.all())
+    # The header shows the current provision; the overview shows the needs, the history, the key
+    # adults and the passport too: read together, and kept until the register changes.
+    record = kept(pupil.school_id, ("record", pupil.pk), lambda: _register_record(pupil.pk))
+    statuses = record.statuses if sees["sees_sen"] else []
     # An archived leaver's page is read-only; the SENDCo may still correct the leaving date.
     archived = pupil.is_archived
     may_edit = can(user, "pupils.edit", pupil)
     return pupil, {
         "pupil": pupil,
+        "record": record,
         "section": section,
         "sections": [(name, label) for name, label in SECTIONS if shown[name]],
         "section_shown": shown[section],
@@ -88,25 +85,40 @@ _KEY_ADULT = [f.name for f in KeyAdult._meta.concrete_fields]
 _PASSPORT = [f.name for f in Passport._meta.concrete_fields]
 
 
-@requires("pupils.view")
-@require_GET
-def detail(request: SchoolHttpRequest, pk: int) -> HttpResponse:
-    """Show one pupil's overview: passport, strategies, needs and key adults."""
-    pupil, context = _profile(request, pk, "detail")
+@dataclass(frozen=True)
+class RegisterRecord:
+    """What a pupil's page shows of their register record, read in one go."""
+
+    statuses: list[SENStatus]  # newest first, each with its needs
+    key_adults: list[KeyAdult]  # in the order they started, each with the person's name
+    passports: list[Passport]  # newest version first, each with its writer's name
+
+
+def _register_record(pupil_id: int) -> RegisterRecord:
     # Each person's name, not the rest of their account.
     key_adults = KeyAdult.objects.select_related("staff").only(*_KEY_ADULT, "staff__full_name")
     passports = Passport.objects.select_related("created_by").only(
         *_PASSPORT, "created_by__full_name"
     )
-    prefetch_related_objects(
-        [pupil], Prefetch("key_adults", key_adults), Prefetch("passports", passports)
+    return RegisterRecord(
+        statuses=list(SENStatus.objects.filter(pupil_id=pupil_id).prefetch_related("needs")),
+        key_adults=list(key_adults.filter(pupil_id=pupil_id)),
+        passports=list(passports.filter(pupil_id=pupil_id)),
     )
-    versions = list(pupil.passports.all())
+
+
+@requires("pupils.view")
+@require_GET
+def detail(request: SchoolHttpRequest, pk: int) -> HttpResponse:
+    """Show one pupil's overview: passport, strategies, needs and key adults."""
+    pupil, context = _profile(request, pk, "detail")
+    record: RegisterRecord = context["record"]
+    versions = record.passports
     context |= {
         "passport": versions[0] if versions else None,
         "passport_versions": versions,
-        "current_key_adults": [k for k in pupil.key_adults.all() if k.end_date is None],
-        "past_key_adults": [k for k in pupil.key_adults.all() if k.end_date is not None],
+        "current_key_adults": [k for k in record.key_adults if k.end_date is None],
+        "past_key_adults": [k for k in record.key_adults if k.end_date is not None],
         "may_edit_passport": can(request.user, "pupils.edit_passport", pupil)
         and not context["archived"],
     }

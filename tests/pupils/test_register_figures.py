@@ -192,3 +192,29 @@ def test_todays_caseload_is_kept_and_shows_a_new_link_at_once(world) -> None:
         "year": "Year 7",
         "provision": "EHC plan",
     }
+
+
+def test_a_pupils_register_record_is_kept_and_shows_each_change_at_once(world) -> None:
+    sendco, lsa = world.users["sendco"], world.users["lsa_caseload"]
+    url = reverse("pupils:detail", args=[world.pupil.pk])
+    client = world.client("lsa_caseload")
+    first = client.get(url).context
+    assert first["passport"] is None and first["current_status"].provision == "K"
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    assert not any('"pupils_senneed"' in q["sql"] for q in queries.captured_queries)
+
+    services.passport_save(
+        pupil=world.pupil, base_version=None, by=lsa, likes_and_admires="Drawing dragons"
+    )
+    services.sen_status_record(
+        pupil=world.pupil, provision="E", start_date=dt.date(2026, 10, 5), needs=["ASD"], by=sendco
+    )
+    link = KeyAdult.objects.get(pupil=world.pupil, staff=lsa)
+    services.key_adult_end(link=link, end_date=dt.date(2026, 11, 30), by=sendco)
+    # The LSA has left the caseload: the SENDCo reads the page now.
+    page = world.client("sendco").get(url).context
+    assert page["passport"].likes_and_admires == "Drawing dragons"
+    assert page["current_status"].provision == "E"
+    assert [n.need for n in page["current_status"].needs.all()] == ["ASD"]
+    assert page["current_key_adults"] == [] and page["past_key_adults"] == [link]
