@@ -37,7 +37,8 @@ from pupils.services.census import CensusFigures, census_figures
 from staff.models import Membership, User
 
 KEPT_SECONDS = 600
-# Part of every kept copy's key: a copy kept by an older release is never read back.
+# Part of every kept copy's key, so that a copy kept by an older release is never read back:
+# add one whenever what a caller keeps changes shape.
 FORMAT = 2
 T = TypeVar("T")
 
@@ -83,8 +84,8 @@ def _worked_out(school_id: int) -> RegisterFigures:
 
 def kept(school_id: int, parts: tuple[Hashable, ...], compute: Callable[[], T]) -> T:
     """Return ``compute()``, worked out from the school's register tables alone (pupils, SEN
-    statuses, needs, key adults and their names) for ``parts``: the kept copy while the
-    register has not changed since it was worked out, else worked out afresh (and kept)."""
+    statuses, needs, key adults, passports and staff names) for ``parts``: the kept copy while
+    the register has not changed since it was worked out, else worked out afresh (and kept)."""
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
     stamp_key, value_key = _stamp_key(school_id), f"register-kept:{FORMAT}:{school_id}:{digest}"
     found = cache.get_many([stamp_key, value_key])
