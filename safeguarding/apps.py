@@ -11,3 +11,10 @@ class SafeguardingConfig(AppConfig):
         from safeguarding.services.flags import flagged_among
 
         register_flag_provider(flagged_among)
+
+        # A pupil's page keeps whether the flag is on with the pupil's register record
+        # (pupils.views.profile): setting or lifting the flag retires the kept copy.
+        from pupils.services.register_figures import follow
+        from safeguarding.models import PupilFlag
+
+        follow(PupilFlag, "pupil_id")

@@ -42,15 +42,15 @@ BUDGETS = {
     "LSA: session log": 12,
     # A pupil's overview; its other sections have their own budgets in tests/pupils/test_profile.
     # One more when the pupil has goals in an intervention the LSA assists but does not lead.
-    "LSA: a caseload pupil": 14,
+    "LSA: a caseload pupil": 13,
     "SENDCo: Today": 15,
     # What is read from the register alone is kept until it changes (pupils.services.
     # register_figures): the census figures, the list, a pupil's register record, a caseload.
     # The warm-up request worked them out; test_register_figures and test_profile count that.
     "SENDCo: SEN register": 10,
     "SENDCo: register, filtered": 10,
-    "SENDCo: a pupil": 13,
-    "SENDCo: a pupil's support": 19,
+    "SENDCo: a pupil": 12,
+    "SENDCo: a pupil's support": 18,
     "SENDCo: an intervention": 17,
     "SENDCo: access arrangements": 10,
     # Reports kept a few minutes (report_cache) are counted as kept: the warm-up request worked

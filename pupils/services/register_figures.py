@@ -3,11 +3,12 @@
 Every look at the SEN register shows the school's census figures and offers the school's current
 key adults as a filter; both read every pupil on roll (about 12 ms of a 40 ms page at 2,200
 pupils). The register's list, filtered and sorted, a key adult's caseload on Today and the
-register record on a pupil's page (statuses, needs, key adults, passports) read the same tables.
-All of them change only when a pupil, an SEN status, a need, a key-adult link, a passport or a
-member of staff's name does. So ``kept`` keeps them in the cache under the school's *register
-stamp*: a random token that every such write replaces. A kept copy whose token is not the
-school's current one is never shown; it is worked out again.
+register record on a pupil's page (statuses, needs, key adults, passports, and whether the DSL's
+neutral flag is on, which the safeguarding app has the stamp ``follow``) read the same tables.
+All of them change only when a pupil, an SEN status, a need, a key-adult link, a passport, the
+flag or a member of staff's name does. So ``kept`` keeps them in the cache under the school's
+*register stamp*: a random token that every such write replaces. A kept copy whose token is
+not the school's current one is never shown; it is worked out again.
 
 A write replaces the stamp twice: at once, and again when its transaction commits. With the
 database cache (``settings.CACHES``) the first replacement is part of the writer's own
@@ -113,28 +114,36 @@ def register_figures(school_id: int) -> RegisterFigures:
     return kept(school_id, ("figures",), lambda: _worked_out(school_id))
 
 
-# Which schools' registers a write changes: the school of each record's pupil.
+# What the stamp follows, and the path from each record to its pupil (whose school it is).
 _PUPIL_PATH: dict[type[Model], str] = {
     Pupil: "pk",
-    SENStatus: "sen_statuses",
-    SENNeed: "sen_statuses__needs",
-    KeyAdult: "key_adults",
-    Passport: "passports",
+    SENStatus: "pupil_id",
+    SENNeed: "status__pupil_id",
+    KeyAdult: "pupil_id",
+    Passport: "pupil_id",
 }
 
 
+def follow(model: type[Model], pupil_path: str) -> None:
+    """Make the stamp follow ``model`` too: for another app that keeps what it reads of a
+    pupil's records with ``kept`` (its rows reach their pupil through ``pupil_path``)."""
+    _PUPIL_PATH[model] = pupil_path
+    uid = f"pupils.register_figures.{model._meta.label}"
+    post_save.connect(_on_save, sender=model, dispatch_uid=f"{uid}.save")
+    pre_delete.connect(_on_delete, sender=model, dispatch_uid=f"{uid}.delete")
+
+
 def _schools_of(model: type[Model], rows: QuerySet[Any]) -> QuerySet[Any, int]:
-    pupils = Pupil._base_manager.filter(**{f"{_PUPIL_PATH[model]}__in": rows.values("pk")})
+    pupils = Pupil._base_manager.filter(pk__in=rows.values(_PUPIL_PATH[model]))
     return pupils.values_list("school_id", flat=True).distinct()
 
 
 def _school_of(instance: Model) -> Iterable[int]:
     if isinstance(instance, Pupil):
         return [instance.school_id]
-    if isinstance(instance, (SENStatus, KeyAdult, Passport)) and type(instance).pupil.is_cached(
-        instance
-    ):
-        return [instance.pupil.school_id]
+    pupil = getattr(type(instance), "pupil", None)
+    if pupil is not None and pupil.is_cached(instance):
+        return [instance.pupil.school_id]  # type: ignore[attr-defined]
     return _schools_of(type(instance), type(instance)._base_manager.filter(pk=instance.pk))
 
 
@@ -169,9 +178,7 @@ def _on_user(instance: User, update_fields: frozenset[str] | None = None, **kwar
 
 
 def connect_receivers() -> None:
-    """Replace the stamp on every save and delete of what the figures are read from."""
-    uid = "pupils.register_figures"
-    for model in _PUPIL_PATH:
-        post_save.connect(_on_save, sender=model, dispatch_uid=f"{uid}.save.{model.__name__}")
-        pre_delete.connect(_on_delete, sender=model, dispatch_uid=f"{uid}.delete.{model.__name__}")
-    post_save.connect(_on_user, sender=User, dispatch_uid=f"{uid}.save.User")
+    """Replace the stamp on every save and delete of what the kept copies are read from."""
+    for model, path in list(_PUPIL_PATH.items()):
+        follow(model, path)
+    post_save.connect(_on_user, sender=User, dispatch_uid="pupils.register_figures.save.User")

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from pupils import services
 from pupils.forms import KeyAdultForm, PassportForm, PupilForm, SENStatusForm
 from pupils.models import KeyAdult, Passport, Pupil, SENStatus
+from pupils.models.classes import flagged_pupils
 from pupils.services.register_figures import kept
 from send_hub.http import SchoolHttpRequest
 from send_hub.lib.forms import add_service_errors
@@ -92,6 +93,7 @@ class RegisterRecord:
     statuses: list[SENStatus]  # newest first, each with its needs
     key_adults: list[KeyAdult]  # in the order they started, each with the person's name
     passports: list[Passport]  # newest version first, each with its writer's name
+    flagged: bool  # the DSL's neutral "speak to the DSL before contacting home" flag is on
 
 
 def _register_record(pupil_id: int) -> RegisterRecord:
@@ -104,6 +106,7 @@ def _register_record(pupil_id: int) -> RegisterRecord:
         statuses=list(SENStatus.objects.filter(pupil_id=pupil_id).prefetch_related("needs")),
         key_adults=list(key_adults.filter(pupil_id=pupil_id)),
         passports=list(passports.filter(pupil_id=pupil_id)),
+        flagged=pupil_id in flagged_pupils({pupil_id}),
     )
 
 

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from safeguarding.models import Action, Alert, Concern, PupilFlag, Risk, Status
+from safeguarding.models import Action, Alert, Concern, Risk, Status
 from safeguarding.services.actions import owner_summary
 from staff.models import User
 from staff.permissions import can
@@ -69,15 +69,6 @@ def alert_list(
             }
         )
     return {"rows": rows, "flush": flush}
-
-
-@register.simple_tag
-def pupil_flag(pupil: Any) -> bool:
-    """Return whether the DSL has set the neutral "speak to the DSL" flag on ``pupil``."""
-    if pupil is None or getattr(pupil, "pk", None) is None:
-        return False
-    latest = PupilFlag.objects.filter(pupil=pupil).order_by("-at", "-pk").values("on").first()
-    return bool(latest and latest["on"])
 
 
 @register.simple_tag(takes_context=True)

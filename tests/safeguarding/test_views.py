@@ -385,6 +385,10 @@ def test_the_dsl_sees_who_has_viewed_a_childs_file(world) -> None:
 
 
 def test_the_neutral_flag_shows_on_the_pupil_page_without_detail(world) -> None:
+    # Looked at before the flag is set: the page keeps what it read until the flag changes.
+    url = reverse("pupils:detail", args=[world.pupil.pk])
+    before = world.client("lsa_caseload").get(url).content.decode()
+    assert "Speak to the DSL before contacting home." not in before
     dsl = world.client("dsl")
     dsl.post(
         reverse("safeguarding:flag_set", args=[world.pupil.pk]),
