@@ -32,7 +32,7 @@ from pupils.services.register_figures import (
 )
 from send_hub.http import SchoolHttpRequest
 from send_hub.lib.csv import csv_download
-from send_hub.lib.paging import CountedPaginator, page_with_totals
+from send_hub.lib.paging import CountedPaginator, page_number, page_with_totals
 from send_hub.lib.replica import reads_from_replica
 from staff.audit import log_action
 from staff.permissions import WHOLE_SCHOOL_PUPIL_ROLES, requires, roles_for
@@ -228,12 +228,14 @@ def register(request: SchoolHttpRequest) -> HttpResponse:
     def listed() -> Listed:
         return _register_page(_filtered(request, form)[0], raw)
 
-    if search or not _sees_whole_school(request):
+    number = page_number(raw)
+    if search or number is None or not _sees_whole_school(request):
         shown = listed()
     else:
-        # The list as filtered and sorted, kept like the figures; a search is read afresh.
+        # The list as filtered and sorted, kept like the figures; a search, or a page asked for
+        # by anything but its number, is read afresh.
         wanted = tuple(sorted((name, value) for name, value in data.items() if name != "s"))
-        shown = kept(request.school.pk, ("list", wanted, raw), listed)
+        shown = kept(request.school.pk, ("list", wanted, number), listed)
     query = request.GET.copy()
     query.pop("page", None)
     context = {

@@ -218,3 +218,10 @@ def test_a_pupils_register_record_is_kept_and_shows_each_change_at_once(world) -
     assert page["current_status"].provision == "E"
     assert [n.need for n in page["current_status"].needs.all()] == ["ASD"]
     assert page["current_key_adults"] == [] and page["past_key_adults"] == [link]
+
+
+def test_a_page_asked_for_by_anything_but_its_number_is_read_afresh(world) -> None:
+    for asked in ("last", "last"):
+        rows, page, listed = _rows(world, page=asked)
+        assert listed == 1 and page.number == 1
+        assert [row["pk"] for row in rows] == [world.pupil.pk]
