@@ -51,6 +51,7 @@ from records.registry import (
     user_links,
     with_parents,
 )
+from send_hub.lib.kept import all_changed
 from staff.audit import log_action
 from staff.models import Membership, Role, School, User
 
@@ -287,6 +288,9 @@ def disposal_approve(*, batch: DisposalBatch, by: User, keep: Iterable[int] = ()
             item.state = DisposalItem.State.DISPOSED
         item.save(update_fields=["state"])
     log_action(batch, "records.disposal.approved", actor=by, data={"keep": sorted(keep)})
+    # Append-only rows go through a database function, which sends no signals: no kept copy of
+    # the school's register or safeguarding files may show what was disposed of.
+    all_changed([batch.school_id])
 
     def remove_files() -> None:
         for name in files:

@@ -18,3 +18,8 @@ class SafeguardingConfig(AppConfig):
         from safeguarding.models import PupilFlag
 
         follow(PupilFlag, "pupil_id")
+
+        # The queue and the chronologies are kept until the school's files change.
+        from safeguarding.services.kept import connect_receivers
+
+        connect_receivers()

@@ -6,42 +6,25 @@ pupils). The register's list, filtered and sorted, a key adult's caseload on Tod
 register record on a pupil's page (statuses, needs, key adults, passports, and whether the DSL's
 neutral flag is on, which the safeguarding app has the stamp ``follow``) read the same tables.
 All of them change only when a pupil, an SEN status, a need, a key-adult link, a passport, the
-flag or a member of staff's name does. So ``kept`` keeps them in the cache under the school's
-*register stamp*: a random token that every such write replaces. A kept copy whose token is
-not the school's current one is never shown; it is worked out again.
-
-A write replaces the stamp twice: at once, and again when its transaction commits. With the
-database cache (``settings.CACHES``) the first replacement is part of the writer's own
-transaction, so readers see the new records and the new stamp together; the second is for a
-cache outside the database, and means a copy worked out from the old records before the commit
-is never taken for the new ones. The receivers below cover every ``save()`` and ``delete()``;
-code that writes these tables in bulk (``bulk_create``, ``update()``: the importer, the demo)
-calls ``register_changed`` itself. A kept copy also expires after ``KEPT_SECONDS`` whatever
-happens, so nothing could show an out-of-date figure for longer than that.
+flag or a member of staff's name does. So ``kept`` keeps them under the school's *register
+stamp* (``send_hub.lib.kept``), which every such write replaces. The receivers below cover every
+``save()`` and ``delete()``; code that writes these tables in bulk (``bulk_create``,
+``update()``: the importer, the demo) calls ``register_changed`` itself.
 """
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.db.models.signals import post_save, pre_delete
 
 from pupils.models import KeyAdult, Passport, Pupil, SENNeed, SENStatus
 from pupils.services.census import CensusFigures, census_figures
+from send_hub.lib.kept import Stamp
 from staff.models import Membership, User
-
-KEPT_SECONDS = 600
-# Part of every kept copy's key, so that a copy kept by an older release is never read back:
-# add one whenever what a caller keeps changes shape.
-FORMAT = 2
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -52,20 +35,9 @@ class RegisterFigures:
     key_adults: list[tuple[int, str]]  # staff with a current key-adult link, by name
 
 
-def _stamp_key(school_id: int) -> str:
-    return f"register-stamp:{school_id}"
-
-
-def _new_stamp(school_ids: Iterable[int]) -> None:
-    cache.set_many({_stamp_key(pk): secrets.token_hex(8) for pk in set(school_ids)}, None)
-
-
-def register_changed(school_ids: Iterable[int]) -> None:
-    """Retire these schools' kept register figures, now and when the transaction commits."""
-    ids = frozenset(school_ids)
-    if ids:
-        _new_stamp(ids)
-        transaction.on_commit(lambda: _new_stamp(ids))
+REGISTER = Stamp("register")
+register_changed = REGISTER.changed
+kept = REGISTER.kept
 
 
 def key_adult_choices(school_id: int) -> list[tuple[int, str]]:
@@ -81,28 +53,6 @@ def _worked_out(school_id: int) -> RegisterFigures:
     return RegisterFigures(
         census=census_figures(pupils, largest_first=True), key_adults=key_adult_choices(school_id)
     )
-
-
-def kept(school_id: int, parts: tuple[Hashable, ...], compute: Callable[[], T]) -> T:
-    """Return ``compute()``, worked out from the school's register tables alone (pupils, SEN
-    statuses, needs, key adults, passports and staff names) for ``parts``: the kept copy while
-    the register has not changed since it was worked out, else worked out afresh (and kept)."""
-    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-    stamp_key, value_key = _stamp_key(school_id), f"register-kept:{FORMAT}:{school_id}:{digest}"
-    found = cache.get_many([stamp_key, value_key])
-    stamp, copy = found.get(stamp_key), found.get(value_key)
-    if stamp is not None and copy is not None and copy[0] == stamp and copy[1] == parts:
-        value: T = copy[2]
-        return value
-    if stamp is None:
-        # Stamped before the records are read: a write after this point replaces the stamp, so
-        # what was read before it cannot be kept under the stamp that follows it.
-        cache.add(stamp_key, secrets.token_hex(8), None)
-        stamp = cache.get(stamp_key)
-    value = compute()
-    if stamp is not None:
-        cache.set(value_key, (stamp, parts, value), KEPT_SECONDS)
-    return value
 
 
 def register_figures(school_id: int) -> RegisterFigures:

@@ -6,14 +6,17 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypedDict
 
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Page
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -28,13 +31,15 @@ from safeguarding.models import (
     Concern,
     ConcernPupil,
     FileAccess,
+    PupilFlag,
     Risk,
     Status,
     Transfer,
     sees_every_concern,
 )
+from safeguarding.services.kept import kept
 from send_hub.http import SchoolHttpRequest
-from send_hub.lib.paging import CountedPaginator, page_with_totals
+from send_hub.lib.paging import CountedPaginator, page_number, page_with_totals
 from staff.permissions import can, get_object_for, requires
 
 if TYPE_CHECKING:
@@ -52,6 +57,7 @@ def require_sees_all(request: SchoolHttpRequest) -> None:
 class QueueRow(TypedDict):
     """One line of the queue, worked out in the view so the template only prints it."""
 
+    pk: int
     url: str
     row_class: str
     pupils: str
@@ -125,6 +131,7 @@ def _queue_rows(concerns: Iterable[QueuedConcern]) -> list[QueueRow]:
             day = days[recorded.date()] = date_format(recorded, "j M Y")
         rows.append(
             {
+                "pk": c.pk,
                 "url": f"{url}{c.pk}/",
                 "row_class": " queue-row--urgent" if c.urgent and not c.is_closed else "",
                 "pupils": ", ".join(names[c.pk]),
@@ -163,16 +170,25 @@ QUEUE_SHOWS: dict[str, Q] = {
 UNTRIAGED_AMONG_SHOWN = frozenset({"open", "new", "all"})
 
 
-@requires("safeguarding.view_all")
-@require_GET
-def queue(request: SchoolHttpRequest) -> HttpResponse:
-    """List the school's concerns for the DSL team: open, urgent and newest first."""
-    require_sees_all(request)
-    form = QueueFilterForm(request.GET or None)
-    show = (form.cleaned_data.get("show") if form.is_valid() else "") or "open"
+@dataclass(frozen=True)
+class Queued:
+    """A page of the queue as shown, and the school's figures above it."""
+
+    count: int
+    number: int
+    rows: list[QueueRow]
+    untriaged: int
+    overdue_actions: int
+
+    def page(self) -> Page[int]:
+        """The page for the template's count and links to other pages."""
+        return CountedPaginator(range(self.count), PAGE_SIZE, count=self.count).page(self.number)
+
+
+def _queued(request: SchoolHttpRequest, show: str, raw_page: str | None) -> Queued:
+    """The page of the queue asked for, counted with the untriaged concerns in one query."""
     queued = Concern.objects.visible_to(request.user).for_queue()
     shown = QUEUE_SHOWS[show]
-    raw_page = request.GET.get("page")
     counted = None
     if show in UNTRIAGED_AMONG_SHOWN:
         # Every untriaged concern is in this list: the page counts both as it is read.
@@ -187,14 +203,43 @@ def queue(request: SchoolHttpRequest) -> HttpResponse:
         counted = paginator.get_page(raw_page), counts
     page, counts = counted
     mine = Concern.objects.visible_to(request.user)
+    return Queued(
+        count=page.paginator.count,
+        number=page.number,
+        rows=_queue_rows(page.object_list),
+        untriaged=counts["untriaged"],
+        overdue_actions=Action.objects.overdue().filter(concern__in=mine).count(),
+    )
+
+
+@requires("safeguarding.view_all")
+@require_GET
+def queue(request: SchoolHttpRequest) -> HttpResponse:
+    """List the school's concerns for the DSL team: open, urgent and newest first."""
+    require_sees_all(request)
+    form = QueueFilterForm(request.GET or None)
+    show = (form.cleaned_data.get("show") if form.is_valid() else "") or "open"
+    raw_page = request.GET.get("page")
+    number = page_number(raw_page)
+    if number is None:
+        queued = _queued(request, show, raw_page)
+    else:
+        # Everyone here reads every concern in the school (require_sees_all): the page is kept
+        # until the school's files change, and for the day (what is overdue).
+        today = timezone.localdate().isoformat()
+        queued = kept(
+            request.school.pk,
+            ("queue", show, number, today),
+            lambda: _queued(request, show, raw_page),
+        )
     context = {
         "form": form,
         "show": show,
-        "page": page,
-        "rows": _queue_rows(page.object_list),
+        "page": queued.page(),
+        "rows": queued.rows,
         "alerts": Alert.objects.for_user(request.user).unread()[:20],
-        "untriaged": counts["untriaged"],
-        "overdue_actions": Action.objects.overdue().filter(concern__in=mine).count(),
+        "untriaged": queued.untriaged,
+        "overdue_actions": queued.overdue_actions,
         "triage": can(request.user, "safeguarding.triage"),
         "today": timezone.localdate(),
     }
@@ -210,6 +255,42 @@ def _pupil(request: SchoolHttpRequest, pk: int, capability: str) -> Pupil:
 CHRONOLOGY_SHOWN = 25  # entries a chronology opens at (the latest); ?all=1 shows every one
 
 
+@dataclass(frozen=True)
+class KeptFile:
+    """A child's file as the chronology page shows it, below the flag's form: its open actions
+    and its entries as HTML, the flag and the transfers."""
+
+    actions: str
+    entries: str
+    flag: PupilFlag | None
+    transfers: list[Transfer]
+
+
+def _kept_file(pupil: Pupil, *, category: str, show_all: bool, triage: bool) -> KeptFile:
+    chron = chronology.build(
+        pupil, category=category, latest=None if show_all else CHRONOLOGY_SHOWN
+    )
+    # A long file opens at its latest entries; the whole of it is one click away (and in the PDF).
+    entries = chron.entries if show_all else chron.entries[-CHRONOLOGY_SHOWN:]
+    context = {
+        "pupil": pupil,
+        "chronology": chron,
+        "entries": entries,
+        "earlier": chron.total - len(entries),
+        "category": category,
+        "triage": triage,
+        "today": timezone.localdate(),
+    }
+    page = "safeguarding/chronology.html"
+    return KeptFile(
+        actions=render_to_string(f"{page}#actions", context),
+        entries=render_to_string(f"{page}#entries", context),
+        # The chronology has read the flags unless it lists one category's concerns only.
+        flag=services.current_flag(pupil) if category else chron.flag,
+        transfers=list(Transfer.objects.filter(pupil=pupil).order_by("-leaving_date")),
+    )
+
+
 @requires("safeguarding.view_all")
 @require_GET
 def pupil_chronology(request: SchoolHttpRequest, pk: int) -> HttpResponse:
@@ -218,27 +299,28 @@ def pupil_chronology(request: SchoolHttpRequest, pk: int) -> HttpResponse:
     form = ChronologyFilterForm(request.GET or None)
     category = (form.cleaned_data.get("category") if form.is_valid() else "") or ""
     show_all = request.GET.get("all") == "1"
-    chron = chronology.build(
-        pupil, category=category, latest=None if show_all else CHRONOLOGY_SHOWN
-    )
     services.access_record(
         user=request.user, kind=FileAccess.Kind.CHRONOLOGY_VIEWED, pupils=[pupil], request=request
     )
     services.alerts_mark_read(user=request.user, pupil=pupil)
-    # A long file opens at its latest entries; the whole of it is one click away (and in the PDF).
-    entries = chron.entries if show_all else chron.entries[-CHRONOLOGY_SHOWN:]
+    triage = can(request.user, "safeguarding.triage", pupil)
+    # Kept until the school's files change, and for the day (what is overdue); everyone here
+    # reads the whole file (require_sees_all), and whether they triage decides its links.
+    today = timezone.localdate().isoformat()
+    file = kept(
+        request.school.pk,
+        ("chronology", pupil.pk, category, show_all, triage, today),
+        lambda: _kept_file(pupil, category=category, show_all=show_all, triage=triage),
+    )
     context = {
         "pupil": pupil,
-        "chronology": chron,
-        "entries": entries,
-        "earlier": chron.total - len(entries),
+        "file": file,
         "form": form,
         "category": category,
-        # The chronology has read the flags unless it lists one category's concerns only.
-        "flag": services.current_flag(pupil) if category else chron.flag,
+        "flag": file.flag,
         "flag_form": FlagForm(),
-        "transfers": Transfer.objects.filter(pupil=pupil).order_by("-leaving_date"),
-        "triage": can(request.user, "safeguarding.triage", pupil),
+        "transfers": file.transfers,
+        "triage": triage,
         "today": timezone.localdate(),
     }
     return render(request, "safeguarding/chronology.html", context)

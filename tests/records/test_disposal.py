@@ -12,6 +12,7 @@ import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DatabaseError, connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from interventions.models import Notification
@@ -128,8 +129,19 @@ def test_only_the_rules_that_have_passed_take_their_records(world) -> None:
     # Past the 25th birthday, before the 31st: the child protection file goes (after review),
     # the SEN record and so the pupil stay.
     assert "CHILD_PROTECTION" in item.kinds and "SEN_RECORD" not in item.kinds
+    # The DSL's queue and the child's chronology, kept between looks (safeguarding.services.
+    # kept), show the concern until it is disposed of, and never after.
+    dsl = world.client("dsl")
+    queue, chronology = (
+        reverse("safeguarding:queue"),
+        reverse("safeguarding:chronology", args=[pupil.pk]),
+    )
+    assert concern.pk in [row["pk"] for row in dsl.get(f"{queue}?show=all").context["rows"]]
+    assert concern.what_happened in dsl.get(chronology).content.decode()
     retention.disposal_approve(batch=batch, by=world.users["head"])
     assert not Concern.objects.filter(pk=concern.pk).exists()
+    assert dsl.get(f"{queue}?show=all").context["rows"] == []
+    assert concern.what_happened not in dsl.get(chronology).content.decode()
     assert Pupil.objects.filter(pk=pupil.pk).exists()
     assert Document.objects.filter(pk=document.pk).exists()
 

@@ -424,7 +424,7 @@ def test_the_queue_lists_urgent_concerns_first(world) -> None:
     urgent = make_concern(world, text="URGENT", urgent=True)
     later = make_concern(world, text="LATER")
     page = world.client("dsl").get(reverse("safeguarding:queue"))
-    order = [c.pk for c in page.context["page"]]
+    order = [row["pk"] for row in page.context["rows"]]
     assert order == [urgent.pk, later.pk, calm.pk]
 
 
@@ -483,20 +483,20 @@ def test_the_queue_shows_a_page_at_a_time_and_the_rest_is_a_click_away(world, mo
     concerns = [make_concern(world, text=f"CONCERN {n}") for n in range(5)]
     client = world.client("dsl")
     first = client.get(reverse("safeguarding:queue"))
-    assert [c.pk for c in first.context["page"]] == [c.pk for c in concerns[::-1][:2]]
+    assert [row["pk"] for row in first.context["rows"]] == [c.pk for c in concerns[::-1][:2]]
     assert "5 concerns" in first.content.decode()
     assert 'href="?show=open&amp;page=2"' in first.content.decode()
     seen = []
     for number in (1, 2, 3):
         page = client.get(reverse("safeguarding:queue"), {"show": "open", "page": number})
-        seen += [c.pk for c in page.context["page"]]
+        seen += [row["pk"] for row in page.context["rows"]]
     assert seen == [c.pk for c in concerns[::-1]]
     new = client.get(reverse("safeguarding:queue"), {"show": "new", "page": 3})
-    assert [c.pk for c in new.context["page"]] == [concerns[0].pk]
+    assert [row["pk"] for row in new.context["rows"]] == [concerns[0].pk]
     # Past the end: the last page; not a number: the first. Each still counts the whole list.
     for raw, expected in (("9", [concerns[0].pk]), ("abc", [c.pk for c in concerns[:2:-1]])):
         page = client.get(reverse("safeguarding:queue"), {"page": raw})
-        assert [c.pk for c in page.context["page"]] == expected
+        assert [row["pk"] for row in page.context["rows"]] == expected
         assert page.context["untriaged"] == 5 and "5 concerns" in page.content.decode()
     # The figure of untriaged concerns is the school's, whichever list is shown.
     urgent = client.get(reverse("safeguarding:queue"), {"show": "urgent"})
