@@ -33,3 +33,8 @@ class InterventionsConfig(AppConfig):
         from staff.notices import register_dsl_notice_deliverer
 
         register_dsl_notice_deliverer(dsl_notice_deliver)
+
+        # A pupil's support sections are kept until what they show changes.
+        from interventions.pupil_support import connect_receivers
+
+        connect_receivers()

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from interventions.delivery.kept import SUPPORT_PUPIL
 from interventions.delivery.models import (
     Enrolment,
     EnrolmentTarget,
@@ -182,6 +183,7 @@ def enrolment_add_many(
             exclude=["intervention", "pupil"], validate_unique=False, validate_constraints=False
         )
     Enrolment.objects.bulk_create(added)
+    SUPPORT_PUPIL.changed(e.pupil_id for e in added)  # bulk: no signals to say so
     for enrolment in added:
         log_action(
             intervention,
@@ -324,6 +326,7 @@ def session_log(
                 )
                 for row in rows
             )
+            SUPPORT_PUPIL.changed(row["pupil_id"] for row in rows)  # bulk: no signals
             if intervention.status == Intervention.Status.PLANNED:
                 Intervention.objects.filter(pk=intervention.pk).update(
                     status=Intervention.Status.RUNNING

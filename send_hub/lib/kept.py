@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import TypeVar
 
 from django.core.cache import cache
@@ -27,7 +27,7 @@ from django.db import transaction
 KEPT_SECONDS = 600
 # Part of every kept copy's key, so that a copy kept by an older release is never read back:
 # add one whenever what a caller keeps changes shape.
-FORMAT = 3
+FORMAT = 4
 T = TypeVar("T")
 
 
@@ -36,23 +36,29 @@ STAMPS: list[Stamp] = []  # every stamp made, for ``all_changed``
 
 def all_changed(school_ids: Iterable[int]) -> None:
     """Retire every kept copy of these schools, whatever it was read from: for writes that send
-    no signals across apps (records' disposal of append-only rows)."""
+    no signals across apps (records' disposal of append-only rows, the demo)."""
+    ids = frozenset(school_ids)
     for stamp in STAMPS:
-        stamp.changed(school_ids)
+        if stamp.per_school:
+            stamp.changed(ids)
 
 
 class Stamp:
     """The stamp over one set of tables, per school; ``name`` tells the sets apart."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, *, per_school: bool = True) -> None:
         self.name = name
+        # Each school has its stamp; else each of something else (a pupil, say), whose copies
+        # are also kept under a per-school stamp that ``all_changed`` replaces.
+        self.per_school = per_school
         STAMPS.append(self)
 
     def _key(self, school_id: int) -> str:
         return f"{self.name}-stamp:{school_id}"
 
     def _replace(self, school_ids: Iterable[int]) -> None:
-        cache.set_many({self._key(pk): secrets.token_hex(8) for pk in set(school_ids)}, None)
+        # Gone, not overwritten: one statement however many (the next reader stamps afresh).
+        cache.delete_many([self._key(pk) for pk in set(school_ids)])
 
     def _waiting(self) -> _OnCommit | None:
         """The latest replacement waiting for this transaction's commit, if any. A rolled-back
@@ -84,27 +90,42 @@ class Stamp:
         """Return ``compute()``, worked out from this stamp's tables alone for ``parts``: the
         kept copy while they have not changed since it was worked out, else worked out afresh
         (and kept)."""
-        waiting = self._waiting()
+        return kept_under([(self, school_id)], parts, compute)
+
+
+def kept_under(
+    stamps: Sequence[tuple[Stamp, int]], parts: tuple[Hashable, ...], compute: Callable[[], T]
+) -> T:
+    """Return ``compute()``, worked out from the tables of every stamp in ``stamps`` (each for
+    its school, or whatever its owner is) alone, for ``parts``: the kept copy while none of
+    them has changed since it was worked out, else worked out afresh (and kept)."""
+    for stamp, _owner in stamps:
+        waiting = stamp._waiting()
         if waiting is not None:
             # Read within a transaction that has written: its next write replaces the stamp.
             waiting.fresh.clear()
-        digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-        stamp_key = self._key(school_id)
-        value_key = f"{self.name}-kept:{FORMAT}:{school_id}:{digest}"
-        found = cache.get_many([stamp_key, value_key])
-        stamp, copy = found.get(stamp_key), found.get(value_key)
-        if stamp is not None and copy is not None and copy[0] == stamp and copy[1] == parts:
-            value: T = copy[2]
-            return value
-        if stamp is None:
-            # Stamped before the records are read: a write after this point replaces the stamp,
-            # so what was read before it cannot be kept under the stamp that follows it.
-            cache.add(stamp_key, secrets.token_hex(8), None)
-            stamp = cache.get(stamp_key)
-        value = compute()
-        if stamp is not None:
-            cache.set(value_key, (stamp, parts, value), KEPT_SECONDS)
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    owners = "/".join(f"{stamp.name}:{owner}" for stamp, owner in stamps)
+    stamp_keys = [stamp._key(owner) for stamp, owner in stamps]
+    value_key = f"kept:{FORMAT}:{owners}:{digest}"
+    found = cache.get_many([*stamp_keys, value_key])
+    current = [found.get(key) for key in stamp_keys]
+    copy = found.get(value_key)
+    if None not in current and copy is not None and copy[0] == current and copy[1] == parts:
+        value: T = copy[2]
         return value
+    missing = [key for key, token in zip(stamp_keys, current, strict=True) if token is None]
+    if missing:
+        # Stamped before the records are read: a write after this point replaces the stamp,
+        # so what was read before it cannot be kept under the stamp that follows it.
+        for key in missing:
+            cache.add(key, secrets.token_hex(8), None)
+        found = cache.get_many(missing)
+        current = [found.get(key, token) for key, token in zip(stamp_keys, current, strict=True)]
+    value = compute()
+    if None not in current:
+        cache.set(value_key, (current, parts, value), KEPT_SECONDS)
+    return value
 
 
 class _OnCommit:

@@ -18,6 +18,7 @@ from typing import Any
 import factory
 from factory.django import DjangoModelFactory
 
+from interventions.delivery.kept import SUPPORT_PUPIL
 from interventions.models import (
     Enrolment,
     EnrolmentTarget,
@@ -183,6 +184,7 @@ def deliver(
         )
         for pupil, mark in (attendance or {}).items()
     )
+    SUPPORT_PUPIL.changed(pupil.pk for pupil in attendance or {})  # as session_log does
     return session
 
 

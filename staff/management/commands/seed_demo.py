@@ -20,6 +20,7 @@ from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from send_hub.lib.kept import all_changed
 from staff import demo
 
 
@@ -66,6 +67,8 @@ class Command(BaseCommand):
         demo.ensure_trust_lead(trust, made)
         for seed in todays:
             seed(schools=made)
+        # The demo writes in bulk: no copy kept before it may outlive it (send_hub.lib.kept).
+        all_changed(school.pk for school in made)
         self.stdout.write(
             self.style.SUCCESS(f"Demo trust ready in {time.monotonic() - started:.1f}s.")
         )
